@@ -1,0 +1,44 @@
+# The two commands of the README: `make run` and `make test`. Everything else here serves them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+PIP_QUIET := --quiet --disable-pip-version-check --no-input
+
+.PHONY: run test lint install demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstalls only when pyproject.toml changes, so a second `make run` or `make test` starts at once.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install $(PIP_QUIET) --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/pip install $(PIP_QUIET) -e ".[test]" 2>&1 | grep -v -e "^WARNING: Location" -e "Editable installation" -e "^ *!!" -e "^ *\*\*\*" -e "Please be careful" -e "name as your package" -e "with strategy" || true
+	$(BIN)/python -c "import django, celery, weasyprint, playwright" 
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# The embedded default: SQLite and Celery tasks in process (no REDIS_URL).
+run: $(STAMP)
+	DJANGO_SETTINGS_MODULE=prevent_portal.settings.local $(BIN)/python manage.py migrate --noinput -v 0
+	DJANGO_SETTINGS_MODULE=prevent_portal.settings.local $(BIN)/python manage.py seed_demo --scale city --if-empty
+	@DJANGO_SETTINGS_MODULE=prevent_portal.settings.local $(BIN)/python manage.py demo_logins
+	@echo "Serving the Prevent Portal on http://127.0.0.1:$(PORT)/"
+	DJANGO_SETTINGS_MODULE=prevent_portal.settings.local $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Every test. DATABASE_URL and REDIS_URL are used when set; without Redis or Chromium those tests are skipped
+# with a reason, except under CI=true where they fail.
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -p no:cacheprovider
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+demo: $(STAMP)
+	$(BIN)/python manage.py demo_logins
+
+clean:
+	rm -rf $(VENV) staticfiles test-artifacts db.sqlite3*

@@ -1,0 +1,67 @@
+"""Session lifetime and the second factor, enforced on every request."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+SESSION_STARTED_KEY = "portal_started_at"
+SESSION_SEEN_KEY = "portal_seen_at"
+
+# Paths a signed-in user who has not yet passed the second factor may still reach.
+_SECOND_FACTOR_OPEN = ("accounts:two_factor", "accounts:enrol", "accounts:logout", "accounts:backup_codes_shown")
+_ALWAYS_OPEN_PREFIXES = ("/static/", "/healthz", "/accessibility/", "/privacy/")
+
+
+class SessionLifetimeMiddleware:
+    """Ends a session after SESSION_IDLE_TIMEOUT without a request, or SESSION_ABSOLUTE_TIMEOUT in all."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            started = request.session.get(SESSION_STARTED_KEY, now)
+            seen = request.session.get(SESSION_SEEN_KEY, now)
+            idle = now - seen > settings.SESSION_IDLE_TIMEOUT.total_seconds()
+            too_long = now - started > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
+            if idle or too_long:
+                logout(request)  # flushes the session on the server
+                messages.info(request, "You were signed out to keep information safe. Sign in again to continue.")
+                return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+            request.session[SESSION_STARTED_KEY] = started
+            request.session[SESSION_SEEN_KEY] = now
+        return self.get_response(request)
+
+
+class SecondFactorRequiredMiddleware:
+    """A password alone shows nothing: until the session is verified with a TOTP or backup code, every page
+    but the second-factor pages sends the user there."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self._open_paths: set[str] | None = None
+
+    def _open(self) -> set[str]:
+        if self._open_paths is None:
+            self._open_paths = {reverse(name) for name in _SECOND_FACTOR_OPEN}
+        return self._open_paths
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_verified()  # type: ignore[union-attr]
+            and request.path not in self._open()
+            and not request.path.startswith(_ALWAYS_OPEN_PREFIXES)
+        ):
+            return redirect("accounts:two_factor")
+        return self.get_response(request)

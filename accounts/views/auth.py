@@ -1,0 +1,139 @@
+"""Sign-in, the second factor and sign-out."""
+
+from __future__ import annotations
+
+import base64
+import io
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views import View
+
+from ..forms import SignInForm, TokenForm
+from ..services import (
+    has_second_factor,
+    second_factor_verify,
+    totp_device_pending,
+    totp_enrolment_confirm,
+)
+
+BACKUP_CODES_SESSION_KEY = "portal_backup_codes"
+
+
+@method_decorator(login_not_required, name="dispatch")
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "accounts/sign_in.html"
+    redirect_authenticated_user = False
+
+    def get_success_url(self) -> str:
+        # The password is only the first step: the second factor decides whether anything is shown.
+        next_url = self.get_redirect_url()
+        url = reverse("accounts:two_factor")
+        return f"{url}?next={next_url}" if next_url else url
+
+
+def lockout_response(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+    """django-axes calls this when an account or address is locked. Same words whether the account exists."""
+    return render(request, "accounts/locked_out.html", status=429)
+
+
+class TwoFactorView(View):
+    """Asks for the authenticator code, or sends a user without one to enrol."""
+
+    template_name = "accounts/two_factor.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_verified():  # type: ignore[union-attr]
+            return redirect(self._next(request))
+        if not has_second_factor(user=request.user):  # type: ignore[arg-type]
+            return redirect("accounts:enrol")
+        return render(request, self.template_name, {"form": TokenForm(submit_label="Continue")})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        if not has_second_factor(user=request.user):  # type: ignore[arg-type]
+            return redirect("accounts:enrol")
+        form = TokenForm(request.POST, submit_label="Continue")
+        if form.is_valid():
+            if second_factor_verify(request=request, user=request.user, token=form.cleaned_data["token"]):  # type: ignore[arg-type]
+                return redirect(self._next(request))
+            form.add_error("token", "The security code is not right or has already been used. Try the next code.")
+        return render(request, self.template_name, {"form": form}, status=200)
+
+    @staticmethod
+    def _next(request: HttpRequest) -> str:
+        from django.utils.http import url_has_allowed_host_and_scheme
+
+        target = request.GET.get("next") or ""
+        if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+            return target
+        return reverse("core:home")
+
+
+def _qr_svg(uri: str) -> str:
+    image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return buffer.getvalue().decode()
+
+
+class EnrolView(View):
+    """First sign-in: set up an authenticator app (QR code and the secret as text), then show backup codes."""
+
+    template_name = "accounts/enrol.html"
+
+    def _context(self, request: HttpRequest, form: TokenForm) -> dict[str, Any]:
+        device = totp_device_pending(user=request.user)  # type: ignore[arg-type]
+        secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+        return {
+            "form": form,
+            "qr_svg": _qr_svg(device.config_url),
+            "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
+            "device": device,
+        }
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if has_second_factor(user=request.user):  # type: ignore[arg-type]
+            return redirect("accounts:two_factor")
+        return render(request, self.template_name, self._context(request, TokenForm(submit_label="Confirm")))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        if has_second_factor(user=request.user):  # type: ignore[arg-type]
+            return redirect("accounts:two_factor")
+        form = TokenForm(request.POST, submit_label="Confirm")
+        if form.is_valid():
+            device = totp_device_pending(user=request.user)  # type: ignore[arg-type]
+            codes = totp_enrolment_confirm(
+                request=request,
+                user=request.user,
+                device=device,
+                token=form.cleaned_data["token"],  # type: ignore[arg-type]
+            )
+            if codes is not None:
+                request.session[BACKUP_CODES_SESSION_KEY] = codes
+                return redirect("accounts:backup_codes_shown")
+            form.add_error("token", "The security code is not right. Check the time on your phone and try again.")
+        return render(request, self.template_name, self._context(request, form))
+
+
+class BackupCodesShownView(View):
+    """Shows new backup codes once, straight after they are made."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        codes = request.session.pop(BACKUP_CODES_SESSION_KEY, None)
+        if not codes:
+            return redirect("core:home")
+        return render(request, "accounts/backup_codes.html", {"codes": codes})
+
+
+class SignOutView(auth_views.LogoutView):
+    """POST only (Django's rule): ends the session on the server."""
+
+    template_name = "accounts/signed_out.html"

@@ -1,0 +1,147 @@
+"""Root fixtures: one signed-in user per role (PRODUCT.md "Who uses it"), clients that have passed the second
+factor, and the browser harness (tests/support/browser.py). Kept at the root so pytest loads the plugins."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import User
+from accounts.roles import Role
+from tests.accounts.factories import MembershipFactory, TeamFactory, UserFactory
+from tests.channel.factories import PanelFactory
+from tests.schools.factories import SchoolFactory
+
+# Django's live server runs in a thread beside Playwright's event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytest_plugins = ["tests.support.browser"]
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def school(db: Any) -> Any:
+    return SchoolFactory(name="Larkhill Primary School")
+
+
+@pytest.fixture
+def other_school(db: Any) -> Any:
+    return SchoolFactory(name="Quayside Academy")
+
+
+@pytest.fixture
+def team(db: Any) -> Any:
+    return TeamFactory(name="Assessment Team North")
+
+
+@pytest.fixture
+def panel(db: Any) -> Any:
+    return PanelFactory(name="Northbrook Channel Panel")
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., User]:
+    """make_user(Role.DSL, school=s) -> a user holding that role (with its scope) and a confirmed TOTP device."""
+
+    def make(role: str | None = None, **scope: Any) -> User:
+        user = UserFactory(**{k: scope.pop(k) for k in ("email", "full_name") if k in scope})
+        if role is not None:
+            MembershipFactory(user=user, role=role, **scope)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def coordinator(make_user: Callable[..., User]) -> User:
+    return make_user(Role.COORDINATOR, full_name="Cora Ordinator")
+
+
+@pytest.fixture
+def adviser(make_user: Callable[..., User]) -> User:
+    return make_user(Role.ADVISER, full_name="Ada Viser")
+
+
+@pytest.fixture
+def dsl(make_user: Callable[..., User], school: Any) -> User:
+    return make_user(Role.DSL, school=school, full_name="Dee Eskay")
+
+
+@pytest.fixture
+def other_dsl(make_user: Callable[..., User], other_school: Any) -> User:
+    return make_user(Role.DSL, school=other_school, full_name="Otto Erdsl")
+
+
+@pytest.fixture
+def csc_practitioner(make_user: Callable[..., User], team: Any) -> User:
+    return make_user(Role.CSC_PRACTITIONER, team=team, full_name="Cass Practitioner")
+
+
+@pytest.fixture
+def panel_chair(make_user: Callable[..., User], panel: Any) -> User:
+    return make_user(Role.PANEL_CHAIR, panel=panel, agency="Northbrook City Council", full_name="Chai Rperson")
+
+
+@pytest.fixture
+def panel_member(make_user: Callable[..., User], panel: Any) -> User:
+    return make_user(Role.PANEL_MEMBER, panel=panel, agency="Police", full_name="Mem Ber")
+
+
+@pytest.fixture
+def scrutiny(make_user: Callable[..., User]) -> User:
+    return make_user(Role.SCRUTINY, full_name="Cllr Scrutiny")
+
+
+@pytest.fixture
+def sysadmin(make_user: Callable[..., User]) -> User:
+    return make_user(Role.SYSADMIN, full_name="Sys Admin")
+
+
+@pytest.fixture
+def no_role_user(make_user: Callable[..., User]) -> User:
+    return make_user(None, full_name="Nora Role")
+
+
+ROLE_FIXTURES = {
+    Role.COORDINATOR: "coordinator",
+    Role.ADVISER: "adviser",
+    Role.DSL: "dsl",
+    Role.CSC_PRACTITIONER: "csc_practitioner",
+    Role.PANEL_CHAIR: "panel_chair",
+    Role.PANEL_MEMBER: "panel_member",
+    Role.SCRUTINY: "scrutiny",
+    Role.SYSADMIN: "sysadmin",
+}
+
+
+def signed_in_client(user: User) -> Client:
+    """A test client that has passed both steps of sign-in, as the real flow leaves it."""
+    client = Client()
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    assert device is not None, "every signed-in user needs a confirmed TOTP device"
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def client_for() -> Callable[[User], Client]:
+    return signed_in_client
+
+
+@pytest.fixture(params=list(ROLE_FIXTURES), ids=[str(r) for r in ROLE_FIXTURES])
+def any_role(request: Any) -> tuple[str, User]:
+    """Parametrises a test over every role: yields (role, user)."""
+    return request.param, request.getfixturevalue(ROLE_FIXTURES[request.param])

@@ -1,0 +1,30 @@
+"""The Django admin is for system administrators only, after the second factor. Referrals, cases and audit
+events are not registered for editing, so the admin never goes around scopes or the audit trail."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import Http404, HttpRequest
+
+from accounts.permissions import is_sysadmin
+
+
+def sysadmin_only(request: HttpRequest) -> bool:
+    user = request.user
+    return bool(user.is_active and user.is_verified() and is_sysadmin(user))  # type: ignore[union-attr]
+
+
+class PortalAdminSite(admin.AdminSite):
+    site_header = "Prevent Portal administration"
+    site_title = "Prevent Portal administration"
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        return sysadmin_only(request)
+
+    def login(self, request: HttpRequest, extra_context: dict | None = None):  # type: ignore[override, type-arg]
+        # Signing in happens through the portal's own two-step sign-in; anyone else gets nothing.
+        raise Http404
+
+
+def install() -> None:
+    admin.site.__class__ = PortalAdminSite

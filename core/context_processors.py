@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from .registry import nav_items_for
+
+
+def portal(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    signed_in = bool(user is not None and user.is_authenticated and user.is_verified())  # type: ignore[union-attr]
+    nav = nav_items_for(user) if signed_in else []
+    path = request.path
+    active = max(
+        (i for i in nav if (path == i.url if i.url == "/" else path.startswith(i.active_prefix or i.url))),
+        key=lambda i: len(i.url),
+        default=None,
+    )
+    return {
+        "council_name": settings.COUNCIL_NAME,
+        "service_name": settings.SERVICE_NAME,
+        "service_phase": settings.SERVICE_PHASE,
+        "support_email": settings.SUPPORT_EMAIL,
+        "nav_items": nav,
+        "nav_active": active,
+        "fully_signed_in": signed_in,
+    }

@@ -1,0 +1,60 @@
+"""Builds the demo council, "Northbrook City Council", at a chosen scale. Deterministic for a seed.
+
+Each app adds its own records through `<app>/demo.py: seed(ctx)`, called in the order below, so that later
+apps can use what earlier ones made (ctx.made).
+"""
+
+from __future__ import annotations
+
+import importlib
+import random
+import time
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from core.demo import SCALES, DemoContext
+
+# Panels come before accounts so that demo chairs and members can be given one.
+DEMO_ORDER = ["schools", "channel", "accounts", "training", "referrals", "reports"]
+DEMO_TODAY = date(2026, 11, 23)  # fixed, so a seed gives the same data whatever day it runs
+
+
+class Command(BaseCommand):
+    help = "Create the demo council at a scale: small (40 schools), city (440) or national (24,000)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--scale", choices=sorted(SCALES), default="small")
+        parser.add_argument("--seed", type=int, default=2015)
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing if the demo council is loaded.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not getattr(settings, "DEMO_DATA_ALLOWED", False):
+            raise CommandError("Demo data is never loaded under production settings.")
+        from accounts.models import User
+
+        if User.objects.filter(email__endswith="@northbrook.example").exists():
+            if options["if_empty"]:
+                self.stdout.write("The demo council is already loaded.")
+                return
+            raise CommandError("The demo council is already loaded. Use a fresh database to load it again.")
+        scale = SCALES[options["scale"]]
+        ctx = DemoContext(scale=scale, rng=random.Random(options["seed"]), today=DEMO_TODAY, out=self.stdout)
+        started = time.perf_counter()
+        with transaction.atomic():
+            for app in DEMO_ORDER:
+                try:
+                    module = importlib.import_module(f"{app}.demo")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{app}.demo":
+                        raise
+                    continue
+                step = time.perf_counter()
+                module.seed(ctx)
+                self.stdout.write(f"  {app}: {time.perf_counter() - step:.1f}s")
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo council loaded at scale '{scale.name}' in {time.perf_counter() - started:.1f}s.")
+        )

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from accounts.permissions import access_for
+
+from .registry import home_sections_for
+
+logger = logging.getLogger(__name__)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role's own page of what needs it today; every app adds its sections through core.registry."""
+    access = access_for(request.user)
+    return render(
+        request,
+        "core/home.html",
+        {"sections": home_sections_for(request.user), "has_roles": bool(access.roles)},
+    )
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database (and Redis, where configured) answer; 503 otherwise. No personal data."""
+    checks: dict[str, str] = {}
+    healthy = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except Exception:  # noqa: BLE001 - any failure means unhealthy
+        logger.exception("health check: database unreachable")
+        checks["database"] = "unavailable"
+        healthy = False
+    if settings.REDIS_URL:
+        try:
+            import redis
+
+            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2).ping()
+            checks["redis"] = "ok"
+        except Exception:  # noqa: BLE001
+            logger.exception("health check: redis unreachable")
+            checks["redis"] = "unavailable"
+            healthy = False
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks}, status=200 if healthy else 503
+    )
+
+
+@login_not_required
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/accessibility.html")
+
+
+@login_not_required
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/privacy.html")
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    # Rendered without the request context: the failure may be in a context processor.
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("500.html").render({"council_name": settings.COUNCIL_NAME}), status=500)

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("accounts.urls")),
+    path("schools/", include("schools.urls")),
+    path("training/", include("training.urls")),
+    path("referrals/", include("referrals.urls")),
+    path("panels/", include("channel.urls")),
+    path("reports/", include("reports.urls")),
+    path("system/admin/", admin.site.urls),
+    path("", include("core.urls")),
+]
+
+handler403 = "core.views.error_403"
+handler404 = "core.views.error_404"
+handler500 = "core.views.error_500"

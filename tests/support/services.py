@@ -1,0 +1,38 @@
+"""Whether real Redis and Chromium are here. Without them the tests that need them are skipped with a reason,
+except under CI=true, where a missing service fails the run instead."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from functools import cache
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require(available: bool, reason: str) -> None:
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"CI=true and {reason}: a missing service is a failure in CI, never a skip.", pytrace=False)
+    pytest.skip(reason)
+
+
+@cache
+def redis_available() -> bool:
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        return False
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def chromium_available() -> bool:
+    return os.path.exists(CHROMIUM) or shutil.which("chromium") is not None
