@@ -168,3 +168,33 @@ class Institution(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ContactRole(models.TextChoices):
+    DSL = "dsl", "Designated safeguarding lead"
+    DEPUTY_DSL = "deputy_dsl", "Deputy designated safeguarding lead"
+    PREVENT_LEAD = "prevent_lead", "Prevent lead"
+    HEAD_TEACHER = "head_teacher", "Head teacher"
+    OTHER = "other", "Other staff"
+
+
+class Contact(TimeStampedModel):
+    """A person at a school: DSL, deputy, Prevent lead, head teacher. Linked to their portal account, if any."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="contacts")
+    full_name = models.CharField(max_length=150)
+    role = models.CharField(max_length=16, choices=ContactRole.choices)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    user = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="school_contacts"
+    )
+    is_prevent_spoc = models.BooleanField("Prevent single point of contact", default=False)
+    is_current = models.BooleanField(default=True, help_text="Former staff are kept so that history still reads.")
+
+    class Meta:
+        ordering = ["school", "role", "full_name"]
+        indexes = [models.Index(fields=["school", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.get_role_display()})"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import factory
 
-from schools.models import Institution, InstitutionKind, Phase, School, SchoolType, Status
+from schools.models import Contact, ContactRole, Institution, InstitutionKind, Phase, School, SchoolType, Status
 
 
 class SchoolFactory(factory.django.DjangoModelFactory):
@@ -27,3 +27,13 @@ class InstitutionFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Test Institution {n}")
     kind = InstitutionKind.VOLUNTARY
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    school = factory.SubFactory(SchoolFactory)
+    full_name = factory.Sequence(lambda n: f"Staff Member {n}")
+    role = ContactRole.DSL
+    email = factory.Sequence(lambda n: f"staff{n}@school.example")
