@@ -15,3 +15,7 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 DEMO_DATA_ALLOWED = True
 ALLOWED_HOSTS = ["*"]
+
+# On SQLite the test database is a file, not memory, so that a real Celery worker in another process can open it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}  # noqa: F405

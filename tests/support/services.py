@@ -21,9 +21,15 @@ def require(available: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+def test_redis_url() -> str:
+    """Redis for tests that need a real broker: REDIS_URL, or TEST_REDIS_URL when the app itself runs on the
+    embedded default (CI's SQLite pass sets it so the worker tests run there too)."""
+    return os.environ.get("REDIS_URL") or os.environ.get("TEST_REDIS_URL", "")
+
+
 @cache
 def redis_available() -> bool:
-    url = os.environ.get("REDIS_URL", "")
+    url = test_redis_url()
     if not url:
         return False
     try:
