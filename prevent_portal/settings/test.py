@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 from .base import *  # noqa: F403
 
 SECRET_KEY = "test-only-key-0123456789-abcdefghijklmnopqrstuvwxyz"
@@ -16,6 +19,9 @@ WHITENOISE_AUTOREFRESH = True
 DEMO_DATA_ALLOWED = True
 ALLOWED_HOSTS = ["*"]
 
-# On SQLite the test database is a file, not memory, so that a real Celery worker in another process can open it.
+# On SQLite the test database is a file, not memory, so that a real Celery worker in another process can open it
+# (tests pass `connection.settings_dict["NAME"]` to the worker as its DATABASE_URL). One file per test run.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.environ.get("TEST_SQLITE_NAME", f"{tempfile.gettempdir()}/prevent-test-{os.getpid()}.sqlite3")
+    }
