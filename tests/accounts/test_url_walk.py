@@ -90,29 +90,40 @@ def _url(name: str, row: Row, world: World) -> str:
     return reverse(name, kwargs=row.kwargs(world) if row.kwargs else None)
 
 
-@pytest.mark.parametrize("name", PATTERNS)
-def test_anonymous_users_are_sent_to_sign_in_and_see_no_data(name, world, client):
-    row = TABLE.get(name)
-    if row is None:
-        pytest.fail(f"{name} has no row in the access table")
-    if row.skip_reason:
-        pytest.skip(row.skip_reason)
-    response = client.get(_url(name, row, world))
-    if row.public:
-        assert response.status_code in (200, 302)
-    else:
-        assert response.status_code == 302, f"{name}: anonymous got {response.status_code}"
-        assert response.url.startswith(reverse(settings.LOGIN_URL))
+def _walk(world: World, client: Any, expect: Any) -> list[str]:
+    """GETs every pattern with `client`; returns a line per answer that differs from `expect(name, row)`."""
+    wrong: list[str] = []
+    for name in PATTERNS:
+        row = TABLE.get(name)
+        if row is None or row.skip_reason:
+            continue
+        url = _url(name, row, world)
+        response = client.get(url)
+        problem = expect(name, row, response)
+        if problem:
+            wrong.append(f"{name} ({url}): {problem}")
+    return wrong
+
+
+def test_anonymous_users_are_sent_to_sign_in_and_see_no_data(world, client):
+    login = reverse(settings.LOGIN_URL)
+
+    def expect(name: str, row: Row, response: Any) -> str:
+        if row.public:
+            return "" if response.status_code in (200, 302) else f"public page answered {response.status_code}"
+        if response.status_code != 302 or not response.url.startswith(login):
+            return f"expected a redirect to sign-in, got {response.status_code}"
+        return ""
+
+    wrong = _walk(world, client, expect)
+    assert not wrong, "anonymous answers that differ from the table:\n" + "\n".join(wrong)
 
 
 @pytest.mark.parametrize("role", sorted(ALL_ROLES))
-@pytest.mark.parametrize("name", PATTERNS)
-def test_each_role_gets_the_answer_the_table_gives(name, role, world, client_for):
-    row = TABLE.get(name)
-    if row is None:
-        pytest.fail(f"{name} has no row in the access table")
-    if row.skip_reason:
-        pytest.skip(row.skip_reason)
-    response = client_for(world.users[role]).get(_url(name, row, world))
-    expected = row.expected(role)
-    assert response.status_code == expected, f"{name} as {role}: expected {expected}, got {response.status_code}"
+def test_each_role_gets_the_answer_the_table_gives_for_every_url(role, world, client_for):
+    def expect(name: str, row: Row, response: Any) -> str:
+        wanted = row.expected(role)
+        return "" if response.status_code == wanted else f"expected {wanted}, got {response.status_code}"
+
+    wrong = _walk(world, client_for(world.users[role]), expect)
+    assert not wrong, f"answers to {role} that differ from the table:\n" + "\n".join(wrong)
