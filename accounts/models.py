@@ -149,3 +149,19 @@ class Membership(models.Model):
     @property
     def is_sysadmin(self) -> bool:
         return self.role == Role.SYSADMIN
+
+
+class UserSession(models.Model):
+    """The session keys a user has been given at sign-in, so that deactivating the user or resetting their
+    second factor can end every one of their sessions at once (the database session table cannot be searched
+    by user without decoding every row)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="session_keys")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"session of {self.user_id} from {self.created_at:%Y-%m-%d %H:%M}"

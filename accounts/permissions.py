@@ -152,3 +152,61 @@ def can_edit_school(user: User | AnonymousUser | None, school_id: int) -> bool:
     """Coordinators and advisers edit any school; a DSL edits only their own school."""
     access = access_for(user)
     return has_capability(user, C.SCHOOLS_EDIT_ANY) or school_id in access.school_ids
+
+
+def holds_sysadmin_role(user: Any) -> bool:
+    """Whether the user holds a current system administrator membership, active or not (unlike access_for,
+    which sees nothing for a deactivated user)."""
+    from .models import Membership
+
+    return Membership.objects.current().filter(user=user, role=R.SYSADMIN).exists()
+
+
+def can_manage_user(actor: User | AnonymousUser | None, target: Any) -> bool:
+    """System administrators manage everyone; coordinators manage everyone but system administrators."""
+    if not has_capability(actor, C.USERS_MANAGE):
+        return False
+    if is_sysadmin(actor):
+        return True
+    return not holds_sysadmin_role(target)
+
+
+def grantable_roles(actor: User | AnonymousUser | None) -> list[Role]:
+    """The roles the actor may give: a coordinator may not make anyone a system administrator."""
+    if is_sysadmin(actor):
+        return list(Role)
+    if has_capability(actor, C.USERS_MANAGE):
+        return [role for role in Role if role != R.SYSADMIN]
+    return []
+
+
+class CapabilityRequiredMixin:
+    """For class-based views: a user without `capability` gets a 404, as if the page did not exist for them
+    (PRODUCT.md: '-' is nothing). Put it first in the bases so it runs before the view's own dispatch."""
+
+    capability: Capability | str
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        from django.http import Http404
+
+        if not has_capability(request.user, self.capability):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+def capability_required(capability: Capability | str) -> Any:
+    """For function views: the same rule as CapabilityRequiredMixin."""
+    from functools import wraps
+
+    def decorator(view: Any) -> Any:
+        @wraps(view)
+        def wrapped(request: Any, *args: Any, **kwargs: Any) -> Any:
+            from django.http import Http404
+
+            if not has_capability(request.user, capability):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

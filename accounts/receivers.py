@@ -14,6 +14,10 @@ from core.audit import audit_record
 @receiver(user_logged_in, dispatch_uid="audit_password_accepted")
 def audit_password_accepted(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     audit_record(actor=user, action="auth.password_accepted", obj=user, request=request)
+    if user is not None and request is not None:
+        from .services.sessions import session_track
+
+        session_track(user=user, request=request)
     if user is not None:
         from django.utils import timezone
 

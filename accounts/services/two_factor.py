@@ -1,4 +1,4 @@
-"""Writes for accounts: second-factor enrolment and verification, with their audit events."""
+"""Second-factor enrolment, verification, reset and backup codes, with their audit events."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.audit import audit_record
 
-from .models import User
+from ..models import User
+from .sessions import session_track, sessions_end_all
 
 BACKUP_CODE_COUNT = 10
 
@@ -44,6 +45,7 @@ def second_factor_verify(*, request: Any, user: User, token: str) -> bool:
         if device.verify_is_allowed()[0] and device.verify_token(token):
             otp_login(request, device)
             request.session.cycle_key()
+            session_track(user=user, request=request)
             audit_record(
                 actor=user,
                 action="auth.second_factor_passed",
@@ -68,6 +70,7 @@ def totp_enrolment_confirm(*, request: Any, user: User, device: TOTPDevice, toke
     codes = backup_codes_issue(user=user)
     otp_login(request, device)
     request.session.cycle_key()
+    session_track(user=user, request=request)
     audit_record(actor=user, action="auth.second_factor_enrolled", obj=user, request=request)
     return codes
 
@@ -78,3 +81,35 @@ def backup_codes_issue(*, user: User) -> list[str]:
     codes = [f"{secrets.randbelow(10**8):08d}" for _ in range(BACKUP_CODE_COUNT)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
     return codes
+
+
+@transaction.atomic
+def backup_codes_regenerate(*, user: User, request: Any = None) -> list[str]:
+    """New backup codes for the user themselves; the old ones stop working at once."""
+    codes = backup_codes_issue(user=user)
+    audit_record(actor=user, action="auth.backup_codes_regenerated", obj=user, request=request)
+    return codes
+
+
+@transaction.atomic
+def second_factor_reset(*, actor: User, user: User, request: Any = None) -> int:
+    """A system administrator removes a user's authenticator and backup codes (a lost phone): the user sets up
+    a new authenticator at their next sign-in. Every session of the user ends, so a session verified with the
+    old device cannot go on. Returns the number of devices removed."""
+    from ..permissions import is_sysadmin
+
+    if not is_sysadmin(actor):
+        raise PermissionError("Only a system administrator resets two-factor sign-in.")
+    removed = TOTPDevice.objects.filter(user=user).count()
+    static = StaticDevice.objects.filter(user=user).count()
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    sessions_end_all(user=user)
+    audit_record(
+        actor=actor,
+        action="accounts.second_factor_reset",
+        obj=user,
+        detail=f"{removed} authenticator and {static} backup code devices removed",
+        request=request,
+    )
+    return removed + static
