@@ -59,3 +59,147 @@ class TokenForm(forms.Form):
 
     def clean_token(self) -> str:
         return "".join(str(self.cleaned_data["token"]).split()).lower()
+
+
+class InviteForm(forms.Form):
+    full_name = forms.CharField(
+        label="Full name", max_length=150, error_messages={"required": "Enter the person's full name"}
+    )
+    email = forms.EmailField(
+        label="Work email address",
+        help_text="We will send a link to this address to set a password. The link works once, for 3 days.",
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter the person's work email address",
+            "invalid": "Enter an email address in the correct format, like name@example.gov.uk",
+        },
+    )
+    job_title = forms.CharField(label="Job title (optional)", max_length=150, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("full_name", field_width=Fluid.TWO_THIRDS),
+            Field.text("email", field_width=Fluid.TWO_THIRDS),
+            Field.text("job_title", field_width=Fluid.TWO_THIRDS),
+            Button("submit", "Send invitation", data_prevent_double_click="true"),
+        )
+
+
+def _date_field(label: str, *, required: bool, help_text: str = "") -> Any:
+    from crispy_forms_gds.fields import DateInputField
+
+    field = DateInputField(label=label, required=required, help_text=help_text, require_all_fields=False)
+    field.error_messages["invalid"] = "Enter a real date"
+    return field
+
+
+class MembershipForm(forms.Form):
+    """A role and its scope. Only the scope the chosen role needs is kept (see accounts.services)."""
+
+    role = forms.ChoiceField(label="Role", error_messages={"required": "Select a role"})
+    school = forms.ModelChoiceField(label="School (for a designated safeguarding lead)", queryset=None, required=False)
+    team = forms.ModelChoiceField(label="Team (for a CSC practitioner)", queryset=None, required=False)
+    panel = forms.ModelChoiceField(label="Panel (for a panel chair or member)", queryset=None, required=False)
+    agency = forms.CharField(
+        label="Agency (for a panel member)",
+        help_text="For example Police, Health, Probation or Children's Social Care.",
+        max_length=150,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, roles: list[Any], **kwargs: Any) -> None:
+        from channel.models import Panel
+        from schools.models import School
+
+        from .models import Team
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(r.value, r.label) for r in roles]
+        self.fields["school"].queryset = School.objects.currently_open().only("id", "name", "urn").order_by("name")
+        self.fields["team"].queryset = Team.objects.order_by("name")
+        self.fields["panel"].queryset = Panel.objects.filter(is_active=True).order_by("name")
+        self.fields["started_on"] = _date_field(
+            "Start date", required=False, help_text="Leave blank to start today. For example, 27 3 2026"
+        )
+        self.fields["ended_on"] = _date_field(
+            "End date (optional)", required=False, help_text="Access ends at the start of this day."
+        )
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.radios("role", legend_size="m"),
+            Field.select("school"),
+            Field.select("team"),
+            Field.select("panel"),
+            Field.text("agency", field_width=Fluid.TWO_THIRDS),
+            Field("started_on"),
+            Field("ended_on"),
+            Button("submit", "Add role", data_prevent_double_click="true"),
+        )
+
+
+class ConfirmForm(forms.Form):
+    """A confirmation page's form: nothing to fill in, one button."""
+
+    def __init__(self, *args: Any, submit_label: str, warning: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        button = Button("submit", submit_label, data_prevent_double_click="true")
+        if warning:
+            button = Button.warning("submit", submit_label, data_prevent_double_click="true")
+        self.helper.layout = Layout(button)
+
+
+class EndRoleForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ended_on"] = _date_field(
+            "Date the role ends",
+            required=False,
+            help_text="Leave blank to end it today, at once. Access ends at the start of this day.",
+        )
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field("ended_on"),
+            Button.warning("submit", "Remove role", data_prevent_double_click="true"),
+        )
+
+
+class SetPasswordForm(forms.Form):
+    """A new password, checked by every one of the project's password validators."""
+
+    new_password1 = forms.CharField(
+        label="New password",
+        strip=False,
+        help_text="At least 12 characters. Not a common password, and not like your name or email address.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter a new password"},
+    )
+    new_password2 = forms.CharField(
+        label="Confirm new password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter the new password again"},
+    )
+
+    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field("new_password1"),
+            Field("new_password2"),
+            Button("submit", "Set password", data_prevent_double_click="true"),
+        )
+
+    def clean_new_password2(self) -> str:
+        from django.contrib.auth import password_validation
+
+        first = self.cleaned_data.get("new_password1")
+        second = self.cleaned_data.get("new_password2") or ""
+        if first and second and first != second:
+            raise forms.ValidationError("The passwords do not match")
+        if first:
+            password_validation.validate_password(second, self.user)
+        return second

@@ -1,4 +1,5 @@
-"""The accounts part of each role's home page: the roles a person holds."""
+"""The accounts part of each role's home page: the roles a person holds; for system administrators the users and
+security events that need attention; for coordinators a way to the user pages."""
 
 from __future__ import annotations
 
@@ -7,12 +8,40 @@ from typing import Any
 from core.registry import HomeSection
 
 from .models import Membership
+from .permissions import Capability, has_capability, is_sysadmin
+from .selectors import locked_out_identities, security_events_recent, user_counts, users_without_second_factor
 
 
 def home_sections(*, user: Any) -> list[HomeSection]:
+    sections: list[HomeSection] = []
+    if is_sysadmin(user):
+        without_count, without = users_without_second_factor(limit=5)
+        sections.append(
+            HomeSection(
+                "Users needing attention",
+                "accounts/home_attention.html",
+                {
+                    "locked": locked_out_identities(limit=10),
+                    "without_count": without_count,
+                    "without": without,
+                    "events": security_events_recent(limit=8),
+                },
+                order=10,
+                wide=True,
+            )
+        )
+    if has_capability(user, Capability.USERS_MANAGE):
+        sections.append(
+            HomeSection(
+                "Users",
+                "accounts/home_users.html",
+                {"counts": user_counts(), "may_audit": has_capability(user, Capability.AUDIT_VIEW)},
+                order=80,
+            )
+        )
     memberships = list(
         Membership.objects.current().filter(user=user).select_related("school", "team", "panel").order_by("role")
     )
-    if not memberships:
-        return []
-    return [HomeSection("Your roles", "accounts/home_roles.html", {"memberships": memberships}, order=90)]
+    if memberships:
+        sections.append(HomeSection("Your roles", "accounts/home_roles.html", {"memberships": memberships}, order=90))
+    return sections

@@ -1,10 +1,15 @@
-"""The Django admin is for system administrators only, after the second factor. Referrals, cases and audit
-events are not registered for editing, so the admin never goes around scopes or the audit trail."""
+"""The Django admin is for system administrators only, after the second factor: anyone else gets a 404 for every
+admin URL, as if it were not there. Referrals, cases and audit events are not registered for editing, so the
+admin never goes around scopes or the audit trail."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import update_wrapper
+from typing import Any
+
 from django.contrib import admin
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 
 from accounts.permissions import is_sysadmin
 
@@ -20,6 +25,16 @@ class PortalAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         return sysadmin_only(request)
+
+    def admin_view(self, view: Callable[..., HttpResponse], cacheable: bool = False) -> Callable[..., HttpResponse]:
+        inner = super().admin_view(view, cacheable)
+
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not self.has_permission(request):
+                raise Http404
+            return inner(request, *args, **kwargs)
+
+        return update_wrapper(wrapper, view)
 
     def login(self, request: HttpRequest, extra_context: dict | None = None):  # type: ignore[override, type-arg]
         # Signing in happens through the portal's own two-step sign-in; anyone else gets nothing.

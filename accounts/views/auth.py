@@ -16,9 +16,12 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views import View
 
-from ..forms import SignInForm, TokenForm
+from ..forms import ConfirmForm, SignInForm, TokenForm
+from ..forms import SetPasswordForm as PortalSetPasswordForm
 from ..services import (
+    backup_codes_regenerate,
     has_second_factor,
+    password_set_by_link,
     second_factor_verify,
     totp_device_pending,
     totp_enrolment_confirm,
@@ -128,12 +131,52 @@ class BackupCodesShownView(View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         codes = request.session.pop(BACKUP_CODES_SESSION_KEY, None)
+        renewed = request.session.pop("portal_backup_codes_renewed", False)
         if not codes:
             return redirect("core:home")
-        return render(request, "accounts/backup_codes.html", {"codes": codes})
+        return render(request, "accounts/backup_codes.html", {"codes": codes, "renewed": renewed})
 
 
 class SignOutView(auth_views.LogoutView):
     """POST only (Django's rule): ends the session on the server."""
 
     template_name = "accounts/signed_out.html"
+
+
+class BackupCodesRegenerateView(View):
+    """A signed-in user makes new backup codes for themselves (the old ones stop working)."""
+
+    template_name = "accounts/backup_codes_new.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, self.template_name, {"form": ConfirmForm(submit_label="Make new backup codes")})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        codes = backup_codes_regenerate(user=request.user, request=request)  # type: ignore[arg-type]
+        request.session[BACKUP_CODES_SESSION_KEY] = codes
+        request.session["portal_backup_codes_renewed"] = True
+        return redirect("accounts:backup_codes_shown")
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """The one-time link from an invitation or a "send a sign-in link": set a password, then sign in with it
+    and the second factor as always (the user is never signed in from here)."""
+
+    form_class = PortalSetPasswordForm
+    template_name = "accounts/set_password.html"
+
+    def get_user(self, uidb64: str) -> Any:
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        from django.contrib import messages
+        from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
+
+        password_set_by_link(user=self.user, password=form.cleaned_data["new_password1"], request=self.request)
+        self.request.session.pop(INTERNAL_RESET_SESSION_TOKEN, None)
+        messages.success(
+            self.request,
+            "Your password is set. Sign in with it now; you will then set up or use your authenticator app.",
+        )
+        return redirect("accounts:login")

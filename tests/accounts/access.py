@@ -1,6 +1,19 @@
 from __future__ import annotations
 
-from tests.support.access import ALL_ROLES, Row
+from tests.support.access import ALL_ROLES, COORDINATOR, DSL, SYSADMIN, Row
+
+USER_ADMINS = {COORDINATOR, SYSADMIN}
+
+
+def _target(world):
+    """User pages point at the DSL of the world: a user both coordinators and system administrators manage."""
+    return {"pk": world.users[DSL].pk}
+
+
+def _target_membership(world):
+    user = world.users[DSL]
+    return {"pk": user.pk, "membership_pk": user.memberships.get().pk}
+
 
 ROWS = {
     "accounts:login": Row(ok=ALL_ROLES, public=True),
@@ -10,4 +23,19 @@ ROWS = {
     "accounts:two_factor": Row(ok=ALL_ROLES, ok_status=302),
     "accounts:enrol": Row(ok=ALL_ROLES, ok_status=302),
     "accounts:backup_codes_shown": Row(ok=ALL_ROLES, ok_status=302),
+    "accounts:backup_codes_new": Row(ok=ALL_ROLES),
+    # The one-time link from an invitation: open to anyone, a bad token shows "this link does not work".
+    "accounts:set_password": Row(
+        ok=ALL_ROLES, public=True, kwargs=lambda w: {"uidb64": "MQ", "token": "not-a-real-token"}
+    ),
+    "accounts:user_list": Row(ok=USER_ADMINS),
+    "accounts:user_invite": Row(ok=USER_ADMINS),
+    "accounts:user_detail": Row(ok=USER_ADMINS, kwargs=_target),
+    "accounts:membership_add": Row(ok=USER_ADMINS, kwargs=_target),
+    "accounts:membership_end": Row(ok=USER_ADMINS, kwargs=_target_membership),
+    "accounts:user_deactivate": Row(ok=USER_ADMINS, kwargs=_target),
+    "accounts:user_reactivate": Row(ok=USER_ADMINS, kwargs=_target),
+    "accounts:sign_in_link_send": Row(ok=USER_ADMINS, kwargs=_target),
+    # 2FA resets are the system administrator's alone (PRODUCT.md: coordinators '-').
+    "accounts:second_factor_reset": Row(ok={SYSADMIN}, kwargs=_target),
 }

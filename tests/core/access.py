@@ -1,10 +1,12 @@
 from __future__ import annotations
 
-from tests.support.access import ALL_ROLES, Row
+from tests.support.access import ALL_ROLES, COORDINATOR, SYSADMIN, Row
 
 ROWS = {
     "healthz": Row(ok=ALL_ROLES, public=True),
     "core:home": Row(ok=ALL_ROLES),
     "core:accessibility": Row(ok=ALL_ROLES, public=True),
     "core:privacy": Row(ok=ALL_ROLES, public=True),
+    "core:audit_list": Row(ok={COORDINATOR, SYSADMIN}),
+    "core:audit_export": Row(ok={COORDINATOR, SYSADMIN}),
 }

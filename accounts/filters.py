@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from .models import User
+from .roles import Role
+
+STATUS_CHOICES = [
+    ("active", "Active"),
+    ("invited", "Invited, not signed in yet"),
+    ("no_authenticator", "No authenticator set up"),
+    ("deactivated", "Deactivated"),
+]
+
+
+class UserFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Name or email address", method="filter_q")
+    role = django_filters.ChoiceFilter(label="Role", choices=Role.choices, method="filter_role", empty_label="Any role")
+    status = django_filters.ChoiceFilter(
+        label="Status", choices=STATUS_CHOICES, method="filter_status", empty_label="Any status"
+    )
+
+    class Meta:
+        model = User
+        fields: list[str] = []
+
+    @property
+    def form(self) -> Any:
+        from crispy_forms_gds.layout import Field
+
+        form = super().form
+        if not hasattr(form, "helper"):
+            form.helper = filter_form_helper(Field.text("q"), Field.select("role"), Field.select("status"))
+        return form
+
+    def filter_q(self, qs: QuerySet[User], name: str, value: str) -> QuerySet[User]:
+        value = value.strip()
+        return qs.filter(Q(full_name__icontains=value) | Q(email__icontains=value)) if value else qs
+
+    def filter_role(self, qs: QuerySet[User], name: str, value: str) -> QuerySet[User]:
+        today = timezone.localdate()
+        return qs.filter(
+            Q(memberships__ended_on__isnull=True) | Q(memberships__ended_on__gt=today),
+            memberships__role=value,
+            memberships__started_on__lte=today,
+        ).distinct()
+
+    def filter_status(self, qs: QuerySet[User], name: str, value: str) -> QuerySet[User]:
+        lookups: dict[str, Any] = {
+            "active": Q(is_active=True),
+            "invited": Q(is_active=True, last_login__isnull=True),
+            "no_authenticator": Q(is_active=True, has_authenticator=False),
+            "deactivated": Q(is_active=False),
+        }
+        return qs.filter(lookups[value]) if value in lookups else qs
+
+
+def filter_form_helper(*fields: Any, columns: str = "one-third") -> Any:
+    """A GET form helper laying filter fields out in a row of GOV.UK grid columns, with a Filter button."""
+    from crispy_forms_gds.helper import FormHelper
+    from crispy_forms_gds.layout import Button, Div, Layout
+
+    helper = FormHelper()
+    helper.form_method = "get"
+    helper.form_tag = True
+    helper.layout = Layout(
+        Div(*[Div(field, css_class=f"govuk-grid-column-{columns}") for field in fields], css_class="govuk-grid-row"),
+        Button("filter", "Filter", css_class="govuk-button--secondary"),
+    )
+    return helper

@@ -1,0 +1,131 @@
+"""Reads for user administration, scoped to who is asking: only coordinators and system administrators see
+the user pages at all; everyone else gets a 404."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .models import Membership, User
+from .permissions import Capability, has_capability
+from .roles import Role
+
+
+def _current_memberships() -> Prefetch:  # type: ignore[type-arg]
+    return Prefetch(
+        "memberships",
+        queryset=Membership.objects.current().select_related("school", "team", "panel").order_by("role", "id"),
+        to_attr="current_memberships",
+    )
+
+
+def _with_flags(qs: QuerySet[User]) -> QuerySet[User]:
+    today = timezone.localdate()
+    current_sysadmin = Membership.objects.filter(user=OuterRef("pk"), role=Role.SYSADMIN, started_on__lte=today).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=today)
+    )
+    return qs.annotate(
+        has_authenticator=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+        is_sysadmin_now=Exists(current_sysadmin),
+    )
+
+
+def user_list_visible_to(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[User]:
+    """Every user of the council, with current roles (prefetched) and flags, for coordinators and system
+    administrators; a 404 for anyone else."""
+    if not has_capability(user, Capability.USERS_MANAGE):
+        raise Http404
+    qs = _with_flags(User.objects.all()).prefetch_related(_current_memberships()).order_by("full_name", "email")
+    if filters is not None:
+        from .filters import UserFilter
+
+        qs = UserFilter(filters, queryset=qs).qs
+    return qs
+
+
+def user_get_for_user(*, user: Any, pk: int) -> User:
+    """One user for the administration pages, with every membership (current and ended)."""
+    if not has_capability(user, Capability.USERS_MANAGE):
+        raise Http404
+    found = (
+        _with_flags(User.objects.filter(pk=pk))
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("school", "team", "panel").order_by(
+                    "-started_on", "role", "id"
+                ),
+                to_attr="all_memberships",
+            ),
+            _current_memberships(),
+        )
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def membership_get_for_user(*, user: Any, target: User, pk: int) -> Membership:
+    if not has_capability(user, Capability.USERS_MANAGE):
+        raise Http404
+    membership = Membership.objects.filter(user=target, pk=pk).select_related("school", "team", "panel").first()
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def locked_out_identities(*, limit: int = 20) -> list[dict[str, Any]]:
+    """Accounts and addresses django-axes holds locked now (failures at the limit within the cool-off)."""
+    from axes.models import AccessAttempt
+
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    rows = (
+        AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since)
+        .order_by("-attempt_time")
+        .values("username", "ip_address", "attempt_time", "failures_since_start")[:limit]
+    )
+    return list(rows)
+
+
+def users_without_second_factor(*, limit: int = 10) -> tuple[int, list[User]]:
+    """Active users who have not set up an authenticator (invited and not yet signed in, or reset)."""
+    qs = (
+        User.objects.filter(is_active=True)
+        .exclude(Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
+        .order_by("-date_joined")
+    )
+    return qs.count(), list(qs[:limit])
+
+
+def security_events_recent(*, days: int = 7, limit: int = 10) -> list[Any]:
+    """Failed sign-ins, lockouts and second-factor resets in the last days, newest first."""
+    from core.models import AuditEvent
+
+    since = timezone.now() - timedelta(days=days)
+    actions = [
+        "auth.sign_in_failed",
+        "auth.locked_out",
+        "auth.second_factor_failed",
+        "accounts.second_factor_reset",
+        "accounts.user_deactivated",
+        "accounts.role_assigned",
+        "accounts.role_ended",
+    ]
+    return list(AuditEvent.objects.filter(occurred_at__gte=since, action__in=actions).select_related("actor")[:limit])
+
+
+def user_counts() -> dict[str, int]:
+    from django.db.models import Count
+
+    return User.objects.aggregate(
+        active=Count("pk", filter=Q(is_active=True)),
+        deactivated=Count("pk", filter=Q(is_active=False)),
+        never_signed_in=Count("pk", filter=Q(is_active=True, last_login__isnull=True)),
+    )
