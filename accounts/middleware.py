@@ -6,7 +6,6 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -14,6 +13,9 @@ from django.urls import reverse
 
 SESSION_STARTED_KEY = "portal_started_at"
 SESSION_SEEN_KEY = "portal_seen_at"
+# Set on the fresh anonymous session after a timeout, so the sign-in page can say why (this middleware runs
+# before the messages middleware, so it cannot use django.contrib.messages).
+TIMED_OUT_KEY = "portal_timed_out"
 
 # Paths a signed-in user who has not yet passed the second factor may still reach.
 _SECOND_FACTOR_OPEN = ("accounts:two_factor", "accounts:enrol", "accounts:logout", "accounts:backup_codes_shown")
@@ -35,7 +37,7 @@ class SessionLifetimeMiddleware:
             too_long = now - started > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
             if idle or too_long:
                 logout(request)  # flushes the session on the server
-                messages.info(request, "You were signed out to keep information safe. Sign in again to continue.")
+                request.session[TIMED_OUT_KEY] = True
                 return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
             request.session[SESSION_STARTED_KEY] = started
             request.session[SESSION_SEEN_KEY] = now

@@ -36,6 +36,13 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/sign_in.html"
     redirect_authenticated_user = False
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from ..middleware import TIMED_OUT_KEY
+
+        context = super().get_context_data(**kwargs)
+        context["timed_out"] = self.request.session.pop(TIMED_OUT_KEY, False)
+        return context
+
     def get_success_url(self) -> str:
         # The password is only the first step: the second factor decides whether anything is shown.
         next_url = self.get_redirect_url()
