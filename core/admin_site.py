@@ -8,8 +8,10 @@ from collections.abc import Callable
 from functools import update_wrapper
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse_lazy
 
 from accounts.permissions import is_sysadmin
 
@@ -35,6 +37,15 @@ class PortalAdminSite(admin.AdminSite):
             return inner(request, *args, **kwargs)
 
         return update_wrapper(wrapper, view)
+
+    def get_urls(self) -> list[Any]:
+        # LoginRequiredMiddleware sends anonymous visitors to the portal's own sign-in, not the admin's.
+        urls = super().get_urls()
+        for pattern in urls:
+            callback = getattr(pattern, "callback", None)
+            if callback is not None and hasattr(callback, "login_url"):
+                callback.login_url = reverse_lazy(settings.LOGIN_URL)
+        return urls
 
     def login(self, request: HttpRequest, extra_context: dict | None = None):  # type: ignore[override, type-arg]
         # Signing in happens through the portal's own two-step sign-in; anyone else gets nothing.

@@ -1,0 +1,108 @@
+"""Security headers on every page: a Content-Security-Policy without inline script or style (and no page that
+needs them), no-store caching for signed-in pages and downloads, and production's HSTS and secure cookies."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.accounts.test_url_walk import PATTERNS, TABLE, _url, world  # noqa: F401  (world is a fixture)
+from tests.support.access import ALL_ROLES
+
+ROOT = Path(__file__).resolve().parents[2]
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
+INLINE_STYLE = re.compile(r"<style\b|\sstyle=", re.I)
+EVENT_HANDLER = re.compile(r"<[^>]+\son[a-z]+=", re.I)
+
+
+def test_the_content_security_policy_allows_no_inline_code_anywhere():
+    directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    for name, sources in directives.items():
+        for source in sources:
+            assert "unsafe" not in str(source), f"{name} allows {source}"
+    assert directives["script-src"] == ["'self'"] and directives["style-src"] == ["'self'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+
+
+@pytest.mark.parametrize("role", sorted(ALL_ROLES))
+def test_no_page_uses_inline_script_or_style_and_none_is_cached(role, world, client_for):  # noqa: F811
+    client = client_for(world.users[role])
+    problems = []
+    for name in PATTERNS:
+        row = TABLE[name]
+        if row.skip_reason:
+            continue
+        url = _url(name, row, world)
+        response = client.get(url)
+        if "no-store" not in response.get("Cache-Control", ""):
+            problems.append(f"{name}: Cache-Control {response.get('Cache-Control')!r}")
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        html = response.content.decode()
+        assert "Content-Security-Policy" in response, name
+        for label, pattern in (
+            ("inline script", INLINE_SCRIPT),
+            ("inline style", INLINE_STYLE),
+            ("event handler", EVENT_HANDLER),
+        ):
+            found = pattern.search(html)
+            if found:
+                problems.append(f"{name} ({url}): {label}: {html[found.start() : found.start() + 80]!r}")
+    assert not problems, "\n".join(problems)
+
+
+def _production_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="prevent_portal.settings.production",
+        DJANGO_SECRET_KEY="deploy-check-" + "k7Qz9xP2mW4vR8tY1uN6bE3cH5jL0aS" * 2,
+        DJANGO_ALLOWED_HOSTS="prevent.northbrook.example",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/prevent_deploy_check",
+        REDIS_URL="redis://127.0.0.1:6379/13",
+        DEFAULT_FROM_EMAIL="Prevent Portal <no-reply@northbrook.example>",
+        SITE_URL="https://prevent.northbrook.example",
+    )
+    return env
+
+
+def test_deploy_checks_pass_under_production_settings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=_production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_sends_hsts_and_secure_cookies_only():
+    script = (
+        "from django.conf import settings as s; "
+        "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SESSION_COOKIE_SECURE, "
+        "s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE, s.SECURE_SSL_REDIRECT, "
+        "s.DEBUG, s.DEMO_DATA_ALLOWED)"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=_production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    hsts, subdomains, session_secure, csrf_secure, httponly, samesite, redirect, debug, demo = (
+        result.stdout.strip().splitlines()[-1].split()
+    )
+    assert int(hsts) >= 31536000 and subdomains == "True"
+    assert session_secure == csrf_secure == httponly == redirect == "True"
+    assert samesite == "Lax" and debug == "False" and demo == "False"
