@@ -198,3 +198,143 @@ class Contact(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.get_role_display()})"
+
+
+class ChecklistItem(models.TextChoices):
+    """The school's Prevent duty checklist (PRODUCT.md, "Schools and other institutions")."""
+
+    RISK_ASSESSMENT = "risk_assessment", "Prevent risk assessment"
+    SAFEGUARDING_POLICY = "safeguarding_policy", "Safeguarding policy covers radicalisation"
+    STAFF_TRAINED = "staff_trained", "Staff trained in Prevent"
+    ONLINE_FILTERING = "online_filtering", "Online filtering and monitoring"
+    VISITORS_POLICY = "visitors_policy", "Visitors and external speakers policy"
+    BRITISH_VALUES = "british_values", "Curriculum work on British values"
+
+
+class ChecklistConfirmation(TimeStampedModel):
+    """One checklist item of one school: whether it is in place, and when and by whom that was last confirmed."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="checklist")
+    item = models.CharField(max_length=24, choices=ChecklistItem.choices)
+    in_place = models.BooleanField(default=False)
+    confirmed_on = models.DateField("last confirmed", null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["school", "item"]
+        constraints = [models.UniqueConstraint(fields=["school", "item"], name="checklist_one_row_per_item")]
+
+    def __str__(self) -> str:
+        return f"{self.school}: {self.get_item_display()}"
+
+
+class RRSALevelChange(models.Model):
+    """The history of a school's Rights Respecting Schools Award level: one row per change."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="rrsa_history")
+    level = models.CharField(max_length=12, choices=RRSALevel.choices, blank=True)
+    achieved_on = models.DateField()
+    recorded_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["school", "-achieved_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.school}: {self.get_level_display()} from {self.achieved_on}"
+
+
+class VisitKind(models.TextChoices):
+    VISIT = "visit", "Visit"
+    CALL = "call", "Phone or video call"
+    EMAIL = "email", "E-mail"
+
+
+class VisitPurpose(models.TextChoices):
+    CHECK_IN = "check_in", "Termly check-in"
+    POLICY = "policy", "Policy and risk assessment review"
+    TRAINING = "training", "Training planning or follow-up"
+    CONCERN = "concern", "Advice on a concern"
+    INCIDENT = "incident", "Incident or community tension"
+    CURRICULUM = "curriculum", "Curriculum and resources"
+    RRSA = "rrsa", "Rights Respecting Schools"
+    OTHER = "other", "Other"
+
+
+class Visit(TimeStampedModel):
+    """A visit, call or e-mail of the schools resilience adviser to one school."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="visits")
+    kind = models.CharField(max_length=8, choices=VisitKind.choices, default=VisitKind.VISIT)
+    visited_on = models.DateField("date", db_index=True)
+    adviser = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="school_visits")
+    offer_level = models.CharField(max_length=12, choices=SupportTier.choices, default=SupportTier.UNIVERSAL)
+    purpose = models.CharField(max_length=12, choices=VisitPurpose.choices, default=VisitPurpose.CHECK_IN)
+    notes = models.TextField(blank=True)
+    follow_up_on = models.DateField("follow-up date", null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-visited_on", "-id"]
+        indexes = [models.Index(fields=["school", "visited_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.school} on {self.visited_on:%-d %b %Y}"
+
+
+class VisitActionQuerySet(models.QuerySet["VisitAction"]):
+    def open(self) -> VisitActionQuerySet:
+        return self.filter(done_on__isnull=True)
+
+    def overdue_on(self, day: date) -> VisitActionQuerySet:
+        return self.filter(done_on__isnull=True, due_on__lt=day)
+
+
+class VisitAction(TimeStampedModel):
+    """An action agreed at a visit: who owns it, when it is due, and when it was done."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="actions")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="visit_actions")
+    description = models.CharField(max_length=300)
+    owner = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="visit_actions")
+    due_on = models.DateField("due date", db_index=True)
+    done_on = models.DateField(null=True, blank=True)
+    done_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = VisitActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["owner", "done_on", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.description
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_on is not None
+
+
+class MeetingKind(models.TextChoices):
+    NETWORK = "network", "DSL network meeting"
+    CONFERENCE = "conference", "Safeguarding conference"
+
+
+class NetworkMeeting(TimeStampedModel):
+    """A DSL network meeting or safeguarding conference, with the DSLs who attended."""
+
+    kind = models.CharField(max_length=12, choices=MeetingKind.choices, default=MeetingKind.NETWORK)
+    title = models.CharField(max_length=200)
+    held_on = models.DateField(db_index=True)
+    venue = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True)
+    organiser = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    attendees = models.ManyToManyField(Contact, blank=True, related_name="meetings_attended")
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.held_on:%-d %b %Y})"

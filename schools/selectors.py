@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from accounts.permissions import access_for
 
-from .models import School, Status, SupportTier
+from .models import School, Status, SupportTier, Visit, VisitAction
 
 
 def schools_of_dsl(*, user: Any) -> list[School]:
@@ -27,3 +28,38 @@ def school_summary_counts() -> dict[str, int]:
         intensive=Count("id", filter=open_schools & Q(support_tier=SupportTier.INTENSIVE)),
         closed=Count("id", filter=Q(status=Status.CLOSED)),
     )
+
+
+# ---- figures for the scrutiny report (reports.sections.schools) ----
+
+
+def visit_counts_by_offer(*, start: date, end: date) -> dict[str, int]:
+    """Visits, calls and e-mails dated within [start, end] by offer level (every level present, zero when none),
+    plus "schools_visited": how many different schools had at least one. Two queries."""
+    rows = (
+        Visit.objects.filter(visited_on__gte=start, visited_on__lte=end)
+        .values("offer_level")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = {tier.value: 0 for tier in SupportTier}
+    for row in rows:
+        counts[row["offer_level"]] = row["n"]
+    counts["schools_visited"] = (
+        Visit.objects.filter(visited_on__gte=start, visited_on__lte=end).values("school_id").distinct().count()
+    )
+    return counts
+
+
+def school_counts_by_support_tier(*, on: date) -> dict[str, int]:
+    """Schools open on a date by support tier (every tier present, zero when none). One query."""
+    rows = School.objects.open_on(on).values("support_tier").annotate(n=Count("id")).order_by()
+    counts = {tier.value: 0 for tier in SupportTier}
+    for row in rows:
+        counts[row["support_tier"]] = row["n"]
+    return counts
+
+
+def actions_overdue(*, on: date) -> QuerySet[VisitAction]:
+    """Visit actions not done whose due date is before `on`, soonest first."""
+    return VisitAction.objects.overdue_on(on).order_by("due_on", "id")
