@@ -1,3 +1,391 @@
+"""CSC Prevent screening referrals: from a concern to a decision.
+
+The lists a referral is answered from (types of concern, early indicators, screening questions, signposting
+services) are data that coordinators edit; every answer row keeps a copy of the wording it was answered with, so
+editing a list never rewrites an old referral. The timeline (ReferralEvent) is append-only.
+"""
+
 from __future__ import annotations
 
-from django.db import models  # noqa: F401
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from core.models import TimeStampedModel
+
+TEXT_LIMIT = 10_000
+
+
+# --- Lists coordinators edit -------------------------------------------------------------------------------------
+
+
+class ListItem(TimeStampedModel):
+    """A row of a list that coordinators edit: never deleted, switched off instead."""
+
+    label = models.CharField(max_length=200)
+    hint = models.CharField(max_length=500, blank=True)
+    is_active = models.BooleanField("in use", default=True)
+    order = models.PositiveIntegerField(default=100)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ConcernType(ListItem):
+    class Meta(ListItem.Meta):
+        verbose_name = "type of concern"
+
+
+class Indicator(ListItem):
+    class Meta(ListItem.Meta):
+        verbose_name = "early indicator"
+
+
+class ScreeningQuestion(ListItem):
+    class Meta(ListItem.Meta):
+        verbose_name = "screening question"
+
+
+class SignpostService(ListItem):
+    class Meta(ListItem.Meta):
+        verbose_name = "signposting service"
+
+
+class RoutingSettings(models.Model):
+    """The council's routing: one row (pk 1). Some councils send under 18s to a Social Inclusion Panel, others
+    use Channel for everyone."""
+
+    under_18_panel = models.ForeignKey(
+        "channel.Panel", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="panel for under 18s",
+    )  # fmt: skip
+    adult_panel = models.ForeignKey(
+        "channel.Panel", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="panel for adults",
+    )  # fmt: skip
+    triage_target_days = models.PositiveIntegerField(
+        "triage target in days", default=5, validators=[MinValueValidator(1), MaxValueValidator(90)]
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "referral routing settings"
+        verbose_name_plural = "referral routing settings"
+
+    def __str__(self) -> str:
+        return "Referral routing"
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number given in a year, so references run NB-2026-00001, NB-2026-00002, ..."""
+
+    year = models.PositiveIntegerField(unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+# --- Choices -----------------------------------------------------------------------------------------------------
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    NEW = "new", "New"
+    SCREENING = "screening", "Being screened"
+    AWAITING_INFORMATION = "awaiting_information", "Awaiting information"
+    DECIDED = "decided", "Decided"
+    AT_PANEL = "at_panel", "Sent to panel"
+
+
+OPEN_STATUSES = (Status.NEW, Status.SCREENING, Status.AWAITING_INFORMATION)
+
+
+class Decision(models.TextChoices):
+    NO_FURTHER_ACTION = "nfa", "No further action"
+    SIGNPOSTED = "signposted", "Signposted to other services"
+    CSC_ASSESSMENT = "csc_assessment", "Children's Social Care assessment"
+    PANEL_UNDER_18 = "panel_under_18", "Channel or under-18 panel"
+    PANEL_ADULT = "panel_adult", "Adult safeguarding panel"
+    POLICE_LED = "police_led", "Police-led"
+
+
+PANEL_DECISIONS = (Decision.PANEL_UNDER_18, Decision.PANEL_ADULT)
+
+
+class Sector(models.TextChoices):
+    """The referring sector, as in the Home Office's Prevent statistics."""
+
+    EDUCATION = "education", "Education"
+    POLICE = "police", "Police"
+    LOCAL_AUTHORITY = "local_authority", "Local Authority"
+    HEALTH = "health", "Health"
+    COMMUNITY = "community", "Community"
+    FRIENDS_FAMILY = "friends_family", "Friends and family"
+    PRISONS = "prisons", "Prisons"
+    PROBATION = "probation", "Probation"
+    OTHER = "other", "Other"
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+class Ethnicity(models.TextChoices):
+    NOT_GIVEN = "", "Not given"
+    ASIAN = "asian", "Asian or Asian British"
+    BLACK = "black", "Black, Black British, Caribbean or African"
+    MIXED = "mixed", "Mixed or multiple ethnic groups"
+    WHITE = "white", "White"
+    OTHER = "other", "Other ethnic group"
+
+
+class YesNoUnknown(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+class EarlyHelp(models.TextChoices):
+    YES = "yes", "Yes, with consent"
+    REFUSED = "refused", "Offered, consent refused"
+    NO = "no", "No"
+
+
+class AgeBand(models.TextChoices):
+    """The Home Office's age bands."""
+
+    UP_TO_10 = "10_or_under", "10 or under"
+    B11_15 = "11_15", "11 to 15"
+    B16_17 = "16_17", "16 to 17"
+    B18_20 = "18_20", "18 to 20"
+    B21_30 = "21_30", "21 to 30"
+    B31_40 = "31_40", "31 to 40"
+    B41_PLUS = "41_plus", "41 and over"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+def age_on(*, date_of_birth: date | None, age_given: int | None, given_on: date | None, day: date) -> int | None:
+    """Age on `day` from a date of birth, or from an age given on an earlier date."""
+    if date_of_birth is not None:
+        years = day.year - date_of_birth.year
+        if (day.month, day.day) < (date_of_birth.month, date_of_birth.day):
+            years -= 1
+        return max(years, 0)
+    if age_given is not None:
+        elapsed = ((day - given_on).days // 365) if given_on else 0
+        return age_given + max(elapsed, 0)
+    return None
+
+
+# --- The referral ------------------------------------------------------------------------------------------------
+
+
+class Referral(TimeStampedModel):
+    """One concern about one person. Minimum identifiers only."""
+
+    AUDIT_SENSITIVE_FIELDS = (
+        "first_name", "last_name", "date_of_birth", "age_given", "gender", "ethnicity", "address_area",
+        "referrer_name", "referrer_email", "referrer_phone", "narrative", "came_to_light", "vulnerability_details",
+        "actions_details", "decision_notes",
+    )  # fmt: skip
+
+    reference = models.CharField(max_length=20, null=True, blank=True, unique=True)
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    version = models.PositiveIntegerField(default=1, help_text="Raised by every save, to refuse a stale one.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    submitted_on = models.DateField(null=True, blank=True, db_index=True)
+
+    # The person
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    age_given = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(120)])
+    age_at_referral = models.PositiveSmallIntegerField(null=True, blank=True, help_text="For statistics.")
+    gender = models.CharField(max_length=16, choices=Gender.choices, blank=True)
+    ethnicity = models.CharField(max_length=16, choices=Ethnicity.choices, blank=True)
+    address_area = models.CharField("area or ward", max_length=100, blank=True)
+    school = models.ForeignKey(
+        "schools.School", null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
+    )
+    not_in_school = models.BooleanField(default=False)
+
+    # Who refers
+    referrer_sector = models.CharField(max_length=24, choices=Sector.choices, blank=True)
+    referrer_organisation = models.CharField(max_length=200, blank=True)
+    referrer_name = models.CharField(max_length=150, blank=True)
+    referrer_role = models.CharField(max_length=150, blank=True)
+    referrer_email = models.EmailField(blank=True)
+    referrer_phone = models.CharField(max_length=40, blank=True)
+
+    # The concern
+    concern_type = models.ForeignKey(ConcernType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    concern_type_label = models.CharField(max_length=200, blank=True, help_text="The wording answered with.")
+    narrative = models.TextField(blank=True)
+    came_to_light = models.TextField(blank=True)
+
+    # Other vulnerabilities
+    mental_health = models.CharField(max_length=16, choices=YesNoUnknown.choices, blank=True)
+    exploitation = models.CharField(max_length=16, choices=YesNoUnknown.choices, blank=True)
+    online_harm = models.CharField(max_length=16, choices=YesNoUnknown.choices, blank=True)
+    vulnerability_details = models.TextField(blank=True)
+
+    # What has been done
+    family_spoken_to = models.CharField(max_length=16, choices=YesNoUnknown.choices, blank=True)
+    early_help = models.CharField(max_length=16, choices=EarlyHelp.choices, blank=True)
+    team_around_child = models.CharField(max_length=16, choices=YesNoUnknown.choices, blank=True)
+    actions_details = models.TextField(blank=True)
+
+    # Triage
+    assigned_team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision = models.CharField(max_length=24, choices=Decision.choices, blank=True, db_index=True)
+    decision_notes = models.TextField(blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    age_at_decision = models.PositiveSmallIntegerField(null=True, blank=True)
+    decision_panel = models.ForeignKey(
+        "channel.Panel", null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
+    )
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"]),
+            models.Index(fields=["assigned_team", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="referral_submitted_has_reference",
+                condition=Q(status="draft") | Q(reference__isnull=False, submitted_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference or f"Draft referral {self.pk}"
+
+    @property
+    def person_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == Status.DRAFT
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def age_on(self, day: date) -> int | None:
+        return age_on(
+            date_of_birth=self.date_of_birth,
+            age_given=self.age_given,
+            given_on=self.submitted_on or (self.created_at.date() if self.created_at else None),
+            day=day,
+        )
+
+    @property
+    def outcome_label(self) -> str:
+        return self.get_decision_display() if self.decision else "Not decided yet"
+
+
+class ReferralIndicator(models.Model):
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="indicator_rows")
+    indicator = models.ForeignKey(Indicator, null=True, on_delete=models.PROTECT, related_name="+")
+    label = models.CharField(max_length=200, help_text="The wording answered with.")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["referral", "indicator"], name="referral_indicator_once")]
+
+
+class ReferralSignpost(models.Model):
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="signpost_rows")
+    service = models.ForeignKey(SignpostService, null=True, on_delete=models.PROTECT, related_name="+")
+    label = models.CharField(max_length=200, help_text="The wording answered with.")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["referral", "service"], name="referral_signpost_once")]
+
+
+class ScreeningAnswer(models.Model):
+    """One answer of the CSC screening tool, with the question's wording at the time."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="screening_answers")
+    question = models.ForeignKey(ScreeningQuestion, null=True, on_delete=models.PROTECT, related_name="+")
+    question_text = models.CharField(max_length=200)
+    answer = models.CharField(max_length=16, choices=YesNoUnknown.choices, blank=True)
+    comment = models.TextField(blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["referral", "question"], name="screening_answer_once")]
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", "Draft started"
+    SUBMITTED = "submitted", "Referral made"
+    ASSIGNED = "assigned", "Assigned"
+    SCREENED = "screened", "Screening answers saved"
+    INFORMATION = "information", "Information gathered"
+    INFORMATION_REQUESTED = "information_requested", "Information requested"
+    NOTE = "note", "Note"
+    DECIDED = "decided", "Decision"
+
+
+class ReferralEventQuerySet(models.QuerySet["ReferralEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("The referral timeline is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The referral timeline is append-only.")
+
+
+class ReferralEvent(models.Model):
+    """One dated, attributed step of a referral. An amendment is a new event pointing at the one it corrects."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=24, choices=EventKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    text = models.TextField(blank=True)
+    status_after = models.CharField(max_length=24, choices=Status.choices, blank=True)
+    amends = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="amendments")
+
+    objects = ReferralEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_note(self) -> bool:
+        return self.kind in (EventKind.NOTE, EventKind.INFORMATION, EventKind.INFORMATION_REQUESTED)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("The referral timeline is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The referral timeline is append-only.")

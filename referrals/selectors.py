@@ -1,0 +1,251 @@
+"""Reads of referrals and who may see which (PRODUCT.md, "What each role may do").
+
+- Coordinators: every submitted referral. CSC practitioners: referrals assigned to their team.
+- Panel chairs and members: referrals of their panels' cases.
+- DSLs: their own school's referrals, status and outcome only. Advisers: the referrals they made.
+- Everyone who may make a referral: their own drafts and the referrals they made (status and outcome).
+
+Content (screening answers, notes, decision reasons, the concern itself) is for coordinators, the assigned team
+and the panel; everyone else sees status and outcome. Every read of a referral page is audited here.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.permissions import Capability, access_for, has_capability
+from accounts.roles import Role
+from core.audit import audit_record
+
+from .models import (
+    OPEN_STATUSES,
+    AgeBand,
+    ConcernType,
+    Decision,
+    Gender,
+    Referral,
+    ReferralEvent,
+    RoutingSettings,
+    Sector,
+    Status,
+)
+
+
+def routing_settings_get() -> RoutingSettings:
+    settings_row, _ = RoutingSettings.objects.get_or_create(pk=1)
+    return settings_row
+
+
+def _panel_scope_q(panel_ids: frozenset[int]) -> Q:
+    """Referrals of the panels' cases: through channel's Case once it exists, else the decision's panel."""
+    try:
+        field = Referral._meta.get_field("case")
+    except Exception:  # noqa: BLE001 - channel's Case not installed yet
+        field = None
+    if field is not None:
+        return Q(case__panel_id__in=panel_ids)
+    return Q(decision_panel_id__in=panel_ids)
+
+
+def _visibility_q(user: Any) -> Q | None:
+    """None means nothing at all."""
+    access = access_for(user)
+    if not access.roles:
+        return None
+    parts: list[Q] = []
+    submitted = ~Q(status=Status.DRAFT)
+    if access.has(Role.COORDINATOR):
+        parts.append(submitted)
+    if access.team_ids:
+        parts.append(submitted & Q(assigned_team_id__in=access.team_ids))
+    if access.school_ids:
+        parts.append(submitted & Q(school_id__in=access.school_ids))
+    if access.panel_ids:
+        parts.append(submitted & _panel_scope_q(access.panel_ids))
+    if has_capability(user, Capability.REFERRAL_MAKE):
+        parts.append(Q(created_by=user))
+    if not parts:
+        return None
+    q = parts[0]
+    for part in parts[1:]:
+        q |= part
+    return q
+
+
+def referral_list_visible_to(*, user: Any) -> QuerySet[Referral]:
+    q = _visibility_q(user)
+    if q is None:
+        return Referral.objects.none()
+    return (
+        Referral.objects.filter(q)
+        .distinct()
+        .select_related("school", "assigned_team", "assigned_to", "created_by")
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def referral_content_visible(*, user: Any, referral: Referral) -> bool:
+    """Whether the user may read the concern, screening answers, notes and decision reasons."""
+    access = access_for(user)
+    if referral.is_draft:
+        return referral.created_by_id == user.pk
+    if access.has(Role.COORDINATOR):
+        return True
+    if referral.assigned_team_id and referral.assigned_team_id in access.team_ids:
+        return True
+    if access.panel_ids:
+        return Referral.objects.filter(pk=referral.pk).filter(_panel_scope_q(access.panel_ids)).exists()
+    return False
+
+
+def referral_may_triage(*, user: Any, referral: Referral) -> bool:
+    access = access_for(user)
+    if referral.is_draft or not has_capability(user, Capability.REFERRAL_TRIAGE):
+        return False
+    if access.has(Role.COORDINATOR):
+        return True
+    return bool(referral.assigned_team_id and referral.assigned_team_id in access.team_ids)
+
+
+def referral_get_for_user(*, user: Any, pk: int, request: Any = None, page: str = "detail") -> Referral:
+    """A referral the user may see (404 otherwise); the read is audited."""
+    q = _visibility_q(user)
+    if q is None:
+        raise Http404
+    referral = (
+        Referral.objects.filter(q)
+        .select_related("school", "assigned_team", "assigned_to", "created_by", "decided_by", "decision_panel")
+        .filter(pk=pk)
+        .first()
+    )
+    if referral is None:
+        raise Http404
+    with transaction.atomic():
+        audit_record(actor=user, action="referrals.referral_viewed", obj=referral, detail=page, request=request)
+    return referral
+
+
+def referral_timeline(*, referral: Referral) -> list[ReferralEvent]:
+    return list(referral.events.select_related("actor", "amends").order_by("occurred_at", "id"))
+
+
+def overdue_before(*, today: date | None = None) -> Any:
+    """Referrals submitted before this moment and still open are overdue by the council's target."""
+    target = routing_settings_get().triage_target_days
+    return timezone.now() - timedelta(days=target) if today is None else today - timedelta(days=target)
+
+
+QUEUE_TABS = {
+    "new": ("New", Q(status=Status.NEW)),
+    "screening": ("Being screened", Q(status=Status.SCREENING)),
+    "awaiting": ("Awaiting information", Q(status=Status.AWAITING_INFORMATION)),
+    "overdue": ("Overdue", None),
+    "decided": ("Decided", Q(status__in=[Status.DECIDED, Status.AT_PANEL])),
+    "all": ("All", None),
+}
+
+
+def referral_queue(*, user: Any, tab: str) -> QuerySet[Referral]:
+    qs = referral_list_visible_to(user=user).exclude(status=Status.DRAFT)
+    if tab == "overdue":
+        return qs.filter(status__in=OPEN_STATUSES, submitted_at__lt=overdue_before())
+    label_q = QUEUE_TABS.get(tab, (None, None))[1]
+    return qs.filter(label_q) if label_q is not None else qs
+
+
+def referral_queue_counts(*, user: Any) -> dict[str, int]:
+    qs = referral_list_visible_to(user=user).exclude(status=Status.DRAFT)
+    counts = qs.aggregate(
+        new=Count("id", filter=Q(status=Status.NEW)),
+        screening=Count("id", filter=Q(status=Status.SCREENING)),
+        awaiting=Count("id", filter=Q(status=Status.AWAITING_INFORMATION)),
+        overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, submitted_at__lt=overdue_before())),
+        decided=Count("id", filter=Q(status__in=[Status.DECIDED, Status.AT_PANEL])),
+        all=Count("id"),
+    )
+    return {k: v or 0 for k, v in counts.items()}
+
+
+def referral_drafts_of(*, user: Any) -> QuerySet[Referral]:
+    return Referral.objects.filter(created_by=user, status=Status.DRAFT).order_by("-updated_at")
+
+
+# --- Statistics (counts only, computed in the database) -----------------------------------------------------------
+
+AGE_BAND_CASE = Case(
+    When(age_at_referral__isnull=True, then=Value(AgeBand.NOT_KNOWN.value)),
+    When(age_at_referral__lte=10, then=Value(AgeBand.UP_TO_10.value)),
+    When(age_at_referral__lte=15, then=Value(AgeBand.B11_15.value)),
+    When(age_at_referral__lte=17, then=Value(AgeBand.B16_17.value)),
+    When(age_at_referral__lte=20, then=Value(AgeBand.B18_20.value)),
+    When(age_at_referral__lte=30, then=Value(AgeBand.B21_30.value)),
+    When(age_at_referral__lte=40, then=Value(AgeBand.B31_40.value)),
+    default=Value(AgeBand.B41_PLUS.value),
+    output_field=CharField(),
+)
+
+
+def _counts(qs: QuerySet[Referral], field: str) -> dict[str, int]:
+    return {row[field] or "": row["n"] for row in qs.values(field).annotate(n=Count("id")).order_by()}
+
+
+def _labelled(counts: dict[str, int], choices: list[tuple[str, str]], *, blank_label: str) -> dict[str, int]:
+    result = {label: counts.get(value, 0) for value, label in choices if value != ""}
+    missing = counts.get("", 0)
+    if missing:
+        result[blank_label] = result.get(blank_label, 0) + missing
+    return result
+
+
+def referral_statistics(*, start: date, end: date) -> dict[str, Any]:
+    """Counts of referrals made from `start` to `end` (both included), by sector, type of concern, age band at
+    referral, gender and outcome, in the order of the Home Office's statistics. Every category appears, with 0.
+    Keys: total, by_sector, by_concern_type, by_age_band, by_gender, by_outcome (label -> count)."""
+    qs = Referral.objects.exclude(status=Status.DRAFT).filter(submitted_on__gte=start, submitted_on__lte=end)
+    total = qs.count()
+    concern_counts = _counts(qs, "concern_type_label")
+    concern_labels = list(ConcernType.objects.order_by("order", "label").values_list("label", flat=True))
+    by_concern = {label: concern_counts.pop(label, 0) for label in concern_labels}
+    for label, n in sorted(concern_counts.items()):  # wording since changed: keep the old label's count
+        by_concern[label or "Not recorded"] = by_concern.get(label or "Not recorded", 0) + n
+    age_counts = {
+        row["band"]: row["n"]
+        for row in qs.annotate(band=AGE_BAND_CASE).values("band").annotate(n=Count("id")).order_by()
+    }
+    outcome_counts = _counts(qs, "decision")
+    by_outcome = {label: outcome_counts.get(value, 0) for value, label in Decision.choices}
+    by_outcome["Ongoing"] = outcome_counts.get("", 0)
+    return {
+        "start": start,
+        "end": end,
+        "total": total,
+        "by_sector": _labelled(_counts(qs, "referrer_sector"), Sector.choices, blank_label="Other"),
+        "by_concern_type": by_concern,
+        "by_age_band": {label: age_counts.get(value, 0) for value, label in AgeBand.choices},
+        "by_gender": _labelled(_counts(qs, "gender"), Gender.choices, blank_label="Not known"),
+        "by_outcome": by_outcome,
+        "discussed_at_panel": sum(outcome_counts.get(d, 0) for d in (Decision.PANEL_UNDER_18, Decision.PANEL_ADULT)),
+    }
+
+
+def referral_count_for_school(*, school: Any) -> int:
+    """How many referrals a school's pupils have had (count only, for roles without case access)."""
+    return Referral.objects.exclude(status=Status.DRAFT).filter(school=school).count()
+
+
+def referral_home_counts() -> dict[str, int]:
+    return Referral.objects.aggregate(
+        new=Count("id", filter=Q(status=Status.NEW)),
+        overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, submitted_at__lt=overdue_before())),
+        awaiting=Count("id", filter=Q(status=Status.AWAITING_INFORMATION)),
+    )
+
+
+def has_panel_case(referral: Referral) -> bool:
+    return referral.decision in (Decision.PANEL_UNDER_18, Decision.PANEL_ADULT)
