@@ -98,7 +98,7 @@ def _date_field(label: str, *, required: bool, help_text: str = "") -> Any:
 class MembershipForm(forms.Form):
     """A role and its scope. Only the scope the chosen role needs is kept (see accounts.services)."""
 
-    role = forms.ChoiceField(label="Role", error_messages={"required": "Select a role"})
+    role = forms.ChoiceField(label="Role", widget=forms.RadioSelect, error_messages={"required": "Select a role"})
     school = forms.ModelChoiceField(label="School (for a designated safeguarding lead)", queryset=None, required=False)
     team = forms.ModelChoiceField(label="Team (for a CSC practitioner)", queryset=None, required=False)
     panel = forms.ModelChoiceField(label="Panel (for a panel chair or member)", queryset=None, required=False)

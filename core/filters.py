@@ -26,6 +26,10 @@ def record_type_choices() -> list[tuple[str, str]]:
     return sorted(choices, key=lambda c: c[1])
 
 
+# A native date field (the browser's own picker) fits a search form; GOV.UK styling for its box.
+DATE_ATTRS = {"type": "date", "class": "govuk-input govuk-input--width-10"}
+
+
 def _day_start(day: Any) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
@@ -41,10 +45,8 @@ class AuditEventFilter(django_filters.FilterSet):
     )
     object_type = django_filters.ChoiceFilter(label="Record type", choices=record_type_choices, empty_label="Any")
     object_id = django_filters.CharFilter(label="Record number", method="filter_object_id")
-    date_from = django_filters.DateFilter(
-        label="From", method="filter_from", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = django_filters.DateFilter(label="To", method="filter_to", widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = django_filters.DateFilter(label="From", method="filter_from", widget=forms.DateInput(attrs=DATE_ATTRS))
+    date_to = django_filters.DateFilter(label="To", method="filter_to", widget=forms.DateInput(attrs=DATE_ATTRS))
 
     class Meta:
         model = AuditEvent
