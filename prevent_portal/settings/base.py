@@ -17,6 +17,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 COUNCIL_NAME = env("COUNCIL_NAME", default="Northbrook City Council")
+# The council's local authority code in GIAS ("LA (code)"): the GIAS import keeps only these rows by default.
+COUNCIL_LA_CODE = env("COUNCIL_LA_CODE", default="")
 SERVICE_NAME = "Prevent Portal"
 SERVICE_PHASE = env("SERVICE_PHASE", default="Beta")
 SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="prevent@northbrook.example.gov.uk")
@@ -194,6 +196,14 @@ CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 12 * 60
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 20 * 60}
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+
+# Reports (reports/): a running report whose heartbeat is older than this is requeued by the stale sweep.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
+REPORTS_STALE_SECONDS = env.int("REPORTS_STALE_SECONDS", default=10 * 60)
+REPORTS_HEARTBEAT_SECONDS = env.int("REPORTS_HEARTBEAT_SECONDS", default=15)
+REPORTS_SECTION_PAUSE_SECONDS = env.float("REPORTS_SECTION_PAUSE_SECONDS", default=0)  # worker-failure tests only
+CELERY_BEAT_SCHEDULE["reports-sweep-stale"] = {"task": "reports.tasks.report_sweep_stale_task", "schedule": 5 * 60}
+CELERY_BEAT_SCHEDULE["reports-run-schedules"] = {"task": "reports.tasks.reports_run_schedules_task", "schedule": 60 * 60}
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Prevent Portal <no-reply@northbrook.example.gov.uk>")
