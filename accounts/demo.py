@@ -75,6 +75,32 @@ def seed(ctx: DemoContext) -> None:
             scope["agency"] = "Northbrook City Council" if demo.role == Role.PANEL_CHAIR else "Police"
         Membership.objects.create(user=user, role=demo.role, started_on=start, **scope)
     User.objects.filter(email=f"sysadmin@{DEMO_DOMAIN}").update(is_staff=True)
+    _seed_user_admin_examples(ctx, school_ids=school_ids, panels=panels, start=start)
     ctx.made["teams"] = teams
     ctx.made["demo_users"] = {u.email: User.objects.get(email=u.email) for u in DEMO_USERS}
     ctx.say(f"  {len(DEMO_USERS)} demo users")
+
+
+def _seed_user_admin_examples(ctx: DemoContext, *, school_ids: list[int], panels: dict, start: object) -> None:
+    """A few accounts in the states the user pages deal with: invited and not yet signed in, and a former panel
+    member whose role has ended and whose account is deactivated (kept, so the audit trail keeps its actor)."""
+    invited = User(email=f"new.dsl@{DEMO_DOMAIN}", full_name="Aisha Pemberton", job_title="Deputy DSL")
+    invited.set_unusable_password()
+    invited.save()
+    Membership.objects.create(user=invited, role=Role.DSL, school_id=school_ids[2 % len(school_ids)])
+    former = User.objects.create(
+        email=f"former.member@{DEMO_DOMAIN}",
+        password=make_password(None),
+        full_name="Gareth Linwood",
+        job_title="Probation Officer",
+        is_active=False,
+    )
+    Membership.objects.create(
+        user=former,
+        role=Role.PANEL_MEMBER,
+        panel=panels["channel"],
+        agency="Probation",
+        started_on=start,
+        ended_on=ctx.today.replace(month=1, day=31),
+    )
+    ctx.say("  2 more accounts for the user pages: one invited, one deactivated")
