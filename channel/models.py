@@ -1,8 +1,21 @@
+"""Panels and their cases: from a referral's decision to the 12-month review after exit.
+
+A case is opened when a referral is sent to a panel (channel.services.case_open_from_referral). Its chronology
+(CaseEntry) is append-only: a correction is a new entry pointing at the one it corrects. Who chairs or sits on a
+panel, and when, are accounts.Membership rows.
+"""
+
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from core.models import TimeStampedModel
+
+TEXT_LIMIT = 10_000
 
 
 class PanelKind(models.TextChoices):
@@ -23,3 +36,438 @@ class Panel(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- Cases -------------------------------------------------------------------------------------------------------
+
+
+class Stage(models.TextChoices):
+    INFORMATION_GATHERING = "information_gathering", "Information gathering"
+    PRELIMINARY_ASSESSMENT = "preliminary_assessment", "Preliminary assessment"
+    DISCUSSED = "discussed", "Discussed at panel"
+    ADOPTED = "adopted", "Adopted"
+    SUPPORT = "support", "Support"
+    EXITED = "exited", "Exited"
+    REVIEWS = "reviews", "Reviews after exit"
+    CLOSED = "closed", "Closed after reviews"
+    NOT_ADOPTED = "not_adopted", "Closed, not adopted"
+
+
+# Stages before the panel has decided to adopt: such a case is "new" on an agenda.
+PRE_PANEL_STAGES = (Stage.INFORMATION_GATHERING, Stage.PRELIMINARY_ASSESSMENT, Stage.DISCUSSED)
+# Stages in which the panel reviews the case at its meetings.
+ADOPTED_STAGES = (Stage.ADOPTED, Stage.SUPPORT)
+OPEN_STAGES = (*PRE_PANEL_STAGES, *ADOPTED_STAGES)
+AFTER_EXIT_STAGES = (Stage.EXITED, Stage.REVIEWS, Stage.CLOSED)
+FINISHED_STAGES = (Stage.CLOSED, Stage.NOT_ADOPTED)
+
+
+class ExitOutcome(models.TextChoices):
+    CONCERNS_REDUCED = "concerns_reduced", "Concerns reduced or removed"
+    WITHDREW_CONSENT = "withdrew_consent", "Withdrew consent"
+    ESCALATED_TO_POLICE = "escalated_to_police", "Escalated to police"
+    MOVED_AWAY = "moved_away", "Moved away"
+    OTHER = "other", "Other"
+
+
+class Case(TimeStampedModel):
+    """One person's journey through a panel, opened from the referral that sent them there."""
+
+    AUDIT_SENSITIVE_FIELDS = ("not_adopted_reason", "exit_notes")
+
+    referral = models.OneToOneField("referrals.Referral", on_delete=models.PROTECT, related_name="case")
+    panel = models.ForeignKey(Panel, on_delete=models.PROTECT, related_name="cases")
+    stage = models.CharField(max_length=24, choices=Stage.choices, default=Stage.INFORMATION_GATHERING, db_index=True)
+    case_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    is_under_18 = models.BooleanField(
+        "under 18 when opened", default=False, help_text="A parent's or carer's consent is needed too."
+    )
+    version = models.PositiveIntegerField(default=1, help_text="Raised by every change, to refuse a stale one.")
+
+    # The date each stage was reached.
+    opened_on = models.DateField(db_index=True)
+    preliminary_assessment_on = models.DateField(null=True, blank=True)
+    discussed_on = models.DateField("first discussed at panel on", null=True, blank=True)
+    adopted_on = models.DateField(null=True, blank=True)
+    support_started_on = models.DateField(null=True, blank=True)
+    exited_on = models.DateField(null=True, blank=True, db_index=True)
+    closed_on = models.DateField(null=True, blank=True)
+    stage_changed_on = models.DateField()
+
+    # What the panel has in front of it next.
+    review_due_on = models.DateField("next panel review due", null=True, blank=True, db_index=True)
+    exit_proposed = models.BooleanField(default=False)
+
+    not_adopted_reason = models.TextField(blank=True, max_length=TEXT_LIMIT)
+    exit_outcome = models.CharField(max_length=24, choices=ExitOutcome.choices, blank=True)
+    exit_notes = models.TextField(blank=True, max_length=TEXT_LIMIT)
+
+    class Meta:
+        ordering = ["-opened_on", "-id"]
+        indexes = [models.Index(fields=["panel", "stage"])]
+        constraints = [
+            models.CheckConstraint(
+                name="case_not_adopted_has_reason",
+                condition=~Q(stage="not_adopted") | ~Q(not_adopted_reason=""),
+            ),
+            models.CheckConstraint(
+                name="case_exit_has_outcome",
+                condition=~Q(stage__in=["exited", "reviews", "closed"]) | ~Q(exit_outcome=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        reference = getattr(self.referral, "reference", None) if self.referral_id else None
+        return f"Case {reference or self.pk}"
+
+    @property
+    def reference(self) -> str:
+        return str(self.referral.reference or f"C{self.pk}")
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage in OPEN_STAGES
+
+    @property
+    def is_adopted(self) -> bool:
+        return self.adopted_on is not None
+
+
+# --- Consent -----------------------------------------------------------------------------------------------------
+
+
+class ConsentGiver(models.TextChoices):
+    PERSON = "person", "The person (informed consent)"
+    PARENT = "parent", "A parent or carer"
+
+
+class ConsentStatus(models.TextChoices):
+    GIVEN = "given", "Given"
+    REFUSED = "refused", "Refused"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class ConsentRecord(models.Model):
+    """One dated, attributed answer about consent. The latest record of each giver is the one in force."""
+
+    AUDIT_SENSITIVE_FIELDS = ("given_by_name", "notes")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="consents")
+    giver = models.CharField(max_length=8, choices=ConsentGiver.choices)
+    status = models.CharField(max_length=12, choices=ConsentStatus.choices)
+    given_by_name = models.CharField(
+        "name of the person who answered", max_length=150, blank=True, help_text="For a parent or carer."
+    )
+    on = models.DateField("date")
+    notes = models.TextField(blank=True, max_length=TEXT_LIMIT)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_giver_display()}: {self.get_status_display()} on {self.on:%d %b %Y}"
+
+
+# --- Vulnerability Assessment Framework --------------------------------------------------------------------------
+
+
+class Dimension(models.TextChoices):
+    ENGAGEMENT = "engagement", "Engagement with a group, cause or ideology"
+    INTENT = "intent", "Intent to cause harm"
+    CAPABILITY = "capability", "Capability to cause harm"
+
+
+class VafFactor(models.Model):
+    """One factor of the Vulnerability Assessment Framework. The list is data: seeded by a migration, switched off
+    rather than deleted, so old assessments keep their wording."""
+
+    dimension = models.CharField(max_length=16, choices=Dimension.choices)
+    label = models.CharField(max_length=200)
+    order = models.PositiveIntegerField(default=100)
+    is_active = models.BooleanField("in use", default=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = "Vulnerability Assessment Framework factor"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Rating(models.IntegerChoices):
+    NOT_PRESENT = 0, "Not present"
+    LOW = 1, "Low"
+    MODERATE = 2, "Moderate"
+    HIGH = 3, "High"
+
+
+class Assessment(models.Model):
+    """A Vulnerability Assessment Framework assessment of a case on a date."""
+
+    AUDIT_SENSITIVE_FIELDS = ("summary",)
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assessments")
+    assessed_on = models.DateField()
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    summary = models.TextField(blank=True, max_length=TEXT_LIMIT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["assessed_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Assessment of {self.assessed_on:%d %b %Y}"
+
+
+class AssessmentRating(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="ratings")
+    factor = models.ForeignKey(VafFactor, on_delete=models.PROTECT, related_name="+")
+    factor_label = models.CharField(max_length=200, help_text="The wording rated against.")
+    dimension = models.CharField(max_length=16, choices=Dimension.choices)
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    rationale = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "factor"], name="assessment_factor_once")]
+
+    def __str__(self) -> str:
+        return f"{self.factor_label}: {self.get_rating_display()}"
+
+
+# --- Support plan ------------------------------------------------------------------------------------------------
+
+
+class SupportKind(models.TextChoices):
+    INTERVENTION_PROVIDER = "intervention_provider", "Intervention Provider or mentor"
+    MAINSTREAM = "mainstream", "Mainstream service"
+    COMMUNITY = "community", "Community resource"
+
+
+class SupportItem(TimeStampedModel):
+    """One part of a support plan. Progress notes are chronology entries pointing at it."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="support_items")
+    kind = models.CharField(max_length=24, choices=SupportKind.choices)
+    provider = models.CharField("provider or service", max_length=200)
+    description = models.TextField("what the support is", blank=True, max_length=TEXT_LIMIT)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="support_item_ends_after_start",
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.provider}"
+
+
+# --- Meetings ----------------------------------------------------------------------------------------------------
+
+
+class Meeting(TimeStampedModel):
+    panel = models.ForeignKey(Panel, on_delete=models.PROTECT, related_name="meetings")
+    held_on = models.DateField("date", db_index=True)
+    starts_at = models.TimeField(null=True, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    is_cancelled = models.BooleanField(default=False)
+    notes = models.TextField("general minutes", blank=True, max_length=TEXT_LIMIT)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.panel} meeting, {self.held_on:%d %B %Y}"
+
+    @property
+    def is_signed_off(self) -> bool:
+        return self.signed_off_at is not None
+
+
+class AgendaReason(models.TextChoices):
+    NEW = "new", "New case"
+    REVIEW = "review", "For review"
+    EXIT_PROPOSED = "exit_proposed", "Exit proposed"
+
+
+class Decision(models.TextChoices):
+    ADOPT = "adopt", "Adopt the case"
+    NOT_ADOPT = "not_adopt", "Do not adopt"
+    MORE_INFORMATION = "more_information", "Gather more information"
+    CONTINUE = "continue", "Continue support"
+    EXIT = "exit", "Agree exit"
+    DEFER = "defer", "Defer to the next meeting"
+
+
+class AgendaItem(models.Model):
+    """One case on one meeting's agenda, with the panel's minutes and decision on it."""
+
+    AUDIT_SENSITIVE_FIELDS = ("minutes", "decision_notes")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="items")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="agenda_items")
+    reason = models.CharField(max_length=16, choices=AgendaReason.choices)
+    order = models.PositiveIntegerField(default=0)
+    minutes = models.TextField(blank=True, max_length=TEXT_LIMIT)
+    decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
+    decision_notes = models.TextField("reasons for the decision", blank=True, max_length=TEXT_LIMIT)
+    decided_by_consensus = models.BooleanField(default=True)
+    decision_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "case"], name="agenda_case_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: {self.case}"
+
+
+class Attendance(models.TextChoices):
+    PRESENT = "present", "Present"
+    APOLOGIES = "apologies", "Apologies"
+    ABSENT = "absent", "Absent"
+
+
+class MeetingAttendance(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="attendance")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agency = models.CharField(max_length=150, blank=True)
+    status = models.CharField(max_length=12, choices=Attendance.choices)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "user"], name="attendance_once")]
+
+    def __str__(self) -> str:
+        return self.get_status_display()
+
+
+class Action(TimeStampedModel):
+    """An action the panel gives one of its members, with a due date."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="actions")
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="actions")
+    description = models.CharField(max_length=500)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField(db_index=True)
+    done_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Action due {self.due_on:%d %b %Y}"
+
+
+# --- Reviews after exit ------------------------------------------------------------------------------------------
+
+
+class ReviewKind(models.TextChoices):
+    SIX_MONTHS = "six_months", "6-month review"
+    TWELVE_MONTHS = "twelve_months", "12-month review"
+
+
+class CaseReview(models.Model):
+    """A review after exit, made due by the exit itself; records whether the concerns have returned."""
+
+    AUDIT_SENSITIVE_FIELDS = ("notes",)
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="reviews")
+    kind = models.CharField(max_length=16, choices=ReviewKind.choices)
+    due_on = models.DateField(db_index=True)
+    completed_on = models.DateField(null=True, blank=True)
+    concerns_returned = models.BooleanField(null=True, blank=True)
+    notes = models.TextField(blank=True, max_length=TEXT_LIMIT)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reminded_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "kind"], name="case_review_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} due {self.due_on:%d %b %Y}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.completed_on is not None
+
+
+# --- Chronology --------------------------------------------------------------------------------------------------
+
+
+class EntryKind(models.TextChoices):
+    OPENED = "opened", "Case opened"
+    STAGE = "stage", "Stage changed"
+    NOTE = "note", "Case note"
+    DECISION = "decision", "Panel decision"
+    CONSENT = "consent", "Consent"
+    ASSESSMENT = "assessment", "Vulnerability assessment"
+    SUPPORT = "support", "Support plan"
+    PROGRESS = "progress", "Progress note"
+    ACTION = "action", "Action"
+    EXIT = "exit", "Exit"
+    REVIEW = "review", "Review after exit"
+    AMENDMENT = "amendment", "Amendment"
+
+
+class CaseEntryQuerySet(models.QuerySet["CaseEntry"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("The case chronology is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The case chronology is append-only.")
+
+
+class CaseEntry(models.Model):
+    """One dated, attributed entry of a case's chronology. An amendment is a new entry pointing at the one it
+    corrects; nothing is edited or deleted."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(max_length=16, choices=EntryKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    on = models.DateField("date it happened")
+    text = models.TextField(blank=True, max_length=TEXT_LIMIT)
+    stage_after = models.CharField(max_length=24, choices=Stage.choices, blank=True)
+    support_item = models.ForeignKey(
+        SupportItem, null=True, blank=True, on_delete=models.PROTECT, related_name="progress_notes"
+    )
+    amends = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="amendments")
+
+    objects = CaseEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        verbose_name_plural = "case entries"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.on:%Y-%m-%d}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("The case chronology is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The case chronology is append-only.")
