@@ -1,0 +1,41 @@
+"""Who may open each referral page (PRODUCT.md: make a referral; referral status and outcome; screening answers,
+notes and decision). The world holds an open referral from the DSL's school, assigned to the practitioner's team,
+one from the other school, and a draft of the DSL's."""
+
+from __future__ import annotations
+
+from tests.support.access import ADVISER, CHAIR, COORDINATOR, CSC, DSL, MEMBER, Row
+
+MAKERS = {COORDINATOR, ADVISER, DSL, CSC}
+VIEWERS = {COORDINATOR, ADVISER, DSL, CSC, CHAIR, MEMBER}
+
+
+def _referral(w):
+    return {"pk": w.referral.pk}
+
+
+ROWS = {
+    "referrals:list": Row(ok=VIEWERS),
+    "referrals:start": Row(ok=MAKERS),
+    "referrals:detail": Row(ok={COORDINATOR, DSL, CSC}, kwargs=_referral),
+    "referrals:step": Row(ok={DSL}, kwargs=lambda w: {"pk": w.draft.pk, "step": "person"}),
+    "referrals:check": Row(ok={DSL}, kwargs=lambda w: {"pk": w.draft.pk}),
+    "referrals:confirmation": Row(ok={DSL}, kwargs=_referral),
+    "referrals:assign": Row(ok={COORDINATOR, CSC}, read_only={DSL}, kwargs=_referral),
+    "referrals:screening": Row(ok={COORDINATOR, CSC}, read_only={DSL}, kwargs=_referral),
+    "referrals:note_add": Row(ok={COORDINATOR, CSC}, read_only={DSL}, kwargs=_referral),
+    "referrals:decide": Row(ok={COORDINATOR, CSC}, read_only={DSL}, kwargs=_referral),
+    "referrals:settings": Row(ok={COORDINATOR}),
+    "referrals:list_item_add": Row(ok={COORDINATOR}, kwargs=lambda w: {"kind": "concern-types"}),
+    "referrals:list_item_edit": Row(ok={COORDINATOR}, kwargs=lambda w: {"kind": "indicators", "pk": w.indicator.pk}),
+}
+
+
+def build(w) -> None:
+    from referrals.models import Indicator
+    from tests.referrals.factories import DraftReferralFactory, ReferralFactory
+
+    w.referral = ReferralFactory(school=w.school, created_by=w.users[DSL], assigned_team=w.team)
+    w.other_referral = ReferralFactory(school=w.other_school, created_by=w.users[COORDINATOR])
+    w.draft = DraftReferralFactory(school=w.school, created_by=w.users[DSL])
+    w.indicator = Indicator.objects.order_by("pk").first()
