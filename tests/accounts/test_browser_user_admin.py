@@ -7,6 +7,7 @@ import os
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from accounts.models import Membership, User
 from core.models import AuditEvent
@@ -36,12 +37,12 @@ def test_coordinator_invites_a_dsl_who_sets_a_password_and_must_enrol(
     page.get_by_text("Designated safeguarding lead", exact=True).click()
     _shot(page, "membership-add")
     page.get_by_role("button", name="Add role").click()
-    assert page.locator(".govuk-error-summary").is_visible()
-    assert "Select the school" in page.locator(".govuk-error-summary").inner_text()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select the school")
     page.get_by_text("Designated safeguarding lead", exact=True).click()
     page.get_by_label("School (for a designated safeguarding lead)").select_option(label=str(school))
     page.get_by_role("button", name="Add role").click()
-    assert page.get_by_text("Imogen Vale is now Designated safeguarding lead (Larkhill Primary School)").is_visible()
+    expect(page.get_by_text("Imogen Vale is now Designated safeguarding lead (Larkhill Primary School)")).to_be_visible()
     _shot(page, "user-detail")
 
     invited = User.objects.get(email="imogen.vale@example.test")
@@ -54,10 +55,10 @@ def test_coordinator_invites_a_dsl_who_sets_a_password_and_must_enrol(
     page.get_by_label("New password", exact=True).fill("lantern-orchard-velvet-42")
     page.get_by_label("Confirm new password").fill("lantern-orchard-velvet-42")
     page.get_by_role("button", name="Set password").click()
-    assert page.get_by_text("Your password is set").is_visible()
+    expect(page.get_by_text("Your password is set")).to_be_visible()
     page.get_by_label("Email address").fill("imogen.vale@example.test")
     page.get_by_label("Password").fill("lantern-orchard-velvet-42")
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{live_server.url}/accounts/two-factor/set-up/")
-    assert page.locator("#totp-secret").is_visible()
+    expect(page.locator("#totp-secret")).to_be_visible()
     assert len(axe.checked) >= 8
