@@ -1,3 +1,174 @@
+"""Scrutiny committee reports: each request is a Report row that a worker fills in with a PDF."""
+
 from __future__ import annotations
 
-from django.db import models  # noqa: F401
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from core.models import TimeStampedModel
+
+
+class Classification(models.TextChoices):
+    GENERAL_RELEASE = "general", "General Release"
+    OFFICIAL_SENSITIVE = "official_sensitive", "OFFICIAL-SENSITIVE"
+
+
+class SectionKey(models.TextChoices):
+    SCHOOLS = "schools", "Schools engaged and their support tiers"
+    TRAINING = "training", "Training uptake and quality"
+    VISITS = "visits", "Visits and support"
+    REFERRALS = "referrals", "Referrals"
+    PANELS = "panels", "Panels and outcomes"
+    DELIVERY = "delivery", "Commissioned and community delivery"
+
+
+ALL_SECTIONS = [key.value for key in SectionKey]
+
+
+class ReportState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Being made"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class ReportQuerySet(models.QuerySet["Report"]):
+    def general_release(self) -> ReportQuerySet:
+        return self.filter(classification=Classification.GENERAL_RELEASE)
+
+    def stale(self, *, older_than: timedelta, now: Any) -> ReportQuerySet:
+        """Reports marked running whose worker has not beaten its heartbeat for `older_than`: the worker died."""
+        return self.filter(state=ReportState.RUNNING, heartbeat_at__lt=now - older_than)
+
+
+class Report(TimeStampedModel):
+    """One request for a committee report and, once made, its PDF. Parameters are kept as asked, so the same
+    report can be made again; the checksum shows whether two files are the same."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    schedule = models.ForeignKey(
+        "reports.ReportSchedule", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    made_again_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="made_again"
+    )
+    title = models.CharField(max_length=200)
+    committee = models.CharField("committee", max_length=200)
+    meeting_date = models.DateField(null=True, blank=True)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    classification = models.CharField(max_length=20, choices=Classification.choices, db_index=True)
+    parameters = models.JSONField(default=dict, help_text="Everything needed to make the same report again.")
+
+    state = models.CharField(max_length=10, choices=ReportState.choices, default=ReportState.QUEUED, db_index=True)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done.")
+    progress_note = models.CharField(max_length=120, blank=True)
+    error = models.TextField(blank=True, help_text="Why the last attempt failed. Never case content.")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file_path = models.CharField(max_length=255, blank=True, help_text="Relative to MEDIA_ROOT.")
+    file_size = models.PositiveIntegerField(null=True, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    pages = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "heartbeat_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_start__lte=models.F("period_end")), name="report_period_in_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.period_start:%d %b %Y} to {self.period_end:%d %b %Y})"
+
+    @property
+    def is_official_sensitive(self) -> bool:
+        return self.classification == Classification.OFFICIAL_SENSITIVE
+
+    @property
+    def state_tag_class(self) -> str:
+        return {
+            ReportState.QUEUED: "govuk-tag--grey",
+            ReportState.RUNNING: "govuk-tag--blue",
+            ReportState.DONE: "govuk-tag--green",
+            ReportState.FAILED: "govuk-tag--red",
+        }.get(ReportState(self.state), "")
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (ReportState.DONE, ReportState.FAILED)
+
+    @property
+    def sections(self) -> list[str]:
+        return [s for s in self.parameters.get("sections", ALL_SECTIONS) if s in ALL_SECTIONS]
+
+    def section_labels(self) -> list[str]:
+        return [SectionKey(s).label for s in self.sections]
+
+    @property
+    def download_name(self) -> str:
+        marking = "OFFICIAL-SENSITIVE" if self.is_official_sensitive else "OFFICIAL"
+        return f"prevent-report-{self.period_start:%Y%m%d}-{self.period_end:%Y%m%d}-{marking}-{self.pk}.pdf"
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"
+    YEARLY = "yearly", "Yearly"
+
+
+FREQUENCY_MONTHS = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.YEARLY: 12}
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, 1)
+
+
+class ReportSchedule(TimeStampedModel):
+    """A report made by itself every period: on `next_run_on` a beat task makes the report for the period that
+    has just ended and e-mails a link (never figures) to the recipients."""
+
+    title = models.CharField(max_length=200)
+    committee = models.CharField(max_length=200)
+    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.QUARTERLY)
+    classification = models.CharField(
+        max_length=20, choices=Classification.choices, default=Classification.GENERAL_RELEASE
+    )
+    sections = models.JSONField(default=list)
+    recipients = models.TextField(blank=True, help_text="E-mail addresses, one a line: told when the report is ready.")
+    next_run_on = models.DateField(help_text="The first day after the period the next report covers.")
+    is_active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["next_run_on", "title"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_frequency_display().lower()})"
+
+    @property
+    def months(self) -> int:
+        return FREQUENCY_MONTHS[Frequency(self.frequency)]
+
+    def period_for(self, run_on: date) -> tuple[date, date]:
+        """The whole period that ends the day before `run_on` (run on 1 January: October to December)."""
+        end = run_on - timedelta(days=1)
+        start = add_months(run_on.replace(day=1), -self.months)
+        return start, end
+
+    def recipient_list(self) -> list[str]:
+        return [line.strip() for line in self.recipients.splitlines() if line.strip()]

@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size
+from django import forms
+from django.core.validators import validate_email
+
+from .models import ALL_SECTIONS, Classification, Frequency, SectionKey, add_months
+
+SECTION_CHOICES = [(k.value, k.label) for k in SectionKey]
+CLASSIFICATION_CHOICES = [
+    (Classification.GENERAL_RELEASE.value, "General Release"),
+    (Classification.OFFICIAL_SENSITIVE.value, "OFFICIAL-SENSITIVE"),
+]
+CLASSIFICATION_HINTS = {
+    Classification.GENERAL_RELEASE.value: "For publication with the committee papers. Marked OFFICIAL; numbers of "
+    "people from 1 to 4 are withheld.",
+    Classification.OFFICIAL_SENSITIVE.value: "Exact figures, for the Prevent team and partners only. Marked "
+    "OFFICIAL-SENSITIVE on every page.",
+}
+
+
+def _date_field(label: str, *, required: bool, help_text: str = "", what: str = "") -> Any:
+    from crispy_forms_gds.fields import DateInputField
+
+    field = DateInputField(label=label, required=required, help_text=help_text, require_all_fields=False)
+    field.error_messages["invalid"] = f"{label.split(' (')[0]} must be a real date"
+    field.error_messages["required"] = f"Enter {what or label.lower()}"
+    field.error_messages["incomplete"] = f"{label.split(' (')[0]} must include a day, month and year"
+    return field
+
+
+def _text(label: str, *, what: str, limit: int = 200, **kwargs: Any) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=limit,
+        error_messages={"required": f"Enter {what}", "max_length": f"{label} must be {limit} characters or fewer"},
+        **kwargs,
+    )
+
+
+def _sections_field() -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label="Sections",
+        choices=SECTION_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        initial=ALL_SECTIONS,
+        help_text="Select all that apply.",
+        error_messages={"required": "Select at least one section"},
+    )
+
+
+def _classification_field() -> forms.ChoiceField:
+    from crispy_forms_gds.choices import Choice
+
+    choices = [Choice(value, label, hint=CLASSIFICATION_HINTS[value]) for value, label in CLASSIFICATION_CHOICES]
+    field = forms.ChoiceField(
+        label="Classification",
+        choices=choices,
+        widget=forms.RadioSelect,
+        initial=Classification.GENERAL_RELEASE.value,
+        error_messages={"required": "Select a classification"},
+    )
+    return field
+
+
+class ReportRequestForm(forms.Form):
+    title = _text("Report title", what="a title for the report", initial="Prevent duty: delivery update")
+    committee = _text(
+        "Committee", what="the name of the committee", help_text="For example, Scrutiny Co-ordination Committee"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["meeting_date"] = _date_field(
+            "Date of the meeting (optional)", required=False, help_text="For example, 8 2 2027"
+        )
+        self.fields["period_start"] = _date_field(
+            "Period from", required=True, what="the first day of the period", help_text="For example, 1 4 2026"
+        )
+        self.fields["period_end"] = _date_field(
+            "Period to", required=True, what="the last day of the period", help_text="For example, 31 3 2027"
+        )
+        self.fields["sections"] = _sections_field()
+        self.fields["classification"] = _classification_field()
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("title", field_width=Fluid.TWO_THIRDS),
+            Field.text("committee", field_width=Fluid.TWO_THIRDS),
+            Field("meeting_date"),
+            Field("period_start"),
+            Field("period_end"),
+            Field.checkboxes("sections", legend_size=Size.MEDIUM, small=True),
+            Field.radios("classification", legend_size=Size.MEDIUM),
+            Button("submit", "Make the report", data_prevent_double_click="true"),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and start > end:
+            self.add_error("period_end", "Period to must be the same as or after period from")
+        if end and end > date.today().replace(year=date.today().year + 1):
+            self.add_error("period_end", "Period to must be within a year from today")
+        return data
+
+
+class ScheduleForm(forms.Form):
+    title = _text("Report title", what="a title for the report", initial="Prevent duty: quarterly update")
+    committee = _text("Committee", what="the name of the committee")
+    frequency = forms.ChoiceField(
+        label="How often",
+        choices=Frequency.choices,
+        widget=forms.RadioSelect,
+        initial=Frequency.QUARTERLY,
+        error_messages={"required": "Select how often"},
+    )
+    recipients = forms.CharField(
+        label="Send a link to (optional)",
+        help_text="Work e-mail addresses, one a line. The e-mail says the report is ready and links to it; it "
+        "carries no figures. Only people who may read the report can open it.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["first_run_on"] = _date_field(
+            "First report on",
+            required=True,
+            what="the date of the first report",
+            help_text="The report covers the whole period that ends the day before. The date moves to the first "
+            "of its month. For example, 1 1 2027",
+        )
+        self.fields["sections"] = _sections_field()
+        self.fields["classification"] = _classification_field()
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("title", field_width=Fluid.TWO_THIRDS),
+            Field.text("committee", field_width=Fluid.TWO_THIRDS),
+            Field.radios("frequency", legend_size=Size.MEDIUM, inline=True),
+            Field("first_run_on"),
+            Field.checkboxes("sections", legend_size=Size.MEDIUM, small=True),
+            Field.radios("classification", legend_size=Size.MEDIUM),
+            Field.textarea("recipients"),
+            Button("submit", "Save the schedule", data_prevent_double_click="true"),
+        )
+
+    def clean_first_run_on(self) -> date:
+        day: date = self.cleaned_data["first_run_on"]
+        first = day.replace(day=1)
+        if first < date.today().replace(day=1):
+            raise forms.ValidationError("First report on must be this month or later")
+        return first if day.day == 1 else add_months(first, 1)
+
+    def clean_recipients(self) -> str:
+        lines = [line.strip() for line in self.cleaned_data.get("recipients", "").splitlines() if line.strip()]
+        for line in lines:
+            try:
+                validate_email(line)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    "Enter each e-mail address on its own line, like name@example.gov.uk"
+                ) from None
+        return "\n".join(lines)
+
+
+class ConfirmForm(forms.Form):
+    def __init__(self, *args: Any, submit_label: str, secondary: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        button = (
+            Button.secondary("submit", submit_label, data_prevent_double_click="true")
+            if secondary
+            else Button("submit", submit_label, data_prevent_double_click="true")
+        )
+        self.helper.layout = Layout(button)

@@ -1,0 +1,193 @@
+"""What a report section is made of: short text, tables and charts, all already formatted for print.
+
+A section module (schools.py, training.py, ...) has `build(ctx) -> Section`. It gathers its figures through
+other apps' selectors (database aggregates) and formats them here, so the PDF template never sees a raw count:
+in a General Release report a withheld cell is already the mark `*` by the time it reaches the template.
+A selector that does not exist yet makes a section that says so, instead of stopping the report.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from reports import disclosure
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    start: date
+    end: date
+    general_release: bool
+
+    @property
+    def period_text(self) -> str:
+        return f"{self.start:%-d %B %Y} to {self.end:%-d %B %Y}"
+
+
+@dataclass
+class Table:
+    caption: str
+    headers: list[str]
+    rows: list[list[str]]
+    footnotes: list[str] = field(default_factory=list)
+    total_row: list[str] | None = None
+    numeric_from: int = 1  # columns from this index are right-aligned numbers
+
+    kind = "table"
+
+
+@dataclass
+class Bar:
+    label: str
+    value: float | None  # None: withheld, no bar is drawn (a bar's length would give the figure away)
+    text: str
+
+
+@dataclass
+class Chart:
+    """A horizontal bar chart drawn as plain SVG by the template; the table with the same figures follows it."""
+
+    title: str
+    bars: list[Bar]
+    maximum: float = 0.0
+    unit: str = ""
+
+    kind = "chart"
+    ROW = 22
+    LABEL_WIDTH = 210
+    BAR_WIDTH = 230
+
+    def __post_init__(self) -> None:
+        if not self.maximum:
+            self.maximum = max((b.value or 0 for b in self.bars), default=0) or 1
+
+    @property
+    def height(self) -> int:
+        return self.ROW * len(self.bars) + 8
+
+    def geometry(self) -> list[dict[str, Any]]:
+        out = []
+        for i, bar in enumerate(self.bars):
+            width = 0.0 if bar.value is None else max(0.0, self.BAR_WIDTH * bar.value / self.maximum)
+            out.append(
+                {
+                    "label": bar.label,
+                    "text": bar.text,
+                    "y": 4 + i * self.ROW,
+                    "text_y": 4 + i * self.ROW + 14,
+                    "bar_x": self.LABEL_WIDTH,
+                    "width": round(width, 1),
+                    "value_x": self.LABEL_WIDTH + round(width, 1) + 6,
+                }
+            )
+        return out
+
+    @property
+    def total_width(self) -> int:
+        return self.LABEL_WIDTH + self.BAR_WIDTH + 60
+
+    @property
+    def description(self) -> str:
+        return f"{self.title}: " + "; ".join(f"{b.label} {b.text}" for b in self.bars)
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    intro: list[str] = field(default_factory=list)
+    blocks: list[Table | Chart | str] = field(default_factory=list)
+    available: bool = True
+    number: int = 0
+
+    def add(self, block: Table | Chart | str) -> None:
+        self.blocks.append(block)
+
+    @property
+    def has_withheld(self) -> bool:
+        return any(isinstance(b, Table) and disclosure.FOOTNOTE in b.footnotes for b in self.blocks)
+
+
+def selector(module: str, name: str) -> Callable[..., Any] | None:
+    """Another app's selector, or None while that app has not provided it."""
+    try:
+        mod = importlib.import_module(module)
+    except ImportError:
+        return None
+    found = getattr(mod, name, None)
+    return found if callable(found) else None
+
+
+def not_available(key: str, title: str, what: str) -> Section:
+    return Section(
+        key=key,
+        title=title,
+        intro=[f"The portal does not yet hold {what}, so this section has no figures."],
+        available=False,
+    )
+
+
+def count(value: Any) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def fmt(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def pct(numerator: int, denominator: int) -> str:
+    return disclosure.show_percent(numerator, denominator)
+
+
+def label_of(key: Any) -> str:
+    text = str(key).replace("_", " ").strip()
+    return text[:1].upper() + text[1:] if text else "Not recorded"
+
+
+def count_table(
+    ctx: ReportContext,
+    *,
+    caption: str,
+    items: list[tuple[str, int]],
+    heading: str = "Number",
+    people: bool = True,
+    share: bool = True,
+) -> tuple[Table, Chart]:
+    """A one-way table of counts with a total row and a share column, and its chart. In General Release, counts
+    of people are protected (primary and secondary suppression over the column total)."""
+    table = disclosure.CountTable(
+        row_labels=[label for label, _ in items], col_labels=[heading], cells=[[v] for _, v in items]
+    )
+    if ctx.general_release and people:
+        table.protect()
+    total = sum(v for _, v in items)
+    total_hidden = (table.TOTAL, 0) in table.withheld
+    rows: list[list[str]] = []
+    bars: list[Bar] = []
+    for r, (label, value) in enumerate(items):
+        hidden = (r, 0) in table.withheld
+        row = [label, table.show(r, 0)]
+        if share:
+            row.append(disclosure.show_percent(value, total, withheld=hidden or total_hidden))
+        rows.append(row)
+        bars.append(Bar(label=label, value=None if hidden else value, text=table.show(r, 0)))
+    headers = ["", heading] + (["Share"] if share else [])
+    total_row = ["Total", table.show(table.TOTAL, 0)] + (["100%" if total else "–"] if share else [])
+    footnotes = [disclosure.FOOTNOTE] if table.withheld else []
+    return (
+        Table(caption=caption, headers=headers, rows=rows, total_row=total_row, footnotes=footnotes),
+        Chart(title=caption, bars=bars),
+    )

@@ -1,0 +1,104 @@
+"""Section: training uptake as at the period end (WRAP, PVE, any Prevent training, by phase), reach in the
+period, feedback and quality."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .base import Bar, Chart, ReportContext, Section, Table, count, fmt, label_of, not_available, pct, selector
+
+TITLE = "Training uptake and quality"
+REACH_LABELS = {
+    "staff": "Staff trained",
+    "pupils": "Pupils reached",
+    "parents": "Parents reached",
+    "sessions": "Sessions delivered",
+    "institutions": "Institutions reached",
+    "schools": "Schools reached",
+}
+
+
+def _share(row: dict[str, Any], kind: str) -> str:
+    schools = count(row.get(f"{kind}_schools"))
+    return f"{schools:,} ({pct(schools, count(row.get('open_schools')))})"
+
+
+def _phase_label(row: dict[str, Any]) -> str:
+    for key in ("phase_label", "label", "phase_name", "phase"):
+        if row.get(key):
+            return label_of(row[key]) if key == "phase" else str(row[key])
+    return "Not recorded"
+
+
+def build(ctx: ReportContext) -> Section:
+    uptake = selector("training.selectors", "uptake_as_at")
+    if uptake is None:
+        return not_available("training", TITLE, "training records")
+    section = Section(key="training", title=TITLE)
+    overall = uptake(on=ctx.end)
+    open_schools = count(overall.get("open_schools"))
+    wrap, pve, any_ = (count(overall.get(f"{k}_schools")) for k in ("wrap", "pve", "any"))
+    section.intro = [
+        f"As at {ctx.end:%-d %B %Y}, of {open_schools:,} open schools, {wrap:,} ({pct(wrap, open_schools)}) had "
+        f"accessed Workshop to Raise Awareness of Prevent (WRAP) training, {pve:,} ({pct(pve, open_schools)}) "
+        f"Preventing Violent Extremism (PVE) training for designated safeguarding leads, and {any_:,} "
+        f"({pct(any_, open_schools)}) some Prevent training. A school counts once it has sent staff to a course "
+        "on or before the date; shares are of the schools open on that date.",
+    ]
+    section.add(
+        Chart(
+            title="Share of open schools that have accessed training",
+            bars=[
+                Bar("WRAP", 100 * wrap / open_schools if open_schools else 0, pct(wrap, open_schools)),
+                Bar("PVE", 100 * pve / open_schools if open_schools else 0, pct(pve, open_schools)),
+                Bar("Any Prevent training", 100 * any_ / open_schools if open_schools else 0, pct(any_, open_schools)),
+            ],
+            maximum=100,
+            unit="%",
+        )
+    )
+    rows = []
+    by_phase = selector("training.selectors", "uptake_by_phase")
+    if by_phase is not None:
+        for row in by_phase(on=ctx.end):
+            rows.append(
+                [_phase_label(row), fmt(count(row.get("open_schools")))]
+                + [_share(row, k) for k in ("wrap", "pve", "any")]
+            )
+    section.add(
+        Table(
+            caption=f"Schools that have accessed training as at {ctx.end:%-d %B %Y}, by phase",
+            headers=["Phase", "Open schools", "WRAP", "PVE", "Any Prevent training"],
+            rows=rows,
+            total_row=["All phases", fmt(open_schools)] + [_share(overall, k) for k in ("wrap", "pve", "any")],
+        )
+    )
+
+    reach = selector("training.selectors", "reach_in_period")
+    if reach is not None:
+        figures = reach(start=ctx.start, end=ctx.end)
+        items = [(REACH_LABELS.get(k, label_of(k)), v) for k, v in figures.items() if isinstance(v, int | float)]
+        section.add(
+            Table(
+                caption=f"Reached by training and workshops, {ctx.period_text}",
+                headers=["", "Number"],
+                rows=[[label, fmt(value)] for label, value in items],
+            )
+        )
+
+    feedback = selector("training.selectors", "feedback_in_period")
+    if feedback is not None:
+        figures = feedback(start=ctx.start, end=ctx.end)
+        rows = [[label_of(k), _feedback_value(k, v)] for k, v in figures.items() if not isinstance(v, dict | list)]
+        if rows:
+            section.add("Course feedback and quality observations of sessions in the period:")
+            section.add(Table(caption=f"Feedback and quality, {ctx.period_text}", headers=["", "Figure"], rows=rows))
+    return section
+
+
+def _feedback_value(key: str, value: Any) -> str:
+    if value is None:
+        return "–"
+    if ("pct" in key or "share" in key or "percent" in key) and isinstance(value, int | float):
+        return f"{value:.0f}%"
+    return fmt(value)

@@ -1,0 +1,71 @@
+"""Background work for reports. Thin: each task fetches by id and calls one service; it owns its retries and
+the failed state. JSON arguments only (ids)."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_ready
+from django.db import InterfaceError, OperationalError, connections
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+# Faults worth another try: the database went away or was locked for a moment.
+TRANSIENT = (OperationalError, InterfaceError)
+SOFT_LIMIT = 10 * 60
+HARD_LIMIT = 12 * 60
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=3,
+    soft_time_limit=SOFT_LIMIT,
+    time_limit=HARD_LIMIT,
+)
+def report_render_task(self, report_id: int) -> str:  # type: ignore[no-untyped-def]
+    try:
+        report = services.report_render(report_id=report_id)
+    except SoftTimeLimitExceeded:
+        services.report_mark_failed(
+            report_id=report_id, error=f"The report took longer than {SOFT_LIMIT // 60} minutes and was stopped."
+        )
+        return "failed"
+    except TRANSIENT as exc:
+        if not self.request.is_eager and self.request.retries < self.max_retries:
+            logger.warning("report %s: transient fault, retrying: %s", report_id, type(exc).__name__)
+            services.report_mark_queued(report_id=report_id, note="Waiting to try again")
+            raise self.retry(exc=exc, countdown=10 * 2**self.request.retries) from exc
+        services.report_mark_failed(report_id=report_id, error=services.describe_error(exc))
+        return "failed"
+    except Exception as exc:  # noqa: BLE001 - any other fault ends the report as failed, with its reason
+        logger.exception("report %s failed", report_id)
+        services.report_mark_failed(report_id=report_id, error=services.describe_error(exc))
+        return "failed"
+    return "done" if report is not None else "skipped"
+
+
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
+def report_sweep_stale_task() -> list[int]:
+    return services.report_sweep_stale()
+
+
+@shared_task(acks_late=True, soft_time_limit=120, time_limit=180)
+def reports_run_schedules_task() -> list[int]:
+    return [report.pk for report in services.schedules_run_due()]
+
+
+@worker_ready.connect
+def sweep_on_worker_start(**kwargs: object) -> None:
+    """A worker that starts picks up reports left running by a worker that died."""
+    try:
+        services.report_sweep_stale()
+    except Exception:  # noqa: BLE001 - never stop a worker from starting
+        logger.exception("stale report sweep at worker start failed")
+    finally:
+        connections.close_all()  # do not hand the parent's connection to forked pool processes

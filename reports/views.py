@@ -1,0 +1,212 @@
+"""Report pages: the list and history, a request, one report with its progress, the download, make again,
+try again, and schedules. A view first fetches through a selector scoped to the user: out of scope is a 404;
+a reader on a coordinator's page gets a 403."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+
+from accounts.permissions import Capability, has_capability
+
+from . import services
+from .forms import ConfirmForm, ReportRequestForm, ScheduleForm
+from .models import Report, ReportState
+from .selectors import (
+    report_get_for_user,
+    report_list_visible_to,
+    schedule_get_for_user,
+    schedule_list_visible_to,
+)
+
+PAGE_SIZE = 25
+
+
+def _require_view(request: HttpRequest) -> None:
+    if not has_capability(request.user, Capability.REPORTS_VIEW):
+        raise Http404
+
+
+def _require_request(request: HttpRequest) -> None:
+    """Coordinators only; other report readers see the page exists but may not use it."""
+    _require_view(request)
+    if not has_capability(request.user, Capability.REPORTS_REQUEST):
+        raise PermissionDenied
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def report_list(request: HttpRequest) -> HttpResponse:
+    _require_view(request)
+    can_request = has_capability(request.user, Capability.REPORTS_REQUEST)
+    if can_request:
+        services.report_sweep_stale()  # a report left running by a dead worker goes back in the queue
+    page = Paginator(report_list_visible_to(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "reports/list.html", {"page_obj": page, "reports": page.object_list, "can_request": can_request}
+    )
+
+
+def report_request(request: HttpRequest) -> HttpResponse:
+    _require_request(request)
+    form = ReportRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            report = services.report_request(
+                requested_by=request.user,
+                title=data["title"],
+                committee=data["committee"],
+                meeting_date=data.get("meeting_date"),
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                classification=data["classification"],
+                sections=data["sections"],
+                request=request,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect("reports:detail", pk=report.pk)
+    return render(request, "reports/request.html", {"form": form})
+
+
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_view(request)
+    report = report_get_for_user(user=request.user, pk=pk)
+    can_request = has_capability(request.user, Capability.REPORTS_REQUEST)
+    return render(
+        request,
+        "reports/detail.html",
+        {
+            "report": report,
+            "can_request": can_request,
+            "again_form": ConfirmForm(submit_label="Make again with the same parameters", secondary=True),
+            "retry_form": ConfirmForm(submit_label="Try again"),
+            "made_again": list(report.made_again.order_by("-created_at")[:5]) if can_request else [],
+        },
+    )
+
+
+def _status(report: Report) -> dict[str, Any]:
+    return {
+        "state": report.state,
+        "state_label": report.get_state_display(),
+        "progress": report.progress,
+        "note": report.progress_note,
+        "finished": report.is_finished,
+        "download_url": reverse("reports:download", kwargs={"pk": report.pk})
+        if report.state == ReportState.DONE
+        else None,
+    }
+
+
+@never_cache
+def report_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """For the page's progress script: state and progress only, never a figure."""
+    _require_view(request)
+    report = report_get_for_user(user=request.user, pk=pk)
+    return JsonResponse(_status(report))
+
+
+def report_download(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_view(request)
+    report = report_get_for_user(user=request.user, pk=pk)
+    if report.state != ReportState.DONE or not report.file_path:
+        raise Http404
+    path = (Path(settings.MEDIA_ROOT) / report.file_path).resolve()
+    if not path.is_relative_to(Path(settings.MEDIA_ROOT).resolve()) or not path.exists():
+        raise Http404
+    with transaction.atomic():
+        services.report_record_download(report=report, user=request.user, request=request)
+    response = FileResponse(
+        path.open("rb"), content_type="application/pdf", as_attachment=True, filename=report.download_name
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def report_make_again(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_view(request)
+    report = report_get_for_user(user=request.user, pk=pk)
+    _require_request(request)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    again = services.report_make_again(report=report, requested_by=request.user, request=request)
+    messages.success(request, "A new report is being made with the same parameters.")
+    return redirect("reports:detail", pk=again.pk)
+
+
+def report_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_view(request)
+    report = report_get_for_user(user=request.user, pk=pk)
+    _require_request(request)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if report.state != ReportState.FAILED:
+        messages.info(request, "Only a failed report can be tried again.")
+        return redirect("reports:detail", pk=report.pk)
+    services.report_retry(report=report, actor=request.user, request=request)
+    messages.success(request, "The report is being made again.")
+    return redirect("reports:detail", pk=report.pk)
+
+
+def schedule_list(request: HttpRequest) -> HttpResponse:
+    _require_request(request)
+    schedules = list(schedule_list_visible_to(user=request.user))
+    return render(
+        request,
+        "reports/schedule_list.html",
+        {"schedules": schedules, "stop_form": ConfirmForm(submit_label="Stop", secondary=True)},
+    )
+
+
+def schedule_new(request: HttpRequest) -> HttpResponse:
+    _require_request(request)
+    form = ScheduleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.schedule_create(
+                created_by=request.user,
+                title=data["title"],
+                committee=data["committee"],
+                frequency=data["frequency"],
+                classification=data["classification"],
+                sections=data["sections"],
+                recipients=data["recipients"],
+                next_run_on=data["first_run_on"],
+                request=request,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "The schedule is saved.")
+            return redirect("reports:schedules")
+    return render(request, "reports/schedule_form.html", {"form": form})
+
+
+def schedule_stop(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_request(request)
+    schedule = schedule_get_for_user(user=request.user, pk=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    services.schedule_stop(schedule=schedule, actor=request.user, request=request)
+    messages.success(request, f"No more reports will be made by the schedule \u201c{schedule.title}\u201d.")
+    return redirect("reports:schedules")

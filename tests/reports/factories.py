@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+import factory
+from django.conf import settings
+
+from reports.models import ALL_SECTIONS, Classification, Report, ReportSchedule, ReportState
+from tests.accounts.factories import UserFactory
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Report
+
+    requested_by = factory.SubFactory(UserFactory)
+    title = "Prevent duty: delivery update"
+    committee = "Scrutiny Co-ordination Committee"
+    period_start = date(2026, 4, 1)
+    period_end = date(2026, 9, 30)
+    classification = Classification.GENERAL_RELEASE
+    state = ReportState.QUEUED
+    parameters = factory.LazyAttribute(
+        lambda o: {
+            "title": o.title,
+            "committee": o.committee,
+            "period_start": o.period_start.isoformat(),
+            "period_end": o.period_end.isoformat(),
+            "meeting_date": None,
+            "classification": o.classification,
+            "sections": ALL_SECTIONS,
+        }
+    )
+
+
+def finished_report(**kwargs: object) -> Report:
+    """A done report with a small file on disk, as a worker would leave it."""
+    report = ReportFactory(state=ReportState.DONE, progress=100, attempts=1, **kwargs)
+    content = b"%PDF-1.7\n% test file\n"
+    relative = f"reports/test/report-{report.pk}.pdf"
+    path = Path(settings.MEDIA_ROOT) / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    Report.objects.filter(pk=report.pk).update(
+        file_path=relative, file_size=len(content), sha256=hashlib.sha256(content).hexdigest(), pages=1
+    )
+    report.refresh_from_db()
+    return report
+
+
+class ReportScheduleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportSchedule
+
+    created_by = factory.SubFactory(UserFactory)
+    title = "Prevent duty: quarterly update"
+    committee = "Scrutiny Co-ordination Committee"
+    sections = ALL_SECTIONS
+    next_run_on = date(2027, 1, 1)

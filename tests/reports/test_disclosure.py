@@ -1,0 +1,117 @@
+"""Disclosure control: no count of 1-4 people is published in General Release, and none can be worked out."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from reports.disclosure import (
+    MARK,
+    CountTable,
+    determined,
+    is_small,
+    pinned_by_bounds,
+    primary,
+    recoverable,
+    show_percent,
+    suppress,
+)
+
+
+def _check(table: CountTable) -> None:
+    values = table.values()
+    for key, value in values.items():
+        if is_small(value):
+            assert key in table.withheld, f"{key}={value} published"
+    assert not recoverable(values, table.constraints(), table.withheld)
+
+
+@pytest.mark.parametrize("value,small", [(0, False), (1, True), (4, True), (5, False), (123, False)])
+def test_only_counts_from_one_to_four_are_small(value, small):
+    assert is_small(value) is small
+
+
+def test_nothing_is_withheld_when_no_count_is_small():
+    assert suppress({"a": 5, "b": 0, "t": 5}, [("t", ["a", "b"])]) == set()
+
+
+def test_a_lone_small_cell_in_a_column_takes_the_next_smallest_with_it():
+    table = CountTable(row_labels=["A", "B", "C"], col_labels=["n"], cells=[[3], [7], [20]]).protect()
+    assert (0, 0) in table.withheld
+    assert (1, 0) in table.withheld  # 7, the next smallest, so 3 cannot be worked out from the total
+    assert (2, 0) not in table.withheld
+    assert table.show(table.TOTAL, 0) == "30"
+    _check(table)
+
+
+def test_a_small_total_is_withheld_too():
+    table = CountTable(row_labels=["A", "B"], col_labels=["n"], cells=[[1], [2]]).protect()
+    assert table.show(table.TOTAL, 0) == MARK
+    _check(table)
+
+
+def test_zeros_stay_published_when_a_non_zero_partner_exists():
+    table = CountTable(row_labels=["A", "B", "C"], col_labels=["n"], cells=[[2], [0], [9]]).protect()
+    assert (1, 0) not in table.withheld
+    _check(table)
+
+
+def test_a_small_cell_whose_only_partners_are_zero_takes_the_total_with_it():
+    table = CountTable(row_labels=["A", "B"], col_labels=["n"], cells=[[3], [0]]).protect()
+    assert (0, 0) in table.withheld and (table.TOTAL, 0) in table.withheld
+    _check(table)
+
+
+def test_two_way_table_with_margins_is_protected_in_rows_and_columns():
+    table = CountTable(
+        row_labels=["Education", "Police", "Health"],
+        col_labels=["Female", "Male"],
+        cells=[[12, 3], [8, 15], [9, 11]],
+        row_totals=True,
+        col_totals=True,
+    ).protect()
+    assert (0, 1) in table.withheld
+    # The row and the column of the small cell each have another withheld cell.
+    assert any((0, c) in table.withheld for c in (0, "total"))
+    assert any((r, 1) in table.withheld for r in (1, 2, "total"))
+    _check(table)
+
+
+def test_the_exact_check_catches_a_cell_pinned_by_several_totals_together():
+    # a + b = 10, a + c = 7, b + c = 9 -> every one of a, b, c is determined although each line has two unknowns.
+    values = {"a": 4, "b": 6, "c": 3, "r1": 10, "r2": 7, "r3": 9}
+    constraints = [("r1", ["a", "b"]), ("r2", ["a", "c"]), ("r3", ["b", "c"])]
+    assert determined(values, constraints, {"a", "b", "c"}) == {"a", "b", "c"}
+    withheld = suppress(values, constraints)
+    assert not recoverable(values, constraints, withheld)
+
+
+def test_bounds_give_away_two_ones_that_add_up_to_two():
+    values = {"a": 1, "b": 1, "c": 9, "t": 11}
+    constraints = [("t", ["a", "b", "c"])]
+    assert pinned_by_bounds(values, constraints, {"a", "b"}, primary(values)) == {"a", "b"}
+    withheld = suppress(values, constraints)
+    assert "c" in withheld or "t" in withheld
+    assert not recoverable(values, constraints, withheld)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_tables_never_publish_or_expose_a_small_count(seed):
+    rng = random.Random(seed)
+    rows, cols = rng.randint(1, 6), rng.randint(1, 5)
+    cells = [[rng.choice([0, 1, 2, 3, 4, 5, 6, 9, 14, 30]) for _ in range(cols)] for _ in range(rows)]
+    table = CountTable(
+        row_labels=[str(r) for r in range(rows)],
+        col_labels=[str(c) for c in range(cols)],
+        cells=cells,
+        row_totals=cols > 1,
+        col_totals=True,
+    ).protect()
+    _check(table)
+
+
+def test_percentages_of_withheld_counts_or_totals_are_withheld():
+    assert show_percent(3, 40, withheld=True) == MARK
+    assert show_percent(10, 40) == "25%"
+    assert show_percent(0, 0) == "–"
