@@ -18,6 +18,12 @@ def session_track(*, user: User, request: Any) -> None:
     if session.session_key is None:
         session.save()
     UserSession.objects.get_or_create(session_key=session.session_key, defaults={"user": user})
+    # Forget keys of the user's sessions that have ended (expired, signed out or replaced by a new key).
+    UserSession.objects.filter(user=user).exclude(
+        session_key__in=Session.objects.filter(
+            session_key__in=UserSession.objects.filter(user=user).values("session_key")
+        ).values("session_key")
+    ).delete()
 
 
 def sessions_end_all(*, user: User) -> int:
