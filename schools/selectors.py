@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
 
-from accounts.permissions import access_for
+from accounts.permissions import Capability, access_for, can_edit_school, has_capability
+from accounts.roles import Role
 
-from .models import School, Status, SupportTier, Visit, VisitAction
+from .models import (
+    ChecklistItem,
+    Contact,
+    ContactRole,
+    NetworkMeeting,
+    RRSALevelChange,
+    School,
+    Status,
+    SupportTier,
+    Visit,
+    VisitAction,
+)
 
 
 def schools_of_dsl(*, user: Any) -> list[School]:
@@ -63,3 +79,263 @@ def school_counts_by_support_tier(*, on: date) -> dict[str, int]:
 def actions_overdue(*, on: date) -> QuerySet[VisitAction]:
     """Visit actions not done whose due date is before `on`, soonest first."""
     return VisitAction.objects.overdue_on(on).order_by("due_on", "id")
+
+
+# ---- per-user scoping ----
+
+# Roles that read every school (PRODUCT.md: schools, contacts, checklist R or W); a DSL reads only their own.
+ALL_SCHOOLS_ROLES = frozenset(
+    {Role.COORDINATOR, Role.ADVISER, Role.CSC_PRACTITIONER, Role.PANEL_CHAIR, Role.PANEL_MEMBER}
+)
+WRAP_COURSE_CODES = ["WRAP"]
+
+
+def school_list_visible_to(*, user: Any) -> QuerySet[School]:
+    """Every school for the council's roles; a DSL's own schools only; a 404 for anyone else."""
+    access = access_for(user)
+    if access.roles & ALL_SCHOOLS_ROLES:
+        return School.objects.all()
+    if Role.DSL in access.roles:
+        return School.objects.filter(pk__in=sorted(access.school_ids))
+    raise Http404
+
+
+def school_get_for_user(*, user: Any, urn: int) -> School:
+    try:
+        return school_list_visible_to(user=user).get(urn=urn)
+    except School.DoesNotExist:
+        raise Http404 from None
+
+
+def may_edit_school(*, user: Any, school: School) -> bool:
+    """Contacts and checklist: coordinators, advisers and the school's own DSL."""
+    return can_edit_school(user, school.pk)
+
+
+def may_edit_council_fields(*, user: Any) -> bool:
+    """Support tier, RRSA level and notes are the Prevent team's judgement, so a DSL does not set them."""
+    return has_capability(user, Capability.SCHOOLS_EDIT_ANY)
+
+
+def may_see_visits(*, user: Any, school: School) -> bool:
+    access = access_for(user)
+    return has_capability(user, Capability.VISITS_EDIT) or (Role.DSL in access.roles and school.pk in access.school_ids)
+
+
+def contact_get_for_user(*, user: Any, school: School, pk: int) -> Contact:
+    """A contact of a school the user may already see (the school comes from school_get_for_user)."""
+    try:
+        return Contact.objects.get(school=school, pk=pk)
+    except Contact.DoesNotExist:
+        raise Http404 from None
+
+
+def visit_list_visible_to(*, user: Any) -> QuerySet[Visit]:
+    access = access_for(user)
+    if has_capability(user, Capability.VISITS_EDIT):
+        return Visit.objects.all()
+    if Role.DSL in access.roles:
+        return Visit.objects.filter(school_id__in=sorted(access.school_ids))
+    raise Http404
+
+
+def visit_get_for_user(*, user: Any, pk: int) -> Visit:
+    try:
+        return visit_list_visible_to(user=user).select_related("school", "adviser").get(pk=pk)
+    except Visit.DoesNotExist:
+        raise Http404 from None
+
+
+def action_get_for_user(*, user: Any, pk: int) -> VisitAction:
+    """An action the user may change: coordinators and advisers only (others get a 404)."""
+    if not has_capability(user, Capability.VISITS_EDIT):
+        raise Http404
+    try:
+        return VisitAction.objects.select_related("visit", "school").get(pk=pk)
+    except VisitAction.DoesNotExist:
+        raise Http404 from None
+
+
+def meeting_list_visible_to(*, user: Any) -> QuerySet[NetworkMeeting]:
+    if not has_capability(user, Capability.VISITS_EDIT):
+        raise Http404
+    return NetworkMeeting.objects.annotate(attendee_count=Count("attendees")).order_by("-held_on", "-id")
+
+
+def meeting_get_for_user(*, user: Any, pk: int) -> NetworkMeeting:
+    try:
+        return meeting_list_visible_to(user=user).get(pk=pk)
+    except NetworkMeeting.DoesNotExist:
+        raise Http404 from None
+
+
+# ---- the school list ----
+
+
+def school_list_for_page(*, user: Any, filters: Any, today: date) -> Any:
+    """The filter set of the list page over the schools the user may see, with the last visit (for roles that
+    may see visits) and the current DSL's name, in one query per page."""
+    from .filters import SchoolFilter
+
+    qs = school_list_visible_to(user=user)
+    show_visits = has_capability(user, Capability.VISITS_VIEW)
+    dsl_name = (
+        Contact.objects.filter(school=OuterRef("pk"), role=ContactRole.DSL, is_current=True)
+        .order_by("-is_prevent_spoc", "id")
+        .values("full_name")[:1]
+    )
+    qs = qs.annotate(dsl_name=Subquery(dsl_name))
+    if show_visits:
+        qs = qs.annotate(last_visit=Max("visits__visited_on"))
+    return SchoolFilter(filters or None, queryset=qs, today=today, show_visits=show_visits)
+
+
+# ---- the school page ----
+
+
+def _training_selector(name: str) -> Callable[..., Any] | None:
+    """A function of training.selectors, or None while the training app does not provide it."""
+    try:
+        module = importlib.import_module("training.selectors")
+    except ImportError:
+        return None
+    found = getattr(module, name, None)
+    return found if callable(found) else None
+
+
+def prevent_training_due(last: date | None, *, today: date) -> bool:
+    """Keeping Children Safe in Education: a DSL's training at least every two years."""
+    if last is None:
+        return True
+    try:
+        two_years_ago = today.replace(year=today.year - 2)
+    except ValueError:  # 29 February
+        two_years_ago = today.replace(year=today.year - 2, day=28)
+    return last < two_years_ago
+
+
+@dataclass
+class ContactCard:
+    contact: Contact
+    last_prevent_training: date | None
+    training_known: bool
+    training_due: bool
+
+
+@dataclass
+class SchoolPage:
+    school: School
+    contacts: list[ContactCard]
+    checklist: list[dict[str, Any]]
+    rrsa_history: list[RRSALevelChange]
+    training: dict[str, Any] | None
+    visits: list[Visit] | None
+    open_actions: list[VisitAction] | None
+    meetings: list[NetworkMeeting] | None
+    referral_count: int | None
+    may_edit: bool
+    may_edit_council_fields: bool
+    may_log_visits: bool
+
+
+def school_page(*, user: Any, school: School, today: date) -> SchoolPage:
+    """Everything on a school's page, in a fixed number of queries whatever the data size."""
+    contacts = list(school.contacts.select_related("user").order_by("-is_current", "role", "full_name"))
+    last_training = _training_selector("contact_last_prevent_training")
+    training_ids = [c.pk for c in contacts if c.role in (ContactRole.DSL, ContactRole.DEPUTY_DSL)]
+    trained: dict[int, date | None] = {}
+    if last_training is not None and training_ids:
+        trained = dict(last_training(contact_ids=training_ids))
+    cards = []
+    for contact in contacts:
+        known = last_training is not None and contact.pk in training_ids
+        last = trained.get(contact.pk)
+        cards.append(
+            ContactCard(
+                contact=contact,
+                last_prevent_training=last,
+                training_known=known,
+                training_due=known and contact.is_current and prevent_training_due(last, today=today),
+            )
+        )
+    confirmed = {c.item: c for c in school.checklist.select_related("confirmed_by")}
+    checklist = [{"item": value, "label": label, "row": confirmed.get(value)} for value, label in ChecklistItem.choices]
+    summary = _training_selector("school_training_summary")
+    training = summary(school=school) if summary is not None else None
+    visits = actions = meetings = None
+    if may_see_visits(user=user, school=school):
+        visits = list(school.visits.select_related("adviser").order_by("-visited_on", "-id")[:10])
+        actions = list(school.visit_actions.open().select_related("owner", "visit").order_by("due_on", "id")[:50])
+        meetings = list(
+            NetworkMeeting.objects.filter(attendees__school=school).distinct().order_by("-held_on", "-id")[:10]
+        )
+    # Everyone who sees the school sees how many referrals it made (a count, never the referrals themselves);
+    # roles with case access find the referrals in the referrals pages.
+    counter = _selector("referrals.selectors", "referral_count_for_school")
+    referral_count = counter(school=school) if counter is not None else None
+    return SchoolPage(
+        school=school,
+        contacts=cards,
+        checklist=checklist,
+        rrsa_history=list(school.rrsa_history.select_related("recorded_by")[:20]),
+        training=training,
+        visits=visits,
+        open_actions=actions,
+        meetings=meetings,
+        referral_count=referral_count,
+        may_edit=may_edit_school(user=user, school=school),
+        may_edit_council_fields=may_edit_council_fields(user=user),
+        may_log_visits=has_capability(user, Capability.VISITS_EDIT),
+    )
+
+
+def _selector(module: str, name: str) -> Callable[..., Any] | None:
+    try:
+        found = getattr(importlib.import_module(module), name, None)
+    except ImportError:
+        return None
+    return found if callable(found) else None
+
+
+# ---- visits and actions lists ----
+
+
+def actions_of(*, user: Any) -> QuerySet[VisitAction]:
+    """'My actions': the user's open actions, soonest due first."""
+    if not has_capability(user, Capability.VISITS_EDIT):
+        raise Http404
+    return (
+        VisitAction.objects.open()
+        .filter(owner=user)
+        .select_related("school", "visit", "owner")
+        .order_by("due_on", "id")
+    )
+
+
+def actions_overdue_for(*, user: Any, on: date) -> QuerySet[VisitAction]:
+    if not has_capability(user, Capability.VISITS_EDIT):
+        raise Http404
+    return actions_overdue(on=on).select_related("school", "owner", "visit")
+
+
+def action_owner_choices(*, school: School) -> QuerySet[Any]:
+    """Who may own an action: the council's coordinators and advisers, and the school's own DSLs."""
+    from accounts.models import Membership, User
+
+    ids = (
+        Membership.objects.current()
+        .filter(Q(role__in=[Role.COORDINATOR, Role.ADVISER]) | Q(role=Role.DSL, school=school))
+        .values("user_id")
+    )
+    return User.objects.filter(is_active=True, pk__in=ids).order_by("full_name")
+
+
+def adviser_home_counts(*, user: Any, today: date, week_end: date) -> dict[str, int]:
+    """The adviser's home page: their open and overdue actions, every overdue action, follow-ups due this week."""
+    counts = VisitAction.objects.open().aggregate(
+        mine=Count("id", filter=Q(owner=user)),
+        mine_overdue=Count("id", filter=Q(owner=user, due_on__lt=today)),
+        overdue=Count("id", filter=Q(due_on__lt=today)),
+    )
+    counts["follow_ups"] = Visit.objects.filter(follow_up_on__gte=today, follow_up_on__lte=week_end).count()
+    return counts

@@ -1,8 +1,26 @@
 from __future__ import annotations
 
+from datetime import date
+
 import factory
 
-from schools.models import Contact, ContactRole, Institution, InstitutionKind, Phase, School, SchoolType, Status
+from schools.models import (
+    Contact,
+    ContactRole,
+    Institution,
+    InstitutionKind,
+    MeetingKind,
+    NetworkMeeting,
+    Phase,
+    School,
+    SchoolType,
+    Status,
+    SupportTier,
+    Visit,
+    VisitAction,
+    VisitKind,
+    VisitPurpose,
+)
 
 
 class SchoolFactory(factory.django.DjangoModelFactory):
@@ -37,3 +55,35 @@ class ContactFactory(factory.django.DjangoModelFactory):
     full_name = factory.Sequence(lambda n: f"Staff Member {n}")
     role = ContactRole.DSL
     email = factory.Sequence(lambda n: f"staff{n}@school.example")
+
+
+class VisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Visit
+
+    school = factory.SubFactory(SchoolFactory)
+    adviser = factory.SubFactory("tests.accounts.factories.UserFactory")
+    visited_on = factory.LazyFunction(lambda: date(2026, 10, 1))
+    kind = VisitKind.VISIT
+    offer_level = SupportTier.UNIVERSAL
+    purpose = VisitPurpose.CHECK_IN
+
+
+class VisitActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VisitAction
+
+    visit = factory.SubFactory(VisitFactory)
+    school = factory.SelfAttribute("visit.school")
+    description = factory.Sequence(lambda n: f"Send the updated risk assessment template {n}")
+    owner = factory.SelfAttribute("visit.adviser")
+    due_on = factory.LazyFunction(lambda: date(2026, 12, 1))
+
+
+class NetworkMeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NetworkMeeting
+
+    title = factory.Sequence(lambda n: f"DSL network meeting {n}")
+    held_on = factory.LazyFunction(lambda: date(2026, 10, 15))
+    kind = MeetingKind.NETWORK

@@ -50,7 +50,11 @@ def _cell(column: str, value: Any) -> str:
 
 
 def gias_csv(
-    rows: list[dict[str, Any]], *, columns: list[str] | None = None, encoding: str = "cp1252", drop: tuple[str, ...] = ()
+    rows: list[dict[str, Any]],
+    *,
+    columns: list[str] | None = None,
+    encoding: str = "cp1252",
+    drop: tuple[str, ...] = (),
 ) -> bytes:
     columns = [c for c in (columns or COLUMNS) if c not in drop]
     lines = [",".join(f'"{c}"' for c in columns)]

@@ -1,0 +1,145 @@
+"""The school list's filters, search and sort."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import django_filters
+from django.db.models import F, Q, QuerySet
+
+from .models import Phase, RRSALevel, School, SchoolType, Status, SupportTier
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+SORTS = {
+    "name": ("Name (A to Z)", ["name", "urn"]),
+    "-name": ("Name (Z to A)", ["-name", "-urn"]),
+    "urn": ("URN", ["urn"]),
+    "ward": ("Ward", ["ward", "name"]),
+    "phase": ("Phase", ["phase", "name"]),
+    "tier": ("Support tier", ["support_tier", "name"]),
+    "pupils": ("Most pupils", [F("pupils").desc(nulls_last=True), "name"]),
+    "last_visit": ("Longest since a visit", [F("last_visit").asc(nulls_first=True), "name"]),
+}
+RRSA_CHOICES = [("none", "Not registered"), *[(v, label) for v, label in RRSALevel.choices if v]]
+
+
+def ward_choices() -> list[tuple[str, str]]:
+    wards = School.objects.exclude(ward="").order_by("ward").values_list("ward", flat=True).distinct()
+    return [(w, w) for w in wards]
+
+
+class SchoolFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Name, URN or postcode", method="filter_q")
+    phase = django_filters.ChoiceFilter(label="Phase", choices=Phase.choices, empty_label="Any phase")
+    school_type = django_filters.ChoiceFilter(label="Type", choices=SchoolType.choices, empty_label="Any type")
+    ward = django_filters.ChoiceFilter(label="Ward", choices=ward_choices, empty_label="Any ward")
+    support_tier = django_filters.ChoiceFilter(
+        label="Support tier", choices=SupportTier.choices, empty_label="Any tier"
+    )
+    rrsa = django_filters.ChoiceFilter(
+        label="Rights Respecting Schools", choices=RRSA_CHOICES, method="filter_rrsa", empty_label="Any level"
+    )
+    wrap = django_filters.ChoiceFilter(
+        label="Trained in WRAP", choices=YES_NO, method="filter_wrap", empty_label="Either"
+    )
+    dsl_training_overdue = django_filters.ChoiceFilter(
+        label="DSL Prevent training overdue", choices=YES_NO, method="filter_dsl_overdue", empty_label="Either"
+    )
+    no_recent_visit = django_filters.ChoiceFilter(
+        label="No visit in the last 12 months", choices=YES_NO, method="filter_no_visit", empty_label="Either"
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status",
+        choices=[
+            ("open", "Open"),
+            ("closed", "Closed"),
+            *[(v, label) for v, label in Status.choices if v not in ("open", "closed")],
+        ],
+        method="filter_status",
+        empty_label="Any status",
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort by", choices=[(k, v[0]) for k, v in SORTS.items()], method="filter_sort", empty_label="Name"
+    )
+
+    class Meta:
+        model = School
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, today: date, show_visits: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.show_visits = show_visits
+        if not show_visits:
+            del self.filters["no_recent_visit"]
+            self.filters["sort"].extra["choices"] = [(k, v[0]) for k, v in SORTS.items() if k != "last_visit"]
+
+    @property
+    def form(self) -> Any:
+        from crispy_forms_gds.layout import Field
+
+        from accounts.filters import filter_form_helper
+
+        form = super().form
+        if not hasattr(form, "helper"):
+            fields = [Field.text("q")] + [Field.select(name) for name in self.filters if name != "q"]
+            form.helper = filter_form_helper(*fields, columns="one-quarter")
+        return form
+
+    @property
+    def qs(self) -> QuerySet[School]:
+        qs = super().qs
+        if not (self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("sort")):
+            qs = qs.order_by("name", "urn")
+        return qs
+
+    def filter_q(self, qs: QuerySet[School], name: str, value: str) -> QuerySet[School]:
+        value = value.strip()
+        if not value:
+            return qs
+        query = Q(name__icontains=value) | Q(postcode__icontains=value)
+        if value.isdigit():
+            query |= Q(urn=int(value))
+        return qs.filter(query)
+
+    def filter_rrsa(self, qs: QuerySet[School], name: str, value: str) -> QuerySet[School]:
+        return qs.filter(rrsa_level="" if value == "none" else value)
+
+    def filter_status(self, qs: QuerySet[School], name: str, value: str) -> QuerySet[School]:
+        if value == "open":
+            return qs.currently_open()  # type: ignore[attr-defined,no-any-return]
+        return qs.filter(status=value)
+
+    def filter_wrap(self, qs: QuerySet[School], name: str, value: str) -> QuerySet[School]:
+        from .selectors import WRAP_COURSE_CODES, _training_selector
+
+        with_course = _training_selector("school_ids_with_course")
+        if with_course is None:
+            return qs
+        ids = with_course(course_codes=WRAP_COURSE_CODES, on=self.today)
+        return qs.filter(pk__in=ids) if value == "yes" else qs.exclude(pk__in=ids)
+
+    def filter_dsl_overdue(self, qs: QuerySet[School], name: str, value: str) -> QuerySet[School]:
+        from .models import Contact, ContactRole
+        from .selectors import _training_selector
+
+        overdue = _training_selector("contact_ids_with_overdue_prevent_training")
+        if overdue is None:
+            return qs
+        school_ids = Contact.objects.filter(
+            pk__in=overdue(on=self.today), role=ContactRole.DSL, is_current=True
+        ).values("school_id")
+        return qs.filter(pk__in=school_ids) if value == "yes" else qs.exclude(pk__in=school_ids)
+
+    def filter_no_visit(self, qs: QuerySet[School], name: str, value: str) -> QuerySet[School]:
+        from .models import Visit
+
+        since = self.today - timedelta(days=365)
+        visited = Visit.objects.filter(visited_on__gt=since, visited_on__lte=self.today).values("school_id")
+        return qs.exclude(pk__in=visited) if value == "yes" else qs.filter(pk__in=visited)
+
+    def filter_sort(self, qs: QuerySet[School], name: str, value: str) -> QuerySet[School]:
+        if value == "last_visit" and not self.show_visits:
+            return qs.order_by("name", "urn")
+        return qs.order_by(*SORTS.get(value, SORTS["name"])[1])

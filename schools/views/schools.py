@@ -1,0 +1,218 @@
+"""The school list, its CSV export, the school page and the pages that change a school, its contacts and its
+Prevent duty checklist. Each view fetches the school through schools.selectors first: a school the user may not
+see is a 404; one they may see but not change is a 403."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.permissions import Capability, capability_required, has_capability
+from core.audit import audit_record
+
+from ..forms import ChecklistForm, ContactForm, SchoolForm
+from ..selectors import (
+    contact_get_for_user,
+    may_edit_council_fields,
+    may_edit_school,
+    school_get_for_user,
+    school_list_for_page,
+    school_page,
+)
+from ..services import StaleEdit, checklist_confirm, contact_create, contact_update, school_update
+
+PAGE_SIZE = 50
+
+
+def add_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@capability_required(Capability.SCHOOLS_VIEW)
+def school_list(request: HttpRequest) -> HttpResponse:
+    filterset = school_list_for_page(user=request.user, filters=request.GET, today=timezone.localdate())
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "schools/school_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "schools": page.object_list,
+            "show_visits": filterset.show_visits,
+            "may_import": has_capability(request.user, Capability.SCHOOLS_IMPORT),
+            "export_query": request.GET.urlencode(),
+        },
+    )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _cell(value: Any) -> str:
+    """Neutralises spreadsheet formulas (CSV injection): a value starting with = + - @ is prefixed with '."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@capability_required(Capability.SCHOOLS_VIEW)
+def school_export(request: HttpRequest) -> HttpResponse:
+    filterset = school_list_for_page(user=request.user, filters=request.GET, today=timezone.localdate())
+    if filterset.is_bound and not filterset.is_valid():
+        messages.error(request, "Correct the filters before exporting the list.")
+        return redirect(f"{reverse('schools:list')}?{request.GET.urlencode()}")
+    schools = filterset.qs
+    show_visits = filterset.show_visits
+    used = sorted(k for k, v in (filterset.form.cleaned_data if filterset.is_bound else {}).items() if v)
+    with transaction.atomic():
+        count = schools.count()
+        audit_record(
+            actor=request.user,
+            action="schools.exported",
+            object_type="schools.school",
+            detail=f"{count} schools; filters: {', '.join(used) or 'none'}",
+            request=request,
+        )
+    headers = ["URN", "Name", "Phase", "Type", "Status", "Ward", "Postcode", "Pupils", "Support tier", "RRSA level"]
+    headers += ["Designated safeguarding lead"] + (["Last visit"] if show_visits else [])
+
+    def rows() -> Iterator[list[str]]:
+        yield headers
+        for school in schools.iterator(chunk_size=2000):
+            row = [
+                school.urn,
+                school.name,
+                school.get_phase_display(),
+                school.type_name or school.get_school_type_display(),
+                school.get_status_display(),
+                school.ward,
+                school.postcode,
+                school.pupils,
+                school.get_support_tier_display(),
+                school.get_rrsa_level_display(),
+                school.dsl_name,
+            ]
+            if show_visits:
+                row.append(school.last_visit.isoformat() if school.last_visit else "")
+            yield [_cell(v) for v in row]
+
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse((writer.writerow(r) for r in rows()), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="schools-{stamp}.csv"'
+    return response
+
+
+@capability_required(Capability.SCHOOLS_VIEW)
+def school_detail(request: HttpRequest, urn: int) -> HttpResponse:
+    school = school_get_for_user(user=request.user, urn=urn)
+    page = school_page(user=request.user, school=school, today=timezone.localdate())
+    return render(
+        request, "schools/school_detail.html", {"school": school, "page": page, "today": timezone.localdate()}
+    )
+
+
+@capability_required(Capability.SCHOOLS_VIEW)
+def school_edit(request: HttpRequest, urn: int) -> HttpResponse:
+    school = school_get_for_user(user=request.user, urn=urn)
+    if not may_edit_council_fields(user=request.user):
+        raise PermissionDenied("Only the Prevent team changes a school's support tier, RRSA level and notes.")
+    initial = {
+        "support_tier": school.support_tier,
+        "rrsa_level": school.rrsa_level,
+        "notes": school.notes,
+        "ofsted_notes": school.ofsted_notes,
+        "version": school.version,
+    }
+    form = SchoolForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            school_update(
+                school=school,
+                actor=request.user,
+                version=data.pop("version"),
+                rrsa_achieved_on=data.pop("rrsa_achieved_on"),
+                request=request,
+                **data,
+            )
+        except StaleEdit as error:
+            form.add_error(None, error.messages[0])
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"{school.name} saved.")
+            return redirect("schools:detail", urn=school.urn)
+    return render(request, "schools/school_edit.html", {"school": school, "form": form})
+
+
+def _editable_school(request: HttpRequest, urn: int) -> Any:
+    school = school_get_for_user(user=request.user, urn=urn)
+    if not may_edit_school(user=request.user, school=school):
+        raise PermissionDenied("You may read this school's page but not change it.")
+    return school
+
+
+@capability_required(Capability.SCHOOLS_VIEW)
+def contact_add(request: HttpRequest, urn: int) -> HttpResponse:
+    school = _editable_school(request, urn)
+    form = ContactForm(request.POST or None, initial={"is_current": True})
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact_create(school=school, actor=request.user, request=request, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"{form.cleaned_data['full_name']} added.")
+            return redirect(f"{reverse('schools:detail', kwargs={'urn': school.urn})}#contacts")
+    return render(request, "schools/contact_form.html", {"school": school, "form": form, "contact": None})
+
+
+@capability_required(Capability.SCHOOLS_VIEW)
+def contact_edit(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+    school = school_get_for_user(user=request.user, urn=urn)
+    contact = contact_get_for_user(user=request.user, school=school, pk=pk)
+    if not may_edit_school(user=request.user, school=school):
+        raise PermissionDenied("You may read this school's page but not change it.")
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact_update(contact=contact, actor=request.user, request=request, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"{contact.full_name} saved.")
+            return redirect(f"{reverse('schools:detail', kwargs={'urn': school.urn})}#contacts")
+    return render(request, "schools/contact_form.html", {"school": school, "form": form, "contact": contact})
+
+
+@capability_required(Capability.SCHOOLS_VIEW)
+def checklist_edit(request: HttpRequest, urn: int) -> HttpResponse:
+    school = _editable_school(request, urn)
+    current = {c.item: c for c in school.checklist.select_related("confirmed_by")}
+    form = ChecklistForm(request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            checklist_confirm(school=school, answers=form.answers(), actor=request.user, request=request)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, "Prevent duty checklist saved.")
+            return redirect(f"{reverse('schools:detail', kwargs={'urn': school.urn})}#checklist")
+    return render(request, "schools/checklist_form.html", {"school": school, "form": form})

@@ -1,0 +1,206 @@
+"""Visits, calls and e-mails of the schools resilience adviser, their actions, and DSL network meetings and
+safeguarding conferences. Coordinators and advisers change them; a DSL reads their own school's visits."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.models import Membership, User
+from accounts.permissions import Capability, capability_required, has_capability
+from accounts.roles import Role
+
+from ..forms import MeetingForm, VisitForm
+from ..models import Contact, ContactRole
+from ..selectors import (
+    action_get_for_user,
+    action_owner_choices,
+    actions_of,
+    actions_overdue_for,
+    meeting_get_for_user,
+    meeting_list_visible_to,
+    school_get_for_user,
+    visit_get_for_user,
+)
+from ..services import action_complete, meeting_save, visit_log
+from .schools import add_errors
+
+PAGE_SIZE = 50
+
+
+def _advisers() -> object:
+    ids = Membership.objects.current().filter(role__in=[Role.COORDINATOR, Role.ADVISER]).values("user_id")
+    return User.objects.filter(is_active=True, pk__in=ids).order_by("full_name")
+
+
+@capability_required(Capability.VISITS_VIEW)
+def visit_add(request: HttpRequest, urn: int) -> HttpResponse:
+    school = school_get_for_user(user=request.user, urn=urn)
+    if not has_capability(request.user, Capability.VISITS_EDIT):
+        raise PermissionDenied("Only the Prevent team logs visits.")
+    initial = {
+        "visited_on": timezone.localdate(),
+        "kind": "visit",
+        "offer_level": school.support_tier,
+        "adviser": request.user.pk,
+    }
+    form = VisitForm(
+        request.POST or None, initial=initial, advisers=_advisers(), owners=action_owner_choices(school=school)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            visit = visit_log(
+                school=school,
+                adviser=data["adviser"],
+                visited_on=data["visited_on"],
+                kind=data["kind"],
+                offer_level=data["offer_level"],
+                purpose=data["purpose"],
+                notes=data["notes"],
+                follow_up_on=data["follow_up_on"],
+                actions=form.actions(),
+                actor=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"{visit.get_kind_display()} saved.")
+            return redirect(f"{reverse('schools:detail', kwargs={'urn': school.urn})}#visits")
+    return render(request, "schools/visit_form.html", {"school": school, "form": form})
+
+
+@capability_required(Capability.VISITS_VIEW)
+def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = visit_get_for_user(user=request.user, pk=pk)
+    actions = list(visit.actions.select_related("owner", "done_by").order_by("due_on", "id"))
+    return render(
+        request,
+        "schools/visit_detail.html",
+        {
+            "visit": visit,
+            "actions": actions,
+            "may_edit": has_capability(request.user, Capability.VISITS_EDIT),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@capability_required(Capability.VISITS_EDIT)
+@require_POST
+def action_done(request: HttpRequest, pk: int) -> HttpResponse:
+    action = action_get_for_user(user=request.user, pk=pk)
+    done = request.POST.get("done", "yes") != "no"
+    action_complete(action=action, actor=request.user, done=done, request=request)
+    messages.success(request, f"Action marked {'done' if done else 'not done'}: {action.description}")
+    back = request.POST.get("next", "")
+    if back.startswith("/") and not back.startswith("//"):
+        return redirect(back)
+    return redirect("schools:visit_detail", pk=action.visit_id)
+
+
+def _action_list(request: HttpRequest, qs: object, *, title: str, intro: str) -> HttpResponse:
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "schools/action_list.html",
+        {"page_obj": page, "actions": page.object_list, "title": title, "intro": intro, "today": timezone.localdate()},
+    )
+
+
+@capability_required(Capability.VISITS_EDIT)
+def my_actions(request: HttpRequest) -> HttpResponse:
+    return _action_list(
+        request,
+        actions_of(user=request.user),
+        title="My actions",
+        intro="Actions from visits that you own and have not done yet, soonest due first.",
+    )
+
+
+@capability_required(Capability.VISITS_EDIT)
+def overdue_actions(request: HttpRequest) -> HttpResponse:
+    return _action_list(
+        request,
+        actions_overdue_for(user=request.user, on=timezone.localdate()),
+        title="Overdue actions",
+        intro="Every action from a visit whose due date has passed and that is not done, oldest first.",
+    )
+
+
+# ---- network meetings and conferences ----
+
+
+def _dsl_contacts() -> object:
+    return (
+        Contact.objects.filter(is_current=True, role__in=[ContactRole.DSL, ContactRole.DEPUTY_DSL])
+        .select_related("school")
+        .order_by("school__name", "full_name")
+    )
+
+
+@capability_required(Capability.VISITS_EDIT)
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(meeting_list_visible_to(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "schools/meeting_list.html", {"page_obj": page, "meetings": page.object_list})
+
+
+@capability_required(Capability.VISITS_EDIT)
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_get_for_user(user=request.user, pk=pk)
+    attendees = meeting.attendees.select_related("school").order_by("school__name", "full_name")
+    return render(request, "schools/meeting_detail.html", {"meeting": meeting, "attendees": attendees})
+
+
+@capability_required(Capability.VISITS_EDIT)
+def meeting_add(request: HttpRequest) -> HttpResponse:
+    return _meeting_form(request, None)
+
+
+@capability_required(Capability.VISITS_EDIT)
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _meeting_form(request, meeting_get_for_user(user=request.user, pk=pk))
+
+
+def _meeting_form(request: HttpRequest, meeting: object) -> HttpResponse:
+    contacts = _dsl_contacts()
+    if meeting is not None:
+        # People who attended and have since left their school still show, ticked.
+        contacts = (
+            Contact.objects.filter(
+                Q(is_current=True, role__in=[ContactRole.DSL, ContactRole.DEPUTY_DSL])
+                | Q(pk__in=meeting.attendees.values("pk"))  # type: ignore[attr-defined]
+            )
+            .select_related("school")
+            .order_by("school__name", "full_name")
+        )
+        initial = {
+            "kind": meeting.kind,  # type: ignore[attr-defined]
+            "title": meeting.title,  # type: ignore[attr-defined]
+            "held_on": meeting.held_on,  # type: ignore[attr-defined]
+            "venue": meeting.venue,  # type: ignore[attr-defined]
+            "notes": meeting.notes,  # type: ignore[attr-defined]
+            "attendees": list(meeting.attendees.values_list("pk", flat=True)),  # type: ignore[attr-defined]
+        }
+    else:
+        initial = {"kind": "network", "held_on": timezone.localdate()}
+    form = MeetingForm(request.POST or None, initial=initial, contacts=contacts)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        attendees = data.pop("attendees")
+        try:
+            saved = meeting_save(meeting=meeting, actor=request.user, attendees=attendees, request=request, **data)  # type: ignore[arg-type]
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"{saved.title} saved.")
+            return redirect("schools:meeting_detail", pk=saved.pk)
+    return render(request, "schools/meeting_form.html", {"form": form, "meeting": meeting})
