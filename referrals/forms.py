@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Div, Field, Fixed, Fluid, Layout, Size
 from django import forms
@@ -29,10 +30,18 @@ from .models import (
 SHORT_TEXT = 5_000
 
 
-def _date_field(label: str, *, help_text: str = "") -> Any:
-    from crispy_forms_gds.fields import DateInputField
+class RealDateField(DateInputField):
+    """GOV.UK wording for an impossible date (31 2 2012), instead of Python's "month must be in 1..12"."""
 
-    field = DateInputField(label=label, required=False, help_text=help_text, require_all_fields=False)
+    def compress(self, data_list: Any) -> Any:
+        try:
+            return super().compress(data_list)
+        except (forms.ValidationError, OverflowError):
+            raise forms.ValidationError("Enter a real date", code="invalid") from None
+
+
+def _date_field(label: str, *, help_text: str = "") -> Any:
+    field = RealDateField(label=label, required=False, help_text=help_text, require_all_fields=False)
     field.error_messages["invalid"] = "Enter a real date"
     return field
 
@@ -160,9 +169,10 @@ class PersonForm(StepForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if not self.partial and data.get("date_of_birth") is None and data.get("age_given") is None:
-            if "date_of_birth" not in self.errors and "age_given" not in self.errors:
-                self.add_error("date_of_birth", "Enter the person's date of birth, or their age")
+        neither = data.get("date_of_birth") is None and data.get("age_given") is None
+        already = "date_of_birth" in self.errors or "age_given" in self.errors
+        if not self.partial and neither and not already:
+            self.add_error("date_of_birth", "Enter the person's date of birth, or their age")
         return data
 
 
@@ -171,7 +181,9 @@ class SchoolForm(StepForm):
 
     title = "The person's school"
 
-    not_in_school = forms.BooleanField(label="The person is not at a school or college, or I do not know", required=False)
+    not_in_school = forms.BooleanField(
+        label="The person is not at a school or college, or I do not know", required=False
+    )
 
     def __init__(self, *args: Any, own_school_ids: frozenset[int] | None = None, **kwargs: Any) -> None:
         from schools.models import School
@@ -189,9 +201,7 @@ class SchoolForm(StepForm):
                 help_text="You can refer pupils of your own school. For anyone else, tell the Prevent team.",
             )
             del self.fields["not_in_school"]
-            self.helper.layout = Layout(
-                Field.radios("school", legend_size=Size.SMALL), "version", _buttons(draft=True)
-            )
+            self.helper.layout = Layout(Field.radios("school", legend_size=Size.SMALL), "version", _buttons(draft=True))
         else:
             self.fields["school_urn"] = forms.IntegerField(
                 label="School URN",
@@ -266,9 +276,9 @@ class ReferrerForm(StepForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if not self.partial and not data.get("referrer_email") and not data.get("referrer_phone"):
-            if "referrer_email" not in self.errors:
-                self.add_error("referrer_email", "Enter an email address or a telephone number")
+        no_contact = not data.get("referrer_email") and not data.get("referrer_phone")
+        if not self.partial and no_contact and "referrer_email" not in self.errors:
+            self.add_error("referrer_email", "Enter an email address or a telephone number")
         return data
 
 
@@ -287,7 +297,10 @@ class ConcernForm(StepForm):
         queryset=Indicator.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        error_messages={"invalid_choice": "Select indicators from the list", "invalid_pk_value": "Select indicators from the list"},
+        error_messages={
+            "invalid_choice": "Select indicators from the list",
+            "invalid_pk_value": "Select indicators from the list",
+        },
     )
     narrative = _long_text(
         "What is the concern?", what="what the concern is",
@@ -462,7 +475,9 @@ class NoteForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].help_text = (
+        self.fields[
+            "kind"
+        ].help_text = (
             "Asking another agency for information puts the referral in 'Awaiting information' until you record it."
         )
         self.helper = FormHelper()
@@ -484,7 +499,10 @@ class DecisionForm(VersionedForm):
         queryset=SignpostService.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        error_messages={"invalid_choice": "Select services from the list", "invalid_pk_value": "Select services from the list"},
+        error_messages={
+            "invalid_choice": "Select services from the list",
+            "invalid_pk_value": "Select services from the list",
+        },
     )
     notes = _long_text("Reasons for the decision", what="the reasons for the decision")
 

@@ -25,15 +25,15 @@ def home_sections(*, user: Any) -> list[HomeSection]:
         visible = referral_list_visible_to(user=user).filter(assigned_team_id__in=access.team_ids)
         context = {
             "counts": referral_queue_counts(user=user),
-            "referrals": list(visible.filter(status__in=[Status.NEW, Status.SCREENING, Status.AWAITING_INFORMATION])[:SHOWN]),
+            "referrals": list(
+                visible.filter(status__in=[Status.NEW, Status.SCREENING, Status.AWAITING_INFORMATION])[:SHOWN]
+            ),
         }
         sections.append(HomeSection("Your team's referrals", "referrals/home_queue.html", context, order=20))
     if access.school_ids:
         school_referrals = referral_list_visible_to(user=user).filter(school_id__in=access.school_ids)
         context = {"referrals": list(school_referrals[:SHOWN]), "drafts": list(referral_drafts_of(user=user)[:3])}
-        sections.append(
-            HomeSection("Your school's referrals", "referrals/home_status.html", context, order=15)
-        )
+        sections.append(HomeSection("Your school's referrals", "referrals/home_status.html", context, order=15))
     elif access.has(Role.ADVISER):
         made = referral_list_visible_to(user=user).filter(created_by=user).exclude(status=Status.DRAFT)
         context = {"referrals": list(made[:SHOWN]), "drafts": list(referral_drafts_of(user=user)[:3])}

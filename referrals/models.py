@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from core.models import TimeStampedModel
 
@@ -89,6 +90,9 @@ class ReferenceCounter(models.Model):
 
     year = models.PositiveIntegerField(unique=True)
     last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
 
 
 # --- Choices -----------------------------------------------------------------------------------------------------
@@ -313,6 +317,9 @@ class ReferralIndicator(models.Model):
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["referral", "indicator"], name="referral_indicator_once")]
 
+    def __str__(self) -> str:
+        return self.label
+
 
 class ReferralSignpost(models.Model):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="signpost_rows")
@@ -322,6 +329,9 @@ class ReferralSignpost(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["referral", "service"], name="referral_signpost_once")]
+
+    def __str__(self) -> str:
+        return self.label
 
 
 class ScreeningAnswer(models.Model):
@@ -333,11 +343,14 @@ class ScreeningAnswer(models.Model):
     answer = models.CharField(max_length=16, choices=YesNoUnknown.choices, blank=True)
     comment = models.TextField(blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    answered_at = models.DateTimeField(auto_now=True)
+    answered_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["referral", "question"], name="screening_answer_once")]
+
+    def __str__(self) -> str:
+        return self.question_text
 
 
 class EventKind(models.TextChoices):
@@ -365,7 +378,7 @@ class ReferralEvent(models.Model):
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=24, choices=EventKind.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
     text = models.TextField(blank=True)
     status_after = models.CharField(max_length=24, choices=Status.choices, blank=True)
     amends = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="amendments")
@@ -378,10 +391,6 @@ class ReferralEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d %H:%M}"
 
-    @property
-    def is_note(self) -> bool:
-        return self.kind in (EventKind.NOTE, EventKind.INFORMATION, EventKind.INFORMATION_REQUESTED)
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("The referral timeline is append-only.")
@@ -389,3 +398,7 @@ class ReferralEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("The referral timeline is append-only.")
+
+    @property
+    def is_note(self) -> bool:
+        return self.kind in (EventKind.NOTE, EventKind.INFORMATION, EventKind.INFORMATION_REQUESTED)

@@ -145,7 +145,11 @@ def referral_update_draft(
         raise PermissionDenied("Only the person making a draft referral may change it.")
     fields = STEP_FIELDS[step]
     school = data.get("school")
-    if "school" in data and _only_own_school(actor) and (school is None or school.pk not in access_for(actor).school_ids):
+    if (
+        "school" in data
+        and _only_own_school(actor)
+        and (school is None or school.pk not in access_for(actor).school_ids)
+    ):
         raise ValidationError({"school": "Select your own school"})
     before = snapshot(referral, fields)
     _bump_version(referral, expected_version)
@@ -166,7 +170,11 @@ def referral_update_draft(
         referral.indicator_rows.exclude(indicator_id__in=chosen).delete()
         kept = set(referral.indicator_rows.values_list("indicator_id", flat=True))
         ReferralIndicator.objects.bulk_create(
-            [ReferralIndicator(referral=referral, indicator=i, label=i.label) for pk, i in chosen.items() if pk not in kept]
+            [
+                ReferralIndicator(referral=referral, indicator=i, label=i.label)
+                for pk, i in chosen.items()
+                if pk not in kept
+            ]
         )
     audit_record(
         actor=actor,
@@ -325,7 +333,7 @@ def screening_answers_save(
             row = ScreeningAnswer(referral=referral, question=question, question_text=question.label)
         elif row.answer == answer and row.comment == comment:
             continue
-        row.answer, row.comment, row.answered_by = answer, comment, actor
+        row.answer, row.comment, row.answered_by, row.answered_at = answer, comment, actor, timezone.now()
         row.full_clean()
         row.save()
         changed += 1
@@ -404,13 +412,13 @@ class DecisionChoice(models.TextChoices):
     POLICE_LED = "police_led", "Police-led"
 
 
-def _open_case(*, referral: Referral, panel: Any, opened_by: User) -> Any:
+def _open_case(*, referral: Referral, panel: Any, opened_by: User, request: Any = None) -> Any:
     try:
         from channel.services import case_open_from_referral
     except ImportError:  # the cases part is not installed yet: the referral keeps its panel link and status
         log.warning("channel.services.case_open_from_referral is missing; no case opened for %s", referral.pk)
         return None
-    return case_open_from_referral(referral=referral, panel=panel, opened_by=opened_by)
+    return case_open_from_referral(referral=referral, panel=panel, opened_by=opened_by, request=request)
 
 
 @transaction.atomic
@@ -465,7 +473,7 @@ def referral_decide(
         request=request,
     )  # fmt: skip
     if panel is not None:
-        _open_case(referral=referral, panel=panel, opened_by=actor)
+        _open_case(referral=referral, panel=panel, opened_by=actor, request=request)
     _notify(
         recipients=[referral.created_by.email] if referral.created_by.is_active else [],
         subject="A Prevent referral you made has a decision",

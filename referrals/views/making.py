@@ -151,7 +151,11 @@ class StepView(CapabilityRequiredMixin, View):
 def _summary(referral: Referral) -> list[dict[str, Any]]:
     """The answers, grouped by page, for "Check your answers" and the referral page."""
     dob = referral.date_of_birth.strftime("%-d %B %Y") if referral.date_of_birth else ""
-    age = "" if referral.date_of_birth else (f"{referral.age_given} (age given)" if referral.age_given is not None else "")
+    age = (
+        ""
+        if referral.date_of_birth
+        else (f"{referral.age_given} (age given)" if referral.age_given is not None else "")
+    )
     school = referral.school.name if referral.school else ("Not at a school" if referral.not_in_school else "")
     indicators = [row.label for row in referral.indicator_rows.all()]
     return [

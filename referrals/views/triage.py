@@ -90,10 +90,20 @@ class DetailView(CapabilityRequiredMixin, View):
                 timeline=referral_timeline(referral=referral),
                 signposts=list(referral.signpost_rows.all()),
                 may_triage=referral_may_triage(user=request.user, referral=referral),
+                case=_case_of(request.user, referral),
             )
         else:
             context["signposts"] = list(referral.signpost_rows.all())
         return render(request, "referrals/detail.html", context)
+
+
+def _case_of(user: Any, referral: Referral) -> Any:
+    """The panel case a decision opened, for a link to it, when the user may see cases."""
+    if not referral.decision_panel_id or not has_capability(user, Capability.CASES_VIEW):
+        return None
+    from channel.models import Case
+
+    return Case.objects.filter(referral=referral).only("id", "stage").first()
 
 
 class _TriageView(CapabilityRequiredMixin, View):
