@@ -1,8 +1,13 @@
 from __future__ import annotations
 
-import factory
+from datetime import date, timedelta
 
-from channel.models import Panel, PanelKind
+import factory
+from django.utils import timezone
+
+from channel.models import Case, Meeting, Panel, PanelKind, Stage
+from referrals.models import Status
+from tests.referrals.factories import ReferralFactory
 
 
 class PanelFactory(factory.django.DjangoModelFactory):
@@ -11,3 +16,33 @@ class PanelFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Test Panel {n}")
     kind = PanelKind.CHANNEL
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    """A case at information gathering, opened today from a referral sent to its panel."""
+
+    class Meta:
+        model = Case
+
+    panel = factory.SubFactory(PanelFactory)
+    referral = factory.SubFactory(ReferralFactory, status=Status.AT_PANEL)
+    stage = Stage.INFORMATION_GATHERING
+    is_under_18 = False
+    opened_on = factory.LazyFunction(timezone.localdate)
+    stage_changed_on = factory.LazyFunction(timezone.localdate)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    panel = factory.SubFactory(PanelFactory)
+    held_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=7))
+
+
+def adopted(case: Case, on: date | None = None) -> Case:
+    """Moves a factory case straight to adopted (for tests that start after the panel's decision)."""
+    on = on or timezone.localdate()
+    Case.objects.filter(pk=case.pk).update(stage=Stage.ADOPTED, adopted_on=on, discussed_on=on, stage_changed_on=on)
+    case.refresh_from_db()
+    return case

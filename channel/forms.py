@@ -1,0 +1,415 @@
+"""GOV.UK forms for cases and meetings. Forms only collect and check input; channel.services makes the change."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Fluid, Layout, Size
+from django import forms
+from django.utils import timezone
+
+from .models import (
+    Attendance,
+    ConsentGiver,
+    ConsentStatus,
+    Decision,
+    Dimension,
+    ExitOutcome,
+    Rating,
+    Stage,
+    SupportKind,
+    VafFactor,
+)
+from .services import MANUAL_MOVES
+
+SAVE = "Save"
+
+
+def date_field(label: str, *, required: bool = True, help_text: str = "For example, 23 11 2026") -> Any:
+    from crispy_forms_gds.fields import DateInputField
+
+    field = DateInputField(label=label, required=required, help_text=help_text, require_all_fields=False)
+    field.error_messages["invalid"] = "Enter a real date"
+    field.error_messages["required"] = f"Enter the {label.lower()}"
+    return field
+
+
+def _not_future(value: date | None) -> date | None:
+    if value is not None and value > timezone.localdate():
+        raise forms.ValidationError("The date must be today or in the past")
+    return value
+
+
+def _submit(label: str = SAVE) -> Button:
+    return Button("submit", label, data_prevent_double_click="true")
+
+
+def _text(label: str, *, required: bool = True, rows: int = 5, max_length: int = 10_000, message: str = "") -> Any:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"required": message or f"Enter the {label.lower()}"},
+    )
+
+
+class StageForm(forms.Form):
+    stage = forms.ChoiceField(
+        label="Move the case to", widget=forms.RadioSelect, error_messages={"required": "Select a stage"}
+    )
+    note = _text("Note (optional)", required=False, rows=3)
+
+    def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = [(s, Stage(s).label) for s in MANUAL_MOVES.get(current, ())]
+        self.fields["on"] = date_field("Date")
+        self.fields["on"].clean = self._clean_on(self.fields["on"].clean)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.radios("stage", legend_size=Size.MEDIUM), Field("on"), Field.textarea("note"), _submit()
+        )
+
+    @staticmethod
+    def _clean_on(inner: Any) -> Any:
+        return lambda value: _not_future(inner(value))
+
+
+class CaseUpdateForm(forms.Form):
+    case_officer = forms.ModelChoiceField(
+        label="Case officer", queryset=None, required=False, empty_label="No case officer"
+    )  # type: ignore[arg-type]
+    exit_proposed = forms.BooleanField(label="Propose exit at the next meeting", required=False)
+
+    def __init__(self, *args: Any, officers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["case_officer"].queryset = officers
+        self.fields["review_due_on"] = date_field(
+            "Next panel review due",
+            required=False,
+            help_text="The case comes on the agenda of the first meeting on or after this date.",
+        )
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.select("case_officer"), Field("review_due_on"), Field.checkbox("exit_proposed"), _submit()
+        )
+
+
+class ConsentForm(forms.Form):
+    giver = forms.ChoiceField(
+        label="Whose consent", choices=ConsentGiver.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Select whose consent this is"},
+    )  # fmt: skip
+    status = forms.ChoiceField(
+        label="Answer", choices=ConsentStatus.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Select the answer"},
+    )  # fmt: skip
+    given_by_name = forms.CharField(
+        label="Name of the parent or carer", required=False, max_length=150,
+        help_text="Only for a parent's or carer's consent.",
+    )  # fmt: skip
+    notes = _text("How consent was explained and recorded (optional)", required=False, rows=3)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["on"] = date_field("Date")
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.radios("giver", legend_size=Size.MEDIUM),
+            Field.radios("status", legend_size=Size.MEDIUM, inline=True),
+            Field.text("given_by_name", field_width=Fluid.TWO_THIRDS),
+            Field("on"),
+            Field.textarea("notes"),
+            _submit(),
+        )
+
+    def clean_on(self) -> date | None:
+        return _not_future(self.cleaned_data.get("on"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("giver") == ConsentGiver.PARENT and not (data.get("given_by_name") or "").strip():
+            self.add_error("given_by_name", "Enter the name of the parent or carer")
+        return data
+
+
+RATING_CHOICES = [(str(v), label) for v, label in Rating.choices]
+
+
+class AssessmentForm(forms.Form):
+    """Every factor in use, grouped by dimension: a rating and a short rationale each."""
+
+    summary = _text("Summary (optional)", required=False, rows=3)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.factors = list(VafFactor.objects.filter(is_active=True))
+        self.fields["assessed_on"] = date_field("Date of the assessment")
+        groups = []
+        for value, label in Dimension.choices:
+            names = []
+            for factor in (f for f in self.factors if f.dimension == value):
+                rating, rationale = f"rating_{factor.pk}", f"rationale_{factor.pk}"
+                self.fields[rating] = forms.TypedChoiceField(
+                    label=factor.label, choices=[("", "Choose a rating"), *RATING_CHOICES], coerce=int,
+                    error_messages={"required": f"Rate '{factor.label}'"},
+                )  # fmt: skip
+                self.fields[rationale] = forms.CharField(
+                    label=f"Rationale for '{factor.label}' (optional)", required=False, max_length=500
+                )
+                names += [Field.select(rating), Field.text(rationale)]
+            groups.append(Fieldset(*names, legend=str(label), legend_size=Size.MEDIUM))
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field("assessed_on"), *groups, Field.textarea("summary"), _submit("Save assessment")
+        )
+
+    def clean_assessed_on(self) -> date | None:
+        return _not_future(self.cleaned_data.get("assessed_on"))
+
+    def ratings(self) -> dict[int, tuple[int, str]]:
+        return {
+            f.pk: (self.cleaned_data[f"rating_{f.pk}"], self.cleaned_data.get(f"rationale_{f.pk}", ""))
+            for f in self.factors
+        }
+
+
+class SupportItemForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Kind of support", choices=SupportKind.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Select the kind of support"},
+    )  # fmt: skip
+    provider = forms.CharField(
+        label="Provider or service", max_length=200,
+        help_text="For example, the Intervention Provider's organisation, CAMHS, a youth club.",
+        error_messages={"required": "Enter the provider or service"},
+    )  # fmt: skip
+    description = _text("What the support is (optional)", required=False, rows=3)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["starts_on"] = date_field("Start date")
+        self.fields["ends_on"] = date_field("End date (optional)", required=False)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.radios("kind", legend_size=Size.MEDIUM),
+            Field.text("provider", field_width=Fluid.TWO_THIRDS),
+            Field.textarea("description"),
+            Field("starts_on"),
+            Field("ends_on"),
+            _submit("Add to the support plan"),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", "The end date must be on or after the start date")
+        return data
+
+
+class SupportEndForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ends_on"] = date_field("End date", required=False, help_text="Leave blank if it has not ended.")
+        self.helper = FormHelper()
+        self.helper.layout = Layout(Field("ends_on"), _submit("Save end date"))
+
+
+class NoteForm(forms.Form):
+    text = _text("Note", message="Enter the note")
+
+    def __init__(self, *args: Any, label: str = "Note", submit: str = "Add note", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label = label
+        self.fields["on"] = date_field("Date")
+        self.helper = FormHelper()
+        self.helper.layout = Layout(Field("on"), Field.textarea("text"), _submit(submit))
+
+    def clean_on(self) -> date | None:
+        return _not_future(self.cleaned_data.get("on"))
+
+
+class SupportStartForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["on"] = date_field("Date support started")
+        self.helper = FormHelper()
+        self.helper.layout = Layout(Field("on"), _submit("Record that support has started"))
+
+    def clean_on(self) -> date | None:
+        return _not_future(self.cleaned_data.get("on"))
+
+
+class ExitForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Outcome", choices=ExitOutcome.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Select the outcome"},
+    )  # fmt: skip
+    notes = _text("Notes (needed for 'Other')", required=False, rows=3)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["on"] = date_field("Date of exit")
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.radios("outcome", legend_size=Size.MEDIUM),
+            Field("on"),
+            Field.textarea("notes"),
+            _submit("Record exit"),
+        )
+
+    def clean_on(self) -> date | None:
+        return _not_future(self.cleaned_data.get("on"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("outcome") == ExitOutcome.OTHER and not (data.get("notes") or "").strip():
+            self.add_error("notes", "Say what the outcome was")
+        return data
+
+
+class ReviewForm(forms.Form):
+    concerns_returned = forms.TypedChoiceField(
+        label="Have the concerns returned?", choices=[("yes", "Yes"), ("no", "No")], widget=forms.RadioSelect,
+        coerce=lambda v: v == "yes", error_messages={"required": "Select whether the concerns have returned"},
+    )  # fmt: skip
+    notes = _text("Notes (optional)", required=False, rows=3)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["on"] = date_field("Date of the review")
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.radios("concerns_returned", legend_size=Size.MEDIUM, inline=True),
+            Field("on"),
+            Field.textarea("notes"),
+            _submit("Record review"),
+        )
+
+    def clean_on(self) -> date | None:
+        return _not_future(self.cleaned_data.get("on"))
+
+
+class MeetingForm(forms.Form):
+    starts_at = forms.TimeField(
+        label="Start time (optional)", required=False, help_text="For example, 14:00",
+        widget=forms.TimeInput(format="%H:%M"), error_messages={"invalid": "Enter a time like 14:00"},
+    )  # fmt: skip
+    location = forms.CharField(label="Place or video link name (optional)", max_length=200, required=False)
+    months = forms.TypedChoiceField(
+        label="How many meetings", coerce=int, initial=1,
+        choices=[(1, "Just this one"), (3, "This and the next 2 months"), (6, "This and the next 5 months"), (12, "This and the next 11 months")],
+        widget=forms.RadioSelect, help_text="Panels meet about monthly: later meetings fall on the same day of each month.",
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"] = date_field("Date of the meeting")
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field("held_on"),
+            Field.text("starts_at", field_width=Fixed.FIVE),
+            Field.text("location", field_width=Fluid.TWO_THIRDS),
+            Field.radios("months", legend_size=Size.SMALL),
+            _submit("Schedule"),
+        )
+
+
+class AgendaForm(forms.Form):
+    cases = forms.MultipleChoiceField(
+        label="Cases to put on the agenda", widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one case"},
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, due: list[tuple[str, str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cases"].choices = [(pk, label) for pk, label, _ in due]
+        self.fields["cases"].initial = [pk for pk, _, _ in due]
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.checkboxes("cases", legend_size=Size.MEDIUM, small=True), _submit("Add to agenda")
+        )
+
+
+class AttendanceForm(forms.Form):
+    def __init__(self, *args: Any, rows: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user_ids: list[int] = []
+        fields = []
+        for row in rows:
+            membership = row["membership"]
+            name = f"user_{membership.user_id}"
+            label = f"{membership.user.full_name} ({membership.agency or membership.get_role_display()})"
+            self.fields[name] = forms.ChoiceField(
+                label=label, choices=Attendance.choices, widget=forms.RadioSelect,
+                initial=row["attendance"].status if row["attendance"] else None,
+                error_messages={"required": f"Select whether {membership.user.full_name} attended"},
+            )  # fmt: skip
+            self.user_ids.append(membership.user_id)
+            fields.append(Field.radios(name, legend_size=Size.SMALL, inline=True, small=True))
+        self.helper = FormHelper()
+        self.helper.layout = Layout(*fields, _submit("Save attendance"))
+
+    def statuses(self) -> dict[int, str]:
+        return {uid: self.cleaned_data[f"user_{uid}"] for uid in self.user_ids}
+
+
+class AgendaItemForm(forms.Form):
+    minutes = _text("Minutes for this case", required=False, rows=6)
+    decision = forms.ChoiceField(
+        label="The panel's decision, reached by consensus", widget=forms.RadioSelect,
+        error_messages={"required": "Select the panel's decision"},
+    )  # fmt: skip
+    decision_notes = _text("Reasons for the decision", required=False, rows=3)
+
+    def __init__(self, *args: Any, stage: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if stage in (Stage.ADOPTED, Stage.SUPPORT):
+            allowed = [Decision.CONTINUE, Decision.EXIT, Decision.DEFER]
+        else:
+            allowed = [Decision.ADOPT, Decision.NOT_ADOPT, Decision.MORE_INFORMATION, Decision.DEFER]
+        self.fields["decision"].choices = [(d.value, d.label) for d in allowed]
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.textarea("minutes"),
+            Field.radios("decision", legend_size=Size.MEDIUM),
+            Field.textarea("decision_notes"),
+            _submit("Record decision"),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == Decision.NOT_ADOPT and not (data.get("decision_notes") or "").strip():
+            self.add_error("decision_notes", "Enter the reason the case was not adopted")
+        return data
+
+
+class MeetingNotesForm(forms.Form):
+    notes = _text("General minutes", required=False, rows=8)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(Field.textarea("notes"), _submit("Save minutes"))
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(label="Action", max_length=500, error_messages={"required": "Enter the action"})
+    owner = forms.ModelChoiceField(label="Owner", queryset=None, error_messages={"required": "Select the owner"})  # type: ignore[arg-type]
+    case = forms.ChoiceField(label="Case (optional)", required=False)
+
+    def __init__(self, *args: Any, owners: Any, cases: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.fields["case"].choices = [("", "Not about one case"), *cases]
+        self.fields["due_on"] = date_field("Due date")
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("description"),
+            Field.select("owner"),
+            Field.select("case"),
+            Field("due_on"),
+            _submit("Add action"),
+        )

@@ -1,0 +1,47 @@
+"""The panels part of the home page: a chair's next meeting and cases due, a member's actions and next meeting,
+the reviews after exit that a coordinator must see to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from accounts.permissions import access_for
+from accounts.roles import Role
+from core.registry import HomeSection
+
+from .selectors import actions_of, cases_due_for_meeting, next_meeting, reviews_due
+
+
+def home_sections(*, user: Any) -> list[HomeSection]:
+    access = access_for(user)
+    sections: list[HomeSection] = []
+    if access.chaired_panel_ids:
+        meeting = next_meeting(panel_ids=access.chaired_panel_ids)
+        due = cases_due_for_meeting(meeting=meeting) if meeting else []
+        sections.append(
+            HomeSection(
+                "Your next panel meeting",
+                "channel/home_chair.html",
+                {"meeting": meeting, "due": due[:10], "due_count": len(due)},
+                order=6,
+            )
+        )
+    if access.member_panel_ids:
+        sections.append(
+            HomeSection(
+                "Your panel actions",
+                "channel/home_member.html",
+                {
+                    "actions": actions_of(user=user),
+                    "meeting": next_meeting(panel_ids=access.member_panel_ids),
+                    "today": timezone.localdate(),
+                },
+                order=6,
+            )
+        )
+    if access.has(Role.COORDINATOR):
+        reviews = list(reviews_due(user=user)[:10])
+        sections.append(HomeSection("Case reviews due", "channel/home_reviews.html", {"reviews": reviews}, order=25))
+    return sections

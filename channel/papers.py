@@ -1,0 +1,70 @@
+"""Meeting papers as a PDF (WeasyPrint), marked OFFICIAL-SENSITIVE in the header and footer of every page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import Assessment, Case, Meeting, SupportItem
+from .selectors import agenda_items, meeting_actions, meeting_attendance
+from .services import consent_state
+
+MARKING = "OFFICIAL-SENSITIVE"
+FONT_DIR = Path(getattr(settings, "CHANNEL_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
+
+
+def meeting_papers_html(*, meeting: Meeting, user: Any) -> str:
+    items = agenda_items(meeting=meeting)
+    cases = {
+        c.pk: c
+        for c in Case.objects.filter(pk__in=[i.case_id for i in items])
+        .select_related("referral", "referral__concern_type", "case_officer")
+        .prefetch_related(
+            "consents",
+            Prefetch("support_items", queryset=SupportItem.objects.order_by("starts_on", "id")),
+            Prefetch(
+                "assessments", queryset=Assessment.objects.prefetch_related("ratings").order_by("assessed_on", "id")
+            ),
+        )
+    }
+    papers = []
+    for item in items:
+        case = cases[item.case_id]
+        assessments = list(case.assessments.all())
+        latest = assessments[-1] if assessments else None
+        papers.append(
+            {
+                "item": item,
+                "case": case,
+                "consent": consent_state(case=case, records=list(case.consents.all())),
+                "support": list(case.support_items.all()),
+                "latest": latest,
+                "present": [r for r in latest.ratings.all() if r.rating > 0] if latest else [],
+            }
+        )
+    return render_to_string(
+        "channel/pdf/papers.html",
+        {
+            "meeting": meeting,
+            "papers": papers,
+            "attendance": meeting_attendance(meeting=meeting),
+            "actions": meeting_actions(meeting=meeting),
+            "marking": MARKING,
+            "council_name": settings.COUNCIL_NAME,
+            "made_at": timezone.now(),
+            "made_for": user,
+            "font_dir": FONT_DIR.as_uri(),
+        },
+    )
+
+
+def meeting_papers_pdf(*, meeting: Meeting, user: Any) -> bytes:
+    from weasyprint import HTML
+
+    html = meeting_papers_html(meeting=meeting, user=user)
+    return bytes(HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf())

@@ -1,0 +1,390 @@
+"""Reads for panels, cases and meetings, and who may see which.
+
+PRODUCT.md: coordinators read every case and administer; a panel chair writes the cases and meetings of the
+panels they chair; a panel member reads those of the panels they sit on, while they sit on them (memberships
+current today), and writes their own actions; a CSC practitioner reads the cases of referrals assigned to their
+team. Anyone else: 404. Every read of a case page is audited here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import Membership
+from accounts.permissions import access_for
+from accounts.roles import Role
+from core.audit import audit_record
+
+from .models import (
+    ADOPTED_STAGES,
+    OPEN_STAGES,
+    PRE_PANEL_STAGES,
+    Action,
+    AgendaItem,
+    Assessment,
+    AssessmentRating,
+    Case,
+    CaseEntry,
+    CaseReview,
+    Dimension,
+    ExitOutcome,
+    Meeting,
+    Panel,
+    Rating,
+    Stage,
+)
+
+# --- Scopes ------------------------------------------------------------------------------------------------------
+
+
+def _case_scope(user: Any) -> Q | None:
+    access = access_for(user)
+    if access.has(Role.COORDINATOR):
+        return Q()
+    scope = Q(pk__in=[])
+    if access.panel_ids:
+        scope |= Q(panel_id__in=access.panel_ids)
+    if access.team_ids:
+        scope |= Q(referral__assigned_team_id__in=access.team_ids)
+    return scope if (access.panel_ids or access.team_ids) else None
+
+
+def _panel_scope(user: Any) -> Q | None:
+    access = access_for(user)
+    if access.has(Role.COORDINATOR):
+        return Q()
+    if access.panel_ids:
+        return Q(pk__in=access.panel_ids)
+    return None
+
+
+def can_edit_case(*, user: Any, case: Case) -> bool:
+    access = access_for(user)
+    return access.has(Role.COORDINATOR) or case.panel_id in access.chaired_panel_ids
+
+
+def can_edit_panel(*, user: Any, panel_id: int) -> bool:
+    """Meetings, agendas and minutes of a panel: its chairs and coordinators."""
+    access = access_for(user)
+    return access.has(Role.COORDINATOR) or panel_id in access.chaired_panel_ids
+
+
+def can_complete_action(*, user: Any, action: Action) -> bool:
+    return action.owner_id == user.pk or can_edit_panel(user=user, panel_id=action.meeting.panel_id)
+
+
+# --- Panels ------------------------------------------------------------------------------------------------------
+
+
+def panel_list_visible_to(*, user: Any) -> QuerySet[Panel]:
+    scope = _panel_scope(user)
+    if scope is None:
+        return Panel.objects.none()
+    return (
+        Panel.objects.filter(scope)
+        .annotate(
+            open_cases=Count("cases", filter=Q(cases__stage__in=OPEN_STAGES), distinct=True),
+        )
+        .order_by("name")
+    )
+
+
+def panel_get_for_user(*, user: Any, pk: int) -> Panel:
+    scope = _panel_scope(user)
+    if scope is None:
+        raise Http404
+    try:
+        return Panel.objects.filter(scope).get(pk=pk)
+    except Panel.DoesNotExist:
+        raise Http404 from None
+
+
+def panel_memberships(*, panel: Panel, on: date | None = None, include_past: bool = False) -> list[Membership]:
+    """The panel's chairs and members on a day, with their agency and dates; past ones too if asked."""
+    rows = Membership.objects.filter(panel=panel, role__in=[Role.PANEL_CHAIR, Role.PANEL_MEMBER]).select_related("user")
+    if not include_past:
+        rows = rows.current(on=on)
+    return sorted(rows, key=lambda m: (m.role != Role.PANEL_CHAIR, m.user.full_name))
+
+
+def panel_member_choices(*, panel_id: int, on: date | None = None) -> QuerySet[Any]:
+    from accounts.models import User
+
+    ids = (
+        Membership.objects.current(on=on)
+        .filter(panel_id=panel_id, role__in=[Role.PANEL_CHAIR, Role.PANEL_MEMBER])
+        .values("user_id")
+    )
+    return User.objects.filter(pk__in=ids, is_active=True).order_by("full_name")
+
+
+def next_meeting(*, panel_ids: Any, today: date | None = None) -> Meeting | None:
+    today = today or timezone.localdate()
+    return (
+        Meeting.objects.filter(panel_id__in=list(panel_ids), held_on__gte=today, is_cancelled=False)
+        .select_related("panel")
+        .order_by("held_on", "id")
+        .first()
+    )
+
+
+# --- Cases -------------------------------------------------------------------------------------------------------
+
+CASE_LIST_FIELDS = ("referral", "panel", "case_officer")
+
+
+def case_list_visible_to(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Case]:
+    scope = _case_scope(user)
+    if scope is None:
+        return Case.objects.none()
+    rows = Case.objects.filter(scope).select_related(*CASE_LIST_FIELDS)
+    filters = filters or {}
+    if filters.get("panel"):
+        rows = rows.filter(panel_id=filters["panel"])
+    if filters.get("stage"):
+        rows = rows.filter(stage=filters["stage"])
+    if filters.get("open"):
+        rows = rows.filter(stage__in=OPEN_STAGES)
+    if filters.get("q"):
+        q = str(filters["q"]).strip()
+        rows = rows.filter(Q(referral__reference__icontains=q) | Q(referral__last_name__icontains=q))
+    return rows.order_by("-opened_on", "-id")
+
+
+def case_get_for_user(*, user: Any, pk: int, request: Any = None, audit: bool = True) -> Case:
+    """The case if the user may read it, else 404. Every read is audited."""
+    scope = _case_scope(user)
+    if scope is None:
+        raise Http404
+    try:
+        case = Case.objects.filter(scope).select_related(*CASE_LIST_FIELDS, "referral__concern_type").get(pk=pk)
+    except Case.DoesNotExist:
+        raise Http404 from None
+    if audit:
+        audit_record(actor=user, action="channel.case_viewed", obj=case, request=request)
+    return case
+
+
+def case_stage_by_referral(*, referral_ids: Any) -> dict[int, str]:
+    """For the referrals pages and the journey table: the case stage's label for each referral that has a case."""
+    labels = dict(Stage.choices)
+    return {
+        referral_id: str(labels[stage])
+        for referral_id, stage in Case.objects.filter(referral_id__in=list(referral_ids)).values_list(
+            "referral_id", "stage"
+        )
+    }
+
+
+# The stages of a referral's journey after it reaches a panel, in order, for the referrals engineer's tables.
+JOURNEY_STAGES: list[tuple[str, str]] = [(str(v), str(label)) for v, label in Stage.choices]
+
+
+def case_chronology(*, case: Case) -> list[CaseEntry]:
+    return list(case.entries.select_related("actor", "support_item").order_by("occurred_at", "id"))
+
+
+@dataclass
+class FactorComparison:
+    label: str
+    dimension: str
+    first: AssessmentRating | None
+    latest: AssessmentRating | None
+
+    @property
+    def change(self) -> str:
+        if self.first is None or self.latest is None:
+            return ""
+        if self.latest.rating < self.first.rating:
+            return "Lower"
+        if self.latest.rating > self.first.rating:
+            return "Higher"
+        return "Same"
+
+
+@dataclass
+class DimensionComparison:
+    label: str
+    factors: list[FactorComparison]
+
+    @property
+    def first_total(self) -> int:
+        return sum(f.first.rating for f in self.factors if f.first)
+
+    @property
+    def latest_total(self) -> int:
+        return sum(f.latest.rating for f in self.factors if f.latest)
+
+
+def assessment_comparison(*, case: Case) -> tuple[Assessment | None, Assessment | None, list[DimensionComparison]]:
+    """The first and the latest assessment, factor by factor within each dimension."""
+    assessments = list(
+        case.assessments.select_related("assessed_by").prefetch_related(
+            Prefetch("ratings", queryset=AssessmentRating.objects.order_by("factor__order", "id"))
+        )
+    )
+    if not assessments:
+        return None, None, []
+    first, latest = assessments[0], assessments[-1]
+    first_by = {r.factor_id: r for r in first.ratings.all()}
+    latest_by = {r.factor_id: r for r in latest.ratings.all()}
+    order: list[tuple[int, str, str]] = []
+    seen: set[int] = set()
+    for r in [*latest.ratings.all(), *first.ratings.all()]:
+        if r.factor_id not in seen:
+            seen.add(r.factor_id)
+            order.append((r.factor_id, r.factor_label, r.dimension))
+    dimensions = []
+    for value, label in Dimension.choices:
+        factors = [
+            FactorComparison(label=flabel, dimension=dim, first=first_by.get(fid), latest=latest_by.get(fid))
+            for fid, flabel, dim in order
+            if dim == value
+        ]
+        dimensions.append(DimensionComparison(label=str(label), factors=factors))
+    return first, (latest if latest.pk != first.pk else None), dimensions
+
+
+RATING_LABELS = dict(Rating.choices)
+
+
+# --- Meetings ----------------------------------------------------------------------------------------------------
+
+
+def meeting_list_visible_to(*, user: Any) -> QuerySet[Meeting]:
+    scope = _panel_scope(user)
+    if scope is None:
+        return Meeting.objects.none()
+    panel_filter = Q() if scope == Q() else Q(panel_id__in=access_for(user).panel_ids)
+    return (
+        Meeting.objects.filter(panel_filter)
+        .select_related("panel", "signed_off_by")
+        .annotate(case_count=Count("items"))
+        .order_by("-held_on", "-id")
+    )
+
+
+def meeting_get_for_user(*, user: Any, pk: int) -> Meeting:
+    try:
+        return meeting_list_visible_to(user=user).get(pk=pk)
+    except Meeting.DoesNotExist:
+        raise Http404 from None
+
+
+def agenda_items(*, meeting: Meeting) -> list[AgendaItem]:
+    return list(
+        meeting.items.select_related("case__referral", "case__case_officer", "decision_recorded_by").order_by(
+            "order", "id"
+        )
+    )
+
+
+def cases_due_for_meeting(*, meeting: Meeting) -> list[Case]:
+    """The panel's cases that the agenda of this meeting should hold and does not yet: new cases, cases whose
+    review is due by the meeting's date, and cases with an exit proposed. One query whatever their number."""
+    due = (
+        Case.objects.filter(panel_id=meeting.panel_id, stage__in=OPEN_STAGES)
+        .filter(
+            Q(stage__in=PRE_PANEL_STAGES)
+            | Q(exit_proposed=True)
+            | Q(stage__in=ADOPTED_STAGES, review_due_on__isnull=True)
+            | Q(stage__in=ADOPTED_STAGES, review_due_on__lte=meeting.held_on)
+        )
+        .exclude(agenda_items__meeting=meeting)
+        .select_related("referral", "case_officer")
+        .order_by("opened_on", "id")
+    )
+    return list(due)
+
+
+def meeting_attendance(*, meeting: Meeting) -> list[dict[str, Any]]:
+    """The panel's members on the meeting's day, each with the attendance recorded for them (if any)."""
+    recorded = {a.user_id: a for a in meeting.attendance.all()}
+    rows = []
+    for membership in panel_memberships(panel=meeting.panel, on=meeting.held_on):
+        rows.append({"membership": membership, "attendance": recorded.get(membership.user_id)})
+    return rows
+
+
+def meeting_actions(*, meeting: Meeting) -> list[Action]:
+    return list(meeting.actions.select_related("owner", "case__referral", "meeting").order_by("due_on", "id"))
+
+
+def action_get_for_user(*, user: Any, pk: int) -> Action:
+    scope = _panel_scope(user)
+    if scope is None:
+        raise Http404
+    rows = Action.objects.select_related("meeting", "owner", "case")
+    if scope != Q():
+        rows = rows.filter(meeting__panel_id__in=access_for(user).panel_ids)
+    try:
+        return rows.get(pk=pk)
+    except Action.DoesNotExist:
+        raise Http404 from None
+
+
+def actions_of(*, user: Any, open_only: bool = True) -> list[Action]:
+    """A member's own actions, on the panels they sit on today."""
+    access = access_for(user)
+    rows = Action.objects.filter(owner=user, meeting__panel_id__in=access.panel_ids).select_related(
+        "meeting__panel", "case__referral"
+    )
+    if open_only:
+        rows = rows.filter(done_on__isnull=True)
+    return list(rows.order_by("due_on", "id")[:20])
+
+
+def reviews_due(*, user: Any, within_days: int = 31, today: date | None = None) -> QuerySet[CaseReview]:
+    """Reviews after exit not yet recorded and due within `within_days` (overdue ones included)."""
+    from datetime import timedelta
+
+    today = today or timezone.localdate()
+    scope = _case_scope(user)
+    if scope is None:
+        return CaseReview.objects.none()
+    visible = Case.objects.filter(scope).values("pk")
+    return (
+        CaseReview.objects.filter(
+            case_id__in=visible, completed_on__isnull=True, due_on__lte=today + timedelta(days=within_days)
+        )
+        .select_related("case__referral", "case__panel")
+        .order_by("due_on", "id")
+    )
+
+
+# --- Statistics for reports --------------------------------------------------------------------------------------
+
+
+def case_statistics(*, start: date, end: date) -> dict[str, Any]:
+    """Panel figures for the cases whose referral was made between start and end (inclusive), as counts of
+    people (a case is one referral of one person), in the layout of the Home Office's Prevent statistics."""
+    rows = Case.objects.filter(referral__submitted_on__gte=start, referral__submitted_on__lte=end)
+    figures = rows.aggregate(
+        cases=Count("pk"),
+        discussed_at_panel=Count(
+            "pk", filter=Q(discussed_on__isnull=False) | Q(adopted_on__isnull=False) | Q(stage=Stage.NOT_ADOPTED)
+        ),
+        adopted=Count("pk", filter=Q(adopted_on__isnull=False)),
+        not_adopted=Count("pk", filter=Q(stage=Stage.NOT_ADOPTED)),
+        supported=Count("pk", filter=Q(support_started_on__isnull=False)),
+        exited=Count("pk", filter=Q(exited_on__isnull=False)),
+        exited_concerns_reduced=Count("pk", filter=Q(exit_outcome=ExitOutcome.CONCERNS_REDUCED)),
+        withdrew=Count("pk", filter=Q(exit_outcome=ExitOutcome.WITHDREW_CONSENT)),
+        ongoing=Count("pk", filter=Q(stage__in=OPEN_STAGES)),
+    )
+    outcomes = Counter(dict(rows.exclude(exit_outcome="").values_list("exit_outcome").annotate(n=Count("pk"))))
+    figures["outcomes"] = {str(label): outcomes.get(value, 0) for value, label in ExitOutcome.choices}
+    return figures
+
+
+def meetings_held(*, start: date, end: date) -> int:
+    """Panel meetings held (not cancelled) between start and end inclusive, up to today."""
+    end = min(end, timezone.localdate())
+    return Meeting.objects.filter(held_on__gte=start, held_on__lte=end, is_cancelled=False).count()

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from celery import shared_task
+
+from .services import review_reminders_send
+
+
+@shared_task(soft_time_limit=120, time_limit=180, autoretry_for=(OSError,), retry_backoff=60, max_retries=3)
+def review_reminders_task() -> int:
+    """Daily: e-mail the chairs and case officers about reviews after exit that fall due soon (no case content)."""
+    return review_reminders_send()

@@ -1,0 +1,365 @@
+"""Case pages: the list, the case page, and each change a chair or coordinator makes to a case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Membership, User
+from accounts.permissions import Capability, capability_required
+from accounts.roles import Role
+
+from .. import services
+from ..forms import (
+    AssessmentForm,
+    CaseUpdateForm,
+    ConsentForm,
+    ExitForm,
+    NoteForm,
+    ReviewForm,
+    StageForm,
+    SupportEndForm,
+    SupportItemForm,
+    SupportStartForm,
+)
+from ..models import ADOPTED_STAGES, OPEN_STAGES, PRE_PANEL_STAGES, CaseEntry, Stage
+from ..selectors import (
+    assessment_comparison,
+    can_edit_case,
+    case_chronology,
+    case_get_for_user,
+    case_list_visible_to,
+    panel_list_visible_to,
+)
+from .common import case_for_write, form_page
+
+PAGE_SIZE = 50
+CASES = Capability.CASES_VIEW
+
+
+def _case_url(case: Any) -> str:
+    return reverse("channel:case_detail", args=[case.pk])
+
+
+@capability_required(CASES)
+def case_list(request: HttpRequest) -> HttpResponse:
+    filters = {
+        "panel": request.GET.get("panel", "").strip() if request.GET.get("panel", "").isdigit() else "",
+        "stage": request.GET.get("stage", "") if request.GET.get("stage", "") in Stage.values else "",
+        "q": request.GET.get("q", "")[:50],
+    }
+    rows = case_list_visible_to(user=request.user, filters=filters)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "channel/case_list.html",
+        {
+            "page_obj": page,
+            "cases": page.object_list,
+            "filters": filters,
+            "panels": list(panel_list_visible_to(user=request.user).values_list("pk", "name")),
+            "stages": Stage.choices,
+        },
+    )
+
+
+@capability_required(CASES)
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_get_for_user(user=request.user, pk=pk, request=request)
+    consents = list(case.consents.select_related("recorded_by"))
+    state = services.consent_state(case=case, records=consents)
+    first, latest, comparison = assessment_comparison(case=case)
+    entries = case_chronology(case=case)
+    items = list(case.support_items.all())
+    notes_by_item: dict[int, list[CaseEntry]] = {}
+    for entry in entries:
+        if entry.kind == "progress" and entry.support_item_id:
+            notes_by_item.setdefault(entry.support_item_id, []).append(entry)
+    for item in items:
+        item.notes = notes_by_item.get(item.pk, [])  # type: ignore[attr-defined]
+    editable = can_edit_case(user=request.user, case=case)
+    return render(
+        request,
+        "channel/case_detail.html",
+        {
+            "case": case,
+            "referral": case.referral,
+            "editable": editable,
+            "consents": consents,
+            "consent": state,
+            "first": first,
+            "latest": latest,
+            "comparison": comparison,
+            "support_items": items,
+            "reviews": list(case.reviews.select_related("completed_by")),
+            "entries": entries[-5:][::-1],
+            "entry_count": len(entries),
+            "actions": list(case.actions.select_related("owner", "meeting")),
+            "agenda_items": list(case.agenda_items.select_related("meeting").order_by("-meeting__held_on")),
+            "can_move": editable and case.stage in PRE_PANEL_STAGES,
+            "can_start_support": editable and case.stage == Stage.ADOPTED,
+            "can_plan": editable and case.stage in ADOPTED_STAGES,
+            "can_exit": editable and case.stage in ADOPTED_STAGES,
+            "is_open": case.stage in OPEN_STAGES,
+        },
+    )
+
+
+@capability_required(CASES)
+def case_chronology_page(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_get_for_user(user=request.user, pk=pk, request=request)
+    return render(
+        request,
+        "channel/case_chronology.html",
+        {"case": case, "entries": case_chronology(case=case), "editable": can_edit_case(user=request.user, case=case)},
+    )
+
+
+def _officer_choices(case: Any) -> QuerySet[User]:
+    """Coordinators and the case's panel's chairs and members."""
+    ids = (
+        Membership.objects.current()
+        .filter(Q(role=Role.COORDINATOR) | Q(role__in=[Role.PANEL_CHAIR, Role.PANEL_MEMBER], panel_id=case.panel_id))
+        .values("user_id")
+    )
+    return User.objects.filter(pk__in=ids, is_active=True).order_by("full_name")
+
+
+@capability_required(CASES)
+def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_for_write(request, pk)
+    initial = {
+        "case_officer": case.case_officer_id,
+        "review_due_on": case.review_due_on,
+        "exit_proposed": case.exit_proposed,
+    }
+    form = CaseUpdateForm(request.POST or None, initial=initial, officers=_officer_choices(case))
+
+    def save(data: dict[str, Any]) -> None:
+        services.case_update(
+            case=case, changed_by=request.user, case_officer=data["case_officer"], review_due_on=data["review_due_on"],
+            exit_proposed=data["exit_proposed"], request=request,
+        )  # fmt: skip
+
+    return form_page(
+        request, form=form, title="Case officer and next review", caption=case.reference, back_url=_case_url(case),
+        on_valid=save, done_message="Case details saved.",
+    )  # fmt: skip
+
+
+@capability_required(CASES)
+def case_stage(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_for_write(request, pk)
+    if case.stage not in PRE_PANEL_STAGES:
+        raise PermissionDenied
+    form = StageForm(request.POST or None, current=case.stage, initial={"on": timezone.localdate()})
+
+    def save(data: dict[str, Any]) -> None:
+        services.case_stage_change(
+            case=case, stage=data["stage"], on=data["on"], changed_by=request.user, note=data["note"], request=request
+        )
+
+    return form_page(
+        request, form=form, title="Move the case to another stage", caption=case.reference, back_url=_case_url(case),
+        intro=[f"The case is at '{case.get_stage_display()}'. The panel adopts or closes a case at a meeting."],
+        on_valid=save, done_message="Stage changed.",
+    )  # fmt: skip
+
+
+@capability_required(CASES)
+def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_for_write(request, pk)
+    form = ConsentForm(request.POST or None, initial={"on": timezone.localdate()})
+    intro = [
+        "Support through a panel is voluntary: record the person's informed consent, or their refusal or withdrawal."
+    ]
+    if case.is_under_18:
+        intro.append("The person was under 18 when the case opened: record a parent's or carer's consent too.")
+
+    def save(data: dict[str, Any]) -> None:
+        services.consent_record(
+            case=case, giver=data["giver"], status=data["status"], on=data["on"], recorded_by=request.user,
+            given_by_name=data["given_by_name"], notes=data["notes"], request=request,
+        )  # fmt: skip
+
+    return form_page(
+        request, form=form, title="Record consent", caption=case.reference, back_url=_case_url(case), intro=intro,
+        on_valid=save, done_message="Consent recorded.",
+    )  # fmt: skip
+
+
+@capability_required(CASES)
+def support_start(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_for_write(request, pk)
+    if case.stage != Stage.ADOPTED:
+        raise PermissionDenied
+    state = services.consent_state(case=case)
+    form = SupportStartForm(request.POST or None, initial={"on": timezone.localdate()})
+
+    def save(data: dict[str, Any]) -> None:
+        services.case_support_start(case=case, on=data["on"], started_by=request.user, request=request)
+
+    warnings = []
+    if not state.allows_support:
+        warnings = ["Support cannot start without consent.", *state.reasons_against_support]
+    return form_page(
+        request, form=form, title="Start support", caption=case.reference, back_url=_case_url(case),
+        warnings=warnings, on_valid=save, done_message="Support has started.",
+        extra={"consent_url": reverse("channel:consent_add", args=[case.pk])},
+    )  # fmt: skip
+
+
+@capability_required(CASES)
+def assessment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_for_write(request, pk)
+    if case.stage not in OPEN_STAGES:
+        raise PermissionDenied
+    form = AssessmentForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
+
+    def save(data: dict[str, Any]) -> None:
+        services.assessment_record(
+            case=case, assessed_on=data["assessed_on"], assessed_by=request.user, ratings=form.ratings(),
+            summary=data["summary"], request=request,
+        )  # fmt: skip
+
+    return form_page(
+        request, form=form, title="Vulnerability assessment", caption=case.reference, back_url=_case_url(case),
+        intro=["Rate each factor of the Vulnerability Assessment Framework and give a short rationale."],
+        on_valid=save, done_message="Assessment saved.",
+    )  # fmt: skip
+
+
+@capability_required(CASES)
+def support_item_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_for_write(request, pk)
+    if case.stage not in ADOPTED_STAGES:
+        raise PermissionDenied
+    form = SupportItemForm(request.POST or None, initial={"starts_on": timezone.localdate()})
+
+    def save(data: dict[str, Any]) -> None:
+        services.support_item_add(
+            case=case, kind=data["kind"], provider=data["provider"], description=data["description"],
+            starts_on=data["starts_on"], ends_on=data["ends_on"], added_by=request.user, request=request,
+        )  # fmt: skip
+
+    return form_page(
+        request, form=form, title="Add to the support plan", caption=case.reference, back_url=_case_url(case),
+        on_valid=save, done_message="Support plan updated.",
+    )  # fmt: skip
+
+
+def _item(case: Any, item_pk: int) -> Any:
+    return get_object_or_404(case.support_items, pk=item_pk)
+
+
+@capability_required(CASES)
+def support_item_end(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    case = case_for_write(request, pk)
+    item = _item(case, item_pk)
+    form = SupportEndForm(request.POST or None, initial={"ends_on": item.ends_on})
+
+    def save(data: dict[str, Any]) -> None:
+        services.support_item_end(item=item, ends_on=data["ends_on"], changed_by=request.user, request=request)
+
+    return form_page(
+        request, form=form, title=f"End date: {item.provider}", caption=case.reference, back_url=_case_url(case),
+        on_valid=save, done_message="End date saved.",
+    )  # fmt: skip
+
+
+@capability_required(CASES)
+def progress_note_add(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    case = case_for_write(request, pk)
+    item = _item(case, item_pk)
+    form = NoteForm(
+        request.POST or None, label="Progress note", submit="Add progress note", initial={"on": timezone.localdate()}
+    )
+
+    def save(data: dict[str, Any]) -> None:
+        services.progress_note_add(item=item, text=data["text"], on=data["on"], author=request.user, request=request)
+
+    return form_page(
+        request, form=form, title=f"Progress: {item.provider}", caption=case.reference, back_url=_case_url(case),
+        on_valid=save, done_message="Progress note added.",
+    )  # fmt: skip
+
+
+@capability_required(CASES)
+def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_for_write(request, pk)
+    amends = None
+    if request.GET.get("amends", "").isdigit():
+        amends = get_object_or_404(CaseEntry, pk=int(request.GET["amends"]), case=case)
+    form = NoteForm(
+        request.POST or None, label="Correction" if amends else "Case note",
+        submit="Add correction" if amends else "Add note", initial={"on": timezone.localdate()},
+    )  # fmt: skip
+    intro = (
+        ["The chronology cannot be edited: a correction is added as a new entry that points at the one it corrects."]
+        if amends
+        else []
+    )
+
+    def save(data: dict[str, Any]) -> str:
+        services.case_note_add(
+            case=case, text=data["text"], on=data["on"], author=request.user, amends=amends, request=request
+        )
+        return reverse("channel:case_chronology", args=[case.pk])
+
+    return form_page(
+        request, form=form, title="Correct an entry" if amends else "Add a case note", caption=case.reference,
+        back_url=_case_url(case), intro=intro, on_valid=save, done_message="Added to the chronology.",
+        extra={"amended_entry": amends},
+    )  # fmt: skip
+
+
+@capability_required(CASES)
+def case_exit(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_for_write(request, pk)
+    if case.stage not in ADOPTED_STAGES:
+        raise PermissionDenied
+    form = ExitForm(request.POST or None, initial={"on": timezone.localdate()})
+
+    def save(data: dict[str, Any]) -> None:
+        services.case_exit(
+            case=case,
+            outcome=data["outcome"],
+            on=data["on"],
+            exited_by=request.user,
+            notes=data["notes"],
+            request=request,
+        )
+
+    return form_page(
+        request, form=form, title="Record the exit", caption=case.reference, back_url=_case_url(case),
+        intro=["Reviews 6 and 12 months after the exit will fall due by themselves, with reminders to the chair and the case officer."],
+        on_valid=save, done_message="Exit recorded. Reviews at 6 and 12 months are now due.",
+    )  # fmt: skip
+
+
+@capability_required(CASES)
+def review_record(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
+    case = case_for_write(request, pk)
+    review = get_object_or_404(case.reviews, pk=review_pk)
+    if review.is_done:
+        raise Http404
+    form = ReviewForm(request.POST or None, initial={"on": timezone.localdate()})
+
+    def save(data: dict[str, Any]) -> None:
+        services.review_record(
+            review=review, concerns_returned=data["concerns_returned"], on=data["on"], recorded_by=request.user,
+            notes=data["notes"], request=request,
+        )  # fmt: skip
+
+    return form_page(
+        request, form=form, title=str(review.get_kind_display()).capitalize(), caption=case.reference,
+        back_url=_case_url(case), intro=[f"Due on {review.due_on:%d %B %Y}."], on_valid=save,
+        done_message="Review recorded.",
+    )  # fmt: skip

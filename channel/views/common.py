@@ -1,0 +1,73 @@
+"""What the channel views share: the one form page and turning a service's refusal into GOV.UK errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from ..models import Case
+from ..selectors import can_edit_case, case_get_for_user
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            target = field if field in form.fields else None
+            for message in errors:
+                form.add_error(target, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def form_page(
+    request: HttpRequest,
+    *,
+    form: forms.Form,
+    title: str,
+    back_url: str,
+    on_valid: Callable[[dict[str, Any]], Any],
+    caption: str = "",
+    back_label: str = "Back",
+    intro: Iterable[str] = (),
+    warnings: Iterable[str] = (),
+    done_message: str = "",
+    done_url: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """Renders a form; on a valid POST calls `on_valid(cleaned_data)`; a ValidationError from the service comes
+    back as the GOV.UK error summary (nothing is written, the service runs in one transaction)."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = on_valid(form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if done_message:
+                messages.success(request, done_message)
+            return redirect(result if isinstance(result, str) else (done_url or back_url))
+    context = {
+        "form": form,
+        "title": title,
+        "caption": caption,
+        "back_url": back_url,
+        "back_label": back_label,
+        "intro": list(intro),
+        "warnings": list(warnings),
+        **(extra or {}),
+    }
+    return render(request, "channel/form_page.html", context, status=200)
+
+
+def case_for_write(request: HttpRequest, pk: int) -> Case:
+    """The case through the user's scope (404 out of scope, the read audited), then 403 unless they may change it."""
+    case = case_get_for_user(user=request.user, pk=pk, request=request)
+    if not can_edit_case(user=request.user, case=case):
+        raise PermissionDenied
+    return case

@@ -1,0 +1,280 @@
+"""Panels and their meetings: members, schedule, agenda, attendance, minutes, decisions, actions and papers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.permissions import Capability, access_for, capability_required, has_capability
+from core.audit import audit_record
+
+from .. import services
+from ..forms import ActionForm, AgendaForm, AgendaItemForm, AttendanceForm, MeetingForm, MeetingNotesForm
+from ..papers import meeting_papers_pdf
+from ..selectors import (
+    action_get_for_user,
+    agenda_items,
+    can_complete_action,
+    can_edit_panel,
+    cases_due_for_meeting,
+    meeting_actions,
+    meeting_attendance,
+    meeting_get_for_user,
+    meeting_list_visible_to,
+    panel_get_for_user,
+    panel_list_visible_to,
+    panel_member_choices,
+    panel_memberships,
+)
+from .common import form_page
+
+MEETINGS = Capability.MEETINGS_VIEW
+
+
+def _meeting_url(meeting: Any) -> str:
+    return reverse("channel:meeting_detail", args=[meeting.pk])
+
+
+def _meeting_for_write(request: HttpRequest, pk: int) -> Any:
+    meeting = meeting_get_for_user(user=request.user, pk=pk)
+    if not can_edit_panel(user=request.user, panel_id=meeting.panel_id):
+        raise PermissionDenied
+    return meeting
+
+
+@capability_required(MEETINGS)
+def panel_list(request: HttpRequest) -> HttpResponse:
+    panels = list(panel_list_visible_to(user=request.user))
+    today = timezone.localdate()
+    upcoming: dict[int, Any] = {}
+    for meeting in (
+        meeting_list_visible_to(user=request.user).filter(held_on__gte=today, is_cancelled=False).order_by("held_on")
+    ):
+        upcoming.setdefault(meeting.panel_id, meeting)
+    for panel in panels:
+        panel.next_meeting = upcoming.get(panel.pk)  # type: ignore[attr-defined]
+    return render(request, "channel/panel_list.html", {"panels": panels})
+
+
+@capability_required(MEETINGS)
+def panel_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    panel = panel_get_for_user(user=request.user, pk=pk)
+    today = timezone.localdate()
+    memberships = panel_memberships(panel=panel, include_past=True)
+    current = [m for m in memberships if m.started_on <= today and (m.ended_on is None or m.ended_on > today)]
+    past = [m for m in memberships if m not in current]
+    meetings = list(meeting_list_visible_to(user=request.user).filter(panel=panel))
+    return render(
+        request,
+        "channel/panel_detail.html",
+        {
+            "panel": panel,
+            "chairs": [m for m in current if m.role == "panel_chair"],
+            "current": current,
+            "past": past,
+            "upcoming": [m for m in meetings if m.held_on >= today][::-1],
+            "held": [m for m in meetings if m.held_on < today][:24],
+            "editable": can_edit_panel(user=request.user, panel_id=panel.pk),
+            "can_manage_users": has_capability(request.user, Capability.USERS_MANAGE),
+        },
+    )
+
+
+@capability_required(MEETINGS)
+def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
+    panel = panel_get_for_user(user=request.user, pk=pk)
+    if not can_edit_panel(user=request.user, panel_id=panel.pk):
+        raise PermissionDenied
+    form = MeetingForm(request.POST or None)
+
+    def save(data: dict[str, Any]) -> str:
+        made = services.meeting_schedule(
+            panel=panel, held_on=data["held_on"], starts_at=data["starts_at"], location=data["location"],
+            months=data["months"], scheduled_by=request.user, request=request,
+        )  # fmt: skip
+        return _meeting_url(made[0])
+
+    return form_page(
+        request, form=form, title="Schedule a meeting", caption=panel.name,
+        back_url=reverse("channel:panel_detail", args=[panel.pk]), on_valid=save, done_message="Meeting scheduled.",
+    )  # fmt: skip
+
+
+@capability_required(MEETINGS)
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_get_for_user(user=request.user, pk=pk)
+    editable = can_edit_panel(user=request.user, panel_id=meeting.panel_id)
+    items = agenda_items(meeting=meeting)
+    audit_record(actor=request.user, action="channel.meeting_viewed", obj=meeting, request=request)
+    return render(
+        request,
+        "channel/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "items": items,
+            "attendance": meeting_attendance(meeting=meeting),
+            "actions": meeting_actions(meeting=meeting),
+            "editable": editable and not meeting.is_signed_off,
+            "can_sign_off": meeting.panel_id in access_for(request.user).chaired_panel_ids
+            and not meeting.is_signed_off,
+            "undecided": sum(1 for i in items if not i.decision),
+            "user_id": request.user.pk,
+        },
+    )
+
+
+@capability_required(MEETINGS)
+def agenda_build(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_for_write(request, pk)
+    due = cases_due_for_meeting(meeting=meeting)
+    labelled = []
+    for case in due:
+        reason = services.agenda_reason(case=case, on=meeting.held_on)
+        label = f"{case.reference}: {case.get_stage_display()}"
+        labelled.append((str(case.pk), f"{label} ({dict(services.AgendaReason.choices)[reason]})", reason))
+    form = AgendaForm(request.POST or None, due=labelled)
+    by_pk = {str(c.pk): c for c in due}
+
+    def save(data: dict[str, Any]) -> None:
+        services.agenda_build(
+            meeting=meeting, cases=[by_pk[pk] for pk in data["cases"]], built_by=request.user, request=request
+        )
+
+    return form_page(
+        request, form=form, title="Build the agenda", caption=str(meeting), back_url=_meeting_url(meeting),
+        intro=[
+            "The cases due at this meeting: new cases, cases whose review falls due by the meeting's date, and cases "
+            "with an exit proposed. Untick any the panel will not discuss."
+        ] if labelled else ["No cases of this panel are due at this meeting."],
+        on_valid=save, done_message="Agenda updated.", extra={"hide_form": not labelled},
+    )  # fmt: skip
+
+
+@capability_required(MEETINGS)
+def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_for_write(request, pk)
+    rows = meeting_attendance(meeting=meeting)
+    form = AttendanceForm(request.POST or None, rows=rows)
+
+    def save(data: dict[str, Any]) -> None:
+        services.attendance_record(meeting=meeting, statuses=form.statuses(), recorded_by=request.user, request=request)
+
+    return form_page(
+        request, form=form, title="Attendance", caption=str(meeting), back_url=_meeting_url(meeting),
+        on_valid=save, done_message="Attendance saved.",
+    )  # fmt: skip
+
+
+@capability_required(MEETINGS)
+def agenda_item_record(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    meeting = _meeting_for_write(request, pk)
+    item = get_object_or_404(meeting.items.select_related("case__referral"), pk=item_pk)
+    if item.decision:
+        raise PermissionDenied
+    form = AgendaItemForm(request.POST or None, stage=item.case.stage, initial={"minutes": item.minutes})
+
+    def save(data: dict[str, Any]) -> None:
+        services.agenda_item_record(
+            item=item, minutes=data["minutes"], decision=data["decision"], decision_notes=data["decision_notes"],
+            recorded_by=request.user, request=request,
+        )  # fmt: skip
+
+    return form_page(
+        request, form=form, title=f"Minutes and decision: {item.case.reference}", caption=str(meeting),
+        back_url=_meeting_url(meeting),
+        intro=[f"{item.get_reason_display()}. The case is at '{item.case.get_stage_display()}'.",
+               "Record the decision the panel reached together; the chair signs the minutes off at the end."],
+        on_valid=save, done_message="Decision recorded.",
+    )  # fmt: skip
+
+
+@capability_required(MEETINGS)
+def meeting_notes(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_for_write(request, pk)
+    if meeting.is_signed_off:
+        raise PermissionDenied
+    form = MeetingNotesForm(request.POST or None, initial={"notes": meeting.notes})
+
+    def save(data: dict[str, Any]) -> None:
+        services.meeting_notes_save(meeting=meeting, notes=data["notes"], saved_by=request.user, request=request)
+
+    return form_page(
+        request, form=form, title="General minutes", caption=str(meeting), back_url=_meeting_url(meeting),
+        intro=["Matters not about one case: apologies, matters arising, any other business. Minutes about a case go with its agenda item."],
+        on_valid=save, done_message="Minutes saved.",
+    )  # fmt: skip
+
+
+@capability_required(MEETINGS)
+def meeting_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_get_for_user(user=request.user, pk=pk)
+    if meeting.panel_id not in access_for(request.user).chaired_panel_ids or meeting.is_signed_off:
+        raise PermissionDenied
+    problems: list[str] = []
+    if request.method == "POST":
+        try:
+            services.meeting_sign_off(meeting=meeting, signed_off_by=request.user, request=request)
+        except ValidationError as exc:
+            problems = exc.messages
+        else:
+            from django.contrib import messages
+
+            messages.success(request, "Minutes signed off.")
+            return redirect(_meeting_url(meeting))
+    return render(request, "channel/meeting_sign_off.html", {"meeting": meeting, "problems": problems})
+
+
+@capability_required(MEETINGS)
+def meeting_papers(request: HttpRequest, pk: int) -> HttpResponse:
+    """The meeting's papers as a PDF, OFFICIAL-SENSITIVE on every page: for the panel's members and coordinators.
+    Every download is audited."""
+    meeting = meeting_get_for_user(user=request.user, pk=pk)
+    with transaction.atomic():
+        audit_record(actor=request.user, action="channel.papers_downloaded", obj=meeting, request=request)
+    pdf = meeting_papers_pdf(meeting=meeting, user=request.user)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="panel-papers-{meeting.held_on:%Y-%m-%d}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@capability_required(MEETINGS)
+def action_create(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_for_write(request, pk)
+    cases = [(i.case_id, i.case.reference) for i in agenda_items(meeting=meeting)]
+    form = ActionForm(request.POST or None, owners=panel_member_choices(panel_id=meeting.panel_id), cases=cases)
+    case_by_id = {str(i.case_id): i.case for i in agenda_items(meeting=meeting)}
+
+    def save(data: dict[str, Any]) -> None:
+        services.action_add(
+            meeting=meeting, description=data["description"], owner=data["owner"], due_on=data["due_on"],
+            case=case_by_id.get(data["case"] or ""), added_by=request.user, request=request,
+        )  # fmt: skip
+
+    return form_page(
+        request, form=form, title="Add an action", caption=str(meeting), back_url=_meeting_url(meeting),
+        on_valid=save, done_message="Action added.",
+    )  # fmt: skip
+
+
+@capability_required(MEETINGS)
+def action_done(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member marks their own action done (PRODUCT.md: members W own actions); chairs and coordinators any."""
+    action = action_get_for_user(user=request.user, pk=pk)
+    if not can_complete_action(user=request.user, action=action):
+        raise PermissionDenied
+    if action.done_on is not None:
+        raise Http404
+    if request.method == "POST":
+        services.action_complete(action=action, done_by=request.user, request=request)
+        from django.contrib import messages
+
+        messages.success(request, "Action marked as done.")
+        return redirect(_meeting_url(action.meeting))
+    return render(request, "channel/action_done.html", {"action": action})

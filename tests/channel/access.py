@@ -1,0 +1,93 @@
+"""Who may open each panel, meeting and case page (PRODUCT.md: panel cases R coordinator, W admin; W chair own
+panels; R member own panels, W own actions; R CSC practitioner for their team's referrals; meetings W coordinator,
+W chair own panels, R member own panels; everyone else 404)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from channel import services
+from channel.models import AgendaReason, Stage, SupportKind
+from tests.support.access import CHAIR, COORDINATOR, CSC, MEMBER, Row
+
+CASE_READERS = {COORDINATOR, CHAIR, MEMBER, CSC}
+CASE_WRITERS = {COORDINATOR, CHAIR}
+MEETING_READERS = {COORDINATOR, CHAIR, MEMBER}
+
+
+def build(world) -> None:
+    from tests.channel.factories import CaseFactory, MeetingFactory, adopted
+
+    today = timezone.localdate()
+    chair = world.users[CHAIR]
+
+    def case(panel, **kw):
+        return CaseFactory(panel=panel, referral__assigned_team=world.team, **kw)
+
+    world.case = adopted(case(world.panel))
+    world.new_case = case(world.panel)
+    world.exited_case = adopted(case(world.panel))
+    services.case_exit(case=world.exited_case, outcome="concerns_reduced", on=today, exited_by=chair)
+    world.review = world.exited_case.reviews.order_by("due_on").first()
+    world.other_case = case(world.other_panel)
+    world.support_item = services.support_item_add(
+        case=world.case, kind=SupportKind.INTERVENTION_PROVIDER,
+        provider="Intervention Provider", description="", starts_on=today, ends_on=None, added_by=chair,
+    )  # fmt: skip
+    world.meeting = MeetingFactory(panel=world.panel, held_on=today + timedelta(days=7))
+    world.agenda_item = world.meeting.items.create(case=world.new_case, reason=AgendaReason.NEW, order=1)
+    world.action = services.action_add(
+        meeting=world.meeting, description="Speak to the school", owner=world.users[MEMBER],
+        due_on=today + timedelta(days=14), added_by=chair,
+    )  # fmt: skip
+    assert world.new_case.stage == Stage.INFORMATION_GATHERING
+
+
+def _case(w):
+    return {"pk": w.case.pk}
+
+
+def _meeting(w):
+    return {"pk": w.meeting.pk}
+
+
+ROWS = {
+    "channel:panel_list": Row(ok=MEETING_READERS),
+    "channel:panel_detail": Row(ok=MEETING_READERS, kwargs=lambda w: {"pk": w.panel.pk}),
+    "channel:meeting_create": Row(ok=CASE_WRITERS, read_only={MEMBER}, kwargs=lambda w: {"pk": w.panel.pk}),
+    "channel:meeting_detail": Row(ok=MEETING_READERS, kwargs=_meeting),
+    "channel:agenda_build": Row(ok=CASE_WRITERS, read_only={MEMBER}, kwargs=_meeting),
+    "channel:attendance_edit": Row(ok=CASE_WRITERS, read_only={MEMBER}, kwargs=_meeting),
+    "channel:meeting_notes": Row(ok=CASE_WRITERS, read_only={MEMBER}, kwargs=_meeting),
+    "channel:agenda_item_record": Row(
+        ok=CASE_WRITERS, read_only={MEMBER}, kwargs=lambda w: {"pk": w.meeting.pk, "item_pk": w.agenda_item.pk}
+    ),
+    # The sign-off is the chair's alone: coordinators administer meetings but do not sign the panel's minutes.
+    "channel:meeting_sign_off": Row(ok={CHAIR}, read_only={COORDINATOR, MEMBER}, kwargs=_meeting),
+    "channel:meeting_papers": Row(ok=MEETING_READERS, kwargs=_meeting),
+    "channel:action_create": Row(ok=CASE_WRITERS, read_only={MEMBER}, kwargs=_meeting),
+    # The action belongs to the panel member: they may close their own.
+    "channel:action_done": Row(ok=MEETING_READERS, kwargs=lambda w: {"pk": w.action.pk}),
+    "channel:case_list": Row(ok=CASE_READERS),
+    "channel:case_detail": Row(ok=CASE_READERS, kwargs=_case),
+    "channel:case_chronology": Row(ok=CASE_READERS, kwargs=_case),
+    "channel:case_edit": Row(ok=CASE_WRITERS, read_only={MEMBER, CSC}, kwargs=_case),
+    "channel:case_stage": Row(ok=CASE_WRITERS, read_only={MEMBER, CSC}, kwargs=lambda w: {"pk": w.new_case.pk}),
+    "channel:consent_add": Row(ok=CASE_WRITERS, read_only={MEMBER, CSC}, kwargs=_case),
+    "channel:support_start": Row(ok=CASE_WRITERS, read_only={MEMBER, CSC}, kwargs=_case),
+    "channel:assessment_add": Row(ok=CASE_WRITERS, read_only={MEMBER, CSC}, kwargs=_case),
+    "channel:support_item_add": Row(ok=CASE_WRITERS, read_only={MEMBER, CSC}, kwargs=_case),
+    "channel:support_item_end": Row(
+        ok=CASE_WRITERS, read_only={MEMBER, CSC}, kwargs=lambda w: {"pk": w.case.pk, "item_pk": w.support_item.pk}
+    ),
+    "channel:progress_note_add": Row(
+        ok=CASE_WRITERS, read_only={MEMBER, CSC}, kwargs=lambda w: {"pk": w.case.pk, "item_pk": w.support_item.pk}
+    ),
+    "channel:note_add": Row(ok=CASE_WRITERS, read_only={MEMBER, CSC}, kwargs=_case),
+    "channel:case_exit": Row(ok=CASE_WRITERS, read_only={MEMBER, CSC}, kwargs=_case),
+    "channel:review_record": Row(
+        ok=CASE_WRITERS, read_only={MEMBER, CSC}, kwargs=lambda w: {"pk": w.exited_case.pk, "review_pk": w.review.pk}
+    ),
+}
