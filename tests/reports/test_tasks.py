@@ -1,0 +1,77 @@
+"""The report task and its services in process (the embedded default): claiming, failing with a reason,
+retrying, and the stale sweep."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from reports.models import Report, ReportState
+from reports.services import report_claim, report_sweep_stale
+from reports.tasks import report_render_task, reports_run_schedules_task
+
+from .factories import ReportFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_task_makes_a_queued_report(settings):
+    report = ReportFactory()
+    assert report_render_task.delay(report.pk).get() == "done"
+    report.refresh_from_db()
+    assert report.state == ReportState.DONE and report.progress == 100 and report.attempts == 1
+    assert (settings.MEDIA_ROOT / report.file_path).read_bytes()[:4] == b"%PDF"
+
+
+def test_a_render_error_ends_as_failed_with_the_reason(settings, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the reports folder should be")
+    settings.MEDIA_ROOT = blocker
+    report = ReportFactory()
+    assert report_render_task.delay(report.pk).get() == "failed"
+    report.refresh_from_db()
+    assert report.state == ReportState.FAILED
+    assert report.error.startswith("The file could not be saved")
+
+
+def test_a_report_is_claimed_once():
+    report = ReportFactory()
+    assert report_claim(report_id=report.pk) is True
+    assert report_claim(report_id=report.pk) is False  # a second worker, or a redelivered message
+
+
+def test_a_finished_report_is_not_made_again_by_a_redelivered_message():
+    report = ReportFactory()
+    report_render_task.delay(report.pk)
+    sha = Report.objects.get(pk=report.pk).sha256
+    assert report_render_task.delay(report.pk).get() == "skipped"
+    assert Report.objects.get(pk=report.pk).sha256 == sha
+
+
+def test_the_sweep_requeues_reports_whose_heartbeat_stopped_and_they_complete(settings):
+    stale = ReportFactory(
+        state=ReportState.RUNNING, attempts=1, heartbeat_at=timezone.now() - timedelta(minutes=30), progress=40
+    )
+    fresh = ReportFactory(state=ReportState.RUNNING, attempts=1, heartbeat_at=timezone.now(), progress=40)
+    assert report_sweep_stale() == [stale.pk]  # eager: the requeued task runs at once
+    stale.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stale.state == ReportState.DONE and stale.attempts == 2
+    assert fresh.state == ReportState.RUNNING
+
+
+def test_the_schedules_task_runs_due_schedules(coordinator):
+    from datetime import date
+
+    from .factories import ReportScheduleFactory
+
+    ReportScheduleFactory(created_by=coordinator, next_run_on=date(2020, 1, 1))
+    made = reports_run_schedules_task.delay().get()
+    assert len(made) == 1
+
+
+def test_beat_schedule_runs_the_sweep_and_the_schedules(settings):
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"reports.tasks.report_sweep_stale_task", "reports.tasks.reports_run_schedules_task"} <= tasks
