@@ -99,7 +99,12 @@ class MembershipForm(forms.Form):
     """A role and its scope. Only the scope the chosen role needs is kept (see accounts.services)."""
 
     role = forms.ChoiceField(label="Role", widget=forms.RadioSelect, error_messages={"required": "Select a role"})
-    school = forms.ModelChoiceField(label="School (for a designated safeguarding lead)", queryset=None, required=False)
+    school = forms.CharField(
+        label="School (for a designated safeguarding lead)",
+        help_text="The school's URN, or enough of its name to find only that school.",
+        max_length=200,
+        required=False,
+    )
     team = forms.ModelChoiceField(label="Team (for a CSC practitioner)", queryset=None, required=False)
     panel = forms.ModelChoiceField(label="Panel (for a panel chair or member)", queryset=None, required=False)
     agency = forms.CharField(
@@ -117,7 +122,7 @@ class MembershipForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(r.value, r.label) for r in roles]
-        self.fields["school"].queryset = School.objects.currently_open().only("id", "name", "urn").order_by("name")
+        self._schools = School.objects.currently_open()
         self.fields["team"].queryset = Team.objects.order_by("name")
         self.fields["panel"].queryset = Panel.objects.filter(is_active=True).order_by("name")
         self.fields["started_on"] = _date_field(
@@ -129,7 +134,7 @@ class MembershipForm(forms.Form):
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.radios("role", legend_size="m"),
-            Field.select("school"),
+            Field.text("school", field_width=Fluid.TWO_THIRDS),
             Field.select("team"),
             Field.select("panel"),
             Field.text("agency", field_width=Fluid.TWO_THIRDS),
@@ -137,6 +142,33 @@ class MembershipForm(forms.Form):
             Field("ended_on"),
             Button("submit", "Add role", data_prevent_double_click="true"),
         )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        data["school"] = self._find_school(data.get("school")) if data.get("role") == "dsl" else None
+        return data
+
+    def _find_school(self, typed: Any) -> Any:
+        """A text box, not a list: a council may have hundreds of schools. A URN or a name that finds exactly one
+        open school; otherwise a message that says how to narrow it."""
+        text = " ".join(str(typed or "").split())
+        if not text:
+            return None  # the service asks for the school
+        if text.isdigit():
+            matches = list(self._schools.filter(urn=int(text))[:2])
+        else:
+            exact = list(self._schools.filter(name__iexact=text)[:2])
+            matches = (
+                exact if len(exact) == 1 else list(self._schools.filter(name__icontains=text).order_by("name")[:6])
+            )
+        if not matches:
+            self.add_error("school", "No open school has that URN or name. Check it on the school's page")
+            return None
+        if len(matches) > 1:
+            names = "; ".join(f"{m.name} (URN {m.urn})" for m in matches[:5])
+            self.add_error("school", f"More than one school matches: {names}. Enter the URN")
+            return None
+        return matches[0]
 
 
 class ConfirmForm(forms.Form):

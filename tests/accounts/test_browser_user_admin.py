@@ -40,9 +40,11 @@ def test_coordinator_invites_a_dsl_who_sets_a_password_and_must_enrol(
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Select the school")
     page.get_by_text("Designated safeguarding lead", exact=True).click()
-    page.get_by_label("School (for a designated safeguarding lead)").select_option(label=str(school))
+    page.get_by_label("School (for a designated safeguarding lead)").fill("larkhill")
     page.get_by_role("button", name="Add role").click()
-    expect(page.get_by_text("Imogen Vale is now Designated safeguarding lead (Larkhill Primary School)")).to_be_visible()
+    expect(
+        page.get_by_text("Imogen Vale is now Designated safeguarding lead (Larkhill Primary School)")
+    ).to_be_visible()
     _shot(page, "user-detail")
 
     invited = User.objects.get(email="imogen.vale@example.test")

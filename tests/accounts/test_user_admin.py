@@ -143,7 +143,7 @@ def test_coordinator_assigns_a_dsl_role_with_its_school_and_it_is_audited(client
     assert "Select the school this designated safeguarding lead is for" in missing.content.decode()
     assert not Membership.objects.filter(user=person).exists()
 
-    response = client.post(f"/accounts/users/{person.pk}/roles/add/", {"role": Role.DSL, "school": school.pk})
+    response = client.post(f"/accounts/users/{person.pk}/roles/add/", {"role": Role.DSL, "school": str(school.urn)})
     assert response.status_code == 302
     membership = Membership.objects.get(user=person)
     assert (membership.role, membership.school_id, membership.started_on) == (Role.DSL, school.pk, today)
@@ -285,3 +285,18 @@ def test_deactivation_rolls_back_when_its_audit_event_cannot_be_written(coordina
     with pytest.raises(RuntimeError):
         user_services.user_deactivate(actor=coordinator, user=person)
     assert User.objects.get(pk=person.pk).is_active
+
+
+def test_the_school_is_found_by_urn_or_a_name_that_matches_only_one(client_for, coordinator, school, other_school):
+    from tests.schools.factories import SchoolFactory
+
+    SchoolFactory(name="Larkhill Secondary School")
+    person = UserFactory()
+    url = f"/accounts/users/{person.pk}/roles/add/"
+    client = client_for(coordinator)
+    many = client.post(url, {"role": Role.DSL, "school": "larkhill"}).content.decode()
+    assert "More than one school matches" in many and f"Larkhill Primary School (URN {school.urn})" in many
+    none = client.post(url, {"role": Role.DSL, "school": "Nowhere Academy"}).content.decode()
+    assert "No open school has that URN or name" in none
+    assert client.post(url, {"role": Role.DSL, "school": "quayside academy"}).status_code == 302
+    assert Membership.objects.get(user=person).school == other_school
