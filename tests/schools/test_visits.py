@@ -1,0 +1,171 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from core.models import AuditEvent
+from schools.models import NetworkMeeting, Visit, VisitAction
+from schools.selectors import actions_overdue, school_counts_by_support_tier, visit_counts_by_offer
+from tests.schools.factories import (
+    ContactFactory,
+    NetworkMeetingFactory,
+    SchoolFactory,
+    VisitActionFactory,
+    VisitFactory,
+)
+
+
+def visit_data(adviser, **extra):
+    today = timezone.localdate()
+    data = {
+        "visited_on": today.isoformat(),
+        "kind": "visit",
+        "offer_level": "specialist",
+        "purpose": "policy",
+        "adviser": adviser.pk,
+        "notes": "Reviewed the risk assessment with the DSL.",
+        "follow_up_on": (today + timedelta(days=30)).isoformat(),
+    }
+    data.update(extra)
+    return data
+
+
+def test_adviser_logs_a_visit_with_actions(client_for, adviser, dsl, school, db):
+    due = (timezone.localdate() + timedelta(days=14)).isoformat()
+    response = client_for(adviser).post(
+        reverse("schools:visit_add", args=[school.urn]),
+        visit_data(
+            adviser,
+            action_1_description="Send the model risk assessment",
+            action_1_owner=adviser.pk,
+            action_1_due=due,
+            action_2_description="Update the filtering policy",
+            action_2_owner=dsl.pk,
+            action_2_due=due,
+        ),
+    )
+    assert response.status_code == 302
+    visit = Visit.objects.get(school=school)
+    assert (visit.offer_level, visit.purpose, visit.adviser) == ("specialist", "policy", adviser)
+    assert sorted(a.owner.pk for a in visit.actions.all()) == sorted([adviser.pk, dsl.pk])
+    assert AuditEvent.objects.get(action="schools.visit_logged").changes["actions"] == 2
+
+
+def test_an_action_needs_an_owner_and_a_due_date(client_for, adviser, school, db):
+    response = client_for(adviser).post(
+        reverse("schools:visit_add", args=[school.urn]), visit_data(adviser, action_1_description="Do something")
+    )
+    html = response.content.decode()
+    assert (
+        response.status_code == 200 and "Select who owns action 1" in html and "Enter the due date of action 1" in html
+    )
+    assert not Visit.objects.exists()
+
+
+def test_a_future_date_and_an_early_follow_up_are_refused(client_for, adviser, school, db):
+    today = timezone.localdate()
+    response = client_for(adviser).post(
+        reverse("schools:visit_add", args=[school.urn]),
+        visit_data(
+            adviser,
+            visited_on=(today + timedelta(days=2)).isoformat(),
+            follow_up_on=(today - timedelta(days=1)).isoformat(),
+        ),
+    )
+    assert "The date must be today or in the past" in response.content.decode()
+    assert not Visit.objects.exists()
+
+
+def test_an_owner_from_another_school_is_refused(client_for, adviser, school, other_dsl, db):
+    response = client_for(adviser).post(
+        reverse("schools:visit_add", args=[school.urn]),
+        visit_data(adviser, action_1_description="X", action_1_owner=other_dsl.pk, action_1_due="2027-01-01"),
+    )
+    assert response.status_code == 200 and not Visit.objects.exists()
+
+
+def test_my_actions_and_overdue_lists(client_for, adviser, coordinator, school, db):
+    today = timezone.localdate()
+    mine = VisitActionFactory(visit=VisitFactory(school=school, adviser=adviser), due_on=today + timedelta(days=3))
+    late = VisitActionFactory(visit=VisitFactory(school=school, adviser=coordinator), due_on=today - timedelta(days=3))
+    VisitActionFactory(
+        visit=VisitFactory(school=school, adviser=adviser), due_on=today - timedelta(days=9), done_on=today
+    )
+    client = client_for(adviser)
+    assert list(client.get(reverse("schools:my_actions")).context["actions"]) == [mine]
+    assert list(client.get(reverse("schools:overdue_actions")).context["actions"]) == [late]
+
+
+def test_marking_an_action_done(client_for, adviser, school, db):
+    action = VisitActionFactory(visit=VisitFactory(school=school, adviser=adviser))
+    client = client_for(adviser)
+    response = client.post(reverse("schools:action_done", args=[action.pk]), {"done": "yes", "next": "//evil.example"})
+    assert response.status_code == 302 and response.url == reverse("schools:visit_detail", args=[action.visit_id])
+    action.refresh_from_db()
+    assert action.done_on == timezone.localdate() and action.done_by == adviser
+    client.post(reverse("schools:action_done", args=[action.pk]), {"done": "no"})
+    action.refresh_from_db()
+    assert action.done_on is None
+
+
+def test_dsl_reads_own_schools_visits_only_and_changes_none(client_for, dsl, school, other_school, db):
+    own = VisitActionFactory(visit=VisitFactory(school=school))
+    other = VisitActionFactory(visit=VisitFactory(school=other_school))
+    client = client_for(dsl)
+    assert client.get(reverse("schools:visit_detail", args=[own.visit_id])).status_code == 200
+    assert client.get(reverse("schools:visit_detail", args=[other.visit_id])).status_code == 404
+    assert client.post(reverse("schools:action_done", args=[own.pk])).status_code == 404
+    assert client.get(reverse("schools:visit_add", args=[school.urn])).status_code == 403
+    assert client.post(reverse("schools:visit_add", args=[school.urn]), {}).status_code == 403
+    assert client.get(reverse("schools:my_actions")).status_code == 404
+    assert client.get(reverse("schools:meeting_list")).status_code == 404
+    own.refresh_from_db()
+    assert own.done_on is None
+
+
+def test_network_meeting_with_the_dsls_who_attended(client_for, adviser, school, other_school, db):
+    a = ContactFactory(school=school, full_name="Amara Stainsby")
+    b = ContactFactory(school=other_school, full_name="Ben Yardley")
+    client = client_for(adviser)
+    response = client.post(
+        reverse("schools:meeting_add"),
+        {
+            "kind": "conference",
+            "title": "Autumn safeguarding conference",
+            "held_on": "2026-10-20",
+            "venue": "Council House",
+            "attendees": [a.pk, b.pk],
+        },
+    )
+    meeting = NetworkMeeting.objects.get()
+    assert response.status_code == 302 and set(meeting.attendees.all()) == {a, b}
+    assert "Amara Stainsby" in client.get(reverse("schools:meeting_detail", args=[meeting.pk])).content.decode()
+    client.post(
+        reverse("schools:meeting_edit", args=[meeting.pk]),
+        {"kind": "conference", "title": "Autumn safeguarding conference", "held_on": "2026-10-20", "attendees": [a.pk]},
+    )
+    assert list(meeting.attendees.all()) == [a]
+    html = client.get(reverse("schools:detail", args=[school.urn])).content.decode()
+    assert "Autumn safeguarding conference" in html
+
+
+# ---- figures for the reports ----
+
+
+def test_report_selectors(db):
+    school = SchoolFactory(support_tier="intensive")
+    SchoolFactory(support_tier="universal")
+    SchoolFactory(support_tier="universal", status="closed", close_date=date(2020, 1, 1))
+    VisitFactory(school=school, visited_on=date(2026, 4, 2), offer_level="intensive")
+    VisitFactory(school=school, visited_on=date(2026, 5, 2), offer_level="specialist")
+    VisitFactory(visited_on=date(2025, 5, 2))
+    assert visit_counts_by_offer(start=date(2026, 4, 1), end=date(2027, 3, 31)) == {
+        "universal": 0, "specialist": 1, "intensive": 1, "schools_visited": 1,
+    }  # fmt: skip
+    assert school_counts_by_support_tier(on=date(2026, 11, 23)) == {"universal": 2, "specialist": 0, "intensive": 1}
+    VisitActionFactory(due_on=date(2026, 11, 1))
+    VisitActionFactory(due_on=date(2026, 11, 30))
+    assert actions_overdue(on=date(2026, 11, 23)).count() == 1
+    assert VisitAction.objects.count() == 2
