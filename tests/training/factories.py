@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from datetime import date
+
+import factory
+
+from tests.schools.factories import SchoolFactory
+from training.models import Attendance, Attendee, AttendeeRole, Course, Session
+
+
+def course(code: str) -> Course:
+    """A course seeded by the data migration."""
+    return Course.objects.get(code=code)
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    course = factory.LazyFunction(lambda: course("WRAP"))
+    held_on = factory.LazyFunction(lambda: date(2026, 10, 1))
+    venue = "Council House, Committee Room 2"
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendance
+
+    session = factory.SubFactory(SessionFactory)
+    school = factory.SubFactory(SchoolFactory)
+    staff = 3
+
+
+class AttendeeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendee
+
+    attendance = factory.SubFactory(AttendanceFactory)
+    full_name = factory.Sequence(lambda n: f"Attendee {n}")
+    email = factory.Sequence(lambda n: f"attendee{n}@school.example")
+    role = AttendeeRole.DSL

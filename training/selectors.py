@@ -1,0 +1,400 @@
+"""Reads of training records and the uptake measures. Every measure is one SQL aggregate (or a fixed number of
+them), never a Python loop over schools, so the dashboard and the committee report cost the same at 40 schools and
+at 24,000.
+
+Definitions used throughout:
+- "open schools" on a date: `School.objects.open_on(date)` (opened on or before it, not closed by then);
+- a school "has accessed" a course as at a date when it sent anyone to a session of that course on or before it;
+- "any Prevent training": any course that is not commissioned or community delivery (pupil workshops, parenting
+  programmes and community workshops are reported on their own);
+- a DSL's "Prevent training": a course marked `counts_as_prevent_training_for_dsl`, attended as a named attendee
+  linked to their contact record; due when the last is more than two years old (Keeping Children Safe in Education).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Avg, Count, F, IntegerField, Max, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from accounts.permissions import Capability, access_for, has_capability
+from schools.models import Contact, ContactRole, Phase, School
+
+from .catalogue import PVE_CODES, TRAIN_THE_TRAINER_CODES, WRAP_CODES
+from .models import Attendance, Attendee, Course, Sector, Session
+
+DSL_CONTACT_ROLES = [ContactRole.DSL, ContactRole.DEPUTY_DSL]
+
+
+def two_years_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 2)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 2, day=28)
+
+
+def prevent_training_due(last: date | None, *, on: date) -> bool:
+    """Due when there is none, or the last is more than two years before `on`."""
+    return last is None or last < two_years_before(on)
+
+
+# ---- contracts used by schools and reports ----
+
+
+def school_ids_with_course(*, course_codes: list[str] | None, on: date | None = None) -> QuerySet[Any]:
+    """School ids that attended a session of one of `course_codes` (None: any Prevent training) on or before `on`.
+    A values_list for `pk__in=` subqueries; may repeat ids (use `.distinct()` to count it on its own)."""
+    qs = Attendance.objects.filter(school__isnull=False)
+    if course_codes is None:
+        qs = qs.filter(session__course__is_commissioned=False)
+    else:
+        qs = qs.filter(session__course__code__in=course_codes)
+    if on is not None:
+        qs = qs.filter(session__held_on__lte=on)
+    return qs.values_list("school_id", flat=True)
+
+
+def contact_last_prevent_training(*, contact_ids: Iterable[int], on: date | None = None) -> dict[int, date | None]:
+    """The date of each contact's last Prevent training (None if none), in one query."""
+    ids = list(contact_ids)
+    result: dict[int, date | None] = dict.fromkeys(ids)
+    if not ids:
+        return result
+    qs = Attendee.objects.filter(
+        contact_id__in=ids, attendance__session__course__counts_as_prevent_training_for_dsl=True
+    )
+    if on is not None:
+        qs = qs.filter(attendance__session__held_on__lte=on)
+    for contact_id, last in (
+        qs.values("contact_id").annotate(last=Max("attendance__session__held_on")).values_list("contact_id", "last")
+    ):
+        result[contact_id] = last
+    return result
+
+
+def _recent_prevent_training_contact_ids(*, on: date) -> QuerySet[Any]:
+    return Attendee.objects.filter(
+        contact__isnull=False,  # NOT IN with a NULL would match nothing
+        attendance__session__course__counts_as_prevent_training_for_dsl=True,
+        attendance__session__held_on__gte=two_years_before(on),
+        attendance__session__held_on__lte=on,
+    ).values_list("contact_id", flat=True)
+
+
+def overdue_dsl_contacts(*, on: date) -> QuerySet[Contact]:
+    """Current DSLs and deputies of schools open on `on` whose last Prevent training is more than two years old,
+    or who have none."""
+    return Contact.objects.filter(
+        role__in=DSL_CONTACT_ROLES,
+        is_current=True,
+        school__in=School.objects.open_on(on),
+    ).exclude(pk__in=_recent_prevent_training_contact_ids(on=on))
+
+
+def contact_ids_with_overdue_prevent_training(*, on: date) -> QuerySet[Any]:
+    return overdue_dsl_contacts(on=on).values_list("pk", flat=True)
+
+
+def school_training_summary(*, school: School) -> dict[str, Any]:
+    """For the school page: each course attended with its last date, and the people reached. Three queries."""
+    courses = (
+        Attendance.objects.filter(school=school)
+        .values("session__course__name")
+        .annotate(last=Max("session__held_on"), sessions=Count("session", distinct=True))
+        .order_by("session__course__order", "session__course__name")
+    )
+    totals = Attendance.objects.filter(school=school).aggregate(
+        staff=Coalesce(Sum("staff"), 0), pupils=Coalesce(Sum("pupils"), 0), parents=Coalesce(Sum("parents"), 0)
+    )
+    trainers = (
+        Attendee.objects.filter(
+            attendance__school=school, attendance__session__course__code__in=TRAIN_THE_TRAINER_CODES
+        )
+        .values("full_name")
+        .distinct()
+        .count()
+    )
+    if not courses and not totals["staff"] and not totals["pupils"] and not totals["parents"]:
+        return {}
+    return {
+        "courses_accessed": {row["session__course__name"]: f"last {row['last']:%-d %b %Y}" for row in courses},
+        "staff_trained": totals["staff"],
+        "pupils_reached": totals["pupils"],
+        "parents_reached": totals["parents"],
+        "accredited_trainers": trainers,
+    }
+
+
+def _pct(part: int, whole: int) -> int:
+    return round(100 * part / whole) if whole else 0
+
+
+def _uptake_aggregates(on: date) -> dict[str, Any]:
+    wrap = school_ids_with_course(course_codes=WRAP_CODES, on=on)
+    pve = school_ids_with_course(course_codes=PVE_CODES, on=on)
+    any_ = school_ids_with_course(course_codes=None, on=on)
+    return {
+        "open_schools": Count("pk"),
+        "wrap_schools": Count("pk", filter=Q(pk__in=wrap)),
+        "pve_schools": Count("pk", filter=Q(pk__in=pve)),
+        "any_schools": Count("pk", filter=Q(pk__in=any_)),
+    }
+
+
+def _with_pcts(row: dict[str, Any]) -> dict[str, Any]:
+    for key in ("wrap", "pve", "any"):
+        row[f"{key}_pct"] = _pct(row[f"{key}_schools"], row["open_schools"])
+    row["none_schools"] = row["open_schools"] - row["any_schools"]
+    return row
+
+
+def open_schools_on(*, on: date, phase: str | None = None, ward: str | None = None) -> QuerySet[School]:
+    qs = School.objects.open_on(on)
+    if phase:
+        qs = qs.filter(phase=phase)
+    if ward:
+        qs = qs.filter(ward=ward)
+    return qs
+
+
+def uptake_as_at(*, on: date, phase: str | None = None, ward: str | None = None) -> dict[str, Any]:
+    """Open schools on `on` and how many (and what share) had accessed WRAP, PVE and any Prevent training by
+    then. One query. Percentages are rounded to whole numbers."""
+    row = open_schools_on(on=on, phase=phase, ward=ward).aggregate(**_uptake_aggregates(on))
+    return _with_pcts({"on": on, **row})
+
+
+def uptake_by_phase(*, on: date, ward: str | None = None) -> list[dict[str, Any]]:
+    """uptake_as_at for each phase with open schools, in phase order. One query."""
+    labels = dict(Phase.choices)
+    order = list(labels)
+    rows = (
+        open_schools_on(on=on, ward=ward)
+        .order_by()
+        .values("phase")
+        .annotate(**_uptake_aggregates(on))
+        .values("phase", "open_schools", "wrap_schools", "pve_schools", "any_schools")
+    )
+    out = [_with_pcts({**row, "phase_label": labels.get(row["phase"], row["phase"])}) for row in rows]
+    return sorted(out, key=lambda r: order.index(r["phase"]) if r["phase"] in order else len(order))
+
+
+def uptake_series(*, dates: list[date], phase: str | None = None, ward: str | None = None) -> list[dict[str, Any]]:
+    """uptake_as_at at each date (one query per date: a fixed, small number of points)."""
+    return [uptake_as_at(on=day, phase=phase, ward=ward) for day in dates]
+
+
+def schools_without_training(*, on: date, phase: str | None = None, ward: str | None = None) -> QuerySet[School]:
+    return (
+        open_schools_on(on=on, phase=phase, ward=ward)
+        .exclude(pk__in=school_ids_with_course(course_codes=None, on=on))
+        .order_by("name")
+    )
+
+
+def accredited_trainers_per_school(*, on: date, phase: str | None = None, ward: str | None = None) -> dict[str, Any]:
+    """Named accredited trainers (train-the-trainer attendees) at open schools, and the average per open school."""
+    open_qs = open_schools_on(on=on, phase=phase, ward=ward)
+    trainers = Attendee.objects.filter(
+        attendance__school__in=open_qs,
+        attendance__session__course__code__in=TRAIN_THE_TRAINER_CODES,
+        attendance__session__held_on__lte=on,
+    ).aggregate(
+        trainers=Count("pk"),
+        schools=Count("attendance__school", distinct=True),
+    )
+    open_count = open_qs.count()
+    return {
+        "trainers": trainers["trainers"],
+        "schools_with_trainers": trainers["schools"],
+        "open_schools": open_count,
+        "per_school": round(trainers["trainers"] / open_count, 2) if open_count else 0,
+    }
+
+
+def reach_in_period(*, start: date, end: date, school_ids: Iterable[int] | None = None) -> dict[str, Any]:
+    """Staff, pupils and parents reached by sessions held from `start` to `end` inclusive, the institutions
+    (schools and others) and sessions, and the same by audience sector. Two queries."""
+    qs = Attendance.objects.filter(session__held_on__gte=start, session__held_on__lte=end)
+    if school_ids is not None:
+        qs = qs.filter(school_id__in=list(school_ids))
+    totals = qs.aggregate(
+        staff=Coalesce(Sum("staff"), 0),
+        pupils=Coalesce(Sum("pupils"), 0),
+        parents=Coalesce(Sum("parents"), 0),
+        schools=Count("school", distinct=True),
+        other_institutions=Count("institution", distinct=True),
+        sessions=Count("session", distinct=True),
+    )
+    labels = dict(Sector.choices)
+    by_sector = {
+        labels.get(row["session__sector"], row["session__sector"]): {
+            "sessions": row["sessions"],
+            "people": row["people"],
+        }
+        for row in qs.order_by()
+        .values("session__sector")
+        .annotate(sessions=Count("session", distinct=True), people=Sum(F("staff") + F("pupils") + F("parents")))
+        .order_by("session__sector")
+    }
+    return {
+        "staff": totals["staff"],
+        "pupils": totals["pupils"],
+        "parents": totals["parents"],
+        "institutions": totals["schools"] + totals["other_institutions"],
+        "schools": totals["schools"],
+        "sessions": totals["sessions"],
+        "by_sector": by_sector,
+    }
+
+
+def feedback_in_period(*, start: date, end: date) -> dict[str, Any]:
+    """Feedback of sessions held from `start` to `end`: responses, how many reported a better understanding and
+    its share, the mean of the sessions' ratings, and how many sessions the coordinator observed. One query."""
+    row = Session.objects.filter(held_on__gte=start, held_on__lte=end).aggregate(
+        sessions=Count("pk"),
+        responses=Coalesce(Sum("responses"), 0),
+        better_understanding=Coalesce(Sum("better_understanding"), 0),
+        mean_rating=Avg("rating"),
+        sessions_observed=Count("pk", filter=~Q(quality_observation="")),
+    )
+    mean = row["mean_rating"]
+    return {
+        "sessions": row["sessions"],
+        "responses": row["responses"],
+        "better_understanding": row["better_understanding"],
+        "better_understanding_pct": _pct(row["better_understanding"], row["responses"]) if row["responses"] else None,
+        "mean_rating": round(float(mean), 1) if isinstance(mean, float | Decimal) else None,
+        "sessions_observed": row["sessions_observed"],
+    }
+
+
+def commissioned_delivery_in_period(*, start: date, end: date) -> list[dict[str, Any]]:
+    """Pupil workshops, parenting programmes and community workshops held from `start` to `end`: one row per
+    course with sessions, people reached and schools. Two queries."""
+    sessions = dict(
+        Session.objects.filter(course__is_commissioned=True, held_on__gte=start, held_on__lte=end)
+        .order_by()
+        .values("course_id")
+        .annotate(n=Count("pk"))
+        .values_list("course_id", "n")
+    )
+    reached = {
+        row["session__course_id"]: row
+        for row in Attendance.objects.filter(
+            session__course__is_commissioned=True, session__held_on__gte=start, session__held_on__lte=end
+        )
+        .order_by()
+        .values("session__course_id")
+        .annotate(
+            people=Coalesce(Sum(F("staff") + F("pupils") + F("parents"), output_field=IntegerField()), 0),
+            schools=Count("school", distinct=True),
+            institutions=Count("institution", distinct=True),
+        )
+    }
+    rows = []
+    for course in Course.objects.filter(is_commissioned=True).order_by("order", "name"):
+        if course.pk not in sessions:
+            continue
+        r = reached.get(course.pk, {})
+        rows.append(
+            {
+                "programme": course.name,
+                "sessions": sessions[course.pk],
+                "people_reached": r.get("people", 0),
+                "schools": r.get("schools", 0),
+                "other_institutions": r.get("institutions", 0),
+            }
+        )
+    return rows
+
+
+# ---- per-user scoping for the training pages ----
+
+
+def may_edit_training(*, user: Any) -> bool:
+    return has_capability(user, Capability.TRAINING_EDIT)
+
+
+def session_list_visible_to(*, user: Any) -> QuerySet[Session]:
+    """Coordinators, advisers and CSC practitioners see every session; a DSL those their school attended."""
+    if not has_capability(user, Capability.TRAINING_VIEW):
+        return Session.objects.none()
+    qs = Session.objects.select_related("course", "trainer", "trainer_contact")
+    access = access_for(user)
+    if has_capability(user, Capability.TRAINING_EDIT) or access.has("csc_practitioner"):
+        return qs
+    return qs.filter(pk__in=Attendance.objects.filter(school_id__in=access.school_ids).values("session_id"))
+
+
+def session_get_for_user(*, user: Any, pk: int) -> Session:
+    try:
+        return session_list_visible_to(user=user).get(pk=pk)
+    except Session.DoesNotExist:
+        raise Http404 from None
+
+
+def attendances_visible_to(*, user: Any, session: Session) -> QuerySet[Attendance]:
+    """A DSL sees only their own school's row of a session; the others see every row."""
+    qs = session.attendances.select_related("school", "institution").order_by("school__name", "institution__name")
+    if has_capability(user, Capability.TRAINING_EDIT) or access_for(user).has("csc_practitioner"):
+        return qs
+    return qs.filter(school_id__in=access_for(user).school_ids)
+
+
+def attendance_get_for_user(*, user: Any, pk: int) -> Attendance:
+    if not has_capability(user, Capability.TRAINING_VIEW):
+        raise Http404
+    qs = Attendance.objects.select_related("session__course", "school", "institution")
+    access = access_for(user)
+    if not (has_capability(user, Capability.TRAINING_EDIT) or access.has("csc_practitioner")):
+        qs = qs.filter(school_id__in=access.school_ids)
+    try:
+        return qs.get(pk=pk)
+    except Attendance.DoesNotExist:
+        raise Http404 from None
+
+
+def may_edit_attendees(*, user: Any, attendance: Attendance) -> bool:
+    """Coordinators and advisers; a DSL for their own school's staff."""
+    return may_edit_training(user=user) or (
+        attendance.school_id is not None and attendance.school_id in access_for(user).school_ids
+    )
+
+
+@dataclass
+class DashboardScope:
+    """Whose figures the dashboard shows: every school, or a DSL's own schools only."""
+
+    school_ids: frozenset[int] | None
+
+
+def dashboard_scope(*, user: Any) -> DashboardScope:
+    if not has_capability(user, Capability.UPTAKE_VIEW):
+        raise Http404
+    access = access_for(user)
+    if has_capability(user, Capability.TRAINING_EDIT) or access.has("csc_practitioner"):
+        return DashboardScope(school_ids=None)
+    return DashboardScope(school_ids=access.school_ids)
+
+
+def own_school_training(*, school_ids: Iterable[int], on: date) -> list[dict[str, Any]]:
+    """For a DSL: each of their schools' courses with last date (one query)."""
+    return list(
+        Attendance.objects.filter(school_id__in=list(school_ids), session__held_on__lte=on)
+        .values("school__name", "session__course__name", "session__course__code")
+        .annotate(
+            last=Max("session__held_on"),
+            sessions=Count("session", distinct=True),
+            staff=Coalesce(Sum("staff"), 0),
+            pupils=Coalesce(Sum("pupils"), 0),
+            parents=Coalesce(Sum("parents"), 0),
+        )
+        .order_by("school__name", "session__course__order")
+    )
