@@ -11,7 +11,7 @@ from accounts.permissions import access_for
 from accounts.roles import Role
 from core.registry import HomeSection
 
-from .selectors import actions_of, cases_due_for_meeting, next_meeting, reviews_due
+from .selectors import actions_of, cases_due_queryset, next_meeting, reviews_due
 
 
 def home_sections(*, user: Any) -> list[HomeSection]:
@@ -19,15 +19,13 @@ def home_sections(*, user: Any) -> list[HomeSection]:
     sections: list[HomeSection] = []
     if access.chaired_panel_ids:
         meeting = next_meeting(panel_ids=access.chaired_panel_ids)
-        due = cases_due_for_meeting(meeting=meeting) if meeting else []
-        sections.append(
-            HomeSection(
-                "Your next panel meeting",
-                "channel/home_chair.html",
-                {"meeting": meeting, "due": due[:10], "due_count": len(due)},
-                order=6,
-            )
-        )
+        due = cases_due_queryset(meeting=meeting) if meeting else None
+        context = {
+            "meeting": meeting,
+            "due": list(due[:10]) if due is not None else [],
+            "due_count": due.count() if due is not None else 0,
+        }
+        sections.append(HomeSection("Your next panel meeting", "channel/home_chair.html", context, order=6))
     if access.member_panel_ids:
         sections.append(
             HomeSection(

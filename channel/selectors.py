@@ -286,10 +286,10 @@ def agenda_items(*, meeting: Meeting) -> list[AgendaItem]:
     )
 
 
-def cases_due_for_meeting(*, meeting: Meeting) -> list[Case]:
+def cases_due_queryset(*, meeting: Meeting) -> QuerySet[Case]:
     """The panel's cases that the agenda of this meeting should hold and does not yet: new cases, cases whose
-    review is due by the meeting's date, and cases with an exit proposed. One query whatever their number."""
-    due = (
+    review is due by the meeting's date, and cases with an exit proposed."""
+    return (
         Case.objects.filter(panel_id=meeting.panel_id, stage__in=OPEN_STAGES)
         .filter(
             Q(stage__in=PRE_PANEL_STAGES)
@@ -301,7 +301,10 @@ def cases_due_for_meeting(*, meeting: Meeting) -> list[Case]:
         .select_related("referral", "case_officer")
         .order_by("opened_on", "id")
     )
-    return list(due)
+
+
+def cases_due_for_meeting(*, meeting: Meeting) -> list[Case]:
+    return list(cases_due_queryset(meeting=meeting))
 
 
 def meeting_attendance(*, meeting: Meeting) -> list[dict[str, Any]]:

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from channel.models import AgendaItem, AgendaReason, Case, Stage
+from referrals.models import Referral, Status
+from tests.channel.factories import CaseFactory, MeetingFactory
+from tests.support.queries import assert_flat_queries
+
+pytestmark = pytest.mark.django_db
+_numbers = itertools.count(1)
+
+
+def _bulk_cases(panel, n: int) -> list[Case]:
+    author = User.objects.create(email=f"bulk{next(_numbers)}@example.test", full_name="Bulk Author")
+    today = timezone.localdate()
+    start = next(_numbers) * 100_000
+    referrals = Referral.objects.bulk_create(
+        [
+            Referral(
+                created_by=author,
+                status=Status.AT_PANEL,
+                reference=f"NB-2026-{start + i}",
+                submitted_at=timezone.now(),
+                submitted_on=today,
+                first_name="Bulk",
+                last_name=f"Person{i}",
+            )  # fmt: skip
+            for i in range(n)
+        ]
+    )
+    return Case.objects.bulk_create(
+        [Case(referral=r, panel=panel, opened_on=today, stage_changed_on=today, case_officer=author) for r in referrals]
+    )
+
+
+@pytest.mark.parametrize("who", ["coordinator", "panel_member"])
+def test_the_case_list_uses_the_same_number_of_queries_at_two_sizes(who, request, client_for, panel):
+    user = request.getfixturevalue(who)
+    _bulk_cases(panel, 40)
+    client = client_for(user)
+    assert_flat_queries(fetch=lambda: client.get(reverse("channel:case_list")), grow=lambda: _bulk_cases(panel, 4000))
+
+
+def test_the_agenda_uses_the_same_number_of_queries_at_two_sizes(client_for, panel_chair, panel):
+    meeting = MeetingFactory(panel=panel)
+    _bulk_cases(panel, 10)
+    client = client_for(panel_chair)
+    url = reverse("channel:agenda_build", args=[meeting.pk])
+    assert_flat_queries(fetch=lambda: client.get(url), grow=lambda: _bulk_cases(panel, 400))
+
+
+def test_the_meeting_page_uses_the_same_number_of_queries_at_two_sizes(client_for, panel_chair, panel):
+    meeting = MeetingFactory(panel=panel)
+
+    def add(n: int) -> None:
+        AgendaItem.objects.bulk_create(
+            [
+                AgendaItem(meeting=meeting, case=c, reason=AgendaReason.NEW, order=i)
+                for i, c in enumerate(_bulk_cases(panel, n))
+            ]
+        )
+
+    add(5)
+    client = client_for(panel_chair)
+    assert_flat_queries(
+        fetch=lambda: client.get(reverse("channel:meeting_detail", args=[meeting.pk])), grow=lambda: add(200)
+    )
+
+
+def test_the_chairs_home_page_uses_the_same_number_of_queries_at_two_sizes(client_for, panel_chair, panel):
+    MeetingFactory(panel=panel)
+    _bulk_cases(panel, 5)
+    client = client_for(panel_chair)
+    count = assert_flat_queries(fetch=lambda: client.get(reverse("core:home")), grow=lambda: _bulk_cases(panel, 500))
+    assert CaseFactory._meta.model.objects.filter(stage=Stage.INFORMATION_GATHERING).count() == 505
+    assert count < 40
