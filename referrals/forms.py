@@ -125,6 +125,7 @@ class PersonForm(StepForm):
         required=False,
         min_value=0,
         max_value=120,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
         error_messages={
             "invalid": "Age must be a number, like 14",
             "min_value": "Age must be 0 or more",
@@ -149,7 +150,7 @@ class PersonForm(StepForm):
             Field.text("first_name", field_width=Fluid.TWO_THIRDS, autocomplete="off", spellcheck="false"),
             Field.text("last_name", field_width=Fluid.TWO_THIRDS, autocomplete="off", spellcheck="false"),
             Field("date_of_birth", legend_size=Size.SMALL),
-            Field.text("age_given", field_width=Fixed.TWO, inputmode="numeric"),
+            Field.text("age_given", field_width=Fixed.THREE),
             Field.radios("gender", legend_size=Size.SMALL, inline=False),
             Field.select("ethnicity"),
             Field.text("address_area", field_width=Fluid.ONE_HALF),
@@ -208,6 +209,7 @@ class SchoolForm(StepForm):
                 required=False,
                 min_value=100000,
                 max_value=9999999,
+                widget=forms.TextInput(attrs={"inputmode": "numeric"}),
                 help_text="The 6-digit unique reference number of the school or college, like 123456.",
                 error_messages={
                     "invalid": "URN must be a number, like 123456",
@@ -216,7 +218,7 @@ class SchoolForm(StepForm):
                 },
             )
             self.helper.layout = Layout(
-                Field.text("school_urn", field_width=Fixed.TEN, inputmode="numeric"),
+                Field.text("school_urn", field_width=Fixed.TEN),
                 Field.checkbox("not_in_school"),
                 "version",
                 _buttons(draft=True),
@@ -467,7 +469,11 @@ class ScreeningForm(VersionedForm):
 class NoteForm(forms.Form):
     kind = _radios(
         "What is this note?",
-        [(k.value, k.label) for k in (EventKind.INFORMATION, EventKind.INFORMATION_REQUESTED, EventKind.NOTE)],
+        [
+            (EventKind.INFORMATION.value, "Information gathered"),
+            (EventKind.INFORMATION_REQUESTED.value, "Information requested from another agency"),
+            (EventKind.NOTE.value, "Another note"),
+        ],
         what="what this note is",
     )
     text = _long_text("Note", what="the note")
@@ -536,7 +542,7 @@ class ListItemForm(forms.Form):
     label = _text("Wording", limit=200, what="the wording")
     hint = _text("Hint (optional)", limit=500, required=False)
     order = forms.IntegerField(
-        label="Position in the list", min_value=0, max_value=100000, initial=100,
+        label="Position in the list", min_value=0, max_value=100000, initial=100, widget=forms.TextInput,
         error_messages={"required": "Enter a position, like 10", "invalid": "Position must be a number, like 10"},
     )  # fmt: skip
     is_active = forms.BooleanField(label="In use (offered on new referrals)", required=False, initial=True)
@@ -563,6 +569,7 @@ class RoutingForm(forms.Form):
     )
     triage_target_days = forms.IntegerField(
         label="Triage target in days",
+        widget=forms.TextInput,
         min_value=1,
         max_value=90,
         help_text="A referral still open this many days after it was made shows as overdue.",
@@ -584,6 +591,6 @@ class RoutingForm(forms.Form):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.select("under_18_panel"), Field.select("adult_panel"),
-            Field.text("triage_target_days", field_width=Fixed.TWO, inputmode="numeric"),
+            Field.text("triage_target_days", field_width=Fixed.THREE, inputmode="numeric"),
             Button("submit", "Save", data_prevent_double_click="true"),
         )  # fmt: skip

@@ -24,6 +24,7 @@ from referrals.models import (
     SignpostService,
     Status,
 )
+from referrals.selectors import routing_settings_get
 from referrals.services import referral_decide, referral_note_add
 from tests.channel.factories import PanelFactory
 from tests.referrals.factories import ReferralFactory
@@ -152,7 +153,7 @@ def test_the_panel_follows_age_on_the_decision_date_and_the_councils_routing(
     coordinator, referral, born, configured, expected
 ):
     panels = {kind: PanelFactory(kind=kind) for kind in (PanelKind.CHANNEL, PanelKind.UNDER_18, PanelKind.ADULT)}
-    routing = RoutingSettings.objects.get(pk=1)
+    routing = routing_settings_get()
     if configured == "separate":
         routing.under_18_panel, routing.adult_panel = panels[PanelKind.UNDER_18], panels[PanelKind.ADULT]
     else:
@@ -171,7 +172,7 @@ def test_the_panel_follows_age_on_the_decision_date_and_the_councils_routing(
 
 def test_a_person_who_turns_18_before_the_decision_goes_to_the_adult_panel(coordinator, referral):
     child, adult = PanelFactory(kind=PanelKind.UNDER_18), PanelFactory(kind=PanelKind.ADULT)
-    RoutingSettings.objects.filter(pk=1).update(under_18_panel=child, adult_panel=adult)
+    RoutingSettings.objects.filter(pk=routing_settings_get().pk).update(under_18_panel=child, adult_panel=adult)
     referral.date_of_birth = date(2008, 12, 1)
     referral.age_at_referral = 17
     referral.save()
@@ -189,7 +190,7 @@ def test_a_panel_decision_opens_a_case_on_the_panel(coordinator, referral):
     if not hasattr(channel_services, "case_open_from_referral"):
         pytest.skip("channel.services.case_open_from_referral is not there yet")
     panel = PanelFactory(kind=PanelKind.CHANNEL)
-    RoutingSettings.objects.filter(pk=1).update(under_18_panel=panel, adult_panel=panel)
+    RoutingSettings.objects.filter(pk=routing_settings_get().pk).update(under_18_panel=panel, adult_panel=panel)
     referral_decide(referral=referral, actor=coordinator, choice="panel", notes="x", expected_version=referral.version)
     referral.refresh_from_db()
     assert referral.case.panel == panel
@@ -268,7 +269,7 @@ def test_adviser_sees_only_referrals_they_made(client_for, adviser, referral, sc
 def test_panel_members_read_referrals_of_their_panels_only(
     client_for, panel_chair, panel_member, coordinator, referral, panel
 ):
-    RoutingSettings.objects.filter(pk=1).update(under_18_panel=panel, adult_panel=panel)
+    RoutingSettings.objects.filter(pk=routing_settings_get().pk).update(under_18_panel=panel, adult_panel=panel)
     referral_decide(
         referral=referral, actor=coordinator, choice="panel", notes="Panel please.", expected_version=referral.version
     )
@@ -295,7 +296,7 @@ def test_every_read_of_a_referral_page_writes_an_audit_event(client_for, coordin
 
 
 def test_overdue_tab_uses_the_councils_target(client_for, coordinator, school):
-    RoutingSettings.objects.filter(pk=1).update(triage_target_days=5)
+    RoutingSettings.objects.filter(pk=routing_settings_get().pk).update(triage_target_days=5)
     old = ReferralFactory(school=school, submitted_at=timezone.now() - timedelta(days=6))
     fresh = ReferralFactory(school=school)
     decided = ReferralFactory(

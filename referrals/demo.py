@@ -1,0 +1,385 @@
+"""Demo referrals for seed_demo: every status, plausible shares (education the largest sector; most referrals
+signposted or closed with no further action; about one in seven discussed at a panel, one in ten at national
+scale where the scale asks for 6,000 cases), and the panel cases of those sent to a panel.
+
+Runs after channel (panels) and accounts (demo users and teams). Built with bulk_create: 60,000 referrals at
+national scale. Invented names only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar
+
+from django.utils import timezone
+
+from core.demo import WARDS, DemoContext
+
+from .models import (
+    ConcernType,
+    Decision,
+    EarlyHelp,
+    Ethnicity,
+    EventKind,
+    Gender,
+    Indicator,
+    ReferenceCounter,
+    Referral,
+    ReferralEvent,
+    ReferralIndicator,
+    ReferralSignpost,
+    RoutingSettings,
+    ScreeningAnswer,
+    ScreeningQuestion,
+    Sector,
+    SignpostService,
+    Status,
+    YesNoUnknown,
+)
+
+T = TypeVar("T")
+BATCH = 5000
+
+# Shares close to the Home Office's published figures for England and Wales.
+SECTORS = {
+    Sector.EDUCATION: 38, Sector.POLICE: 29, Sector.LOCAL_AUTHORITY: 12, Sector.HEALTH: 11, Sector.COMMUNITY: 2,
+    Sector.FRIENDS_FAMILY: 3, Sector.PRISONS: 1, Sector.PROBATION: 1, Sector.OTHER: 3,
+}  # fmt: skip
+CONCERNS = {
+    "Islamist": 13, "Extreme Right-Wing": 20, "Left-wing, anarchist or single issue": 2,
+    "Mixed, unclear or unstable / Conflicted": 30, "School massacre": 6, "Incel": 3, "Other": 4,
+    "No ideology, other susceptibility identified": 22,
+}  # fmt: skip
+# Age at referral, by band (education referrals are all of school age).
+AGES = {(8, 10): 9, (11, 15): 36, (16, 17): 14, (18, 20): 11, (21, 30): 13, (31, 40): 9, (41, 70): 8}
+SCHOOL_AGES = {(8, 10): 15, (11, 15): 62, (16, 17): 23}
+GENDERS = {Gender.MALE: 88, Gender.FEMALE: 10, Gender.OTHER: 1, Gender.NOT_KNOWN: 1}
+ETHNICITIES = {
+    "": 40,
+    Ethnicity.WHITE: 30,
+    Ethnicity.ASIAN: 15,
+    Ethnicity.BLACK: 6,
+    Ethnicity.MIXED: 6,
+    Ethnicity.OTHER: 3,
+}
+# Outcomes of decided referrals other than a panel.
+OUTCOMES = {
+    Decision.NO_FURTHER_ACTION: 40, Decision.SIGNPOSTED: 45, Decision.CSC_ASSESSMENT: 10, Decision.POLICE_LED: 5,
+}  # fmt: skip
+CAME_TO_LIGHT = (
+    "A teacher heard it in class.",
+    "A friend told a member of staff.",
+    "Seen by staff on the school's online monitoring.",
+    "A parent contacted the school.",
+    "Raised by a youth worker after a session.",
+    "Reported by a neighbour to the police.",
+    "Noticed by a GP during an appointment.",
+)
+NARRATIVES = (
+    "Has been sharing videos that praise a recent attack in a group chat and talks about it at length.",
+    "Drawing symbols linked to an extremist group on exercise books; said the group is right about 'them'.",
+    "Spends long hours on forums that glorify mass shootings; asked a classmate about weapons.",
+    "Expresses anger at a named community after an incident locally; repeated phrases from online material.",
+    "Has become withdrawn and talks about a grievance against the school; searched for attack manuals.",
+    "Shared stickers from a far-right group in the neighbourhood; older contacts encourage this.",
+    "Talks about women in hateful terms and praises an 'incel' attacker; isolated from peers.",
+)
+
+
+def _weighted(ctx: DemoContext, table: dict[Any, int], n: int) -> list[Any]:
+    return ctx.rng.choices(list(table), weights=list(table.values()), k=n)
+
+
+def _batches(rows: Sequence[T]) -> list[Sequence[T]]:
+    return [rows[i : i + BATCH] for i in range(0, len(rows), BATCH)]
+
+
+def _at(day: date, hour: int = 10) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+
+def seed(ctx: DemoContext) -> None:
+    from accounts.models import User
+    from schools.models import School
+
+    n = ctx.scale.referrals
+    rng = ctx.rng
+    today = ctx.today
+    users: dict[str, User] = ctx.made.get("demo_users", {})
+    coordinator = users.get("coordinator@northbrook.example") or User.objects.order_by("pk").first()
+    practitioner = users.get("practitioner@northbrook.example", coordinator)
+    adviser = users.get("adviser@northbrook.example", coordinator)
+    dsl = users.get("dsl@northbrook.example")
+    dsl2 = users.get("dsl2@northbrook.example")
+    teams = list(ctx.made.get("teams", {}).values())
+    panels = ctx.made.get("panels", {})
+    school_ids: list[int] = ctx.made.get("school_ids") or list(School.objects.values_list("id", flat=True))
+    school_names = dict(School.objects.filter(pk__in=school_ids[:5000]).values_list("id", "name"))
+    local_schools = list(school_names)  # referrals come from a few thousand schools at most
+
+    routing, _ = RoutingSettings.objects.get_or_create(pk=1)
+    if panels:
+        routing.under_18_panel = panels.get("channel")
+        routing.adult_panel = panels.get("adult") or panels.get("channel")
+        routing.triage_target_days = 5
+        routing.save()
+
+    concern_types = {c.label: c for c in ConcernType.objects.all()}
+    indicators = list(Indicator.objects.filter(is_active=True))
+    questions = list(ScreeningQuestion.objects.filter(is_active=True))
+    services = list(SignpostService.objects.filter(is_active=True))
+
+    panel_share = min(ctx.scale.cases / max(n, 1), 1 / 7) if ctx.scale.cases else 1 / 7
+    first_day = today - timedelta(days=3 * 365)
+    span = (today - first_day).days
+    sectors = _weighted(ctx, SECTORS, n)
+    concerns = _weighted(ctx, CONCERNS, n)
+    genders = _weighted(ctx, GENDERS, n)
+    ethnicities = _weighted(ctx, ETHNICITIES, n)
+    # Spread over three years, more recently more (referrals have risen), ordered by date.
+    # The most recent ones are still open, in every open status, some past the triage target.
+    recent = min(n, max(9, n // 40))
+    days = sorted(
+        [first_day + timedelta(days=int((span - 21) * (rng.random() ** 0.8))) for _ in range(n - recent)]
+        + [today - timedelta(days=rng.randint(0, 20)) for _ in range(recent)]
+    )
+    open_from = n - recent
+
+    referrals: list[Referral] = []
+    counters: dict[int, int] = {}
+    for i in range(n):
+        sector = sectors[i]
+        submitted_on = days[i]
+        age_band = _weighted(ctx, SCHOOL_AGES if sector == Sector.EDUCATION else AGES, 1)[0]
+        age = rng.randint(*age_band)
+        born = submitted_on - timedelta(days=age * 365 + rng.randint(1, 360))
+        school_id = None
+        created_by = coordinator
+        organisation = {
+            Sector.POLICE: "Northbrook Police Prevent Team", Sector.HEALTH: "Northbrook NHS Trust",
+            Sector.LOCAL_AUTHORITY: "Northbrook City Council", Sector.PRISONS: "HMP Northbrook",
+            Sector.PROBATION: "Probation Service, Northbrook", Sector.COMMUNITY: "Northbrook Youth Project",
+            Sector.FRIENDS_FAMILY: "Family member", Sector.OTHER: "Northbrook Housing Association",
+        }.get(sector, "")  # fmt: skip
+        if age < 18 and local_schools and (sector == Sector.EDUCATION or rng.random() < 0.6):
+            roll = rng.random()
+            if sector == Sector.EDUCATION and roll < 0.08 and dsl is not None:
+                school_id, created_by = school_ids[0], dsl
+            elif sector == Sector.EDUCATION and roll < 0.12 and dsl2 is not None:
+                school_id, created_by = school_ids[1], dsl2
+            else:
+                school_id = rng.choice(local_schools)
+                if sector == Sector.EDUCATION and roll < 0.2:
+                    created_by = adviser
+            if sector == Sector.EDUCATION:
+                organisation = school_names.get(school_id, "A Northbrook school")
+        elif sector == Sector.LOCAL_AUTHORITY and rng.random() < 0.5:
+            created_by = practitioner
+        counters[submitted_on.year] = counters.get(submitted_on.year, 0) + 1
+        concern_label = concerns[i]
+        referral = Referral(
+            reference=f"NB-{submitted_on.year}-{counters[submitted_on.year]:05d}",
+            status=Status.NEW,
+            created_by=created_by,
+            submitted_at=_at(submitted_on, rng.randint(8, 17)),
+            submitted_on=submitted_on,
+            first_name=ctx.person_name().split(" ")[0],
+            last_name=ctx.person_name().split(" ")[1],
+            date_of_birth=born if rng.random() < 0.9 else None,
+            age_given=None,
+            age_at_referral=age,
+            gender=genders[i],
+            ethnicity=ethnicities[i],
+            address_area=rng.choice(WARDS),
+            school_id=school_id,
+            not_in_school=school_id is None,
+            referrer_sector=sector,
+            referrer_organisation=organisation,
+            referrer_name=ctx.person_name(),
+            referrer_email="referrer@northbrook.example",
+            concern_type=concern_types.get(concern_label),
+            concern_type_label=concern_label,
+            narrative=rng.choice(NARRATIVES),
+            came_to_light=rng.choice(CAME_TO_LIGHT),
+            mental_health=rng.choice(YesNoUnknown.values),
+            exploitation=rng.choice(YesNoUnknown.values),
+            online_harm=rng.choice(YesNoUnknown.values),
+            family_spoken_to=rng.choice(YesNoUnknown.values),
+            early_help=rng.choice(EarlyHelp.values),
+            team_around_child=rng.choice(YesNoUnknown.values),
+        )
+        if referral.date_of_birth is None:
+            referral.age_given = age
+        if teams:
+            referral.assigned_team = teams[0] if rng.random() < 0.4 else rng.choice(teams)
+        if i >= open_from and (i - open_from) % 4 != 3:
+            referral.status = (Status.NEW, Status.SCREENING, Status.AWAITING_INFORMATION)[(i - open_from) % 4]
+            if referral.status == Status.NEW:
+                referral.assigned_team = None
+        else:
+            _decide(ctx, referral, today=today, panel_share=panel_share, panels=panels, actor=coordinator)
+        referrals.append(referral)
+
+    # A few drafts, one for each demo maker.
+    for maker in (dsl, dsl2, adviser, practitioner):
+        if maker is None:
+            continue
+        referrals.append(
+            Referral(
+                status=Status.DRAFT, created_by=maker, first_name=ctx.person_name().split(" ")[0],
+                school_id=school_ids[0] if maker is dsl else None, referrer_sector=Sector.EDUCATION,
+            )
+        )  # fmt: skip
+
+    for batch in _batches(referrals):
+        Referral.objects.bulk_create(batch)
+    ReferenceCounter.objects.bulk_create([ReferenceCounter(year=y, last=last) for y, last in counters.items()])
+    saved = list(Referral.objects.order_by("pk").values_list("pk", flat=True))
+    if len(saved) == len(referrals) and all(r.pk is None for r in referrals):  # databases that return no pks
+        for referral, pk in zip(referrals, saved, strict=True):
+            referral.pk = referral.id = pk
+    submitted = [r for r in referrals if r.status != Status.DRAFT]
+
+    _seed_children(ctx, submitted, indicators=indicators, questions=questions, services=services, actor=coordinator)
+    panel_ids = _seed_cases(ctx, submitted, actor=coordinator)
+    ctx.made["panel_referral_ids"] = panel_ids
+    ctx.made["referral_ids"] = [r.pk for r in submitted]
+    by_status: dict[str, int] = {}
+    for r in submitted:
+        by_status[r.status] = by_status.get(r.status, 0) + 1
+    ctx.say(f"  {len(submitted)} referrals ({', '.join(f'{k} {v}' for k, v in sorted(by_status.items()))}), "
+            f"{len(panel_ids)} sent to panel")  # fmt: skip
+
+
+def _decide(ctx: DemoContext, referral: Referral, *, today: date, panel_share: float, panels: dict, actor: Any) -> None:
+    """A decision a few days after the referral: to a panel for about one in seven, else mostly signposted or
+    no further action."""
+    rng = ctx.rng
+    decided_on = min(referral.submitted_on + timedelta(days=rng.randint(1, 12)), today)
+    age = referral.age_at_referral + (decided_on - referral.submitted_on).days // 365
+    referral.decided_at = _at(decided_on, rng.randint(9, 17))
+    referral.decided_by = actor
+    referral.age_at_decision = age
+    if rng.random() < panel_share and panels:
+        child = age < 18
+        referral.decision = Decision.PANEL_UNDER_18 if child else Decision.PANEL_ADULT
+        referral.decision_panel = panels.get("channel") if child else (panels.get("adult") or panels.get("channel"))
+        referral.status = Status.AT_PANEL
+        referral.decision_notes = "Vulnerability to radicalisation: needs a multi-agency plan."
+    else:
+        referral.decision = _weighted(ctx, OUTCOMES, 1)[0]
+        referral.status = Status.DECIDED
+        referral.decision_notes = {
+            Decision.NO_FURTHER_ACTION: "No Prevent concern found after screening.",
+            Decision.SIGNPOSTED: "Needs met by universal and early help services.",
+            Decision.CSC_ASSESSMENT: "Wider safeguarding needs: a social care assessment.",
+            Decision.POLICE_LED: "Passed to police: a risk that needs a police response.",
+        }[referral.decision]
+
+
+def _seed_children(
+    ctx: DemoContext, referrals: list[Referral], *, indicators: list, questions: list, services: list, actor: Any
+) -> None:
+    rng = ctx.rng
+    indicator_rows: list[ReferralIndicator] = []
+    signposts: list[ReferralSignpost] = []
+    answers: list[ScreeningAnswer] = []
+    events: list[ReferralEvent] = []
+    # Screening answers for the most recent referrals only (the tool's answers are read on recent cases).
+    screened_from = len(referrals) - min(len(referrals), 3000)
+    for index, r in enumerate(referrals):
+        for indicator in rng.sample(indicators, k=min(len(indicators), rng.randint(1, 3))):
+            indicator_rows.append(ReferralIndicator(referral_id=r.pk, indicator=indicator, label=indicator.label))
+        made = r.submitted_at
+        events.append(ReferralEvent(referral_id=r.pk, kind=EventKind.CREATED, actor=r.created_by, occurred_at=made - timedelta(minutes=20), status_after=Status.DRAFT))  # fmt: skip
+        events.append(ReferralEvent(referral_id=r.pk, kind=EventKind.SUBMITTED, actor=r.created_by, occurred_at=made, status_after=Status.NEW))  # fmt: skip
+        if r.assigned_team_id:
+            events.append(ReferralEvent(referral_id=r.pk, kind=EventKind.ASSIGNED, actor=actor, occurred_at=made + timedelta(hours=3), text=f"Assigned to {r.assigned_team}", status_after=Status.SCREENING))  # fmt: skip
+        if r.status == Status.AWAITING_INFORMATION:
+            events.append(ReferralEvent(referral_id=r.pk, kind=EventKind.INFORMATION_REQUESTED, actor=actor, occurred_at=made + timedelta(hours=5), text="Asked the school and the GP for what they know.", status_after=Status.AWAITING_INFORMATION))  # fmt: skip
+        if r.status != Status.NEW and index >= screened_from:
+            for question in questions:
+                answers.append(
+                    ScreeningAnswer(
+                        referral_id=r.pk, question=question, question_text=question.label,
+                        answer=rng.choice(YesNoUnknown.values), answered_by=actor,
+                        answered_at=made + timedelta(hours=4),
+                    )
+                )  # fmt: skip
+        if r.decision:
+            text = r.get_decision_display() + (f": {r.decision_panel}" if r.decision_panel else "")
+            events.append(ReferralEvent(referral_id=r.pk, kind=EventKind.DECIDED, actor=actor, occurred_at=r.decided_at, text=text, status_after=r.status))  # fmt: skip
+        if r.decision == Decision.SIGNPOSTED and services:
+            for service in rng.sample(services, k=rng.randint(1, 2)):
+                signposts.append(ReferralSignpost(referral_id=r.pk, service=service, label=service.label))
+    for model, rows in (
+        (ReferralIndicator, indicator_rows), (ReferralSignpost, signposts), (ScreeningAnswer, answers),
+        (ReferralEvent, events),
+    ):  # fmt: skip
+        for batch in _batches(rows):
+            model.objects.bulk_create(batch)
+
+
+def _seed_cases(ctx: DemoContext, referrals: list[Referral], *, actor: Any) -> list[int]:
+    """The panel cases of referrals sent to a panel, through channel's Case model (bulk), at a stage that fits
+    how long ago the decision was."""
+    at_panel = [r for r in referrals if r.status == Status.AT_PANEL]
+    try:
+        from channel.models import Case, CaseEntry, EntryKind, ExitOutcome, Stage
+    except ImportError:  # the cases part is not installed
+        return [r.pk for r in at_panel]
+    rng = ctx.rng
+    today = ctx.today
+    cases: list[Any] = []
+    for r in at_panel:
+        opened = r.decided_at.date()
+        months = (today - opened).days / 30.4
+        case = Case(
+            referral_id=r.pk, panel_id=r.decision_panel_id, stage=Stage.INFORMATION_GATHERING,
+            is_under_18=(r.age_at_decision or 0) < 18, opened_on=opened, stage_changed_on=opened,
+        )  # fmt: skip
+        if months > 1:
+            case.preliminary_assessment_on = opened + timedelta(days=10)
+            case.stage = Stage.PRELIMINARY_ASSESSMENT
+        if months > 2:
+            case.discussed_on = opened + timedelta(days=30)
+            case.stage = Stage.DISCUSSED
+            if rng.random() < 0.35:
+                case.stage = Stage.NOT_ADOPTED
+                case.not_adopted_reason = "Needs better met by other services; signposted."
+                case.closed_on = case.discussed_on
+            else:
+                case.adopted_on = case.discussed_on
+                case.stage = Stage.ADOPTED
+                if months > 3:
+                    case.support_started_on = opened + timedelta(days=45)
+                    case.stage = Stage.SUPPORT
+                if months > 9:
+                    case.exited_on = opened + timedelta(days=rng.randint(200, 260))
+                    case.exit_outcome = (
+                        ExitOutcome.CONCERNS_REDUCED if rng.random() < 0.8 else ExitOutcome.WITHDREW_CONSENT
+                    )
+                    case.stage = Stage.EXITED if months < 15 else Stage.REVIEWS if months < 21 else Stage.CLOSED
+                    if case.stage == Stage.CLOSED:
+                        case.closed_on = case.exited_on + timedelta(days=366)
+        case.stage_changed_on = max(
+            d
+            for d in (
+                case.opened_on, case.preliminary_assessment_on, case.discussed_on, case.adopted_on,
+                case.support_started_on, case.exited_on, case.closed_on,
+            )
+            if d is not None
+        )  # fmt: skip
+        cases.append(case)
+    for batch in _batches(cases):
+        Case.objects.bulk_create(batch)
+    case_ids = dict(Case.objects.filter(referral_id__in=[r.pk for r in at_panel]).values_list("referral_id", "id"))
+    entries = [
+        CaseEntry(case_id=case_ids[c.referral_id], kind=EntryKind.OPENED, actor=actor, on=c.opened_on,
+                  stage_after=Stage.INFORMATION_GATHERING)
+        for c in cases
+    ]  # fmt: skip
+    for batch in _batches(entries):
+        CaseEntry.objects.bulk_create(batch)
+    return [r.pk for r in at_panel]
