@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import time
 from datetime import date
 from pathlib import Path
@@ -74,7 +75,7 @@ def test_real_format_file_with_la_imports_exactly_that_authoritys_schools_with_a
     data = gias_csv(two_authority_rows())
     assert len(COLUMNS) == 139
     assert b"\xe0 Becket" in data  # Windows-1252, as GIAS writes it
-    call_command("import_gias", write(tmp_path, data), la="888", stdout=open("/dev/null", "w"))
+    call_command("import_gias", write(tmp_path, data), la="888", stdout=io.StringIO())
 
     assert sorted(School.objects.values_list("urn", flat=True)) == [130001, 130002, 130003, 130004]
     becket = School.objects.get(urn=130001)
@@ -91,20 +92,18 @@ def test_real_format_file_with_la_imports_exactly_that_authoritys_schools_with_a
 
 def test_importing_the_same_file_again_changes_nothing(tmp_path):
     path = write(tmp_path, gias_csv(two_authority_rows()))
-    call_command("import_gias", path, la="888", stdout=open("/dev/null", "w"))
+    call_command("import_gias", path, la="888", stdout=io.StringIO())
     before = snapshot_schools()
     result = parse(Path(path).read_bytes(), la_code="888")
     from schools.gias import plan
 
     assert plan(result).unchanged == 4 and not plan(result).has_changes
-    call_command("import_gias", path, la="888", stdout=open("/dev/null", "w"))
+    call_command("import_gias", path, la="888", stdout=io.StringIO())
     assert snapshot_schools() == before
 
 
 def test_reimport_updates_gias_fields_only_and_keeps_missing_schools(tmp_path):
-    call_command(
-        "import_gias", write(tmp_path, gias_csv(two_authority_rows())), la="888", stdout=open("/dev/null", "w")
-    )
+    call_command("import_gias", write(tmp_path, gias_csv(two_authority_rows())), la="888", stdout=io.StringIO())
     School.objects.filter(urn=130002).update(
         support_tier=SupportTier.INTENSIVE, notes="Termly visits agreed", rrsa_level="gold"
     )
@@ -117,7 +116,7 @@ def test_reimport_updates_gias_fields_only_and_keeps_missing_schools(tmp_path):
         ),
         school_row(130005, "Kestrel Free School", la_code="888", **{"EstablishmentTypeGroup (name)": "Free Schools"}),
     ]
-    call_command("import_gias", write(tmp_path, gias_csv(rows), "second.csv"), la="888", stdout=open("/dev/null", "w"))
+    call_command("import_gias", write(tmp_path, gias_csv(rows), "second.csv"), la="888", stdout=io.StringIO())
 
     rookery = School.objects.get(urn=130002)
     assert rookery.name == "Rookery Academy Trust School"
@@ -134,11 +133,9 @@ def test_reimport_updates_gias_fields_only_and_keeps_missing_schools(tmp_path):
 
 
 def test_a_column_missing_from_a_newer_release_leaves_the_value_alone(tmp_path):
-    call_command(
-        "import_gias", write(tmp_path, gias_csv(two_authority_rows())), la="888", stdout=open("/dev/null", "w")
-    )
+    call_command("import_gias", write(tmp_path, gias_csv(two_authority_rows())), la="888", stdout=io.StringIO())
     newer = gias_csv(two_authority_rows(), drop=(*OFSTED_COLUMNS, "AdministrativeWard (name)", "RSCRegion (name)"))
-    call_command("import_gias", write(tmp_path, newer, "newer.csv"), la="888", stdout=open("/dev/null", "w"))
+    call_command("import_gias", write(tmp_path, newer, "newer.csv"), la="888", stdout=io.StringIO())
     assert School.objects.get(urn=130002).ward == "Saltmarsh"
 
 
@@ -147,40 +144,37 @@ def test_only_the_three_key_columns_are_required_and_utf8_with_a_bom_is_read(tmp
     data = b"\xef\xbb\xbf" + gias_csv(minimal, columns=["URN", "EstablishmentName", "LA (code)"], encoding="utf-8")
     parsed = parse(data, la_code="888")
     assert parsed.encoding == "UTF-8" and not parsed.errors
-    call_command("import_gias", write(tmp_path, data), la="888", stdout=open("/dev/null", "w"))
+    call_command("import_gias", write(tmp_path, data), la="888", stdout=io.StringIO())
     assert School.objects.get(urn=150001).name == "Tanner's Nursery School"
 
 
 def test_utf8_file_keeps_accents(tmp_path):
     data = gias_csv(two_authority_rows(), encoding="utf-8")
-    call_command("import_gias", write(tmp_path, data), la="999", stdout=open("/dev/null", "w"))
+    call_command("import_gias", write(tmp_path, data), la="999", stdout=io.StringIO())
     assert set(School.objects.values_list("name", flat=True)) == {"Café Lane Primary School", "Garçon Street Academy"}
 
 
 def test_wrong_encoding_is_refused_with_a_clear_message_and_changes_nothing(tmp_path):
     data = gias_csv(two_authority_rows(), encoding="utf-16")
     with pytest.raises(CommandError, match="UTF-16"):
-        call_command("import_gias", write(tmp_path, data), la="888", stdout=open("/dev/null", "w"))
+        call_command("import_gias", write(tmp_path, data), la="888", stdout=io.StringIO())
     assert not School.objects.exists()
 
 
 def test_missing_urn_column_is_refused_and_changes_nothing(tmp_path):
     data = gias_csv(two_authority_rows(), drop=("URN",))
     with pytest.raises(CommandError, match="no URN column"):
-        call_command("import_gias", write(tmp_path, data), la="888", stdout=open("/dev/null", "w"))
+        call_command("import_gias", write(tmp_path, data), la="888", stdout=io.StringIO())
     assert not School.objects.exists()
 
 
 def test_a_row_with_a_bad_date_is_reported_by_line_and_nothing_is_imported(tmp_path, capsys):
     rows = two_authority_rows()
     rows[2]["OpenDate"] = "31-02-2019"
-    err = open(tmp_path / "err.txt", "w")
+    err = io.StringIO()
     with pytest.raises(CommandError, match="1 rows in error: nothing was imported"):
-        call_command(
-            "import_gias", write(tmp_path, gias_csv(rows)), la="888", stdout=open("/dev/null", "w"), stderr=err
-        )
-    err.close()
-    assert "line 4: OpenDate is not a date in the form dd-mm-yyyy: '31-02-2019'" in (tmp_path / "err.txt").read_text()
+        call_command("import_gias", write(tmp_path, gias_csv(rows)), la="888", stdout=io.StringIO(), stderr=err)
+    assert "line 4: OpenDate is not a date in the form dd-mm-yyyy: '31-02-2019'" in err.getvalue()
     assert not School.objects.exists()
 
 
@@ -221,7 +215,7 @@ def test_dry_run_changes_nothing(tmp_path):
         write(tmp_path, gias_csv(two_authority_rows())),
         la="888",
         dry_run=True,
-        stdout=open("/dev/null", "w"),
+        stdout=io.StringIO(),
     )
     assert not School.objects.exists()
     assert not AuditEvent.objects.filter(action="schools.gias_imported").exists()
@@ -230,10 +224,10 @@ def test_dry_run_changes_nothing(tmp_path):
 def test_national_file_filtered_to_one_authority_imports_in_well_under_a_minute(tmp_path):
     path = write(tmp_path, national_file(rows=50_000, ours=450))
     started = time.perf_counter()
-    call_command("import_gias", path, la="888", stdout=open("/dev/null", "w"))
+    call_command("import_gias", path, la="888", stdout=io.StringIO())
     first = time.perf_counter() - started
     started = time.perf_counter()
-    call_command("import_gias", path, la="888", stdout=open("/dev/null", "w"))
+    call_command("import_gias", path, la="888", stdout=io.StringIO())
     second = time.perf_counter() - started
     assert School.objects.count() == 451
     assert School.objects.filter(name__startswith="St Thomas à Becket").exists()

@@ -35,7 +35,7 @@ def test_coordinator_previews_then_confirms_an_import(client_for, coordinator, d
     page = client.get(PREVIEW)
     html = page.content.decode()
     assert "Windows-1252" in html and "St Thomas à Becket Primary School" in html
-    changed = dict((row["urn"], labels) for row, labels in page.context["changed"])
+    changed = {row["urn"]: labels for row, labels in page.context["changed"]}
     assert "Rookery Academy" in html and "name" in changed[130002] and "ward" in changed[130002]
     assert "ward" in html and "local authority" in html  # the changed fields, by name
     assert "of other local authorities, ignored" in html

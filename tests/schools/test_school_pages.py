@@ -30,7 +30,6 @@ EXPORT = reverse("schools:export")
 def grow_schools(n: int, *, with_children: bool = True) -> None:
     """Adds n schools, and for each a DSL, a visit and an action, in bulk."""
     from accounts.models import User
-
     from schools.models import Visit, VisitAction
 
     start = School.objects.count() + 500000
@@ -157,7 +156,7 @@ def test_school_page_shows_everything_on_one_page(client_for, adviser, school, d
 
 
 def test_school_page_query_count_is_the_same_with_40_and_4000_schools(client_for, coordinator, school, db):
-    for n in range(3):
+    for _n in range(3):
         ContactFactory(school=school, role=ContactRole.DSL)
         VisitActionFactory(visit=VisitFactory(school=school))
     grow_schools(40)
@@ -166,7 +165,7 @@ def test_school_page_query_count_is_the_same_with_40_and_4000_schools(client_for
 
     def grow() -> None:
         grow_schools(3960)
-        for n in range(30):
+        for _n in range(30):
             ContactFactory(school=school)
             VisitActionFactory(visit=VisitFactory(school=school))
 
@@ -338,3 +337,34 @@ def test_dsl_reads_own_school_page_with_visits_but_cannot_change_council_fields(
     html = client.get(reverse("schools:detail", args=[school.urn])).content.decode()
     assert "Visits and support" in html and "Log a visit" not in html and "Change support tier" not in html
     assert client.post(reverse("schools:edit", args=[school.urn]), {"support_tier": "intensive"}).status_code == 403
+
+
+# ---- training from the training app ----
+
+
+def test_dsl_card_shows_training_and_the_due_tag_and_the_list_filters_on_training(
+    client_for, adviser, school, other_school, db
+):
+    from tests.training.factories import AttendanceFactory, AttendeeFactory, SessionFactory
+
+    today = timezone.localdate()
+    fresh = ContactFactory(school=school, full_name="Fresh Trained", role=ContactRole.DSL)
+    stale = ContactFactory(school=other_school, full_name="Stale Trained", role=ContactRole.DSL)
+    recent = AttendanceFactory(school=school, session=SessionFactory(held_on=today - timedelta(days=100)))
+    AttendeeFactory(attendance=recent, contact=fresh, full_name=fresh.full_name)
+    old = AttendanceFactory(school=other_school, session=SessionFactory(held_on=today - timedelta(days=900)))
+    AttendeeFactory(attendance=old, contact=stale, full_name=stale.full_name)
+    client = client_for(adviser)
+
+    html = client.get(reverse("schools:detail", args=[other_school.urn])).content.decode()
+    assert "Prevent training due" in html and (today - timedelta(days=900)).strftime("%-d %b %Y") in html
+    html = client.get(reverse("schools:detail", args=[school.urn])).content.decode()
+    assert "Prevent training due" not in html and "Staff trained" in html
+
+    def names(**params):
+        return [s.name for s in client.get(LIST, params).context["schools"]]
+
+    assert names(wrap="yes") == [school.name, other_school.name]
+    SchoolFactory(name="Zephyr Untrained School")
+    assert names(wrap="no") == ["Zephyr Untrained School"]
+    assert names(dsl_training_overdue="yes") == [other_school.name]

@@ -10,7 +10,6 @@ from schools.models import NetworkMeeting, Visit, VisitAction
 from schools.selectors import actions_overdue, school_counts_by_support_tier, visit_counts_by_offer
 from tests.schools.factories import (
     ContactFactory,
-    NetworkMeetingFactory,
     SchoolFactory,
     VisitActionFactory,
     VisitFactory,
