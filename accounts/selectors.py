@@ -82,16 +82,27 @@ def membership_get_for_user(*, user: Any, target: User, pk: int) -> Membership:
 
 
 def locked_out_identities(*, limit: int = 20) -> list[dict[str, Any]]:
-    """Accounts and addresses django-axes holds locked now (failures at the limit within the cool-off)."""
+    """Accounts and addresses django-axes holds locked now: failures within the cool-off, summed per account and
+    per address (as axes counts them), at or over the limit. Each row: kind ("account" or "address"), value,
+    failures, last (time of the latest attempt)."""
     from axes.models import AccessAttempt
+    from django.db.models import Max, Sum
 
     since = timezone.now() - settings.AXES_COOLOFF_TIME
-    rows = (
-        AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since)
-        .order_by("-attempt_time")
-        .values("username", "ip_address", "attempt_time", "failures_since_start")[:limit]
-    )
-    return list(rows)
+    recent = AccessAttempt.objects.filter(attempt_time__gte=since)
+    found: list[dict[str, Any]] = []
+    for kind, column in (("account", "username"), ("address", "ip_address")):
+        rows = (
+            # (GenericIPAddressField stores a blank as NULL, so only NULL is excluded there.)
+            recent.exclude(**{f"{column}__isnull": True})
+            .exclude(**({column: ""} if column == "username" else {}))
+            .values(column)
+            .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+            .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+            .order_by("-last")[:limit]
+        )
+        found += [{"kind": kind, "value": r[column], "failures": r["failures"], "last": r["last"]} for r in rows]
+    return sorted(found, key=lambda r: r["last"], reverse=True)[:limit]
 
 
 def users_without_second_factor(*, limit: int = 10) -> tuple[int, list[User]]:
@@ -114,6 +125,7 @@ def security_events_recent(*, days: int = 7, limit: int = 10) -> list[Any]:
         "auth.locked_out",
         "auth.second_factor_failed",
         "accounts.second_factor_reset",
+        "accounts.lockout_cleared",
         "accounts.user_deactivated",
         "accounts.role_assigned",
         "accounts.role_ended",

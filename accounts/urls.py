@@ -17,6 +17,7 @@ urlpatterns = [
     path("users/", users.UserListView.as_view(), name="user_list"),
     path("users/invite/", users.UserInviteView.as_view(), name="user_invite"),
     path("users/<int:pk>/", users.UserDetailView.as_view(), name="user_detail"),
+    path("users/lockouts/clear/", users.lockout_clear_view, name="lockout_clear"),
     path("users/<int:pk>/roles/add/", users.MembershipAddView.as_view(), name="membership_add"),
     path("users/<int:pk>/roles/<int:membership_pk>/end/", users.MembershipEndView.as_view(), name="membership_end"),
     path("users/<int:pk>/deactivate/", users.UserDeactivateView.as_view(), name="user_deactivate"),

@@ -1,7 +1,24 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import dashboard, imports, sessions
 
 app_name = "training"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("sessions/", sessions.session_list, name="session_list"),
+    path("sessions/add/", sessions.session_add, name="session_add"),
+    path("sessions/<int:pk>/", sessions.session_detail, name="session_detail"),
+    path("sessions/<int:pk>/edit/", sessions.session_edit, name="session_edit"),
+    path("sessions/<int:pk>/feedback/", sessions.session_feedback, name="session_feedback"),
+    path("attendance/<int:pk>/", sessions.attendance_detail, name="attendance_detail"),
+    path("attendance/<int:pk>/remove/", sessions.attendance_remove, name="attendance_remove"),
+    path("attendees/<int:pk>/remove/", sessions.attendee_remove, name="attendee_remove"),
+    path("courses/", sessions.course_list, name="course_list"),
+    path("import/", imports.import_upload, name="import_upload"),
+    path("import/preview/", imports.import_preview, name="import_preview"),
+    path("refreshers/", dashboard.refreshers, name="refreshers"),
+    path("my-training/", dashboard.my_training, name="my_training"),
+]

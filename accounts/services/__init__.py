@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .lockouts import lockout_clear
 from .sessions import session_track, sessions_end_all
 from .two_factor import (
     BACKUP_CODE_COUNT,
@@ -31,6 +32,7 @@ __all__ = [
     "backup_codes_regenerate",
     "confirmed_devices",
     "has_second_factor",
+    "lockout_clear",
     "membership_assign",
     "membership_end",
     "password_set_by_link",

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views import View
 
@@ -25,6 +25,7 @@ from ..permissions import (
 )
 from ..selectors import membership_get_for_user, user_get_for_user, user_list_visible_to
 from ..services import (
+    lockout_clear,
     membership_assign,
     membership_end,
     second_factor_reset,
@@ -263,3 +264,17 @@ class SecondFactorResetView(_ConfirmActionView):
     def act(self, request: HttpRequest, target: User) -> str:
         second_factor_reset(actor=request.user, user=target, request=request)  # type: ignore[arg-type]
         return f"Two-factor sign-in is reset for {target.full_name}. They will set it up again at their next sign-in."
+
+
+def lockout_clear_view(request: HttpRequest) -> HttpResponse:
+    """POST from the system administrator's home page: lift the lock on one account now. Anyone else: 404."""
+    if not is_sysadmin(request.user):
+        raise Http404
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    cleared = lockout_clear(actor=request.user, username=request.POST.get("username", ""), request=request)  # type: ignore[arg-type]
+    if cleared:
+        messages.success(request, "The account can sign in again now. A lock on an address lifts by itself.")
+    else:
+        messages.info(request, "There was no lock on that account.")
+    return redirect("core:home")

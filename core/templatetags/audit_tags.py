@@ -25,6 +25,7 @@ ACTION_LABELS = {
     "accounts.user_deactivated": "Account deactivated",
     "accounts.user_reactivated": "Account reactivated",
     "accounts.second_factor_reset": "Two-factor sign-in reset",
+    "accounts.lockout_cleared": "Sign-in lock lifted",
     "audit.exported": "Audit events exported",
 }
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -206,6 +207,11 @@ CELERY_BEAT_SCHEDULE["reports-sweep-stale"] = {"task": "reports.tasks.report_swe
 CELERY_BEAT_SCHEDULE["reports-run-schedules"] = {"task": "reports.tasks.reports_run_schedules_task", "schedule": 60 * 60}
 # Panels (channel/): reminders of reviews after exit that fall due soon; e-mails carry only a link.
 CELERY_BEAT_SCHEDULE["channel-review-reminders"] = {"task": "channel.tasks.review_reminders_task", "schedule": 24 * 60 * 60}
+# Training (training/): on the first of each month at 07:00, remind DSLs whose Prevent training is due (link only).
+CELERY_BEAT_SCHEDULE["training-dsl-refresher-reminders"] = {
+    "task": "training.tasks.dsl_refresher_reminders_task",
+    "schedule": crontab(minute=0, hour=7, day_of_month=1),
+}
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Prevent Portal <no-reply@northbrook.example.gov.uk>")

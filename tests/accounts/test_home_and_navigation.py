@@ -8,7 +8,8 @@ from axes.models import AccessAttempt
 from django.utils import timezone
 
 from core.audit import audit_record
-from tests.accounts.factories import UserFactory
+from core.models import AuditEvent
+from tests.accounts.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,8 @@ def test_system_administrator_home_shows_locked_accounts_users_without_authentic
     audit_record(actor=None, action="auth.locked_out", actor_email="locked.person@example.test")
     page = client_for(sysadmin).get("/").content.decode()
     assert "Users needing attention" in page
-    assert "locked.person@example.test from 192.0.2.44" in page
+    assert "Account locked.person@example.test: 5 failures" in page
+    assert "Address 192.0.2.44: 5 failures" in page
     assert "Ivo Invited" in page
     assert "Sign-in locked" in page
 
@@ -66,3 +68,29 @@ def test_users_and_audit_links_appear_only_for_roles_that_may_use_them(
     nav = page.split('id="navigation"')[1].split("</ul>")[0]
     assert ('href="/accounts/users/"' in nav) is sees_users
     assert ('href="/audit/"' in nav) is sees_audit
+
+
+def test_system_administrator_lifts_a_sign_in_lock_and_it_is_audited(client, client_for, sysadmin, dsl):
+    for n in range(5):
+        client.post(
+            "/accounts/sign-in/",
+            {"username": dsl.email, "password": "wrong-password-123"},
+            REMOTE_ADDR=f"198.51.100.{n}",
+        )
+    assert client.post("/accounts/sign-in/", {"username": dsl.email, "password": TEST_PASSWORD}).status_code == 429
+    admin = client_for(sysadmin)
+    assert "Unlock" in admin.get("/").content.decode()
+    response = admin.post("/accounts/users/lockouts/clear/", {"username": dsl.email})
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="accounts.lockout_cleared")
+    assert event.actor == sysadmin and event.object_id == str(dsl.pk)
+    assert client.post("/accounts/sign-in/", {"username": dsl.email, "password": TEST_PASSWORD}).status_code == 302
+
+
+@pytest.mark.parametrize("fixture", ["coordinator", "adviser", "dsl"])
+def test_only_a_system_administrator_lifts_a_lock(request, client_for, fixture, dsl):
+    response = client_for(request.getfixturevalue(fixture)).post(
+        "/accounts/users/lockouts/clear/", {"username": dsl.email}
+    )
+    assert response.status_code == 404
+    assert not AuditEvent.objects.filter(action="accounts.lockout_cleared").exists()

@@ -1,0 +1,296 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Fieldset, Fluid, Layout, Size
+from django import forms
+from django.db.models import QuerySet
+
+from accounts.models import Membership, User
+from accounts.roles import Role
+from schools.models import Contact, Phase
+
+from .catalogue import TRAIN_THE_TRAINER_CODES
+from .models import AttendeeRole, Course, Delivery, Sector
+from .services import AttendanceLine, parse_attendance_lines
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "govuk-input--width-10"}, format="%Y-%m-%d")
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
+
+
+def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=DATE_WIDGET,
+        input_formats=DATE_FORMATS,
+        error_messages={"required": f"Enter the {label.lower()}", "invalid": f"Enter a real {label.lower()}"},
+    )
+
+
+def _submit(label: str) -> Button:
+    return Button("submit", label, data_prevent_double_click="true")
+
+
+def council_trainers() -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True,
+        pk__in=Membership.objects.current().filter(role__in=[Role.COORDINATOR, Role.ADVISER]).values("user_id"),
+    ).order_by("full_name")
+
+
+def accredited_trainers() -> QuerySet[Contact]:
+    return (
+        Contact.objects.filter(
+            is_current=True,
+            training_attendances__attendance__session__course__code__in=TRAIN_THE_TRAINER_CODES,
+        )
+        .select_related("school")
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+class ContactChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Contact) -> str:
+        return f"{obj.full_name}, {obj.school.name}"
+
+
+class SessionForm(forms.Form):
+    """A session and, on the same page, the schools that came: one line each, `URN, staff`."""
+
+    course = forms.ModelChoiceField(
+        label="Course",
+        queryset=Course.objects.filter(is_active=True),
+        empty_label="Choose a course",
+        error_messages={"required": "Choose the course"},
+    )
+    held_on = _date("Date")
+    sector = forms.ChoiceField(label="Audience sector", choices=Sector.choices, initial=Sector.SCHOOLS)
+    delivery = forms.ChoiceField(
+        label="Where", choices=Delivery.choices, initial=Delivery.VENUE, widget=forms.RadioSelect
+    )
+    venue = forms.CharField(label="Venue (optional)", max_length=200, required=False)
+    capacity = forms.IntegerField(label="Places (optional)", min_value=0, max_value=100000, required=False)
+    trainer = forms.ModelChoiceField(
+        label="Council trainer (optional)", queryset=User.objects.none(), required=False, empty_label="None"
+    )
+    trainer_contact = ContactChoiceField(
+        label="Accredited trainer at a school (optional)",
+        queryset=Contact.objects.none(),
+        required=False,
+        empty_label="None",
+    )
+    trainer_name = forms.CharField(label="Other trainer or provider (optional)", max_length=150, required=False)
+    attendance = forms.CharField(
+        label="Schools that attended",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false", "class": "portal-code"}),
+        help_text=(
+            "One school a line: the URN, then the number of staff, for example 103456, 12. For pupil workshops and "
+            "parenting programmes give URN, staff, pupils, parents, for example 103456, 2, 90, 0. You can paste "
+            "two columns from a spreadsheet. A school already listed for this session has its numbers replaced."
+        ),
+    )
+
+    def __init__(self, *args: Any, submit_label: str = "Save session", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["trainer"].queryset = council_trainers()
+        self.fields["trainer_contact"].queryset = accredited_trainers()
+        self.attendance_rows: list[AttendanceLine] = []
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.select("course"),
+            Field.text("held_on"),
+            Field.select("sector"),
+            Field.radios("delivery", legend_size=Size.SMALL, inline=True),
+            Field.text("venue", field_width=Fluid.TWO_THIRDS),
+            Field.text("capacity", field_width=Fluid.ONE_QUARTER),
+            Fieldset(
+                Field.select("trainer"),
+                Field.select("trainer_contact"),
+                Field.text("trainer_name", field_width=Fluid.TWO_THIRDS),
+                legend="Trainer",
+                legend_size=Size.SMALL,
+            ),
+            Field.textarea("attendance"),
+            _submit(submit_label),
+        )
+
+    def clean_attendance(self) -> str:
+        text: str = self.cleaned_data.get("attendance", "")
+        rows, errors = parse_attendance_lines(text)
+        if errors:
+            raise forms.ValidationError(
+                errors[:30] + ([f"and {len(errors) - 30} more lines"] if len(errors) > 30 else [])
+            )
+        self.attendance_rows = rows
+        return text
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("delivery") == Delivery.VENUE and not data.get("venue") and "venue" not in self.errors:
+            pass  # a venue may be entered later
+        return data
+
+    def session_fields(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "course": d["course"],
+            "held_on": d["held_on"],
+            "sector": d["sector"],
+            "delivery": d["delivery"],
+            "venue": d["venue"],
+            "capacity": d["capacity"],
+            "trainer": d["trainer"],
+            "trainer_contact": d["trainer_contact"],
+            "trainer_name": d["trainer_name"],
+        }
+
+
+class FeedbackForm(forms.Form):
+    responses = forms.IntegerField(label="Feedback forms returned", min_value=0, max_value=100000)
+    better_understanding = forms.IntegerField(
+        label="Of those, how many reported a better understanding", min_value=0, max_value=100000
+    )
+    rating = forms.DecimalField(
+        label="Average rating, 1 (poor) to 5 (excellent) (optional)",
+        min_value=1,
+        max_value=5,
+        max_digits=3,
+        decimal_places=2,
+        required=False,
+        error_messages={"min_value": "Enter a rating from 1 to 5", "max_value": "Enter a rating from 1 to 5"},
+    )
+    quality_observation = forms.CharField(
+        label="Quality observation (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What you saw of the session's quality, if you observed it.",
+    )
+    observed_on = _date("Date observed (optional)", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("responses", field_width=Fluid.ONE_QUARTER),
+            Field.text("better_understanding", field_width=Fluid.ONE_QUARTER),
+            Field.text("rating", field_width=Fluid.ONE_QUARTER),
+            Field.textarea("quality_observation"),
+            Field.text("observed_on"),
+            _submit("Save feedback"),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        responses, better = data.get("responses"), data.get("better_understanding")
+        if responses is not None and better is not None and better > responses:
+            self.add_error("better_understanding", "This cannot be more than the number of feedback forms returned")
+        return data
+
+
+class AttendanceCountsForm(forms.Form):
+    staff = forms.IntegerField(label="Staff", min_value=0, max_value=100000)
+    pupils = forms.IntegerField(label="Pupils", min_value=0, max_value=100000)
+    parents = forms.IntegerField(label="Parents", min_value=0, max_value=100000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("staff", field_width=Fluid.ONE_QUARTER),
+            Field.text("pupils", field_width=Fluid.ONE_QUARTER),
+            Field.text("parents", field_width=Fluid.ONE_QUARTER),
+            _submit("Save numbers"),
+        )
+
+
+class AttendeeForm(forms.Form):
+    contact = forms.ModelChoiceField(
+        label="A member of staff already recorded (optional)",
+        queryset=Contact.objects.none(),
+        required=False,
+        empty_label="Someone else",
+    )
+    full_name = forms.CharField(label="Full name", max_length=150, required=False)
+    email = forms.EmailField(
+        label="Email address (optional)",
+        required=False,
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.sch.uk"},
+    )
+    role = forms.ChoiceField(label="Role", choices=AttendeeRole.choices, initial=AttendeeRole.DSL)
+
+    def __init__(self, *args: Any, school_id: int | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = (
+            Contact.objects.filter(school_id=school_id, is_current=True).order_by("full_name")
+            if school_id
+            else Contact.objects.none()
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.select("contact"),
+            Field.text("full_name", field_width=Fluid.TWO_THIRDS),
+            Field.text("email", field_width=Fluid.TWO_THIRDS, spellcheck="false"),
+            Field.select("role"),
+            _submit("Add person"),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        contact = data.get("contact")
+        if contact is not None:
+            data["full_name"] = data.get("full_name") or contact.full_name
+            data["email"] = data.get("email") or contact.email
+        elif not data.get("full_name"):
+            self.add_error("full_name", "Enter the person's full name, or choose a member of staff")
+        return data
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        error_messages={"required": "Choose a CSV file", "empty": "The file is empty"},
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field("file"), _submit("Upload and check"))
+
+
+class DashboardForm(forms.Form):
+    """The dashboard's "as at" date and optional phase and ward; read from the query string."""
+
+    on = _date("As at", required=False)
+    start = _date("Reach from", required=False, help_text="For staff, pupils and parents reached.")
+    phase = forms.ChoiceField(label="Phase", choices=[("", "All phases"), *Phase.choices], required=False)
+    ward = forms.ChoiceField(label="Ward", choices=[("", "All wards")], required=False)
+
+    def __init__(self, *args: Any, wards: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ward"].choices = [("", "All wards"), *[(w, w) for w in wards]]
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("on"),
+            Field.text("start"),
+            Field.select("phase"),
+            Field.select("ward"),
+            Button("submit", "Show figures", css_class="govuk-button--secondary"),
+        )
+
+
+def academic_year_start(day: date) -> date:
+    return date(day.year if day.month >= 9 else day.year - 1, 9, 1)

@@ -1,0 +1,469 @@
+"""Writes to training records. Each runs in one transaction with its audit event; views check who may do it
+(they fetch through training.selectors first). Attendee names and e-mails are personal: the audit trail records
+that they changed, never their values."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+
+from core.audit import audit_record, changes_between, snapshot
+from schools.models import Contact, School
+
+from .importer import ImportPlan
+from .models import Attendance, Attendee, Course, Session, SessionSource
+from .selectors import overdue_dsl_contacts
+
+SESSION_FIELDS = (
+    "course",
+    "held_on",
+    "trainer",
+    "trainer_contact",
+    "trainer_name",
+    "delivery",
+    "venue",
+    "sector",
+    "capacity",
+)
+FEEDBACK_FIELDS = ("responses", "better_understanding", "rating", "quality_observation", "observed_on", "observed_by")
+
+
+# ---- attendance lines: "URN, staff[, pupils, parents]" ----
+
+
+@dataclass
+class AttendanceLine:
+    line: int
+    urn: int
+    school_id: int
+    school_name: str
+    staff: int
+    pupils: int = 0
+    parents: int = 0
+
+
+def parse_attendance_lines(text: str) -> tuple[list[AttendanceLine], list[str]]:
+    """Reads one school a line: `URN, staff` or `URN, staff, pupils, parents` (commas, tabs or spaces between).
+    Returns the rows and the problems, each naming its line. One query for all the URNs."""
+    raw: list[tuple[int, list[str]]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        parts = [p for p in line.replace("\t", ",").replace(";", ",").replace(" ", ",").split(",") if p.strip()]
+        if parts:
+            raw.append((number, [p.strip() for p in parts]))
+    urns = {int(p[0]) for _, p in raw if p[0].isdigit()}
+    schools = {u: (pk, name) for u, pk, name in School.objects.filter(urn__in=urns).values_list("urn", "pk", "name")}
+    rows: list[AttendanceLine] = []
+    errors: list[str] = []
+    seen: dict[int, int] = {}
+    for number, parts in raw:
+        problems = []
+        urn_text = parts[0]
+        if not urn_text.isdigit():
+            problems.append(f"'{urn_text[:20]}' is not a URN")
+        elif int(urn_text) not in schools:
+            problems.append(f"no school has URN {urn_text}")
+        elif int(urn_text) in seen:
+            problems.append(f"URN {urn_text} is already on line {seen[int(urn_text)]}")
+        if len(parts) not in (2, 4):
+            problems.append("give the URN and the number of staff, or URN, staff, pupils and parents")
+        counts = []
+        for label, value in zip(("staff", "pupils", "parents"), parts[1:4], strict=False):
+            if not value.isdigit():
+                problems.append(f"the number of {label} '{value[:20]}' is not a whole number of 0 or more")
+            else:
+                counts.append(int(value))
+        if problems:
+            errors.append(f"Line {number}: " + "; ".join(problems))
+            continue
+        urn = int(urn_text)
+        seen[urn] = number
+        pk, name = schools[urn]
+        rows.append(AttendanceLine(number, urn, pk, name, *counts))
+    return rows, errors
+
+
+def _write_attendance_lines(*, session: Session, rows: Sequence[AttendanceLine]) -> tuple[int, int]:
+    """Adds schools not yet at the session and sets the counts of those that are."""
+    existing = {a.school_id: a for a in session.attendances.filter(school_id__in=[r.school_id for r in rows])}
+    new, changed = [], []
+    for row in rows:
+        found = existing.get(row.school_id)
+        if found is None:
+            new.append(
+                Attendance(
+                    session=session, school_id=row.school_id, staff=row.staff, pupils=row.pupils, parents=row.parents
+                )
+            )
+        elif (found.staff, found.pupils, found.parents) != (row.staff, row.pupils, row.parents):
+            found.staff, found.pupils, found.parents = row.staff, row.pupils, row.parents
+            changed.append(found)
+    Attendance.objects.bulk_create(new)
+    Attendance.objects.bulk_update(changed, ["staff", "pupils", "parents", "updated_at"])
+    return len(new), len(changed)
+
+
+# ---- sessions ----
+
+
+def session_create(
+    *, actor: Any, fields: dict[str, Any], attendance: Sequence[AttendanceLine] = (), request: Any = None
+) -> Session:
+    with transaction.atomic():
+        session = Session(**fields)
+        session.full_clean()
+        session.save()
+        added, _ = _write_attendance_lines(session=session, rows=attendance)
+        audit_record(
+            actor=actor,
+            action="training.session_created",
+            obj=session,
+            changes={"course": session.course.code, "held_on": session.held_on, "schools": added},
+            request=request,
+        )
+    return session
+
+
+def session_update(
+    *,
+    actor: Any,
+    session: Session,
+    fields: dict[str, Any],
+    attendance: Sequence[AttendanceLine] = (),
+    request: Any = None,
+) -> Session:
+    with transaction.atomic():
+        before = snapshot(session, SESSION_FIELDS)
+        for name, value in fields.items():
+            setattr(session, name, value)
+        session.full_clean()
+        session.save()
+        added, changed = _write_attendance_lines(session=session, rows=attendance)
+        changes = changes_between(before, session)
+        if added or changed:
+            changes["attendance"] = {"added": added, "changed": changed}
+        audit_record(actor=actor, action="training.session_changed", obj=session, changes=changes, request=request)
+    return session
+
+
+def session_feedback_record(
+    *,
+    actor: Any,
+    session: Session,
+    responses: int,
+    better_understanding: int,
+    rating: Decimal | None,
+    quality_observation: str,
+    observed_on: date | None,
+    request: Any = None,
+) -> Session:
+    if better_understanding > responses:
+        raise ValidationError({"better_understanding": "This cannot be more than the number of responses"})
+    with transaction.atomic():
+        before = snapshot(session, FEEDBACK_FIELDS)
+        session.responses = responses
+        session.better_understanding = better_understanding
+        session.rating = rating
+        if quality_observation != session.quality_observation or observed_on != session.observed_on:
+            session.observed_by = actor if quality_observation else None
+        session.quality_observation = quality_observation
+        session.observed_on = observed_on if quality_observation else None
+        session.full_clean()
+        session.save()
+        audit_record(
+            actor=actor,
+            action="training.feedback_recorded",
+            obj=session,
+            changes=changes_between(before, session),
+            request=request,
+        )
+    return session
+
+
+def session_delete(*, actor: Any, session: Session, request: Any = None) -> None:
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="training.session_deleted",
+            obj=session,
+            changes={"course": session.course.code, "held_on": session.held_on},
+            request=request,
+        )
+        session.delete()
+
+
+def attendance_remove(*, actor: Any, attendance: Attendance, request: Any = None) -> None:
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="training.attendance_removed",
+            obj=attendance,
+            changes={"session": attendance.session_id, "school": attendance.school_id},
+            request=request,
+        )
+        attendance.delete()
+
+
+def attendance_counts_update(
+    *, actor: Any, attendance: Attendance, staff: int, pupils: int, parents: int, request: Any = None
+) -> Attendance:
+    with transaction.atomic():
+        before = snapshot(attendance, ("staff", "pupils", "parents"))
+        attendance.staff, attendance.pupils, attendance.parents = staff, pupils, parents
+        attendance.full_clean()
+        attendance.save()
+        audit_record(
+            actor=actor,
+            action="training.attendance_changed",
+            obj=attendance,
+            changes=changes_between(before, attendance),
+            request=request,
+        )
+    return attendance
+
+
+# ---- named attendees ----
+
+
+def _matching_contact(*, school_id: int | None, full_name: str, email: str) -> Contact | None:
+    """The school's contact record for a named attendee: by e-mail, else by name."""
+    if school_id is None:
+        return None
+    query = Q(full_name__iexact=full_name)
+    if email:
+        query = Q(email__iexact=email) | query
+    return Contact.objects.filter(query, school_id=school_id).order_by("-is_current", "pk").first()
+
+
+def attendee_add(
+    *,
+    actor: Any,
+    attendance: Attendance,
+    full_name: str,
+    email: str,
+    role: str,
+    contact: Contact | None = None,
+    request: Any = None,
+) -> Attendee:
+    with transaction.atomic():
+        if contact is None:
+            contact = _matching_contact(school_id=attendance.school_id, full_name=full_name, email=email)
+        if contact is not None and contact.school_id != attendance.school_id:
+            raise ValidationError({"contact": "Choose a member of staff of this school"})
+        attendee = Attendee(attendance=attendance, full_name=full_name, email=email, role=role, contact=contact)
+        attendee.full_clean()
+        attendee.save()
+        audit_record(
+            actor=actor,
+            action="training.attendee_added",
+            obj=attendee,
+            changes={"attendance": attendance.pk, "role": role, "full_name": {"sensitive": True}},
+            request=request,
+        )
+    return attendee
+
+
+def attendee_remove(*, actor: Any, attendee: Attendee, request: Any = None) -> None:
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="training.attendee_removed",
+            obj=attendee,
+            changes={"attendance": attendee.attendance_id},
+            request=request,
+        )
+        attendee.delete()
+
+
+# ---- CSV import ----
+
+
+def attendance_import_apply(
+    *, plan: ImportPlan, actor: Any = None, request: Any = None, filename: str = ""
+) -> dict[str, int]:
+    """Writes a checked import in one transaction. A plan with errors writes nothing (ValidationError).
+
+    Natural keys: one imported session per course and date; one attendance per school of a session, whose count
+    is set to the file's (not added); a named attendee is added once per attendance (same name and e-mail).
+    So importing the same file again changes nothing."""
+    if plan.has_errors:
+        raise ValidationError([f"Line {line}: {reason}" for line, reason in plan.errors[:50]])
+    counts = {"sessions_new": 0, "attendances_new": 0, "attendances_changed": 0, "attendees_new": 0}
+    with transaction.atomic():
+        keys = list(plan.sessions)
+        dates = {d for _, d in keys}
+        existing = {
+            (s.course_id, s.held_on): s
+            for s in Session.objects.filter(source=SessionSource.IMPORTED, held_on__in=dates)
+        }
+        new_sessions = []
+        for key, group in plan.sessions.items():
+            if key not in existing:
+                new_sessions.append(
+                    Session(
+                        course_id=group.course_id,
+                        held_on=group.held_on,
+                        source=SessionSource.IMPORTED,
+                        responses=group.responses,
+                        better_understanding=group.better_understanding,
+                    )
+                )
+        Session.objects.bulk_create(new_sessions, batch_size=1000)
+        counts["sessions_new"] = len(new_sessions)
+        if new_sessions and new_sessions[0].pk is None:  # backends that do not return ids
+            existing = {
+                (s.course_id, s.held_on): s
+                for s in Session.objects.filter(source=SessionSource.IMPORTED, held_on__in=dates)
+            }
+        else:
+            existing.update({(s.course_id, s.held_on): s for s in new_sessions})
+        feedback_changed = []
+        for key, group in plan.sessions.items():
+            session = existing[key]
+            if group.has_feedback and (session.responses, session.better_understanding) != (
+                group.responses,
+                group.better_understanding,
+            ):
+                session.responses, session.better_understanding = group.responses, group.better_understanding
+                feedback_changed.append(session)
+        Session.objects.bulk_update(
+            feedback_changed, ["responses", "better_understanding", "updated_at"], batch_size=1000
+        )
+
+        session_ids = [s.pk for s in existing.values()]
+        have: dict[tuple[int, int], Attendance] = {}
+        for chunk in _chunks(session_ids, 500):
+            for a in Attendance.objects.filter(session_id__in=chunk, school__isnull=False):
+                have[(a.session_id, a.school_id)] = a  # type: ignore[index]
+        new_att, changed_att = [], []
+        for key, group in plan.sessions.items():
+            session = existing[key]
+            for school_id, sg in group.schools.items():
+                found = have.get((session.pk, school_id))
+                if found is None:
+                    a = Attendance(session=session, school_id=school_id)
+                    setattr(a, group.audience_field, sg.count)
+                    new_att.append(a)
+                elif getattr(found, group.audience_field) != sg.count:
+                    setattr(found, group.audience_field, sg.count)
+                    changed_att.append(found)
+        Attendance.objects.bulk_create(new_att, batch_size=1000)
+        fields = sorted({g.audience_field for g in plan.sessions.values()})
+        Attendance.objects.bulk_update(changed_att, [*fields, "updated_at"], batch_size=1000)
+        counts["attendances_new"], counts["attendances_changed"] = len(new_att), len(changed_att)
+        if new_att and new_att[0].pk is None:
+            new_att = []
+            for chunk in _chunks(session_ids, 500):
+                for a in Attendance.objects.filter(session_id__in=chunk, school__isnull=False):
+                    have[(a.session_id, a.school_id)] = a  # type: ignore[index]
+        for a in new_att:
+            have[(a.session_id, a.school_id)] = a  # type: ignore[index]
+
+        named = [
+            (have[(existing[key].pk, school_id)], person)
+            for key, group in plan.sessions.items()
+            for school_id, sg in group.schools.items()
+            for person in sg.attendees
+        ]
+        if named:
+            attendance_ids = list({a.pk for a, _ in named})
+            known: set[tuple[int, str, str]] = set()
+            for chunk in _chunks(attendance_ids, 500):
+                for att_id, name, email in Attendee.objects.filter(attendance_id__in=chunk).values_list(
+                    "attendance_id", "full_name", "email"
+                ):
+                    known.add((att_id, name.lower(), email.lower()))
+            school_ids = list({a.school_id for a, _ in named})
+            contacts_by_email: dict[tuple[int, str], int] = {}
+            contacts_by_name: dict[tuple[int, str], int] = {}
+            for chunk in _chunks(school_ids, 500):
+                for pk, school_id, name, email in Contact.objects.filter(school_id__in=chunk).values_list(
+                    "pk", "school_id", "full_name", "email"
+                ):
+                    if email:
+                        contacts_by_email.setdefault((school_id, email.lower()), pk)
+                    contacts_by_name.setdefault((school_id, name.lower()), pk)
+            new_people = []
+            for attendance, person in named:
+                key3 = (attendance.pk, person.full_name.lower(), person.email.lower())
+                if key3 in known:
+                    continue
+                known.add(key3)
+                contact_id = contacts_by_email.get((attendance.school_id, person.email)) if person.email else None
+                contact_id = contact_id or contacts_by_name.get((attendance.school_id, person.full_name.lower()))
+                new_people.append(
+                    Attendee(
+                        attendance=attendance,
+                        full_name=person.full_name,
+                        email=person.email,
+                        role=person.role,
+                        contact_id=contact_id,
+                    )
+                )
+            Attendee.objects.bulk_create(new_people, batch_size=1000)
+            counts["attendees_new"] = len(new_people)
+        audit_record(
+            actor=actor,
+            action="training.attendance_imported",
+            object_type="training.session",
+            changes=dict(counts),
+            detail=(f"{filename[:80]}: " if filename else "") + plan.summary(),
+            request=request,
+        )
+    return counts
+
+
+def _chunks(items: list[int], size: int) -> list[list[int]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+# ---- DSL refresher reminders ----
+
+REMINDER_SUBJECT = "Your Prevent training is due"
+REMINDER_BODY = (
+    "Your Prevent training is due. Designated safeguarding leads refresh their Prevent training at least every "
+    "two years.\n\nSee the training available and how to book:\n{link}\n\nThis is an automatic message from the "
+    "Prevent Portal."
+)
+
+
+def dsl_refresher_reminders_send(*, on: date) -> int:
+    """E-mails each DSL or deputy whose Prevent training is due a reminder that says only that, with a link.
+    One message each, to their own address only. Returns the number sent."""
+    link = settings.SITE_URL.rstrip("/") + reverse("training:my_training")
+    addresses = set()
+    for contact_email, user_email in overdue_dsl_contacts(on=on).values_list("email", "user__email"):
+        address = (user_email or contact_email or "").strip().lower()
+        if address:
+            addresses.add(address)
+    sent = 0
+    for address in sorted(addresses):
+        sent += send_mail(REMINDER_SUBJECT, REMINDER_BODY.format(link=link), None, [address], fail_silently=False)
+    audit_record(
+        actor=None,
+        action="training.refresher_reminders_sent",
+        object_type="schools.contact",
+        changes={"sent": sent},
+        detail=f"Prevent training reminders as at {on.isoformat()}",
+    )
+    return sent
+
+
+def courses_ensure() -> int:
+    """Makes sure every course of the catalogue exists (seed_demo on a database migrated long ago)."""
+    from .catalogue import COURSES, course_defaults
+
+    made = 0
+    for row in COURSES:
+        _, created = Course.objects.get_or_create(code=row[0], defaults=course_defaults(row))
+        made += int(created)
+    return made

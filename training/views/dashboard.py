@@ -1,0 +1,111 @@
+"""The uptake dashboard, the DSL refresher list and a person's own training."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.permissions import Capability, access_for, capability_required
+from schools.models import Contact, Phase, School
+
+from .. import selectors
+from ..charts import uptake_chart
+from ..forms import DashboardForm, academic_year_start
+
+NO_TRAINING_PER_PAGE = 50
+OVERDUE_PER_PAGE = 50
+
+
+def _series_dates(on: date, points: int = 8) -> list[date]:
+    """The end of each academic year (31 August) before `on`, then `on` itself."""
+    last_end = date(on.year if on.month >= 9 else on.year - 1, 8, 31)
+    dates = [date(last_end.year - i, 8, 31) for i in range(points - 2, -1, -1)]
+    return [d for d in dates if d < on] + [on]
+
+
+@capability_required(Capability.UPTAKE_VIEW)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    scope = selectors.dashboard_scope(user=request.user)
+    today = timezone.localdate()
+    wards = (
+        list(School.objects.exclude(ward="").order_by("ward").values_list("ward", flat=True).distinct())
+        if scope.school_ids is None
+        else []
+    )
+    form = DashboardForm(request.GET or None, wards=wards)
+    on, start, phase, ward = today, None, "", ""
+    if form.is_valid():
+        on = form.cleaned_data["on"] or today
+        start = form.cleaned_data["start"]
+        phase = form.cleaned_data["phase"]
+        ward = form.cleaned_data["ward"]
+    start = start or academic_year_start(on)
+    context: dict[str, Any] = {"form": form, "on": on, "start": start, "scope": scope}
+    if scope.school_ids is not None:
+        # A DSL: their own school's figures only.
+        context["own"] = selectors.own_school_training(school_ids=scope.school_ids, on=on)
+        context["own_reach"] = selectors.reach_in_period(start=start, end=on, school_ids=scope.school_ids)
+        return render(request, "training/dashboard_dsl.html", context)
+    uptake = selectors.uptake_as_at(on=on, phase=phase or None, ward=ward or None)
+    series = selectors.uptake_series(dates=_series_dates(on), phase=phase or None, ward=ward or None)
+    none_page = Paginator(
+        selectors.schools_without_training(on=on, phase=phase or None, ward=ward or None).only(
+            "pk", "urn", "name", "phase", "ward"
+        ),
+        NO_TRAINING_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    context.update(
+        {
+            "uptake": uptake,
+            "by_phase": selectors.uptake_by_phase(on=on, ward=ward or None) if not phase else [],
+            "series": series,
+            "chart": uptake_chart(series),
+            "reach": selectors.reach_in_period(start=start, end=on),
+            "feedback": selectors.feedback_in_period(start=start, end=on),
+            "trainers": selectors.accredited_trainers_per_school(on=on, phase=phase or None, ward=ward or None),
+            "delivery": selectors.commissioned_delivery_in_period(start=start, end=on),
+            "page_obj": none_page,
+            "overdue_count": selectors.overdue_dsl_contacts(on=on).count(),
+            "phase": phase,
+            "phase_label": dict(Phase.choices).get(phase, ""),
+            "ward": ward,
+        }
+    )
+    return render(request, "training/dashboard.html", context)
+
+
+@capability_required(Capability.TRAINING_EDIT)
+def refreshers(request: HttpRequest) -> HttpResponse:
+    """DSLs and deputies whose Prevent training is more than two years old, or who have none."""
+    today = timezone.localdate()
+    contacts = selectors.overdue_dsl_contacts(on=today).select_related("school").order_by("school__name", "full_name")
+    page = Paginator(contacts, OVERDUE_PER_PAGE).get_page(request.GET.get("page"))
+    last = selectors.contact_last_prevent_training(contact_ids=[c.pk for c in page.object_list])
+    rows = [(c, last.get(c.pk)) for c in page.object_list]
+    return render(
+        request,
+        "training/refreshers.html",
+        {"page_obj": page, "rows": rows, "today": today, "since": selectors.two_years_before(today)},
+    )
+
+
+@capability_required(Capability.TRAINING_VIEW)
+def my_training(request: HttpRequest) -> HttpResponse:
+    """The page a reminder links to: the signed-in person's own Prevent training and whether it is due."""
+    today = timezone.localdate()
+    contacts = list(Contact.objects.filter(user=request.user, is_current=True).select_related("school"))
+    last = selectors.contact_last_prevent_training(contact_ids=[c.pk for c in contacts])
+    rows = [
+        {"contact": c, "last": last.get(c.pk), "due": selectors.prevent_training_due(last.get(c.pk), on=today)}
+        for c in contacts
+    ]
+    return render(
+        request,
+        "training/my_training.html",
+        {"rows": rows, "school_ids": access_for(request.user).school_ids, "today": today},
+    )

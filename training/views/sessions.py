@@ -1,0 +1,274 @@
+"""Sessions: the list, a session's page, entering a session with its schools on one page, feedback, and the
+schools' attendance rows with their named attendees."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import Capability, capability_required
+
+from .. import selectors, services
+from ..filters import SessionFilter
+from ..forms import AttendanceCountsForm, AttendeeForm, FeedbackForm, SessionForm
+from ..models import Attendance, Attendee, Course
+
+PER_PAGE = 50
+ATTENDANCE_PER_PAGE = 100
+
+
+def _totals_subquery(field: str) -> Subquery:
+    return Subquery(
+        Attendance.objects.filter(session=OuterRef("pk"))
+        .order_by()
+        .values("session")
+        .annotate(n=Sum(field))
+        .values("n")[:1],
+        output_field=IntegerField(),
+    )
+
+
+@capability_required(Capability.TRAINING_VIEW)
+def session_list(request: HttpRequest) -> HttpResponse:
+    qs = selectors.session_list_visible_to(user=request.user)
+    qs = qs.annotate(
+        institutions=Coalesce(
+            Subquery(
+                Attendance.objects.filter(session=OuterRef("pk"))
+                .order_by()
+                .values("session")
+                .annotate(n=Count("pk"))
+                .values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            0,
+        ),
+        people=Coalesce(_totals_subquery(F("staff") + F("pupils") + F("parents")), 0),  # type: ignore[arg-type]
+    )
+    filtered = SessionFilter(request.GET or None, queryset=qs)
+    page = Paginator(filtered.qs.order_by("-held_on", "-id"), PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "training/session_list.html",
+        {
+            "filter": filtered,
+            "page_obj": page,
+            "may_edit": selectors.may_edit_training(user=request.user),
+        },
+    )
+
+
+@capability_required(Capability.TRAINING_VIEW)
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = selectors.session_get_for_user(user=request.user, pk=pk)
+    rows = selectors.attendances_visible_to(user=request.user, session=session).prefetch_related("attendees")
+    page = Paginator(rows, ATTENDANCE_PER_PAGE).get_page(request.GET.get("page"))
+    totals = rows.order_by().aggregate(
+        staff=Coalesce(Sum("staff"), 0),
+        pupils=Coalesce(Sum("pupils"), 0),
+        parents=Coalesce(Sum("parents"), 0),
+        institutions=Count("pk"),
+    )
+    may_edit = selectors.may_edit_training(user=request.user)
+    return render(
+        request,
+        "training/session_detail.html",
+        {
+            "session": session,
+            "page_obj": page,
+            "totals": totals,
+            "may_edit": may_edit,
+            "own_schools": selectors.access_for(request.user).school_ids,
+            "better_pct": round(100 * session.better_understanding / session.responses) if session.responses else None,
+        },
+    )
+
+
+def _require_edit(request: HttpRequest) -> None:
+    if not selectors.may_edit_training(user=request.user):
+        raise PermissionDenied
+
+
+@capability_required(Capability.TRAINING_EDIT)
+def session_add(request: HttpRequest) -> HttpResponse:
+    initial: dict[str, Any] = {}
+    code = request.GET.get("course", "")
+    if code:
+        initial["course"] = Course.objects.filter(code=code).first()
+    form = SessionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_create(
+                actor=request.user, fields=form.session_fields(), attendance=form.attendance_rows, request=request
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"Session saved with {len(form.attendance_rows)} schools.")
+            return redirect("training:session_detail", pk=session.pk)
+    return render(request, "training/session_form.html", {"form": form, "session": None})
+
+
+@capability_required(Capability.TRAINING_VIEW)
+def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    session = selectors.session_get_for_user(user=request.user, pk=pk)
+    _require_edit(request)
+    initial = {
+        "course": session.course,
+        "held_on": session.held_on,
+        "sector": session.sector,
+        "delivery": session.delivery,
+        "venue": session.venue,
+        "capacity": session.capacity,
+        "trainer": session.trainer,
+        "trainer_contact": session.trainer_contact,
+        "trainer_name": session.trainer_name,
+    }
+    form = SessionForm(request.POST or None, initial=initial, submit_label="Save changes")
+    form.fields["attendance"].label = "Add schools or change their numbers"
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_update(
+                actor=request.user,
+                session=session,
+                fields=form.session_fields(),
+                attendance=form.attendance_rows,
+                request=request,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Session saved.")
+            return redirect("training:session_detail", pk=session.pk)
+    return render(request, "training/session_form.html", {"form": form, "session": session})
+
+
+def _form_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@capability_required(Capability.TRAINING_VIEW)
+def session_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    session = selectors.session_get_for_user(user=request.user, pk=pk)
+    _require_edit(request)
+    form = FeedbackForm(
+        request.POST or None,
+        initial={
+            "responses": session.responses,
+            "better_understanding": session.better_understanding,
+            "rating": session.rating,
+            "quality_observation": session.quality_observation,
+            "observed_on": session.observed_on,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_feedback_record(actor=request.user, session=session, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Feedback saved.")
+            return redirect("training:session_detail", pk=session.pk)
+    return render(request, "training/feedback_form.html", {"form": form, "session": session})
+
+
+@capability_required(Capability.TRAINING_VIEW)
+def attendance_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One school's attendance at a session: its numbers (council team) and its named attendees (council team,
+    and the school's own DSL for their staff)."""
+    attendance = selectors.attendance_get_for_user(user=request.user, pk=pk)
+    may_edit_people = selectors.may_edit_attendees(user=request.user, attendance=attendance)
+    may_edit_counts = selectors.may_edit_training(user=request.user)
+    counts_form = AttendanceCountsForm(
+        initial={"staff": attendance.staff, "pupils": attendance.pupils, "parents": attendance.parents}
+    )
+    attendee_form = AttendeeForm(school_id=attendance.school_id)
+    if request.method == "POST":
+        action = request.POST.get("form")
+        if action == "counts":
+            if not may_edit_counts:
+                raise PermissionDenied
+            counts_form = AttendanceCountsForm(request.POST)
+            if counts_form.is_valid():
+                services.attendance_counts_update(
+                    actor=request.user, attendance=attendance, request=request, **counts_form.cleaned_data
+                )
+                messages.success(request, "Numbers saved.")
+                return redirect("training:attendance_detail", pk=attendance.pk)
+        elif action == "attendee":
+            if not may_edit_people:
+                raise PermissionDenied
+            attendee_form = AttendeeForm(request.POST, school_id=attendance.school_id)
+            if attendee_form.is_valid():
+                d = attendee_form.cleaned_data
+                try:
+                    services.attendee_add(
+                        actor=request.user,
+                        attendance=attendance,
+                        full_name=d["full_name"],
+                        email=d["email"] or "",
+                        role=d["role"],
+                        contact=d["contact"],
+                        request=request,
+                    )
+                except ValidationError as exc:
+                    _form_errors(attendee_form, exc)
+                else:
+                    messages.success(request, "Person added.")
+                    return redirect("training:attendance_detail", pk=attendance.pk)
+        else:
+            raise Http404
+    return render(
+        request,
+        "training/attendance_detail.html",
+        {
+            "attendance": attendance,
+            "session": attendance.session,
+            "attendees": attendance.attendees.select_related("contact").order_by("full_name"),
+            "counts_form": counts_form,
+            "attendee_form": attendee_form,
+            "may_edit_people": may_edit_people,
+            "may_edit_counts": may_edit_counts,
+        },
+    )
+
+
+@require_POST
+@capability_required(Capability.TRAINING_VIEW)
+def attendance_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    attendance = selectors.attendance_get_for_user(user=request.user, pk=pk)
+    _require_edit(request)
+    session_pk = attendance.session_id
+    services.attendance_remove(actor=request.user, attendance=attendance, request=request)
+    messages.success(request, "School removed from the session.")
+    return redirect("training:session_detail", pk=session_pk)
+
+
+@require_POST
+@capability_required(Capability.TRAINING_VIEW)
+def attendee_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    attendee = get_object_or_404(Attendee.objects.select_related("attendance"), pk=pk)
+    attendance = selectors.attendance_get_for_user(user=request.user, pk=attendee.attendance_id)
+    if not selectors.may_edit_attendees(user=request.user, attendance=attendance):
+        raise PermissionDenied
+    services.attendee_remove(actor=request.user, attendee=attendee, request=request)
+    messages.success(request, "Person removed.")
+    return redirect("training:attendance_detail", pk=attendance.pk)
+
+
+@capability_required(Capability.TRAINING_VIEW)
+def course_list(request: HttpRequest) -> HttpResponse:
+    courses = Course.objects.annotate(session_count=Count("sessions")).order_by("order", "name")
+    return render(request, "training/course_list.html", {"courses": courses})
