@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -79,9 +79,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "training/dashboard.html", context)
 
 
-@capability_required(Capability.TRAINING_EDIT)
+@capability_required(Capability.TRAINING_VIEW)
 def refreshers(request: HttpRequest) -> HttpResponse:
-    """DSLs and deputies whose Prevent training is more than two years old, or who have none."""
+    """DSLs and deputies whose Prevent training is more than two years old, or who have none. Across all
+    schools, so not for a DSL (their own school's are on the school page)."""
+    if selectors.dashboard_scope(user=request.user).school_ids is not None:
+        raise Http404
     today = timezone.localdate()
     contacts = selectors.overdue_dsl_contacts(on=today).select_related("school").order_by("school__name", "full_name")
     page = Paginator(contacts, OVERDUE_PER_PAGE).get_page(request.GET.get("page"))

@@ -13,11 +13,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from accounts.permissions import Capability, capability_required
+from accounts.permissions import Capability, capability_required, has_capability
 
 from ..forms import ImportUploadForm
 from ..importer import ImportFileError, parse
@@ -63,8 +63,14 @@ def _forget(request: HttpRequest) -> None:
     request.session.pop(SESSION_KEY, None)
 
 
-@capability_required(Capability.TRAINING_EDIT)
+def _require_edit(request: HttpRequest) -> None:
+    if not has_capability(request.user, Capability.TRAINING_EDIT):
+        raise PermissionDenied
+
+
+@capability_required(Capability.TRAINING_VIEW)
 def import_upload(request: HttpRequest) -> HttpResponse:
+    _require_edit(request)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -93,8 +99,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     return render(request, "training/import_upload.html", {"form": form})
 
 
-@capability_required(Capability.TRAINING_EDIT)
+@capability_required(Capability.TRAINING_VIEW)
 def import_preview(request: HttpRequest) -> HttpResponse:
+    _require_edit(request)
     found = _pending(request)
     if found is None:
         if request.method == "POST":

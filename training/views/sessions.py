@@ -97,8 +97,9 @@ def _require_edit(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-@capability_required(Capability.TRAINING_EDIT)
+@capability_required(Capability.TRAINING_VIEW)
 def session_add(request: HttpRequest) -> HttpResponse:
+    _require_edit(request)
     initial: dict[str, Any] = {}
     code = request.GET.get("course", "")
     if code:
@@ -245,8 +246,8 @@ def attendance_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @capability_required(Capability.TRAINING_VIEW)
+@require_POST
 def attendance_remove(request: HttpRequest, pk: int) -> HttpResponse:
     attendance = selectors.attendance_get_for_user(user=request.user, pk=pk)
     _require_edit(request)
@@ -256,8 +257,8 @@ def attendance_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("training:session_detail", pk=session_pk)
 
 
-@require_POST
 @capability_required(Capability.TRAINING_VIEW)
+@require_POST
 def attendee_remove(request: HttpRequest, pk: int) -> HttpResponse:
     attendee = get_object_or_404(Attendee.objects.select_related("attendance"), pk=pk)
     attendance = selectors.attendance_get_for_user(user=request.user, pk=attendee.attendance_id)
