@@ -22,6 +22,8 @@ class ReportContext:
     start: date
     end: date
     general_release: bool
+    # Figures shared by sections within one report (the people figures: see sections/people.py).
+    shared: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
     def period_text(self) -> str:
@@ -57,8 +59,8 @@ class Chart:
     unit: str = ""
 
     kind = "chart"
-    ROW = 22
-    LABEL_WIDTH = 210
+    ROW = 24
+    LABEL_WIDTH = 250
     BAR_WIDTH = 230
 
     def __post_init__(self) -> None:
@@ -78,7 +80,7 @@ class Chart:
                     "label": bar.label,
                     "text": bar.text,
                     "y": 4 + i * self.ROW,
-                    "text_y": 4 + i * self.ROW + 14,
+                    "text_y": 4 + i * self.ROW + 15,
                     "bar_x": self.LABEL_WIDTH,
                     "width": round(width, 1),
                     "value_x": self.LABEL_WIDTH + round(width, 1) + 6,

@@ -1,20 +1,20 @@
-"""Section: panel meetings held and case outcomes. Counts of people are protected in General Release."""
+"""Section: panel meetings held and what became of the cases. Counts of people come from sections/people.py,
+protected there together with the referrals section's."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from reports import disclosure
 
-from .base import ReportContext, Section, Table, count, count_table, label_of, not_available, selector
+from .base import Bar, Chart, ReportContext, Section, Table, not_available, selector
+from .people import people_figures
 
 TITLE = "Panels and outcomes"
 
 
 def build(ctx: ReportContext) -> Section:
-    statistics = selector("channel.selectors", "case_statistics")
     meetings = selector("channel.selectors", "meetings_held")
-    if statistics is None and meetings is None:
+    f = people_figures(ctx)
+    if not f.cases_available and meetings is None:
         return not_available("panels", TITLE, "panel records")
     section = Section(key="panels", title=TITLE)
     held = meetings(start=ctx.start, end=ctx.end) if meetings is not None else None
@@ -23,29 +23,36 @@ def build(ctx: ReportContext) -> Section:
         "Safeguarding Adults Panel) meets about monthly to decide, with partners, whether a person referred "
         "needs support, and to review that support until the person leaves the programme. Consent is needed; "
         "from a parent for a child."
-        + (f" {held:,} panel meetings were held in the period." if held is not None else "")
     ]
-    if statistics is None:
-        return section
-    stats: dict[str, Any] = statistics(start=ctx.start, end=ctx.end)
-    scalars = [(label_of(k), count(v)) for k, v in stats.items() if isinstance(v, int) and not isinstance(v, bool)]
-    if scalars:
-        values = dict(scalars)
-        withheld = disclosure.suppress(values) if ctx.general_release else set()
+    if held is not None:
         section.add(
             Table(
-                caption=f"Cases, {ctx.period_text}",
-                headers=["", "People"],
-                rows=[[label, disclosure.show_count(v, withheld=label in withheld)] for label, v in scalars],
-                footnotes=[disclosure.FOOTNOTE] if withheld else [],
+                caption=f"Panel meetings held, {ctx.period_text}",
+                headers=["", "Meetings"],
+                rows=[["Meetings held", f"{held:,}"]],
             )
         )
-    for key, value in stats.items():
-        if isinstance(value, dict) and value:
-            items = [(label_of(k), count(v)) for k, v in value.items() if not isinstance(v, dict)]
-            if not items:
-                continue
-            table, chart = count_table(ctx, caption=f"Cases {label_of(key).lower()}", items=items, heading="People")
-            section.add(chart)
-            section.add(table)
+    footnotes = [disclosure.FOOTNOTE] if f.any_withheld else []
+    if f.case_rows:
+        section.add(
+            Table(
+                caption=f"Cases of people referred in the period, {ctx.period_text}",
+                headers=["", "People"],
+                rows=[[label, f.show(key)] for label, key in f.case_rows],
+                footnotes=footnotes,
+            )
+        )
+    if f.outcome_rows and f.outcome_total is not None:
+        total = f.outcome_total
+        bars = [Bar(label, None if f.is_withheld(key) else f.values[key], f.show(key)) for label, key in f.outcome_rows]
+        section.add(Chart(title="How people left the programme", bars=bars))
+        section.add(
+            Table(
+                caption=f"How people referred in the period left the programme, {ctx.period_text}",
+                headers=["Outcome", "People", "Share"],
+                rows=[[label, f.show(key), f.share(key, total)] for label, key in f.outcome_rows],
+                total_row=["Total", f.show(total), "100%"],
+                footnotes=footnotes,
+            )
+        )
     return section

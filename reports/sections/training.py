@@ -13,8 +13,16 @@ REACH_LABELS = {
     "pupils": "Pupils reached",
     "parents": "Parents reached",
     "sessions": "Sessions delivered",
-    "institutions": "Institutions reached",
+    "institutions": "Schools and other institutions reached",
     "schools": "Schools reached",
+}
+FEEDBACK_LABELS = {
+    "sessions": "Sessions held",
+    "responses": "Feedback responses",
+    "better_understanding": "Reported a better understanding",
+    "better_understanding_pct": "Share reporting a better understanding",
+    "mean_rating": "Average rating of sessions (out of 5)",
+    "sessions_observed": "Sessions observed for quality",
 }
 
 
@@ -85,13 +93,33 @@ def build(ctx: ReportContext) -> Section:
                 rows=[[label, fmt(value)] for label, value in items],
             )
         )
+        by_sector = figures.get("by_sector")
+        if isinstance(by_sector, dict) and by_sector:
+            section.add(
+                Table(
+                    caption=f"Sessions and people reached by audience, {ctx.period_text}",
+                    headers=["Audience", "Sessions", "People reached"],
+                    rows=[
+                        [str(label), fmt(count(row.get("sessions"))), fmt(count(row.get("people")))]
+                        for label, row in by_sector.items()
+                        if isinstance(row, dict)
+                    ],
+                )
+            )
 
     feedback = selector("training.selectors", "feedback_in_period")
     if feedback is not None:
         figures = feedback(start=ctx.start, end=ctx.end)
-        rows = [[label_of(k), _feedback_value(k, v)] for k, v in figures.items() if not isinstance(v, dict | list)]
+        rows = [
+            [FEEDBACK_LABELS.get(k, label_of(k)), _feedback_value(k, v)]
+            for k, v in figures.items()
+            if not isinstance(v, dict | list)
+        ]
         if rows:
-            section.add("Course feedback and quality observations of sessions in the period:")
+            section.add(
+                "Those who attend a session are asked whether they now understand the Prevent duty better and to "
+                "rate it; the Prevent coordinator observes some sessions to check their quality."
+            )
             section.add(Table(caption=f"Feedback and quality, {ctx.period_text}", headers=["", "Figure"], rows=rows))
     return section
 

@@ -79,3 +79,34 @@ def section_text(text: str, heading: str) -> str:
     start = text.rindex(heading)
     following = re.search(r"\n\s*\d+\. [A-Z]", text[start + len(heading) :])
     return text[start : start + len(heading) + following.start()] if following else text[start:]
+
+
+def make_cases() -> None:
+    """Cases for the five referrals sent to panel: four adopted (one left with concerns reduced, one withdrew,
+    two still supported) and one not adopted."""
+    from datetime import date
+
+    from channel.models import Case, ExitOutcome, Stage
+    from referrals.models import Referral
+    from tests.channel.factories import CaseFactory
+
+    referrals = list(Referral.objects.filter(decision="panel_under_18").order_by("pk"))
+    plan = [
+        (Stage.EXITED, ExitOutcome.CONCERNS_REDUCED),
+        (Stage.EXITED, ExitOutcome.WITHDREW_CONSENT),
+        (Stage.SUPPORT, ""),
+        (Stage.SUPPORT, ""),
+        (Stage.NOT_ADOPTED, ""),
+    ]
+    for referral, (stage, outcome) in zip(referrals, plan, strict=True):
+        case = CaseFactory(referral=referral)
+        day = date(2026, 9, 1)
+        Case.objects.filter(pk=case.pk).update(
+            stage=stage,
+            discussed_on=day,
+            adopted_on=None if stage == Stage.NOT_ADOPTED else day,
+            support_started_on=day if stage != Stage.NOT_ADOPTED else None,
+            exited_on=day if stage == Stage.EXITED else None,
+            exit_outcome=outcome,
+            not_adopted_reason="Needs met by early help." if stage == Stage.NOT_ADOPTED else "",
+        )

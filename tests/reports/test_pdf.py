@@ -154,3 +154,41 @@ def test_a_section_whose_figures_are_not_recorded_yet_says_so_instead_of_failing
     rendered = report_build(_params(Classification.OFFICIAL_SENSITIVE, ["delivery"]))
     text = " ".join(pdf_pages(rendered.pdf))
     assert re.search(r"Commissioned and community delivery", text)
+
+
+def test_training_uptake_reads_71_and_22_per_cent_as_at_31_october_2015(db, tmp_path):
+    """The Birmingham case: 440 open schools, 312 with WRAP and 97 with PVE by the end of October 2015."""
+    from datetime import date
+
+    from schools.models import Phase, School
+    from tests.training.factories import course
+    from training.models import Attendance, Session
+
+    schools = School.objects.bulk_create(
+        School(urn=300000 + i, la_code="888", name=f"School {i}", phase=Phase.PRIMARY, open_date=date(2001, 9, 1))
+        for i in range(440)
+    )
+
+    def attend(group, code, held_on):
+        session = Session.objects.create(course=course(code), held_on=held_on)
+        Attendance.objects.bulk_create(Attendance(session=session, school=s, staff=10) for s in group)
+
+    attend(schools[:312], "WRAP", date(2015, 9, 15))
+    attend(schools[:97], "PVE", date(2015, 10, 20))
+    attend(schools[312:330], "WRAP", date(2015, 11, 2))  # after the date: not counted
+
+    params = report_parameters(
+        title="Prevent duty: delivery update",
+        committee="Overview and Scrutiny Committee",
+        period_start=date(2015, 7, 1),
+        period_end=date(2015, 10, 31),
+        classification=Classification.GENERAL_RELEASE,
+        sections=["training"],
+    )
+    text = pdf_layout_text(report_build(params).pdf, tmp_path)
+    flat = " ".join(text.split())
+    assert "As at 31 October 2015, of 440 open schools, 312 (71%) had accessed" in flat
+    assert "97 (22%) Preventing Violent Extremism (PVE)" in flat
+    assert row_numbers(text, "All phases")[-1] == ["440", "312", "(71%)", "97", "(22%)", "312", "(71%)"]
+    assert row_numbers(text, "Primary")[-1] == ["440", "312", "(71%)", "97", "(22%)", "312", "(71%)"]
+    assert "Staff trained" in text

@@ -1,0 +1,199 @@
+"""The counts of people in a report (referrals and panel cases) as ONE disclosure-control system.
+
+The referrals section and the panels section show some of the same figures (a case withdrawn appears in the
+Home Office journey and among exit outcomes; every breakdown's total is the referrals figure). If each
+section withheld cells on its own, a figure withheld in one could be printed in the other. So both sections
+read their cells from this one system, built once per report (kept in `ctx.shared`) and suppressed once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reports import disclosure
+
+from .base import ReportContext, count, selector
+
+JOURNEY = [
+    ("referrals", "Referrals"),
+    ("no_further_action", "No further action"),
+    ("signposted", "Signposted to other services"),
+    ("csc_assessment", "Children's Social Care assessment"),
+    ("police_led", "Police-led"),
+    ("discussed_at_panel", "Discussed at panel"),
+    ("awaiting_decision", "Decision not yet made"),
+    ("adopted", "Adopted as a case"),
+    ("supported", "Supported"),
+    ("exited_concerns_reduced", "Left with concerns reduced"),
+    ("withdrew", "Withdrew"),
+    ("ongoing", "Still in the programme"),
+]
+STAGE_LABELS = dict(JOURNEY)
+CASE_LABELS = {
+    "cases": "Cases opened from referrals in the period",
+    "discussed_at_panel": "Discussed at panel",
+    "adopted": "Adopted as a case",
+    "not_adopted": "Not adopted",
+    "supported": "Supported",
+    "exited": "Left the programme",
+    "exited_concerns_reduced": "Left with concerns reduced",
+    "withdrew": "Withdrew",
+    "ongoing": "Still in the programme",
+}
+# Referral outcomes that add up to the referrals (used only where the data shows they do).
+REFERRAL_OUTCOMES = [
+    "no_further_action", "signposted", "csc_assessment", "police_led", "discussed_at_panel", "awaiting_decision",
+]  # fmt: skip
+CASE_STAGES = ["adopted", "supported", "exited_concerns_reduced", "withdrew", "ongoing"]
+PANEL_DECISIONS = {"channel_or_under_18_panel", "adult_safeguarding_panel", "panel_under_18", "panel_adult"}
+SYNONYMS = {
+    "total": "referrals",
+    "nfa": "no_further_action",
+    "signposted_to_other_services": "signposted",
+    "children's_social_care_assessment": "csc_assessment",
+    "discussed": "discussed_at_panel",
+    "adopted_as_a_case": "adopted",
+    "exited_with_concerns_reduced": "exited_concerns_reduced",
+    "concerns_reduced": "exited_concerns_reduced",
+    "withdrawn": "withdrew",
+}
+BREAKDOWNS = [
+    ("sector", ("by_sector",), "Referrals by sector of the referrer", "Sector of the referrer"),
+    ("concern", ("by_concern_type", "by_concern"), "Referrals by type of concern", "Type of concern"),
+    ("age", ("by_age_band",), "Referrals by age band", "Age band"),
+    ("gender", ("by_gender",), "Referrals by gender", "Gender"),
+]
+
+Key = tuple[Any, ...]
+
+
+def stage_key(key: Any) -> str:
+    k = str(key).strip().lower().replace(" ", "_").replace("-", "_")
+    return SYNONYMS.get(k, k)
+
+
+class PeopleFigures:
+    """Values, additive constraints and, in General Release, the withheld keys."""
+
+    def __init__(self) -> None:
+        self.values: dict[Key, int] = {}
+        self.constraints: list[tuple[Key, list[Key]]] = []
+        self.withheld: set[Key] = set()
+        self.referrals_available = False
+        self.cases_available = False
+        self.journey: list[tuple[str, Key]] = []  # (label, key) in Home Office order
+        self.breakdowns: list[
+            tuple[str, str, str, list[tuple[str, Key]], Key]
+        ] = []  # kind, caption, heading, rows, total
+        self.case_rows: list[tuple[str, Key]] = []
+        self.outcome_rows: list[tuple[str, Key]] = []
+        self.outcome_total: Key | None = None
+
+    def add_if_adds_up(self, total: Key, parts: list[Key]) -> None:
+        parts = [p for p in parts if p in self.values]
+        if total in self.values and parts and self.values[total] == sum(self.values[p] for p in parts):
+            self.constraints.append((total, parts))
+
+    def show(self, key: Key) -> str:
+        return disclosure.show_count(self.values[key], withheld=key in self.withheld)
+
+    def share(self, key: Key, of: Key) -> str:
+        return disclosure.show_percent(
+            self.values[key], self.values[of], withheld=key in self.withheld or of in self.withheld
+        )
+
+    def is_withheld(self, key: Key) -> bool:
+        return key in self.withheld
+
+    @property
+    def any_withheld(self) -> bool:
+        return bool(self.withheld)
+
+
+def people_figures(ctx: ReportContext) -> PeopleFigures:
+    if "people" not in ctx.shared:
+        ctx.shared["people"] = _build(ctx)
+    return ctx.shared["people"]
+
+
+def _build(ctx: ReportContext) -> PeopleFigures:
+    f = PeopleFigures()
+    statistics = selector("referrals.selectors", "referral_statistics")
+    case_statistics = selector("channel.selectors", "case_statistics")
+    stats: dict[str, Any] = statistics(start=ctx.start, end=ctx.end) if statistics is not None else {}
+    cases: dict[str, Any] = case_statistics(start=ctx.start, end=ctx.end) if case_statistics is not None else {}
+    f.referrals_available = statistics is not None
+    f.cases_available = case_statistics is not None
+
+    # Cases: every count, and the exit outcomes adding up to those who left.
+    for name, value in cases.items():
+        if isinstance(value, int) and not isinstance(value, bool):
+            f.values[("case", stage_key(name))] = value
+            f.case_rows.append(
+                (CASE_LABELS.get(stage_key(name), str(name).replace("_", " ").capitalize()), ("case", stage_key(name)))
+            )
+    outcomes = cases.get("outcomes") if isinstance(cases.get("outcomes"), dict) else {}
+    for label, value in outcomes.items():
+        f.values[("outcome", str(label))] = count(value)
+        f.outcome_rows.append((str(label), ("outcome", str(label))))
+    if outcomes:
+        total = sum(f.values[k] for _, k in f.outcome_rows)
+        if f.values.get(("case", "exited")) == total:
+            f.outcome_total = ("case", "exited")
+        else:
+            f.outcome_total = ("outcome", "total")
+            f.values[f.outcome_total] = total
+        f.constraints.append((f.outcome_total, [k for _, k in f.outcome_rows]))
+    f.add_if_adds_up(("case", "cases"), [("case", "adopted"), ("case", "not_adopted")])
+    f.add_if_adds_up(("case", "adopted"), [("case", s) for s in ("exited", "ongoing")])
+
+    if not f.referrals_available:
+        return _protect(ctx, f)
+
+    # The journey: referral outcomes from the referrals app, then what became of the cases.
+    f.values[("ref", "referrals")] = count(stats.get("total"))
+    panel = 0
+    for label, value in (stats.get("by_outcome") or {}).items():
+        key = stage_key(label)
+        if key in PANEL_DECISIONS:
+            panel += count(value)
+            continue
+        if key == "ongoing":  # a referral not yet decided, not a case still in the programme
+            key = "awaiting_decision"
+        f.values[("ref", key)] = f.values.get(("ref", key), 0) + count(value)
+    if "discussed_at_panel" in stats or panel:
+        f.values[("ref", "discussed_at_panel")] = count(stats.get("discussed_at_panel", panel))
+    f.journey = [
+        (label, ("ref", stage)) for stage, label in JOURNEY if stage not in CASE_STAGES and ("ref", stage) in f.values
+    ]
+    f.journey += [
+        (str(k[1]).replace("_", " ").capitalize(), k) for k in f.values if k[0] == "ref" and k[1] not in STAGE_LABELS
+    ]
+    f.journey += [
+        (label, ("case", stage)) for stage, label in JOURNEY if stage in CASE_STAGES and ("case", stage) in f.values
+    ]
+    f.add_if_adds_up(("ref", "referrals"), [k for k in f.values if k[0] == "ref" and k[1] != "referrals"])
+
+    # Breakdowns: each adds up to the referrals figure (or its own total where some were not recorded).
+    for kind, names, caption, heading in BREAKDOWNS:
+        data = next((stats[n] for n in names if isinstance(stats.get(n), dict)), None)
+        if data is None:
+            continue
+        rows = []
+        for label, value in data.items():
+            f.values[(kind, str(label))] = count(value)
+            rows.append((str(label), (kind, str(label))))
+        total_value = sum(f.values[k] for _, k in rows)
+        total: Key = ("ref", "referrals")
+        if f.values[total] != total_value:
+            total = (kind, "__total__")
+            f.values[total] = total_value
+        f.constraints.append((total, [k for _, k in rows]))
+        f.breakdowns.append((kind, caption, heading, rows, total))
+    return _protect(ctx, f)
+
+
+def _protect(ctx: ReportContext, f: PeopleFigures) -> PeopleFigures:
+    if ctx.general_release and f.values:
+        f.withheld = disclosure.suppress(f.values, f.constraints)
+    return f
