@@ -192,3 +192,16 @@ def test_training_uptake_reads_71_and_22_per_cent_as_at_31_october_2015(db, tmp_
     assert row_numbers(text, "All phases")[-1] == ["440", "312", "(71%)", "97", "(22%)", "312", "(71%)"]
     assert row_numbers(text, "Primary")[-1] == ["440", "312", "(71%)", "97", "(22%)", "312", "(71%)"]
     assert "Staff trained" in text
+
+
+def test_no_names_dates_of_birth_or_case_text_reach_either_report(dataset, tmp_path):
+    from referrals.models import Referral
+
+    referral = Referral.objects.exclude(submitted_on=None).first()
+    for classification in (Classification.GENERAL_RELEASE, Classification.OFFICIAL_SENSITIVE):
+        text = pdf_layout_text(report_build(_params(classification)).pdf, tmp_path)
+        flat = " ".join(text.split())
+        assert referral.last_name not in flat
+        assert "Testperson" not in flat
+        assert referral.narrative not in flat and referral.came_to_light not in flat
+        assert "1 May 2012" not in flat and "2012-05-01" not in flat
