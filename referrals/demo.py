@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
+from django.db import connection
 from django.utils import timezone
 
 from core.demo import WARDS, DemoContext
@@ -278,47 +279,71 @@ def _decide(ctx: DemoContext, referral: Referral, *, today: date, panel_share: f
         }[referral.decision]
 
 
+def _insert(model: type[Any], columns: Sequence[str], rows: list[tuple]) -> None:
+    """Plain multi-row INSERTs for the big child tables: several times quicker than bulk_create at national
+    scale, and the same on SQLite and PostgreSQL (values adapted by the connection's own operations)."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608 - names from the model
+    with connection.cursor() as cursor:
+        for batch in _batches(rows):
+            cursor.executemany(sql, batch)
+
+
 def _seed_children(
     ctx: DemoContext, referrals: list[Referral], *, indicators: list, questions: list, services: list, actor: Any
 ) -> None:
     rng = ctx.rng
-    indicator_rows: list[ReferralIndicator] = []
-    signposts: list[ReferralSignpost] = []
-    answers: list[ScreeningAnswer] = []
-    events: list[ReferralEvent] = []
+    when = connection.ops.adapt_datetimefield_value
+    indicator_rows: list[tuple] = []
+    signposts: list[tuple] = []
+    answers: list[tuple] = []
+    events: list[tuple] = []
     # Screening answers for the most recent referrals only (the tool's answers are read on recent cases).
     screened_from = len(referrals) - min(len(referrals), 3000)
+
+    def event(r: Referral, kind: str, by: Any, at: datetime, status: str, text: str = "") -> None:
+        events.append((r.pk, kind, by.pk, when(at), text, status))
+
     for index, r in enumerate(referrals):
-        for indicator in rng.sample(indicators, k=min(len(indicators), rng.randint(1, 3))):
-            indicator_rows.append(ReferralIndicator(referral_id=r.pk, indicator=indicator, label=indicator.label))
+        for indicator in rng.sample(indicators, k=min(len(indicators), rng.randint(1, 2))):
+            indicator_rows.append((r.pk, indicator.pk, indicator.label))
         made = r.submitted_at
-        events.append(ReferralEvent(referral_id=r.pk, kind=EventKind.CREATED, actor=r.created_by, occurred_at=made - timedelta(minutes=20), status_after=Status.DRAFT))  # fmt: skip
-        events.append(ReferralEvent(referral_id=r.pk, kind=EventKind.SUBMITTED, actor=r.created_by, occurred_at=made, status_after=Status.NEW))  # fmt: skip
+        event(r, EventKind.SUBMITTED, r.created_by, made, Status.NEW)
         if r.assigned_team_id:
-            events.append(ReferralEvent(referral_id=r.pk, kind=EventKind.ASSIGNED, actor=actor, occurred_at=made + timedelta(hours=3), text=f"Assigned to {r.assigned_team}", status_after=Status.SCREENING))  # fmt: skip
+            event(
+                r,
+                EventKind.ASSIGNED,
+                actor,
+                made + timedelta(hours=3),
+                Status.SCREENING,
+                f"Assigned to {r.assigned_team}",
+            )
         if r.status == Status.AWAITING_INFORMATION:
-            events.append(ReferralEvent(referral_id=r.pk, kind=EventKind.INFORMATION_REQUESTED, actor=actor, occurred_at=made + timedelta(hours=5), text="Asked the school and the GP for what they know.", status_after=Status.AWAITING_INFORMATION))  # fmt: skip
+            event(
+                r, EventKind.INFORMATION_REQUESTED, actor, made + timedelta(hours=5), Status.AWAITING_INFORMATION,
+                "Asked the school and the GP for what they know.",
+            )  # fmt: skip
         if r.status != Status.NEW and index >= screened_from:
+            at = when(made + timedelta(hours=4))
             for question in questions:
-                answers.append(
-                    ScreeningAnswer(
-                        referral_id=r.pk, question=question, question_text=question.label,
-                        answer=rng.choice(YesNoUnknown.values), answered_by=actor,
-                        answered_at=made + timedelta(hours=4),
-                    )
-                )  # fmt: skip
+                answers.append((r.pk, question.pk, question.label, rng.choice(YesNoUnknown.values), "", actor.pk, at))
         if r.decision:
             text = r.get_decision_display() + (f": {r.decision_panel}" if r.decision_panel else "")
-            events.append(ReferralEvent(referral_id=r.pk, kind=EventKind.DECIDED, actor=actor, occurred_at=r.decided_at, text=text, status_after=r.status))  # fmt: skip
+            event(r, EventKind.DECIDED, actor, r.decided_at, r.status, text)
         if r.decision == Decision.SIGNPOSTED and services:
             for service in rng.sample(services, k=rng.randint(1, 2)):
-                signposts.append(ReferralSignpost(referral_id=r.pk, service=service, label=service.label))
-    for model, rows in (
-        (ReferralIndicator, indicator_rows), (ReferralSignpost, signposts), (ScreeningAnswer, answers),
-        (ReferralEvent, events),
-    ):  # fmt: skip
-        for batch in _batches(rows):
-            model.objects.bulk_create(batch)
+                signposts.append((r.pk, service.pk, service.label))
+    _insert(ReferralIndicator, ("referral_id", "indicator_id", "label"), indicator_rows)
+    _insert(ReferralSignpost, ("referral_id", "service_id", "label"), signposts)
+    _insert(
+        ScreeningAnswer,
+        ("referral_id", "question_id", "question_text", "answer", "comment", "answered_by_id", "answered_at"),
+        answers,
+    )
+    _insert(ReferralEvent, ("referral_id", "kind", "actor_id", "occurred_at", "text", "status_after"), events)
 
 
 def _seed_cases(ctx: DemoContext, referrals: list[Referral], *, actor: Any) -> list[int]:

@@ -17,5 +17,10 @@ def referral_lists(db: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def _lists(request: Any) -> None:
-    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames or "db" in request.fixturenames or request.node.get_closest_marker("django_db"):
+    if (
+        "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+        or "db" in request.fixturenames
+        or request.node.get_closest_marker("django_db")
+    ):
         request.getfixturevalue("referral_lists")
