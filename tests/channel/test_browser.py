@@ -1,0 +1,72 @@
+"""A chair builds an agenda, records the panel's decision to adopt, the person's consent and a support plan, and
+starts support; a member of another panel cannot open the case. axe runs on every page (tests/support/browser.py)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.utils import timezone
+
+from accounts.roles import Role
+from channel.models import Case, Stage
+from tests.channel.factories import CaseFactory, MeetingFactory, PanelFactory
+
+pytestmark = pytest.mark.browser
+
+
+def go(page, locator) -> None:
+    """Click a link or button and wait for the next page to load (and axe to check it) before going on."""
+    with page.expect_navigation(wait_until="load"):
+        locator.click()
+
+
+def test_chair_adopts_a_case_at_a_meeting_and_a_member_of_another_panel_cannot_open_it(
+    page, live_server, sign_in, panel_chair, panel_member, panel, make_user
+):
+    case = CaseFactory(panel=panel)
+    meeting = MeetingFactory(panel=panel, held_on=timezone.localdate())
+    outsider = make_user(Role.PANEL_MEMBER, panel=PanelFactory(name="Northbrook Safeguarding Adults Panel"), agency="Health")
+
+    sign_in(page, panel_chair)
+    page.goto(f"{live_server.url}/panels/meetings/{meeting.pk}/")
+    go(page, page.get_by_role("link", name="Build the agenda"))
+    assert page.get_by_label(re.compile(case.referral.reference)).is_checked()
+    go(page, page.get_by_role("button", name="Add to agenda"))
+    assert page.get_by_text("Agenda updated.").is_visible()
+
+    go(page, page.get_by_role("link", name=f"Record minutes and decision for {case.referral.reference}"))
+    page.get_by_label("Minutes for this case").fill("Partners shared what they know; support is needed.")
+    page.get_by_label("Adopt the case").check()
+    go(page, page.get_by_role("button", name="Record decision"))
+    assert page.get_by_text("Decision recorded.").is_visible()
+    assert page.get_by_role("cell", name=re.compile("Adopt the case")).is_visible()
+
+    go(page, page.get_by_role("link", name=case.referral.reference))
+    assert page.get_by_role("heading", name=re.compile("Adopted")).is_visible()
+    go(page, page.get_by_role("link", name="Start support"))
+    assert page.get_by_text("Support cannot start without consent.").is_visible()
+    go(page, page.get_by_role("link", name="Record consent").first)
+    page.get_by_label("The person (informed consent)").check()
+    page.get_by_label("Given").check()
+    go(page, page.get_by_role("button", name="Save"))
+    assert page.get_by_text("Consent recorded.").is_visible()
+
+    go(page, page.get_by_role("link", name="Add to the support plan"))
+    page.get_by_label("Intervention Provider or mentor").check()
+    page.get_by_label("Provider or service").fill("Northbrook Mentoring Service")
+    go(page, page.get_by_role("button", name="Add to the support plan"))
+    assert page.get_by_text("Support plan updated.").is_visible()
+
+    go(page, page.get_by_role("link", name="Start support"))
+    go(page, page.get_by_role("button", name="Record that support has started"))
+    assert page.get_by_text("Support has started.").is_visible()
+    case.refresh_from_db()
+    assert case.stage == Stage.SUPPORT
+    assert case.support_items.count() == 1 and case.consents.count() == 1
+
+    page.context.clear_cookies()
+    sign_in(page, outsider)
+    response = page.goto(f"{live_server.url}/panels/cases/{case.pk}/")
+    assert response.status == 404
+    assert Case.objects.get(pk=case.pk).referral.reference not in page.content()
