@@ -1,5 +1,6 @@
 """Security headers on every page: a Content-Security-Policy without inline script or style (and no page that
-needs them), no-store caching for signed-in pages and downloads, and production's HSTS and secure cookies."""
+needs them), no-store caching for signed-in pages and downloads, audit events for every read of a referral or
+case and every download, and production's HSTS and secure cookies."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
-import pytest
 from django.conf import settings
 
+from core.models import AuditEvent
 from tests.accounts.test_url_walk import PATTERNS, TABLE, _url, world  # noqa: F401  (world is a fixture)
 from tests.support.access import ALL_ROLES
 
@@ -30,22 +32,47 @@ def test_the_content_security_policy_allows_no_inline_code_anywhere():
     assert directives["frame-ancestors"] == ["'none'"]
 
 
-@pytest.mark.parametrize("role", sorted(ALL_ROLES))
-def test_no_page_uses_inline_script_or_style_and_none_is_cached(role, world, client_for):  # noqa: F811
-    client = client_for(world.users[role])
+# The pages that show one referral's or one case's content: each read is audited (PRODUCT.md).
+CASE_CONTENT_PAGES = {"referrals:detail", "channel:case_detail", "channel:case_chronology"}
+
+
+def _last_event_id() -> int:
+    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def test_every_page_is_uncached_has_no_inline_code_and_audits_case_reads_and_downloads(world, client_for):  # noqa: F811
+    """One walk of every URL pattern per role (the URL walk's table): every answer to a signed-in user carries
+    Cache-Control no-store; no HTML page has inline script, inline style or event-handler attributes; every
+    referral or case page and every download (Content-Disposition: attachment) writes an audit event by this
+    user in the same request. One world for all roles: building it is the slow part."""
+    problems: list[str] = []
+    for role in sorted(ALL_ROLES):
+        problems += _walk_checks(role, world, client_for)
+    assert not problems, "\n".join(problems)
+
+
+def _walk_checks(role: str, the_world: Any, client_for: Any) -> list[str]:
+    user = the_world.users[role]
+    client = client_for(user)
     problems = []
     for name in PATTERNS:
         row = TABLE.get(name)
         if row is None or row.skip_reason:
-            continue
-        url = _url(name, row, world)
+            continue  # a missing row is reported by the URL walk itself
+        url = _url(name, row, the_world)
+        last = _last_event_id()
         response = client.get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
         if "no-store" not in response.get("Cache-Control", ""):
-            problems.append(f"{name}: Cache-Control {response.get('Cache-Control')!r}")
-        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            problems.append(f"{role} {name}: Cache-Control {response.get('Cache-Control')!r}")
+        if response.status_code != 200:
             continue
-        html = response.content.decode()
-        assert "Content-Security-Policy" in response, name
+        download = "attachment" in response.get("Content-Disposition", "")
+        if (name in CASE_CONTENT_PAGES or download) and not AuditEvent.objects.filter(id__gt=last, actor=user).exists():
+            problems.append(f"{role} {name} ({url}): read without an audit event")
+        if "text/html" not in response.get("Content-Type", ""):
+            continue
+        html = body.decode()
         for label, pattern in (
             ("inline script", INLINE_SCRIPT),
             ("inline style", INLINE_STYLE),
@@ -53,8 +80,8 @@ def test_no_page_uses_inline_script_or_style_and_none_is_cached(role, world, cli
         ):
             found = pattern.search(html)
             if found:
-                problems.append(f"{name} ({url}): {label}: {html[found.start() : found.start() + 80]!r}")
-    assert not problems, "\n".join(problems)
+                problems.append(f"{role} {name} ({url}): {label}: {html[found.start() : found.start() + 80]!r}")
+    return problems
 
 
 def _production_env() -> dict[str, str]:
