@@ -172,8 +172,8 @@ class _ConfirmActionView(_ManageUserView):
     warning = False
     explanation = ""
 
-    def allowed(self, request: HttpRequest, target: User) -> None:
-        """Raise Http404 for a page this actor may never use."""
+    def allowed(self, request: HttpRequest) -> None:
+        """Raise Http404 for a page this actor may never use (checked before the target is fetched)."""
 
     def act(self, request: HttpRequest, target: User) -> str:
         raise NotImplementedError
@@ -191,12 +191,12 @@ class _ConfirmActionView(_ManageUserView):
         return ConfirmForm(data, submit_label=self.submit_label, warning=self.warning)
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        self.allowed(request, None)  # type: ignore[arg-type]
+        self.allowed(request)
         target = self.target(request, pk)
         return self._render(request, target, self._form())
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        self.allowed(request, None)  # type: ignore[arg-type]
+        self.allowed(request)
         target = self.target(request, pk)
         form = self._form(request.POST)
         try:
@@ -257,7 +257,7 @@ class SecondFactorResetView(_ConfirmActionView):
         "call them on a number you already hold."
     )
 
-    def allowed(self, request: HttpRequest, target: User) -> None:
+    def allowed(self, request: HttpRequest) -> None:
         if not is_sysadmin(request.user):
             raise Http404
 
