@@ -49,6 +49,13 @@ def user_list_visible_to(*, user: Any, filters: dict[str, Any] | None = None) ->
     return qs
 
 
+def user_filter_for(*, user: Any, filters: Any = None) -> Any:
+    """A filter set over the users this person may see (its `.qs` is the match), for the users page."""
+    from .filters import UserFilter
+
+    return UserFilter(filters or None, queryset=user_list_visible_to(user=user))
+
+
 def user_get_for_user(*, user: Any, pk: int) -> User:
     """One user for the administration pages, with every membership (current and ended)."""
     if not has_capability(user, Capability.USERS_MANAGE):

@@ -13,7 +13,6 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import redirect, render
 from django.views import View
 
-from ..filters import UserFilter
 from ..forms import ConfirmForm, EndRoleForm, InviteForm, MembershipForm
 from ..models import User
 from ..permissions import (
@@ -23,7 +22,7 @@ from ..permissions import (
     grantable_roles,
     is_sysadmin,
 )
-from ..selectors import membership_get_for_user, user_get_for_user, user_list_visible_to
+from ..selectors import membership_get_for_user, user_filter_for, user_get_for_user
 from ..services import (
     lockout_clear,
     membership_assign,
@@ -50,8 +49,7 @@ class UserListView(CapabilityRequiredMixin, View):
     capability = Capability.USERS_MANAGE
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        qs = user_list_visible_to(user=request.user)
-        filterset = UserFilter(request.GET or None, queryset=qs)
+        filterset = user_filter_for(user=request.user, filters=request.GET)
         page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(
             request,
