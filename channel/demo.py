@@ -23,6 +23,7 @@ from core.demo import DemoContext
 from .models import (
     ADOPTED_STAGES,
     AFTER_EXIT_STAGES,
+    OPEN_STAGES,
     PRE_PANEL_STAGES,
     Action,
     AgendaItem,
@@ -66,10 +67,10 @@ PROVIDERS = {
     SupportKind.COMMUNITY: ("Northbrook Youth Project", "Boxing club at Parkside", "Faith leaders' forum", "Library digital skills course"),
 }  # fmt: skip
 PROGRESS = (
-    "Attended every session this month; engaged well and talked openly about the material he had shared.",
+    "Attended every session this month; engaged well and talked openly about the material they had shared.",
     "Missed one session; rearranged. Mentor reports less time online and more contact with friends from college.",
     "Family report a calmer home; school attendance up from 70% to 88%.",
-    "Talked through the views he had been posting; now questions the sources himself.",
+    "Talked through the views they had been posting; now questions the sources they rely on.",
     "Started the course and enjoys it. Keen to carry on after the plan ends.",
 )
 RATIONALES = (
@@ -249,12 +250,12 @@ def _align_and_plan(
         meetings = by_panel.get(case.panel_id, [])
         decided = case.adopted_on or (case.closed_on if case.stage == Stage.NOT_ADOPTED else None)
         if decided is not None:
-            meeting = _meeting_on_or_after(meetings, case.discussed_on or decided)
-            if (
-                meeting is not None
-                and meeting.held_on < today
-                and (case.support_started_on is None or meeting.held_on < case.support_started_on)
-            ):
+            # The decision is the panel's: it falls on a meeting day, before support began.
+            limit = case.support_started_on or today
+            held = [m for m in meetings if case.opened_on <= m.held_on < limit]
+            anchor = case.discussed_on or decided
+            meeting = next((m for m in held if m.held_on >= anchor), held[-1] if held else None)
+            if meeting is not None:
                 case.discussed_on = meeting.held_on
                 if case.adopted_on:
                     case.adopted_on = meeting.held_on
@@ -355,7 +356,7 @@ def _seed_case_records(ctx: DemoContext, cases: list[Case], chairs: dict[int, An
             )
             entries.append(_e(case, EntryKind.NOTE, actor, case.preliminary_assessment_on + timedelta(days=2),
                               "Information from school, police and health gathered; family spoken to."))  # fmt: skip
-        is_open = case.stage not in (Stage.NOT_ADOPTED, Stage.CLOSED)
+        is_open = case.stage in OPEN_STAGES
         if case.preliminary_assessment_on and (is_open or assess_closed):
             assessments.append((case, case.preliminary_assessment_on + timedelta(days=3), actor, 0.55))
         if case.stage == Stage.NOT_ADOPTED:

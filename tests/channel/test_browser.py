@@ -26,7 +26,9 @@ def test_chair_adopts_a_case_at_a_meeting_and_a_member_of_another_panel_cannot_o
 ):
     case = CaseFactory(panel=panel)
     meeting = MeetingFactory(panel=panel, held_on=timezone.localdate())
-    outsider = make_user(Role.PANEL_MEMBER, panel=PanelFactory(name="Northbrook Safeguarding Adults Panel"), agency="Health")
+    outsider = make_user(
+        Role.PANEL_MEMBER, panel=PanelFactory(name="Northbrook Safeguarding Adults Panel"), agency="Health"
+    )
 
     sign_in(page, panel_chair)
     page.goto(f"{live_server.url}/panels/meetings/{meeting.pk}/")
