@@ -27,12 +27,15 @@ def make_schools() -> None:
 
 
 def make_referrals() -> None:
+    from tests.accounts.factories import UserFactory
     from tests.referrals.factories import ReferralFactory
 
+    referrer = UserFactory()
     sectors = [s for s, n in SECTORS.items() for _ in range(n)]
     for i in range(23):
         day = date(2026, 4 + i % 6, 1 + i)
         ReferralFactory(
+            created_by=referrer,
             referrer_sector=sectors[i],
             gender=GENDERS[i],
             decision=DECISIONS[i],
@@ -41,7 +44,9 @@ def make_referrals() -> None:
             submitted_at=timezone.make_aware(datetime(day.year, day.month, day.day, 10)),
         )
     # One outside the period, which no figure may count.
-    ReferralFactory(submitted_on=date(2026, 10, 2), submitted_at=timezone.make_aware(datetime(2026, 10, 2, 10)))
+    ReferralFactory(
+        created_by=referrer, submitted_on=date(2026, 10, 2), submitted_at=timezone.make_aware(datetime(2026, 10, 2, 10))
+    )
 
 
 def make_dataset() -> None:

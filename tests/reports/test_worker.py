@@ -135,6 +135,7 @@ def _request(user: Any) -> Report:
         period_start=date(2026, 4, 1),
         period_end=date(2026, 9, 30),
         classification=Classification.GENERAL_RELEASE,
+        sections=["schools", "referrals"],
     )
 
 
