@@ -20,7 +20,7 @@ from .models import (
     VisitPurpose,
 )
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "govuk-input--width-10"}, format="%Y-%m-%d")
+DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}, format="%Y-%m-%d")
 ACTION_ROWS = 3
 
 
@@ -175,7 +175,7 @@ class VisitForm(forms.Form):
         action_parts = []
         for n in range(1, ACTION_ROWS + 1):
             self.fields[f"action_{n}_description"] = forms.CharField(
-                label=f"Action {n}", max_length=300, required=False
+                label="What needs doing", max_length=300, required=False
             )
             owner = forms.ModelChoiceField(label="Owner", queryset=owners, required=False, empty_label="Choose")
             owner.label_from_instance = lambda u: u.full_name or u.email  # type: ignore[method-assign]
@@ -193,6 +193,15 @@ class VisitForm(forms.Form):
             )
         self.helper = FormHelper()
         self.helper.form_tag = False
+        more_open = (
+            " open"
+            if any(
+                self.data.get(f"action_{n}_{part}")
+                for n in range(2, ACTION_ROWS + 1)
+                for part in ("description", "owner", "due")
+            )
+            else ""
+        )
         self.helper.layout = Layout(
             Field.text("visited_on"),
             Field.radios("kind", legend_size=Size.SMALL, small=True),
@@ -200,7 +209,15 @@ class VisitForm(forms.Form):
             Field.select("purpose"),
             Field.select("adviser"),
             Field.textarea("notes"),
-            *action_parts,
+            action_parts[0],
+            # Most visits agree one action or none: the others stay folded away until needed.
+            HTML(
+                f'<details class="govuk-details"{more_open}><summary class="govuk-details__summary">'
+                '<span class="govuk-details__summary-text">Add more actions</span></summary>'
+                '<div class="govuk-details__text">'
+            ),
+            *action_parts[1:],
+            HTML("</div></details>"),
             Field.text("follow_up_on"),
             _submit("Save visit"),
         )

@@ -240,7 +240,11 @@ class SchoolPage:
 
 def school_page(*, user: Any, school: School, today: date) -> SchoolPage:
     """Everything on a school's page, in a fixed number of queries whatever the data size."""
-    contacts = list(school.contacts.select_related("user").order_by("-is_current", "role", "full_name"))
+    role_order = {role: n for n, role in enumerate(ContactRole.values)}
+    contacts = sorted(
+        school.contacts.select_related("user"),
+        key=lambda c: (not c.is_current, role_order.get(c.role, 99), not c.is_prevent_spoc, c.full_name),
+    )
     last_training = _training_selector("contact_last_prevent_training")
     training_ids = [c.pk for c in contacts if c.role in (ContactRole.DSL, ContactRole.DEPUTY_DSL)]
     trained: dict[int, date | None] = {}

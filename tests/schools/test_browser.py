@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.utils import timezone
+
+from schools.models import ChecklistConfirmation, Visit
+from tests.schools.factories import ContactFactory
+
+pytestmark = pytest.mark.browser
+
+
+def test_adviser_logs_a_visit_with_an_action_on_a_phone(phone_page, live_server, sign_in, adviser, school, axe):
+    page = phone_page
+    ContactFactory(school=school, full_name="Farah Holloway")
+    sign_in(page, adviser)
+    started = time.perf_counter()
+    page.goto(f"{live_server.url}/schools/?q={school.urn}")
+    page.get_by_role("link", name=school.name).click()
+    page.get_by_role("link", name="Log a visit, call or e-mail").click()
+    # Today's date, "Visit" and the school's tier are already chosen.
+    page.get_by_label("Purpose").select_option(label="Policy and risk assessment review")
+    page.get_by_label("Notes (optional)").fill("Went through the risk assessment with the DSL.")
+    page.locator("#id_action_1_description").fill("Send the model risk assessment")
+    page.locator("#id_action_1_owner").select_option(label=adviser.full_name)
+    page.locator("#id_action_1_due").fill(str(timezone.localdate().replace(day=28)))
+    page.get_by_role("button", name="Save visit").click()
+    assert page.get_by_text("Visit saved.").is_visible()
+    assert page.get_by_text("Send the model risk assessment").first.is_visible()
+    assert time.perf_counter() - started < 60
+    # Nothing on the page is wider than the phone's screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    visit = Visit.objects.get(school=school)
+    assert visit.adviser == adviser and visit.actions.get().owner == adviser
+    page.goto(f"{live_server.url}/schools/actions/")
+    assert page.get_by_role("link", name="Send the model risk assessment").is_visible()
+    assert len(axe.checked) >= 5
+
+
+def test_dsl_edits_their_checklist(page, live_server, sign_in, dsl, school, axe):
+    sign_in(page, dsl)
+    page.get_by_role("link", name="Check your Prevent duty checklist").click()
+    risk = page.get_by_role("group", name="Prevent risk assessment")
+    risk.get_by_label("In place", exact=True).check()
+    risk.get_by_label("I have checked this today").check()
+    page.get_by_role("group", name="Online filtering and monitoring").get_by_label("Note (optional)").fill(
+        "New provider from January"
+    )
+    page.get_by_role("button", name="Save checklist").click()
+    assert page.get_by_text("Prevent duty checklist saved.").is_visible()
+    row = ChecklistConfirmation.objects.get(school=school, item="risk_assessment")
+    assert row.in_place and row.confirmed_on == timezone.localdate() and row.confirmed_by == dsl
+    assert ChecklistConfirmation.objects.get(school=school, item="online_filtering").note == "New provider from January"
+    assert len(axe.checked) >= 4
