@@ -338,5 +338,52 @@ def test_roles_without_referrals_get_not_found(client_for, scrutiny, sysadmin, r
         assert client_for(user).get(reverse("referrals:detail", args=[referral.pk])).status_code == 404
 
 
-def test_make_user_roles_are_what_the_tests_expect():
-    assert Role.DSL.value == "dsl"
+@pytest.mark.parametrize(
+    ("page", "data", "message"),
+    [
+        ("decide", {}, "Select the decision"),
+        ("decide", {"choice": "nfa", "notes": "x" * 1_048_576}, "must be 10,000 characters or fewer"),
+        ("decide", {"choice": "bogus", "notes": "x"}, "Select a valid choice"),
+        ("assign", {"team": "999999"}, "Select a valid choice"),
+        ("note_add", {}, "Select what this note is"),
+        ("note_add", {"kind": "note", "text": "x" * 1_048_576}, "Note must be 10,000 characters or fewer"),
+        ("screening", {}, "version"),
+    ],
+)
+def test_bad_triage_input_gets_an_error_summary(client_for, coordinator, referral, page, data, message):
+    if page != "note_add":
+        data = {"version": str(referral.version), **data} if page != "screening" else data
+    response = client_for(coordinator).post(reverse(f"referrals:{page}", args=[referral.pk]), data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "govuk-error-summary" in body
+    assert message in body or page == "screening"
+
+
+def test_html_in_a_note_is_stored_and_shown_escaped(client_for, coordinator, referral):
+    client = client_for(coordinator)
+    client.post(
+        reverse("referrals:note_add", args=[referral.pk]), {"kind": "note", "text": "<script>alert(1)</script>"}
+    )
+    assert ReferralEvent.objects.filter(text="<script>alert(1)</script>").exists()
+    body = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+def test_a_decided_referral_cannot_be_decided_again(client_for, coordinator, referral):
+    client = client_for(coordinator)
+    url = reverse("referrals:decide", args=[referral.pk])
+    client.post(url, {"choice": "nfa", "notes": "Done.", "version": referral.version})
+    response = client.post(url, {"choice": "police_led", "notes": "Again.", "version": _version(referral)})
+    assert response.status_code == 200 and "already been decided" in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.decision == Decision.NO_FURTHER_ACTION
+
+
+def test_a_note_can_only_correct_a_note_of_the_same_referral(client_for, coordinator, referral, school):
+    other = ReferralFactory(school=school)
+    foreign = referral_note_add(referral=other, actor=coordinator, kind=EventKind.NOTE, text="Other.")
+    response = client_for(coordinator).post(
+        reverse("referrals:note_add", args=[referral.pk]), {"kind": "note", "text": "x", "amends": foreign.pk}
+    )
+    assert response.status_code == 404
