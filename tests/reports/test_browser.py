@@ -37,6 +37,13 @@ def test_coordinator_requests_a_report_and_downloads_it(page, live_server, sign_
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the report (PDF)").click()
     assert "-OFFICIAL-" in download.value.suggested_filename
+    page.goto(f"{live_server.url}/reports/")
+    assert page.get_by_role("link", name="Prevent duty: delivery update").is_visible()
+    _shot(page, "list")
+    page.goto(f"{live_server.url}/reports/schedules/new/")
+    page.get_by_role("button", name="Save the schedule").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    _shot(page, "schedule-errors")
 
 
 def test_progress_page_updates_itself_until_the_report_is_ready(phone_page, live_server, sign_in, coordinator):
