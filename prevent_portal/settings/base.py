@@ -143,7 +143,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# django-axes: lock an account after 5 failures, and an address after 20, for 30 minutes.
+# django-axes: lock an account after 5 failures from anywhere, and an address after 5 failures on any accounts,
+# for 30 minutes. One limit for both is what django-axes offers without a custom handler.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
