@@ -82,6 +82,7 @@ class CaseUpdateForm(forms.Form):
         label="Case officer", queryset=None, required=False, empty_label="No case officer"
     )  # type: ignore[arg-type]
     exit_proposed = forms.BooleanField(label="Propose exit at the next meeting", required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, officers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -93,7 +94,11 @@ class CaseUpdateForm(forms.Form):
         )
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Field.select("case_officer"), Field("review_due_on"), Field.checkbox("exit_proposed"), _submit()
+            Field.select("case_officer"),
+            Field("review_due_on"),
+            Field.checkbox("exit_proposed"),
+            Field("version"),
+            _submit(),
         )
 
 
@@ -388,11 +393,12 @@ class AgendaItemForm(forms.Form):
 
 class MeetingNotesForm(forms.Form):
     notes = _text("General minutes", required=False, rows=8)
+    notes_before = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.layout = Layout(Field.textarea("notes"), _submit("Save minutes"))
+        self.helper.layout = Layout(Field.textarea("notes"), Field("notes_before"), _submit("Save minutes"))
 
 
 class ActionForm(forms.Form):

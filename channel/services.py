@@ -50,6 +50,10 @@ from .models import (
 
 REVIEW_INTERVAL_DAYS = 28  # an adopted case comes back to the panel about monthly
 REMINDER_LEAD_DAYS = 14  # reminders go out this many days before a review after exit falls due
+STALE = (
+    "Someone else changed this while you were editing it. Your changes are still on the page: "
+    "check them against the case and save again."
+)
 
 
 def add_months(day: date, months: int) -> date:
@@ -82,7 +86,7 @@ def _entry(
 def _locked(case: Case) -> Case:
     """The case row, locked for this transaction, so that two people changing it one after the other each see
     the other's change (SQLite serialises writers anyway)."""
-    return Case.objects.select_for_update().select_related("referral", "panel").get(pk=case.pk)
+    return Case.objects.select_for_update(of=("self",)).select_related("referral", "panel").get(pk=case.pk)
 
 
 def _save_case(case: Case, fields: list[str]) -> None:
@@ -336,9 +340,13 @@ def case_update(
     case_officer: Any,
     review_due_on: date | None,
     exit_proposed: bool,
+    version: int | None = None,
     request: Any = None,
 ) -> Case:
+    """`version` is the case's version when the page was opened: a save made after someone else's is refused."""
     case = _locked(case)
+    if version is not None and version != case.version:
+        raise ValidationError(STALE)
     before = {
         "case_officer": case.case_officer_id,
         "review_due_on": case.review_due_on,
@@ -746,7 +754,7 @@ def agenda_item_record(
 ) -> AgendaItem:
     """Minutes of one case and the panel's decision on it, reached by consensus. The decision acts on the case
     at once (adopt, close as not adopted, continue, propose exit); the chair signs the minutes off afterwards."""
-    item = AgendaItem.objects.select_for_update().select_related("meeting", "case").get(pk=item.pk)
+    item = AgendaItem.objects.select_for_update(of=("self",)).select_related("meeting", "case").get(pk=item.pk)
     meeting = item.meeting
     _refuse_if_signed_off(meeting)
     if item.decision:
@@ -801,9 +809,14 @@ def agenda_item_record(
 
 
 @transaction.atomic
-def meeting_notes_save(*, meeting: Meeting, notes: str, saved_by: Any, request: Any = None) -> Meeting:
+def meeting_notes_save(
+    *, meeting: Meeting, notes: str, saved_by: Any, notes_before: str | None = None, request: Any = None
+) -> Meeting:
+    """`notes_before` is the text the editor started from: if someone saved other minutes meanwhile, refuse."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _refuse_if_signed_off(meeting)
+    if notes_before is not None and notes_before.strip() != meeting.notes.strip():
+        raise ValidationError(STALE)
     meeting.notes = notes.strip()
     meeting.full_clean()
     meeting.save(update_fields=["notes", "updated_at"])

@@ -139,13 +139,14 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "case_officer": case.case_officer_id,
         "review_due_on": case.review_due_on,
         "exit_proposed": case.exit_proposed,
+        "version": case.version,
     }
     form = CaseUpdateForm(request.POST or None, initial=initial, officers=_officer_choices(case))
 
     def save(data: dict[str, Any]) -> None:
         services.case_update(
             case=case, changed_by=request.user, case_officer=data["case_officer"], review_due_on=data["review_due_on"],
-            exit_proposed=data["exit_proposed"], request=request,
+            exit_proposed=data["exit_proposed"], version=data["version"], request=request,
         )  # fmt: skip
 
     return form_page(

@@ -199,10 +199,16 @@ def meeting_notes(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for_write(request, pk)
     if meeting.is_signed_off:
         raise PermissionDenied
-    form = MeetingNotesForm(request.POST or None, initial={"notes": meeting.notes})
+    form = MeetingNotesForm(request.POST or None, initial={"notes": meeting.notes, "notes_before": meeting.notes})
 
     def save(data: dict[str, Any]) -> None:
-        services.meeting_notes_save(meeting=meeting, notes=data["notes"], saved_by=request.user, request=request)
+        services.meeting_notes_save(
+            meeting=meeting,
+            notes=data["notes"],
+            notes_before=data["notes_before"],
+            saved_by=request.user,
+            request=request,
+        )
 
     return form_page(
         request, form=form, title="General minutes", caption=str(meeting), back_url=_meeting_url(meeting),

@@ -172,3 +172,27 @@ def test_a_bad_date_gives_the_error_summary_not_a_500(client_for, panel_chair, p
     assert "govuk-error-summary" in response.content.decode()
     case.refresh_from_db()
     assert case.stage == Stage.ADOPTED
+
+
+def test_a_stale_save_of_the_case_details_is_refused_and_keeps_the_users_input(
+    client_for, panel_chair, coordinator, panel
+):
+    case = adopted(CaseFactory(panel=panel))
+    url = reverse("channel:case_edit", args=[case.pk])
+    opened_version = case.version
+    services.case_update(
+        case=case, changed_by=coordinator, case_officer=coordinator, review_due_on=None, exit_proposed=False
+    )
+    response = client_for(panel_chair).post(
+        url, {"case_officer": str(panel_chair.pk), "version": str(opened_version), "exit_proposed": "on"}
+    )
+    assert response.status_code == 200
+    assert "Someone else changed this" in response.content.decode()
+    case.refresh_from_db()
+    assert case.case_officer == coordinator and not case.exit_proposed
+
+
+def test_the_case_edit_page_carries_the_version_it_was_opened_at(client_for, panel_chair, panel):
+    case = adopted(CaseFactory(panel=panel))
+    page = client_for(panel_chair).get(reverse("channel:case_edit", args=[case.pk])).content.decode()
+    assert f'name="version" value="{case.version}"' in page
