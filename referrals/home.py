@@ -31,7 +31,9 @@ def home_sections(*, user: Any) -> list[HomeSection]:
         }
         sections.append(HomeSection("Your team's referrals", "referrals/home_queue.html", context, order=20))
     if access.school_ids:
-        school_referrals = referral_list_visible_to(user=user).filter(school_id__in=access.school_ids)
+        school_referrals = (
+            referral_list_visible_to(user=user).filter(school_id__in=access.school_ids).exclude(status=Status.DRAFT)
+        )
         context = {"referrals": list(school_referrals[:SHOWN]), "drafts": list(referral_drafts_of(user=user)[:3])}
         sections.append(HomeSection("Your school's referrals", "referrals/home_status.html", context, order=15))
     elif access.has(Role.ADVISER):

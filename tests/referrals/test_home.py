@@ -23,9 +23,13 @@ def test_practitioner_home_lists_their_teams_queue(client_for, csc_practitioner,
 
 
 def test_dsl_home_shows_the_status_of_their_schools_referrals_only(client_for, dsl, school, other_school):
+    from tests.referrals.factories import DraftReferralFactory
+
     mine, other = ReferralFactory(school=school), ReferralFactory(school=other_school)
+    DraftReferralFactory(school=school, created_by=dsl)
     body = client_for(dsl).get(reverse("core:home")).content.decode()
     assert "Your school&#x27;s referrals" in body and mine.reference in body and other.reference not in body
+    assert "None" not in body and "1 draft referral" in body
 
 
 def test_adviser_home_lists_referrals_they_made(client_for, adviser):
