@@ -10,7 +10,6 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Role
 from channel.models import PanelKind
 from core.models import AuditEvent
 from referrals.models import (
