@@ -13,6 +13,7 @@ from .models import (
     ChecklistItem,
     Contact,
     ContactRole,
+    Institution,
     MeetingKind,
     RRSALevel,
     SupportTier,
@@ -318,3 +319,30 @@ class ImportUploadForm(forms.Form):
 
 def today_default() -> date:
     return timezone.localdate()
+
+
+class InstitutionForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Institution
+        fields = ["name", "kind", "ward", "postcode", "notes"]
+        labels = {
+            "kind": "Type",
+            "ward": "Ward (optional)",
+            "postcode": "Postcode (optional)",
+            "notes": "Notes (optional)",
+        }
+        error_messages = {"name": {"required": "Enter the name"}, "kind": {"required": "Select the type"}}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("name", field_width=Fluid.TWO_THIRDS),
+            Field.radios("kind", legend_size=Size.SMALL, small=True),
+            Field.text("ward", field_width=Fluid.ONE_HALF),
+            Field.text("postcode", field_width=Fluid.ONE_QUARTER),
+            Field.textarea("notes"),
+            _submit("Save"),
+        )

@@ -18,6 +18,7 @@ from .models import (
     ChecklistItem,
     Contact,
     ContactRole,
+    Institution,
     NetworkMeeting,
     RRSALevelChange,
     School,
@@ -343,3 +344,17 @@ def adviser_home_counts(*, user: Any, today: date, week_end: date) -> dict[str, 
     )
     counts["follow_ups"] = Visit.objects.filter(follow_up_on__gte=today, follow_up_on__lte=week_end).count()
     return counts
+
+
+def institution_list_visible_to(*, user: Any) -> QuerySet[Institution]:
+    """Other institutions: the council's roles that read schools; a DSL sees only their own school (404)."""
+    if not access_for(user).roles & ALL_SCHOOLS_ROLES:
+        raise Http404
+    return Institution.objects.order_by("name", "id")
+
+
+def institution_get_for_user(*, user: Any, pk: int) -> Institution:
+    try:
+        return institution_list_visible_to(user=user).get(pk=pk)
+    except Institution.DoesNotExist:
+        raise Http404 from None

@@ -19,6 +19,7 @@ from .models import (
     ChecklistConfirmation,
     ChecklistItem,
     Contact,
+    Institution,
     NetworkMeeting,
     RRSALevelChange,
     School,
@@ -310,3 +311,28 @@ def meeting_save(
             request=request,
         )
     return meeting
+
+
+# ---- other institutions ----
+
+
+def institution_save(*, institution: Institution | None, actor: Any, request: Any = None, **values: Any) -> Institution:
+    """Creates or changes a body without a URN that receives training (early years, FE, faith setting...)."""
+    fields = ("name", "kind", "ward", "postcode", "notes")
+    with transaction.atomic():
+        is_new = institution is None
+        institution = institution or Institution()
+        before = snapshot(institution, fields)
+        for name in fields:
+            if name in values:
+                setattr(institution, name, values[name])
+        institution.full_clean()
+        institution.save()
+        audit_record(
+            actor=actor,
+            action="schools.institution_created" if is_new else "schools.institution_updated",
+            obj=institution,
+            changes=changes_between(before, institution, sensitive=("notes",)),
+            request=request,
+        )
+    return institution

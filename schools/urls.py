@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import imports, schools, visits
+from .views import imports, institutions, schools, visits
 
 app_name = "schools"
 
@@ -21,6 +21,9 @@ urlpatterns = [
     path("actions/", visits.my_actions, name="my_actions"),
     path("actions/overdue/", visits.overdue_actions, name="overdue_actions"),
     path("actions/<int:pk>/done/", visits.action_done, name="action_done"),
+    path("institutions/", institutions.institution_list, name="institution_list"),
+    path("institutions/new/", institutions.institution_add, name="institution_add"),
+    path("institutions/<int:pk>/", institutions.institution_edit, name="institution_edit"),
     path("meetings/", visits.meeting_list, name="meeting_list"),
     path("meetings/new/", visits.meeting_add, name="meeting_add"),
     path("meetings/<int:pk>/", visits.meeting_detail, name="meeting_detail"),

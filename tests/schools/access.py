@@ -38,10 +38,26 @@ ROWS = {
 
 
 def build(world: World) -> None:
-    from tests.schools.factories import ContactFactory, NetworkMeetingFactory, VisitActionFactory, VisitFactory
+    from tests.schools.factories import (
+        ContactFactory,
+        InstitutionFactory,
+        NetworkMeetingFactory,
+        VisitActionFactory,
+        VisitFactory,
+    )
 
     world.contact = ContactFactory(school=world.school)
     world.visit = VisitFactory(school=world.school, adviser=world.users[ADVISER])
     world.visit_action = VisitActionFactory(visit=world.visit)
     world.meeting = NetworkMeetingFactory()
     world.meeting.attendees.add(world.contact)
+    world.institution = InstitutionFactory()
+
+
+ROWS.update(
+    {
+        "schools:institution_list": Row(ok=TEAM | READ_ONLY),
+        "schools:institution_add": Row(ok=TEAM, read_only=READ_ONLY),
+        "schools:institution_edit": Row(ok=TEAM, read_only=READ_ONLY, kwargs=lambda w: {"pk": w.institution.pk}),
+    }
+)

@@ -1,0 +1,71 @@
+"""Other institutions that receive training: early years settings, colleges, council services, voluntary groups,
+faith settings. Coordinators and advisers change them; the roles that read schools read them."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from accounts.permissions import Capability, capability_required, has_capability
+
+from ..forms import InstitutionForm
+from ..models import Institution, InstitutionKind
+from ..selectors import institution_get_for_user, institution_list_visible_to
+from ..services import institution_save
+from .schools import add_errors
+
+PAGE_SIZE = 50
+
+
+@capability_required(Capability.SCHOOLS_VIEW)
+def institution_list(request: HttpRequest) -> HttpResponse:
+    qs = institution_list_visible_to(user=request.user)
+    q = request.GET.get("q", "").strip()
+    kind = request.GET.get("kind", "")
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(postcode__icontains=q) | Q(ward__icontains=q))
+    if kind in InstitutionKind.values:
+        qs = qs.filter(kind=kind)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "schools/institution_list.html",
+        {
+            "page_obj": page,
+            "institutions": page.object_list,
+            "q": q,
+            "kind": kind,
+            "kinds": InstitutionKind.choices,
+            "may_edit": has_capability(request.user, Capability.SCHOOLS_EDIT_ANY),
+        },
+    )
+
+
+@capability_required(Capability.SCHOOLS_VIEW)
+def institution_add(request: HttpRequest) -> HttpResponse:
+    institution_list_visible_to(user=request.user)  # a DSL gets a 404
+    return _form(request, None)
+
+
+@capability_required(Capability.SCHOOLS_VIEW)
+def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _form(request, institution_get_for_user(user=request.user, pk=pk))
+
+
+def _form(request: HttpRequest, institution: Institution | None) -> HttpResponse:
+    if not has_capability(request.user, Capability.SCHOOLS_EDIT_ANY):
+        raise PermissionDenied("Only the Prevent team changes the list of institutions.")
+    form = InstitutionForm(request.POST or None, instance=institution)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = institution_save(institution=institution, actor=request.user, request=request, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"{saved.name} saved.")
+            return redirect("schools:institution_list")
+    return render(request, "schools/institution_form.html", {"form": form, "institution": institution})
