@@ -583,8 +583,8 @@ def _seed_agendas(
         for meeting in meetings:
             if meeting.held_on >= today:
                 continue
-            for person in people:
-                roll = rng.random()
+            for index, person in enumerate(people):
+                roll = 0.0 if index == 0 else rng.random()  # the chair, who signs the minutes off, was there
                 status = (
                     Attendance.PRESENT if roll < 0.85 else Attendance.APOLOGIES if roll < 0.97 else Attendance.ABSENT
                 )

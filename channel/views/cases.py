@@ -222,7 +222,13 @@ def assessment_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_for_write(request, pk)
     if case.stage not in OPEN_STAGES:
         raise PermissionDenied
-    form = AssessmentForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
+    initial: dict[str, Any] = {"assessed_on": timezone.localdate()}
+    previous = case.assessments.order_by("-assessed_on", "-id").first()
+    if previous is not None:  # start from the last assessment: most factors change little between two
+        for rating in previous.ratings.all():
+            initial[f"rating_{rating.factor_id}"] = str(rating.rating)
+            initial[f"rationale_{rating.factor_id}"] = rating.rationale
+    form = AssessmentForm(request.POST or None, initial=initial)
 
     def save(data: dict[str, Any]) -> None:
         services.assessment_record(
@@ -232,7 +238,14 @@ def assessment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
     return form_page(
         request, form=form, title="Vulnerability assessment", caption=case.reference, back_url=_case_url(case),
-        intro=["Rate each factor of the Vulnerability Assessment Framework and give a short rationale."],
+        intro=[
+            "Rate each factor of the Vulnerability Assessment Framework and give a short rationale.",
+            *(
+                [f"The ratings start from the assessment of {previous.assessed_on:%d %B %Y}: change those that have changed."]
+                if previous
+                else []
+            ),
+        ],
         on_valid=save, done_message="Assessment saved.",
     )  # fmt: skip
 

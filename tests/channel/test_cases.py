@@ -204,3 +204,23 @@ def test_case_statistics_count_people_by_furthest_stage_for_referrals_made_in_th
     assert stats["withdrew"] == 1
     assert stats["ongoing"] == 1
     assert stats["outcomes"]["Withdrew consent"] == 1
+
+
+def test_an_assessment_is_recorded_through_the_page_starting_from_the_last_one(client_for, panel_chair, panel):
+    from django.urls import reverse
+
+    case = adopted(CaseFactory(panel=panel))
+    factors = list(VafFactor.objects.filter(is_active=True))
+    url = reverse("channel:assessment_add", args=[case.pk])
+    client = client_for(panel_chair)
+    data = {"assessed_on_0": "20", "assessed_on_1": "11", "assessed_on_2": "2026", "summary": ""}
+    incomplete = client.post(url, data)
+    assert incomplete.status_code == 200 and "govuk-error-summary" in incomplete.content.decode()
+    for f in factors:
+        data[f"rating_{f.pk}"] = "2"
+        data[f"rationale_{f.pk}"] = "Seen at school"
+    assert client.post(url, data).status_code == 302
+    assert case.assessments.get().ratings.count() == 22
+    again = client.get(url).content.decode()
+    assert "The ratings start from the assessment of 20 November 2026" in again
+    assert 'value="Seen at school"' in again
