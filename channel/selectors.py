@@ -367,7 +367,9 @@ def reviews_due(*, user: Any, within_days: int = 31, today: date | None = None) 
 
 def case_statistics(*, start: date, end: date) -> dict[str, Any]:
     """Panel figures for the cases whose referral was made between start and end (inclusive), as counts of
-    people (a case is one referral of one person), in the layout of the Home Office's Prevent statistics."""
+    people (a case is one referral of one person), in the layout of the Home Office's Prevent statistics:
+    cases = adopted + not_adopted + awaiting_panel_decision; adopted = exited + ongoing; the outcomes add up to
+    exited."""
     rows = Case.objects.filter(referral__submitted_on__gte=start, referral__submitted_on__lte=end)
     figures = rows.aggregate(
         cases=Count("pk"),
@@ -380,7 +382,9 @@ def case_statistics(*, start: date, end: date) -> dict[str, Any]:
         exited=Count("pk", filter=Q(exited_on__isnull=False)),
         exited_concerns_reduced=Count("pk", filter=Q(exit_outcome=ExitOutcome.CONCERNS_REDUCED)),
         withdrew=Count("pk", filter=Q(exit_outcome=ExitOutcome.WITHDREW_CONSENT)),
-        ongoing=Count("pk", filter=Q(stage__in=OPEN_STAGES)),
+        # Adopted and still in the programme (adopted = exited + ongoing), and not yet decided by the panel.
+        ongoing=Count("pk", filter=Q(stage__in=ADOPTED_STAGES)),
+        awaiting_panel_decision=Count("pk", filter=Q(stage__in=PRE_PANEL_STAGES)),
     )
     outcomes = Counter(dict(rows.exclude(exit_outcome="").values_list("exit_outcome").annotate(n=Count("pk"))))
     figures["outcomes"] = {str(label): outcomes.get(value, 0) for value, label in ExitOutcome.choices}

@@ -202,7 +202,10 @@ def test_case_statistics_count_people_by_furthest_stage_for_referrals_made_in_th
     assert stats["supported"] == 1
     assert stats["exited_concerns_reduced"] == 1
     assert stats["withdrew"] == 1
-    assert stats["ongoing"] == 1
+    assert stats["ongoing"] == 1  # adopted and not yet exited
+    assert stats["adopted"] == stats["exited"] + stats["ongoing"]
+    assert stats["cases"] == stats["adopted"] + stats["not_adopted"] + stats["awaiting_panel_decision"]
+    assert sum(stats["outcomes"].values()) == stats["exited"]
     assert stats["outcomes"]["Withdrew consent"] == 1
 
 
