@@ -37,6 +37,7 @@ from .sections.base import ReportContext, Section
 logger = logging.getLogger(__name__)
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # a line per page laid out otherwise
 
+MAX_ATTEMPTS = 3
 FONT_DIR = Path(getattr(settings, "REPORTS_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
 
 
@@ -386,10 +387,19 @@ def report_sweep_stale(*, older_than: timedelta | None = None) -> list[int]:
     """Requeue reports stuck "running" whose heartbeat is older than the threshold (their worker died)."""
     threshold = older_than or stale_after()
     now = timezone.now()
-    ids = list(Report.objects.stale(older_than=threshold, now=now).values_list("pk", flat=True))
+    stale = Report.objects.filter(state=ReportState.RUNNING, heartbeat_at__lt=now - threshold)
+    # A report that has killed its worker MAX_ATTEMPTS times (out of time or memory) would do it again: stop it.
+    stale.filter(attempts__gte=MAX_ATTEMPTS).update(
+        state=ReportState.FAILED,
+        error=f"The report stopped {MAX_ATTEMPTS} times before it was finished: its worker ran out of time or "
+        "memory. Try a shorter period or fewer sections.",
+        finished_at=now,
+        progress_note="Failed",
+    )
+    ids = list(stale.values_list("pk", flat=True))
     requeued = []
     for report_id in ids:
-        if Report.objects.filter(pk=report_id, state=ReportState.RUNNING, heartbeat_at__lt=now - threshold).update(
+        if stale.filter(pk=report_id).update(
             state=ReportState.QUEUED, progress_note="Starting again: the previous attempt stopped", heartbeat_at=None
         ):
             requeued.append(report_id)

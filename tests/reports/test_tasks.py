@@ -75,3 +75,11 @@ def test_the_schedules_task_runs_due_schedules(coordinator):
 def test_beat_schedule_runs_the_sweep_and_the_schedules(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {"reports.tasks.report_sweep_stale_task", "reports.tasks.reports_run_schedules_task"} <= tasks
+
+
+def test_a_report_that_keeps_killing_its_worker_is_stopped_as_failed():
+    report = ReportFactory(state=ReportState.RUNNING, attempts=3, heartbeat_at=timezone.now() - timedelta(hours=1))
+    assert report_sweep_stale() == []
+    report.refresh_from_db()
+    assert report.state == ReportState.FAILED
+    assert "stopped 3 times" in report.error
