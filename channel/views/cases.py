@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, User
-from accounts.permissions import Capability, capability_required
+from accounts.permissions import Capability, capability_required, has_capability
 from accounts.roles import Role
 
 from .. import services
@@ -108,6 +108,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_plan": editable and case.stage in ADOPTED_STAGES,
             "can_exit": editable and case.stage in ADOPTED_STAGES,
             "is_open": case.stage in OPEN_STAGES,
+            "can_see_meetings": has_capability(request.user, Capability.MEETINGS_VIEW),
         },
     )
 
