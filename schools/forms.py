@@ -87,8 +87,13 @@ class ContactForm(forms.ModelForm):  # type: ignore[type-arg]
             "email": {"invalid": "Enter an email address in the correct format, like name@example.sch.uk"},
         }
 
+    stamp = forms.CharField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        from .services import stamp_of
+
+        self.fields["stamp"].initial = stamp_of(self.instance.updated_at) if self.instance.pk else ""
         self.fields["role"].choices = ContactRole.choices
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -99,6 +104,7 @@ class ContactForm(forms.ModelForm):  # type: ignore[type-arg]
             Field.text("phone", field_width=Fluid.ONE_THIRD, autocomplete="off"),
             Field.checkbox("is_prevent_spoc"),
             Field.checkbox("is_current"),
+            Field("stamp"),
             _submit("Save contact"),
         )
 
@@ -106,8 +112,13 @@ class ContactForm(forms.ModelForm):  # type: ignore[type-arg]
 class ChecklistForm(forms.Form):
     """One set of fields per Prevent duty checklist item: in place or not, confirm today, a short note."""
 
+    stamp = forms.CharField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args: Any, current: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        from .services import checklist_stamp
+
+        self.fields["stamp"].initial = checklist_stamp(current.values())
         parts: list[Any] = []
         for value, label in ChecklistItem.choices:
             row = current.get(value)
@@ -141,7 +152,7 @@ class ChecklistForm(forms.Form):
             )
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(*parts, _submit("Save checklist"))
+        self.helper.layout = Layout(*parts, Field("stamp"), _submit("Save checklist"))
 
     def answers(self) -> list[Any]:
         from .services import ChecklistAnswer

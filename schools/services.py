@@ -142,8 +142,23 @@ def contact_create(*, school: School, actor: Any, request: Any = None, **values:
     return contact
 
 
-def contact_update(*, contact: Contact, actor: Any, request: Any = None, **values: Any) -> Contact:
+def stamp_of(value: Any) -> str:
+    """A record's last-change time as the hidden form field carries it, to refuse a save over a newer one."""
+    return value.isoformat() if value else ""
+
+
+def contact_update(
+    *, contact: Contact, actor: Any, request: Any = None, stamp: str | None = None, **values: Any
+) -> Contact:
+    """Changes a contact; with `stamp` (its updated_at when the form was opened), a save over someone else's
+    newer change is refused."""
     with transaction.atomic():
+        contact = Contact.objects.select_for_update().get(pk=contact.pk)
+        if stamp is not None and stamp != stamp_of(contact.updated_at):
+            raise StaleEdit(
+                "Someone else changed this contact after you opened the page. Your changes were not saved: "
+                "check the details below and save again."
+            )
         before = snapshot(contact, CONTACT_FIELDS)
         for name, value in values.items():
             if name in CONTACT_FIELDS:
@@ -167,15 +182,31 @@ class ChecklistAnswer:
     note: str = ""
 
 
+def checklist_stamp(rows: Iterable[ChecklistConfirmation]) -> str:
+    return stamp_of(max((r.updated_at for r in rows if r.updated_at), default=None))
+
+
 def checklist_confirm(
-    *, school: School, answers: Sequence[ChecklistAnswer], actor: Any, on: date | None = None, request: Any = None
+    *,
+    school: School,
+    answers: Sequence[ChecklistAnswer],
+    actor: Any,
+    on: date | None = None,
+    request: Any = None,
+    stamp: str | None = None,
 ) -> list[ChecklistConfirmation]:
     """Records the school's answers. An item marked as confirmed gets today's date and the actor as the last
-    confirmation; others keep their last confirmation."""
+    confirmation; others keep their last confirmation. With `stamp` (checklist_stamp when the form was opened), a
+    save over someone else's newer answers is refused."""
     day = on or timezone.localdate()
     valid = set(ChecklistItem.values)
     with transaction.atomic():
         current = {c.item: c for c in ChecklistConfirmation.objects.select_for_update().filter(school=school)}
+        if stamp is not None and stamp != checklist_stamp(current.values()):
+            raise StaleEdit(
+                "Someone else changed this checklist after you opened the page. Your answers were not saved: "
+                "check them below and save again."
+            )
         saved: list[ChecklistConfirmation] = []
         changes: dict[str, Any] = {}
         for answer in answers:

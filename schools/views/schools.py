@@ -175,7 +175,8 @@ def contact_add(request: HttpRequest, urn: int) -> HttpResponse:
     form = ContactForm(request.POST or None, initial={"is_current": True})
     if request.method == "POST" and form.is_valid():
         try:
-            contact_create(school=school, actor=request.user, request=request, **form.cleaned_data)
+            data = {k: v for k, v in form.cleaned_data.items() if k != "stamp"}
+            contact_create(school=school, actor=request.user, request=request, **data)
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -194,6 +195,8 @@ def contact_edit(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             contact_update(contact=contact, actor=request.user, request=request, **form.cleaned_data)
+        except StaleEdit as error:
+            form.add_error(None, error.messages[0])
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -209,7 +212,15 @@ def checklist_edit(request: HttpRequest, urn: int) -> HttpResponse:
     form = ChecklistForm(request.POST or None, current=current)
     if request.method == "POST" and form.is_valid():
         try:
-            checklist_confirm(school=school, answers=form.answers(), actor=request.user, request=request)
+            checklist_confirm(
+                school=school,
+                answers=form.answers(),
+                actor=request.user,
+                request=request,
+                stamp=form.cleaned_data.get("stamp", ""),
+            )
+        except StaleEdit as error:
+            form.add_error(None, error.messages[0])
         except ValidationError as error:
             add_errors(form, error)
         else:

@@ -370,3 +370,27 @@ def test_dsl_card_shows_training_and_the_due_tag_and_the_list_filters_on_trainin
     SchoolFactory(name="Zephyr Untrained School")
     assert names(wrap="no") == ["Zephyr Untrained School"]
     assert names(dsl_training_overdue="yes") == [other_school.name]
+
+
+def test_a_contact_changed_by_someone_else_meanwhile_is_not_overwritten(client_for, adviser, dsl, school, db):
+    contact = ContactFactory(school=school, full_name="Amara Eze")
+    url = reverse("schools:contact_edit", args=[school.urn, contact.pk])
+    opened = client_for(dsl).get(url).context["form"]["stamp"].value()
+    data = {"role": "dsl", "email": "", "phone": "", "is_current": "on", "stamp": opened}
+    assert client_for(adviser).post(url, {**data, "full_name": "Amara Eze-Holloway"}).status_code == 302
+    response = client_for(dsl).post(url, {**data, "full_name": "Amara Ezeh"})
+    assert "Someone else changed this contact" in response.content.decode()
+    contact.refresh_from_db()
+    assert contact.full_name == "Amara Eze-Holloway"
+
+
+def test_a_checklist_changed_by_someone_else_meanwhile_is_not_overwritten(client_for, adviser, dsl, school, db):
+    url = reverse("schools:checklist", args=[school.urn])
+    base = {f"{item}__in_place": "yes" for item in ChecklistItem.values}
+    assert client_for(adviser).post(url, {**base, "stamp": ""}).status_code == 302
+    response = client_for(dsl).post(url, {**base, "risk_assessment__in_place": "no", "stamp": ""})
+    assert "Someone else changed this checklist" in response.content.decode()
+    assert ChecklistConfirmation.objects.get(school=school, item="risk_assessment").in_place
+    stamp = client_for(dsl).get(url).context["form"]["stamp"].value()
+    assert client_for(dsl).post(url, {**base, "risk_assessment__in_place": "no", "stamp": stamp}).status_code == 302
+    assert not ChecklistConfirmation.objects.get(school=school, item="risk_assessment").in_place
