@@ -394,3 +394,18 @@ def test_a_checklist_changed_by_someone_else_meanwhile_is_not_overwritten(client
     stamp = client_for(dsl).get(url).context["form"]["stamp"].value()
     assert client_for(dsl).post(url, {**base, "risk_assessment__in_place": "no", "stamp": stamp}).status_code == 302
     assert not ChecklistConfirmation.objects.get(school=school, item="risk_assessment").in_place
+
+
+def test_bad_filter_values_do_not_break_the_list(client_for, coordinator, school, db):
+    response = client_for(coordinator).get(LIST, {"phase": "bogus", "sort": "nonsense", "page": "x", "wrap": "maybe"})
+    assert response.status_code == 200
+    response = client_for(coordinator).get(EXPORT, {"phase": "bogus"})
+    assert response.status_code == 302
+
+
+def test_home_pages_show_the_schools_parts(client_for, adviser, dsl, school, db):
+    VisitActionFactory(visit=VisitFactory(school=school, adviser=adviser), due_on=date(2020, 1, 1))
+    html = client_for(adviser).get(reverse("core:home")).content.decode()
+    assert "open actions of yours" in html and reverse("schools:my_actions") in html
+    html = client_for(dsl).get(reverse("core:home")).content.decode()
+    assert reverse("schools:checklist", args=[school.urn]) in html
