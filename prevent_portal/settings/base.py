@@ -20,6 +20,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 COUNCIL_NAME = env("COUNCIL_NAME", default="Northbrook City Council")
 # The council's local authority code in GIAS ("LA (code)"): the GIAS import keeps only these rows by default.
 COUNCIL_LA_CODE = env("COUNCIL_LA_CODE", default="")
+# Where an uploaded GIAS file waits between preview and confirm (default: the system temporary folder).
+GIAS_IMPORT_DIR = env("GIAS_IMPORT_DIR", default="")
 SERVICE_NAME = "Prevent Portal"
 SERVICE_PHASE = env("SERVICE_PHASE", default="Beta")
 SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="prevent@northbrook.example.gov.uk")

@@ -24,6 +24,7 @@ from accounts.permissions import Capability, capability_required
 
 from ..forms import ImportUploadForm
 from ..gias import FIELD_LABELS, GiasFileError, ParsedFile, parse, plan
+from ..models import School
 from ..services import gias_import_apply
 
 SESSION_KEY = "schools_gias_import"
@@ -69,9 +70,10 @@ def _forget(request: HttpRequest) -> None:
 
 @capability_required(Capability.SCHOOLS_IMPORT)
 def import_upload(request: HttpRequest) -> HttpResponse:
-    form = ImportUploadForm(
-        request.POST or None, request.FILES or None, initial={"la_code": getattr(settings, "COUNCIL_LA_CODE", "")}
+    la_code = getattr(settings, "COUNCIL_LA_CODE", "") or (
+        School.objects.exclude(la_code="").order_by("-id").values_list("la_code", flat=True).first() or ""
     )
+    form = ImportUploadForm(request.POST or None, request.FILES or None, initial={"la_code": la_code})
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > MAX_BYTES:
