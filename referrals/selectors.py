@@ -148,11 +148,23 @@ QUEUE_TABS = {
     "overdue": ("Overdue", None),
     "decided": ("Decided", Q(status__in=[Status.DECIDED, Status.AT_PANEL])),
     "all": ("All", None),
+    "made": ("Made by you", None),
 }
 
 
-def referral_queue(*, user: Any, tab: str) -> QuerySet[Referral]:
+def _triage_scope(user: Any) -> QuerySet[Referral]:
+    """What the user triages: every referral for a coordinator, their team's for a CSC practitioner."""
+    access = access_for(user)
     qs = referral_list_visible_to(user=user).exclude(status=Status.DRAFT)
+    if access.has(Role.COORDINATOR):
+        return qs
+    return qs.filter(assigned_team_id__in=access.team_ids)
+
+
+def referral_queue(*, user: Any, tab: str) -> QuerySet[Referral]:
+    if tab == "made":
+        return referral_list_visible_to(user=user).exclude(status=Status.DRAFT).filter(created_by=user)
+    qs = _triage_scope(user)
     if tab == "overdue":
         return qs.filter(status__in=OPEN_STATUSES, submitted_at__lt=overdue_before())
     label_q = QUEUE_TABS.get(tab, (None, None))[1]
@@ -160,8 +172,7 @@ def referral_queue(*, user: Any, tab: str) -> QuerySet[Referral]:
 
 
 def referral_queue_counts(*, user: Any) -> dict[str, int]:
-    qs = referral_list_visible_to(user=user).exclude(status=Status.DRAFT)
-    counts = qs.aggregate(
+    counts = _triage_scope(user).aggregate(
         new=Count("id", filter=Q(status=Status.NEW)),
         screening=Count("id", filter=Q(status=Status.SCREENING)),
         awaiting=Count("id", filter=Q(status=Status.AWAITING_INFORMATION)),
@@ -169,6 +180,7 @@ def referral_queue_counts(*, user: Any) -> dict[str, int]:
         decided=Count("id", filter=Q(status__in=[Status.DECIDED, Status.AT_PANEL])),
         all=Count("id"),
     )
+    counts["made"] = Referral.objects.exclude(status=Status.DRAFT).filter(created_by=user).count()
     return {k: v or 0 for k, v in counts.items()}
 
 

@@ -386,3 +386,16 @@ def test_a_note_can_only_correct_a_note_of_the_same_referral(client_for, coordin
         reverse("referrals:note_add", args=[referral.pk]), {"kind": "note", "text": "x", "amends": foreign.pk}
     )
     assert response.status_code == 404
+
+
+def test_a_practitioners_own_referrals_sit_apart_from_the_teams_queue(
+    client_for, csc_practitioner, referral, other_school
+):
+    own = ReferralFactory(school=other_school, created_by=csc_practitioner)
+    client = client_for(csc_practitioner)
+    queue = client.get(reverse("referrals:list") + "?tab=all").content.decode()
+    assert referral.reference in queue and own.reference not in queue
+    made = client.get(reverse("referrals:list") + "?tab=made").content.decode()
+    assert own.reference in made and referral.reference not in made
+    body = client.get(reverse("referrals:detail", args=[own.pk])).content.decode()
+    assert "Record a decision" not in body
