@@ -61,7 +61,7 @@ class Course(TimeStampedModel):
         ordering = ["order", "name"]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
+        return self.name
 
 
 class Delivery(models.TextChoices):

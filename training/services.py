@@ -127,7 +127,7 @@ def session_create(
             actor=actor,
             action="training.session_created",
             obj=session,
-            changes={"course": session.course.code, "held_on": session.held_on, "schools": added},
+            changes={"course": session.course.code, "held_on": session.held_on.isoformat(), "schools": added},
             request=request,
         )
     return session
@@ -195,7 +195,7 @@ def session_delete(*, actor: Any, session: Session, request: Any = None) -> None
             actor=actor,
             action="training.session_deleted",
             obj=session,
-            changes={"course": session.course.code, "held_on": session.held_on},
+            changes={"course": session.course.code, "held_on": session.held_on.isoformat()},
             request=request,
         )
         session.delete()

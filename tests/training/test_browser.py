@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from schools.models import School
+from training.models import Session
+
+pytestmark = pytest.mark.browser
+
+
+def test_coordinator_enters_a_session_with_attendance_and_reads_the_dashboard(
+    page: Any, live_server: Any, sign_in: Any, coordinator: Any, axe: Any
+) -> None:
+    schools = School.objects.bulk_create(
+        School(urn=310000 + i, la_code="888", name=f"Brightwell School {i}") for i in range(30)
+    )
+    sign_in(page, coordinator)
+    page.goto(f"{live_server.url}/training/sessions/")
+    page.get_by_role("link", name="Add a session").click()
+    page.get_by_label("Course").select_option(label="Workshop to Raise Awareness of Prevent (WRAP)")
+    page.get_by_label("Date").fill("2026-10-14")
+    page.get_by_label("Venue (optional)").fill("Council House, Committee Room 2")
+    page.get_by_label("Schools that attended").fill("\n".join(f"{s.urn}\t{2 + i % 5}" for i, s in enumerate(schools)))
+    page.get_by_role("button", name="Save session").click()
+    assert page.get_by_text("Session saved with 30 schools.").is_visible()
+    assert page.get_by_role("link", name="Brightwell School 0").is_visible()
+    session = Session.objects.get()
+    assert session.attendances.count() == 30
+
+    page.get_by_role("link", name="Record feedback and quality").click()
+    page.get_by_label("Feedback forms returned").fill("60")
+    page.get_by_label("Of those, how many reported a better understanding").fill("59")
+    page.get_by_role("button", name="Save feedback").click()
+    assert page.get_by_text("Feedback saved.").is_visible()
+
+    page.goto(f"{live_server.url}/training/?on=2026-11-23")
+    assert page.get_by_role("heading", name="Training uptake").is_visible()
+    assert page.get_by_role("img", name="Share of open schools that had accessed training, over time").is_visible()
+    page.goto(f"{live_server.url}/training/import/")
+    page.goto(f"{live_server.url}/training/refreshers/")
+    assert len(axe.checked) >= 6
+
+
+def test_dsl_reads_their_school_training_on_a_phone(
+    phone_page: Any, live_server: Any, sign_in: Any, dsl: Any, school: School, axe: Any
+) -> None:
+    from tests.training.factories import AttendanceFactory
+
+    attendance = AttendanceFactory(school=school)
+    sign_in(phone_page, dsl)
+    phone_page.goto(f"{live_server.url}/training/")
+    assert phone_page.get_by_role("heading", name="Your school's training").is_visible()
+    phone_page.goto(f"{live_server.url}/training/attendance/{attendance.pk}/")
+    phone_page.get_by_label("Full name").fill("Dee Eskay")
+    phone_page.get_by_role("button", name="Add person").click()
+    assert phone_page.get_by_text("Person added.").is_visible()
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
