@@ -282,10 +282,21 @@ class MeetingForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
 
-    def __init__(self, *args: Any, contacts: Any, **kwargs: Any) -> None:
+    add_urns = forms.CharField(
+        label="Add the DSLs of these schools (optional)",
+        help_text="URNs of schools whose DSL attended, separated by spaces, commas or new lines: their current DSLs "
+        "and deputies are added.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, contacts: Any, listed_all: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["attendees"].queryset = contacts
         self.fields["attendees"].label_from_instance = lambda c: f"{c.full_name}, {c.school.name}"
+        if not listed_all:
+            # Too many DSLs to list as checkboxes: only those already recorded are listed, to untick.
+            self.fields["attendees"].help_text = "Too many DSLs to list here: add them by school URN below."
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -295,8 +306,23 @@ class MeetingForm(forms.Form):
             Field.text("venue", field_width=Fluid.TWO_THIRDS),
             Field.textarea("notes"),
             Field.checkboxes("attendees", legend_size=Size.SMALL, small=True),
+            Field.textarea("add_urns"),
             _submit("Save meeting"),
         )
+
+    def clean_add_urns(self) -> list[int]:
+        from .models import School
+
+        raw = str(self.cleaned_data.get("add_urns") or "").replace(",", " ").split()
+        bad = [r for r in raw if not r.isdigit()]
+        if bad:
+            raise forms.ValidationError(f"Enter URNs as numbers: {', '.join(bad[:5])} is not one")
+        urns = sorted({int(r) for r in raw})
+        known = set(School.objects.filter(urn__in=urns).values_list("urn", flat=True))
+        unknown = [str(u) for u in urns if u not in known]
+        if unknown:
+            raise forms.ValidationError(f"No school has the URN {', '.join(unknown[:5])}")
+        return urns
 
 
 class ImportUploadForm(forms.Form):

@@ -3,10 +3,12 @@ safeguarding conferences. Coordinators and advisers change them; a DSL reads the
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +20,7 @@ from accounts.permissions import Capability, capability_required, has_capability
 from accounts.roles import Role
 
 from ..forms import MeetingForm, VisitForm
-from ..models import Contact, ContactRole
+from ..models import Contact, ContactRole, NetworkMeeting
 from ..selectors import (
     action_get_for_user,
     action_owner_choices,
@@ -35,7 +37,7 @@ from .schools import add_errors
 PAGE_SIZE = 50
 
 
-def _advisers() -> object:
+def _advisers() -> QuerySet[User]:
     ids = Membership.objects.current().filter(role__in=[Role.COORDINATOR, Role.ADVISER]).values("user_id")
     return User.objects.filter(is_active=True, pk__in=ids).order_by("full_name")
 
@@ -107,7 +109,7 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("schools:visit_detail", pk=action.visit_id)
 
 
-def _action_list(request: HttpRequest, qs: object, *, title: str, intro: str) -> HttpResponse:
+def _action_list(request: HttpRequest, qs: QuerySet[Any], *, title: str, intro: str) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -139,7 +141,7 @@ def overdue_actions(request: HttpRequest) -> HttpResponse:
 # ---- network meetings and conferences ----
 
 
-def _dsl_contacts() -> object:
+def _dsl_contacts() -> QuerySet[Contact]:
     return (
         Contact.objects.filter(is_current=True, role__in=[ContactRole.DSL, ContactRole.DEPUTY_DSL])
         .select_related("school")
@@ -170,34 +172,44 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _meeting_form(request, meeting_get_for_user(user=request.user, pk=pk))
 
 
-def _meeting_form(request: HttpRequest, meeting: object) -> HttpResponse:
+MAX_LISTED_ATTENDEES = 1500
+
+
+def _meeting_form(request: HttpRequest, meeting: NetworkMeeting | None) -> HttpResponse:
     contacts = _dsl_contacts()
-    if meeting is not None:
+    listed_all = contacts.count() <= MAX_LISTED_ATTENDEES
+    if not listed_all:
+        contacts = contacts.filter(pk__in=meeting.attendees.values("pk") if meeting else [])
+    if meeting is not None and listed_all:
         # People who attended and have since left their school still show, ticked.
         contacts = (
             Contact.objects.filter(
                 Q(is_current=True, role__in=[ContactRole.DSL, ContactRole.DEPUTY_DSL])
-                | Q(pk__in=meeting.attendees.values("pk"))  # type: ignore[attr-defined]
+                | Q(pk__in=meeting.attendees.values("pk"))
             )
             .select_related("school")
             .order_by("school__name", "full_name")
         )
+    if meeting is not None:
         initial = {
-            "kind": meeting.kind,  # type: ignore[attr-defined]
-            "title": meeting.title,  # type: ignore[attr-defined]
-            "held_on": meeting.held_on,  # type: ignore[attr-defined]
-            "venue": meeting.venue,  # type: ignore[attr-defined]
-            "notes": meeting.notes,  # type: ignore[attr-defined]
-            "attendees": list(meeting.attendees.values_list("pk", flat=True)),  # type: ignore[attr-defined]
+            "kind": meeting.kind,
+            "title": meeting.title,
+            "held_on": meeting.held_on,
+            "venue": meeting.venue,
+            "notes": meeting.notes,
+            "attendees": list(meeting.attendees.values_list("pk", flat=True)),
         }
     else:
         initial = {"kind": "network", "held_on": timezone.localdate()}
-    form = MeetingForm(request.POST or None, initial=initial, contacts=contacts)
+    form = MeetingForm(request.POST or None, initial=initial, contacts=contacts, listed_all=listed_all)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        attendees = data.pop("attendees")
+        attendees = list(data.pop("attendees"))
+        urns = data.pop("add_urns")
+        if urns:
+            attendees += list(_dsl_contacts().filter(school__urn__in=urns))
         try:
-            saved = meeting_save(meeting=meeting, actor=request.user, attendees=attendees, request=request, **data)  # type: ignore[arg-type]
+            saved = meeting_save(meeting=meeting, actor=request.user, attendees=attendees, request=request, **data)
         except ValidationError as error:
             add_errors(form, error)
         else:

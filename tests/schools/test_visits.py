@@ -10,6 +10,7 @@ from schools.models import NetworkMeeting, Visit, VisitAction
 from schools.selectors import actions_overdue, school_counts_by_support_tier, visit_counts_by_offer
 from tests.schools.factories import (
     ContactFactory,
+    NetworkMeetingFactory,
     SchoolFactory,
     VisitActionFactory,
     VisitFactory,
@@ -168,3 +169,31 @@ def test_report_selectors(db):
     VisitActionFactory(due_on=date(2026, 11, 30))
     assert actions_overdue(on=date(2026, 11, 23)).count() == 1
     assert VisitAction.objects.count() == 2
+
+
+def test_meeting_attendees_added_by_school_urn(client_for, adviser, school, other_school, db):
+    dsl = ContactFactory(school=school, full_name="Priya Oakes", role="dsl")
+    ContactFactory(school=school, full_name="Head Teacher", role="head_teacher")
+    client = client_for(adviser)
+    data = {"kind": "network", "title": "Spring DSL network", "held_on": "2026-03-04"}
+    response = client.post(reverse("schools:meeting_add"), {**data, "add_urns": "999999, x1"})
+    assert "Enter URNs as numbers" in response.content.decode()
+    response = client.post(reverse("schools:meeting_add"), {**data, "add_urns": "999999"})
+    assert "No school has the URN 999999" in response.content.decode()
+    client.post(reverse("schools:meeting_add"), {**data, "add_urns": f"{school.urn}\n{other_school.urn}"})
+    assert list(NetworkMeeting.objects.get().attendees.all()) == [dsl]
+
+
+def test_meeting_form_lists_only_recorded_attendees_when_there_are_too_many(client_for, adviser, school, db):
+    from schools.views import visits
+
+    meeting = NetworkMeetingFactory()
+    kept = ContactFactory(school=school, role="dsl")
+    ContactFactory(school=school, role="dsl")
+    meeting.attendees.add(kept)
+    old, visits.MAX_LISTED_ATTENDEES = visits.MAX_LISTED_ATTENDEES, 1
+    try:
+        form = client_for(adviser).get(reverse("schools:meeting_edit", args=[meeting.pk])).context["form"]
+    finally:
+        visits.MAX_LISTED_ATTENDEES = old
+    assert list(form.fields["attendees"].queryset) == [kept]
