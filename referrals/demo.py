@@ -40,6 +40,7 @@ from .models import (
 )
 
 T = TypeVar("T")
+OWN_SCHOOL_MAX = 12
 YES_NO = tuple(YesNoUnknown.values)  # enum .values builds a new list on every call
 EARLY_HELP = tuple(EarlyHelp.values)
 BATCH = 5000
@@ -151,6 +152,7 @@ def seed(ctx: DemoContext) -> None:
 
     referrals: list[Referral] = []
     counters: dict[int, int] = {}
+    own_made = [0, 0]
     for i in range(n):
         sector = sectors[i]
         submitted_on = days[i]
@@ -167,9 +169,12 @@ def seed(ctx: DemoContext) -> None:
         }.get(sector, "")  # fmt: skip
         if age < 18 and local_schools and (sector == Sector.EDUCATION or rng.random() < 0.6):
             roll = rng.random()
-            if sector == Sector.EDUCATION and roll < 0.08 and dsl is not None:
+            # The demo DSLs' schools have a handful each, as a real school would.
+            if sector == Sector.EDUCATION and roll < 0.08 and dsl is not None and own_made[0] < OWN_SCHOOL_MAX:
+                own_made[0] += 1
                 school_id, created_by = school_ids[0], dsl
-            elif sector == Sector.EDUCATION and roll < 0.12 and dsl2 is not None:
+            elif sector == Sector.EDUCATION and roll < 0.12 and dsl2 is not None and own_made[1] < OWN_SCHOOL_MAX:
+                own_made[1] += 1
                 school_id, created_by = school_ids[1], dsl2
             else:
                 school_id = rng.choice(local_schools)
