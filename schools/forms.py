@@ -123,10 +123,11 @@ class ChecklistForm(forms.Form):
         for value, label in ChecklistItem.choices:
             row = current.get(value)
             self.fields[f"{value}__in_place"] = forms.ChoiceField(
-                label=label,
+                label="Is it in place?",
                 choices=[("yes", "In place"), ("no", "Not in place")],
                 widget=forms.RadioSelect,
-                initial="yes" if row and row.in_place else "no",
+                initial=("yes" if row.in_place else "no") if row else None,
+                error_messages={"required": f"Select whether this is in place: {label.lower()}"},
             )
             self.fields[f"{value}__confirm"] = forms.BooleanField(
                 label="I have checked this today", required=False, initial=False
