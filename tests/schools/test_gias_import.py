@@ -232,3 +232,12 @@ def test_national_file_filtered_to_one_authority_imports_in_well_under_a_minute(
     assert School.objects.count() == 451
     assert School.objects.filter(name__startswith="St Thomas à Becket").exists()
     assert first < 15 and second < 15, f"import took {first:.1f}s and {second:.1f}s"
+
+
+def test_the_sample_file_in_fixtures_is_the_real_format():
+    """tests/schools/fixtures/edubasealldata20261101_sample.csv: invented schools of two authorities, cp1252."""
+    data = (Path(__file__).parent / "fixtures" / "edubasealldata20261101_sample.csv").read_bytes()
+    assert b"\r\n" in data and b"\xe0" in data
+    parsed = parse(data, la_code="888")
+    assert parsed.encoding == "Windows-1252" and len(parsed.columns) == 139
+    assert len(parsed.rows) == 4 and parsed.other_la == 2 and not parsed.errors
