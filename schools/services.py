@@ -127,9 +127,27 @@ def school_update(
 # ---- contacts ----
 
 
+def _portal_user_for(*, school: School, email: str) -> Any:
+    """The portal account of a contact: a user with the same e-mail address who is a DSL of this school today.
+    Nobody else is linked, so a contact cannot be pointed at an unrelated account."""
+    if not email:
+        return None
+    from accounts.models import Membership
+    from accounts.roles import Role
+
+    membership = (
+        Membership.objects.current()
+        .filter(role=Role.DSL, school=school, user__email__iexact=email.strip())
+        .select_related("user")
+        .first()
+    )
+    return membership.user if membership else None
+
+
 def contact_create(*, school: School, actor: Any, request: Any = None, **values: Any) -> Contact:
     with transaction.atomic():
         contact = Contact(school=school, **{k: v for k, v in values.items() if k in CONTACT_FIELDS})
+        contact.user = _portal_user_for(school=school, email=contact.email)
         contact.full_clean()
         contact.save()
         audit_record(
@@ -159,10 +177,13 @@ def contact_update(
                 "Someone else changed this contact after you opened the page. Your changes were not saved: "
                 "check the details below and save again."
             )
-        before = snapshot(contact, CONTACT_FIELDS)
+        before = snapshot(contact, (*CONTACT_FIELDS, "user"))
         for name, value in values.items():
             if name in CONTACT_FIELDS:
                 setattr(contact, name, value)
+        contact.user = _portal_user_for(school=contact.school, email=contact.email) or (
+            contact.user if contact.user and contact.user.email.lower() == contact.email.lower() else None
+        )
         contact.full_clean()
         contact.save()
         changes = changes_between(before, contact, sensitive=CONTACT_SENSITIVE)

@@ -409,3 +409,18 @@ def test_home_pages_show_the_schools_parts(client_for, adviser, dsl, school, db)
     assert "open actions of yours" in html and reverse("schools:my_actions") in html
     html = client_for(dsl).get(reverse("core:home")).content.decode()
     assert reverse("schools:checklist", args=[school.urn]) in html
+
+
+def test_a_contact_is_linked_to_the_portal_account_of_a_dsl_of_that_school_only(
+    client_for, adviser, dsl, other_dsl, school, db
+):
+    client = client_for(adviser)
+    base = {"role": "dsl", "phone": "", "is_current": "on"}
+    client.post(
+        reverse("schools:contact_add", args=[school.urn]), {**base, "full_name": "Dee", "email": dsl.email.upper()}
+    )
+    client.post(
+        reverse("schools:contact_add", args=[school.urn]), {**base, "full_name": "Otto", "email": other_dsl.email}
+    )
+    assert Contact.objects.get(full_name="Dee").user == dsl
+    assert Contact.objects.get(full_name="Otto").user is None
