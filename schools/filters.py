@@ -24,16 +24,11 @@ SORTS = {
 RRSA_CHOICES = [("none", "Not registered"), *[(v, label) for v, label in RRSALevel.choices if v]]
 
 
-def ward_choices() -> list[tuple[str, str]]:
-    wards = School.objects.exclude(ward="").order_by("ward").values_list("ward", flat=True).distinct()
-    return [(w, w) for w in wards]
-
-
 class SchoolFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Name, URN or postcode", method="filter_q")
     phase = django_filters.ChoiceFilter(label="Phase", choices=Phase.choices, empty_label="Any phase")
     school_type = django_filters.ChoiceFilter(label="Type", choices=SchoolType.choices, empty_label="Any type")
-    ward = django_filters.ChoiceFilter(label="Ward", choices=ward_choices, empty_label="Any ward")
+    ward = django_filters.ChoiceFilter(label="Ward", choices=[], empty_label="Any ward")
     support_tier = django_filters.ChoiceFilter(
         label="Support tier", choices=SupportTier.choices, empty_label="Any tier"
     )
@@ -71,6 +66,9 @@ class SchoolFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.today = today
         self.show_visits = show_visits
+        # Wards of the schools this user may see only (a DSL's list holds nothing of other schools).
+        wards = self.queryset.exclude(ward="").order_by("ward").values_list("ward", flat=True).distinct()
+        self.filters["ward"].extra["choices"] = lambda: [(w, w) for w in wards]
         if not show_visits:
             del self.filters["no_recent_visit"]
             self.filters["sort"].extra["choices"] = [(k, v[0]) for k, v in SORTS.items() if k != "last_visit"]

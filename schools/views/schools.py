@@ -17,11 +17,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.permissions import Capability, capability_required, has_capability
+from accounts.permissions import Capability, access_for, capability_required, has_capability
 from core.audit import audit_record
 
 from ..forms import ChecklistForm, ContactForm, SchoolForm
 from ..selectors import (
+    ALL_SCHOOLS_ROLES,
     contact_get_for_user,
     may_edit_council_fields,
     may_edit_school,
@@ -55,6 +56,7 @@ def school_list(request: HttpRequest) -> HttpResponse:
             "schools": page.object_list,
             "show_visits": filterset.show_visits,
             "may_import": has_capability(request.user, Capability.SCHOOLS_IMPORT),
+            "may_see_institutions": bool(access_for(request.user).roles & ALL_SCHOOLS_ROLES),
             "export_query": request.GET.urlencode(),
         },
     )

@@ -424,3 +424,9 @@ def test_a_contact_is_linked_to_the_portal_account_of_a_dsl_of_that_school_only(
     )
     assert Contact.objects.get(full_name="Dee").user == dsl
     assert Contact.objects.get(full_name="Otto").user is None
+
+
+def test_dsl_ward_choices_hold_only_their_own_schools_ward(client_for, dsl, school, other_school, db):
+    School.objects.filter(pk=other_school.pk).update(ward="Saltmarsh")
+    form = client_for(dsl).get(LIST).context["filter"].form
+    assert [value for value, _ in form.fields["ward"].choices if value] == [school.ward]
