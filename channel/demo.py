@@ -15,7 +15,6 @@ from bisect import bisect_left
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from core.demo import DemoContext
@@ -88,15 +87,11 @@ def seed(ctx: DemoContext) -> None:
         ]
     )
     ctx.made["panels"] = {p.kind: p for p in Panel.objects.filter(pk__in=[p.pk for p in panels])}
-    # The cases arrive with the referrals seed; their detail follows once they exist.
-    transaction.on_commit(lambda: _seed_cases_after_commit(ctx))
 
 
-def _seed_cases_after_commit(ctx: DemoContext) -> None:
-    if ctx.made.get(DONE_FLAG):
-        return
-    with transaction.atomic():
-        seed_cases(ctx)
+def finish(ctx: DemoContext) -> None:
+    """Second phase of seed_demo: the cases arrive with the referrals seed, so their detail follows here."""
+    seed_cases(ctx)
 
 
 def seed_cases(ctx: DemoContext, referral_ids: list[int] | None = None) -> None:

@@ -1,7 +1,8 @@
 """Builds the demo council, "Northbrook City Council", at a chosen scale. Deterministic for a seed.
 
 Each app adds its own records through `<app>/demo.py: seed(ctx)`, called in the order below, so that later
-apps can use what earlier ones made (ctx.made).
+apps can use what earlier ones made (ctx.made). Then each `finish(ctx)`, if an app has one, in the same order: for
+records that need what a later app made (panel cases need the referrals they come from).
 """
 
 from __future__ import annotations
@@ -44,17 +45,22 @@ class Command(BaseCommand):
         scale = SCALES[options["scale"]]
         ctx = DemoContext(scale=scale, rng=random.Random(options["seed"]), today=DEMO_TODAY, out=self.stdout)
         started = time.perf_counter()
+        modules = []
+        for app in DEMO_ORDER:
+            try:
+                modules.append((app, importlib.import_module(f"{app}.demo")))
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app}.demo":
+                    raise
         with transaction.atomic():
-            for app in DEMO_ORDER:
-                try:
-                    module = importlib.import_module(f"{app}.demo")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{app}.demo":
-                        raise
-                    continue
-                step = time.perf_counter()
-                module.seed(ctx)
-                self.stdout.write(f"  {app}: {time.perf_counter() - step:.1f}s")
+            for phase in ("seed", "finish"):
+                for app, module in modules:
+                    step_function = getattr(module, phase, None)
+                    if step_function is None:
+                        continue
+                    step = time.perf_counter()
+                    step_function(ctx)
+                    self.stdout.write(f"  {app} ({phase}): {time.perf_counter() - step:.1f}s")
         self.stdout.write(
             self.style.SUCCESS(f"Demo council loaded at scale '{scale.name}' in {time.perf_counter() - started:.1f}s.")
         )
