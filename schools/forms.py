@@ -181,9 +181,17 @@ class VisitForm(forms.Form):
     notes = forms.CharField(label="Notes (optional)", widget=forms.Textarea(attrs={"rows": 4}), required=False)
     follow_up_on = _date("Follow-up date (optional)", required=False)
 
-    def __init__(self, *args: Any, advisers: Any, owners: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        advisers: Any,
+        owners: Any,
+        submit_label: str = "Save visit",
+        new_actions: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["adviser"].queryset = advisers
+        self.fields["adviser"].queryset = advisers.distinct()
         self.fields["adviser"].label_from_instance = lambda u: u.full_name or u.email
         action_parts = []
         for n in range(1, ACTION_ROWS + 1):
@@ -199,7 +207,7 @@ class VisitForm(forms.Form):
                     Field.text(f"action_{n}_description"),
                     Field.select(f"action_{n}_owner"),
                     Field.text(f"action_{n}_due"),
-                    legend=f"Action {n} (optional)",
+                    legend=f"{'New action' if new_actions else 'Action'} {n} (optional)",
                     legend_size=Size.SMALL,
                     css_class="portal-visit-action",
                 )
@@ -232,7 +240,7 @@ class VisitForm(forms.Form):
             *action_parts[1:],
             HTML("</div></details>"),
             Field.text("follow_up_on"),
-            _submit("Save visit"),
+            _submit(submit_label),
         )
 
     def clean(self) -> dict[str, Any]:

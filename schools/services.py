@@ -313,6 +313,40 @@ def visit_log(
     return visit
 
 
+VISIT_FIELDS = ("visited_on", "kind", "offer_level", "purpose", "notes", "follow_up_on", "adviser")
+
+
+def visit_update(
+    *, visit: Visit, actor: Any, actions: Iterable[NewAction] = (), request: Any = None, **values: Any
+) -> Visit:
+    """Corrects a visit's details and adds any further actions agreed."""
+    with transaction.atomic():
+        visit = Visit.objects.select_for_update().get(pk=visit.pk)
+        before = snapshot(visit, VISIT_FIELDS)
+        for name in VISIT_FIELDS:
+            if name in values:
+                setattr(visit, name, values[name])
+        visit.full_clean()
+        if visit.follow_up_on and visit.follow_up_on < visit.visited_on:
+            raise ValidationError({"follow_up_on": "The follow-up date must be on or after the date of the visit"})
+        visit.save()
+        made = []
+        for action in actions:
+            row = VisitAction(
+                visit=visit, school=visit.school, description=action.description, owner=action.owner,
+                due_on=action.due_on,
+            )  # fmt: skip
+            row.full_clean()
+            made.append(row)
+        VisitAction.objects.bulk_create(made)
+        changes = changes_between(before, visit, sensitive=("notes",))
+        if made:
+            changes["actions_added"] = len(made)
+        if changes:
+            audit_record(actor=actor, action="schools.visit_updated", obj=visit, changes=changes, request=request)
+    return visit
+
+
 def action_complete(*, action: VisitAction, actor: Any, done: bool = True, request: Any = None) -> VisitAction:
     """Marks an action done today (or not done again)."""
     with transaction.atomic():

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:urn>/checklist/", schools.checklist_edit, name="checklist"),
     path("<int:urn>/visits/new/", visits.visit_add, name="visit_add"),
     path("visits/<int:pk>/", visits.visit_detail, name="visit_detail"),
+    path("visits/<int:pk>/edit/", visits.visit_edit, name="visit_edit"),
     path("actions/", visits.my_actions, name="my_actions"),
     path("actions/overdue/", visits.overdue_actions, name="overdue_actions"),
     path("actions/<int:pk>/done/", visits.action_done, name="action_done"),

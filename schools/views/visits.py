@@ -31,7 +31,7 @@ from ..selectors import (
     school_get_for_user,
     visit_get_for_user,
 )
-from ..services import action_complete, meeting_save, visit_log
+from ..services import action_complete, meeting_save, visit_log, visit_update
 from .schools import add_errors
 
 PAGE_SIZE = 50
@@ -78,6 +78,40 @@ def visit_add(request: HttpRequest, urn: int) -> HttpResponse:
             messages.success(request, f"{visit.get_kind_display()} saved.")
             return redirect(f"{reverse('schools:detail', kwargs={'urn': school.urn})}#visits")
     return render(request, "schools/visit_form.html", {"school": school, "form": form})
+
+
+@capability_required(Capability.VISITS_VIEW)
+def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = visit_get_for_user(user=request.user, pk=pk)
+    if not has_capability(request.user, Capability.VISITS_EDIT):
+        raise PermissionDenied("Only the Prevent team changes visits.")
+    initial = {
+        "visited_on": visit.visited_on,
+        "kind": visit.kind,
+        "offer_level": visit.offer_level,
+        "purpose": visit.purpose,
+        "adviser": visit.adviser_id,
+        "notes": visit.notes,
+        "follow_up_on": visit.follow_up_on,
+    }
+    form = VisitForm(
+        request.POST or None,
+        initial=initial,
+        advisers=_advisers() | User.objects.filter(pk=visit.adviser_id),
+        owners=action_owner_choices(school=visit.school),
+        submit_label="Save changes",
+        new_actions=True,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("action_")}
+        try:
+            visit_update(visit=visit, actor=request.user, actions=form.actions(), request=request, **data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"{visit.get_kind_display()} saved.")
+            return redirect("schools:visit_detail", pk=visit.pk)
+    return render(request, "schools/visit_form.html", {"school": visit.school, "form": form, "visit": visit})
 
 
 @capability_required(Capability.VISITS_VIEW)

@@ -27,6 +27,7 @@ ROWS = {
     "schools:checklist": Row(ok={*TEAM, DSL}, read_only=READ_ONLY, kwargs=_urn),
     "schools:visit_add": Row(ok=TEAM, read_only={DSL}, kwargs=_urn),
     "schools:visit_detail": Row(ok={*TEAM, DSL}, kwargs=lambda w: {"pk": w.visit.pk}),
+    "schools:visit_edit": Row(ok=TEAM, read_only={DSL}, kwargs=lambda w: {"pk": w.visit.pk}),
     "schools:my_actions": Row(ok=TEAM),
     "schools:overdue_actions": Row(ok=TEAM),
     "schools:action_done": Row(ok=TEAM, ok_status=405, kwargs=lambda w: {"pk": w.visit_action.pk}),

@@ -197,3 +197,31 @@ def test_meeting_form_lists_only_recorded_attendees_when_there_are_too_many(clie
     finally:
         visits.MAX_LISTED_ATTENDEES = old
     assert list(form.fields["attendees"].queryset) == [kept]
+
+
+def test_adviser_corrects_a_visit_and_adds_an_action(client_for, adviser, dsl, school, other_school, db):
+    visit = VisitFactory(school=school, adviser=adviser, notes="First notes")
+    VisitActionFactory(visit=visit)
+    client = client_for(adviser)
+    url = reverse("schools:visit_edit", args=[visit.pk])
+    assert client.get(url).context["form"].initial["notes"] == "First notes"
+    response = client.post(
+        url,
+        visit_data(
+            adviser,
+            visited_on=visit.visited_on.isoformat(),
+            follow_up_on="",
+            notes="Corrected notes",
+            action_1_description="Send the RRSA pack",
+            action_1_owner=dsl.pk,
+            action_1_due="2027-01-15",
+        ),
+    )
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    assert visit.notes == "Corrected notes" and visit.actions.count() == 2
+    event = AuditEvent.objects.get(action="schools.visit_updated")
+    assert event.changes["notes"] == {"sensitive": True} and event.changes["actions_added"] == 1
+    other = VisitFactory(school=other_school)
+    assert client_for(dsl).get(url).status_code == 403
+    assert client_for(dsl).get(reverse("schools:visit_edit", args=[other.pk])).status_code == 404
