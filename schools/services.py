@@ -265,6 +265,18 @@ class NewAction:
     due_on: date
 
 
+def _add_actions(*, visit: Visit, actions: Iterable[NewAction]) -> list[VisitAction]:
+    made = []
+    for action in actions:
+        row = VisitAction(
+            visit=visit, school_id=visit.school_id, description=action.description, owner=action.owner,
+            due_on=action.due_on,
+        )  # fmt: skip
+        row.full_clean()
+        made.append(row)
+    return VisitAction.objects.bulk_create(made)
+
+
 def visit_log(
     *,
     school: School,
@@ -295,14 +307,7 @@ def visit_log(
         if follow_up_on and follow_up_on < visited_on:
             raise ValidationError({"follow_up_on": "The follow-up date must be on or after the date of the visit"})
         visit.save()
-        made = []
-        for action in actions:
-            row = VisitAction(
-                visit=visit, school=school, description=action.description, owner=action.owner, due_on=action.due_on
-            )
-            row.full_clean()
-            made.append(row)
-        VisitAction.objects.bulk_create(made)
+        made = _add_actions(visit=visit, actions=actions)
         audit_record(
             actor=actor,
             action="schools.visit_logged",
@@ -330,15 +335,7 @@ def visit_update(
         if visit.follow_up_on and visit.follow_up_on < visit.visited_on:
             raise ValidationError({"follow_up_on": "The follow-up date must be on or after the date of the visit"})
         visit.save()
-        made = []
-        for action in actions:
-            row = VisitAction(
-                visit=visit, school=visit.school, description=action.description, owner=action.owner,
-                due_on=action.due_on,
-            )  # fmt: skip
-            row.full_clean()
-            made.append(row)
-        VisitAction.objects.bulk_create(made)
+        made = _add_actions(visit=visit, actions=actions)
         changes = changes_between(before, visit, sensitive=("notes",))
         if made:
             changes["actions_added"] = len(made)
