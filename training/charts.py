@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
+LEFT, RIGHT, TOP, BOTTOM = 48, 40, 16, 40
 SERIES = [("wrap", "WRAP"), ("pve", "PVE"), ("any", "Any Prevent training")]
 
 

@@ -16,7 +16,19 @@ from .catalogue import TRAIN_THE_TRAINER_CODES
 from .models import AttendeeRole, Course, Delivery, Sector
 from .services import AttendanceLine, parse_attendance_lines
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "govuk-input--width-10"}, format="%Y-%m-%d")
+DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}, format="%Y-%m-%d")
+
+
+def _number_widget(width: int = 5, *, decimal: bool = False) -> forms.TextInput:
+    return forms.TextInput(
+        attrs={
+            "class": f"govuk-input govuk-input--width-{width}",
+            "inputmode": "decimal" if decimal else "numeric",
+            "spellcheck": "false",
+        }
+    )
+
+
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
 
 
@@ -74,7 +86,9 @@ class SessionForm(forms.Form):
         label="Where", choices=Delivery.choices, initial=Delivery.VENUE, widget=forms.RadioSelect
     )
     venue = forms.CharField(label="Venue (optional)", max_length=200, required=False)
-    capacity = forms.IntegerField(label="Places (optional)", min_value=0, max_value=100000, required=False)
+    capacity = forms.IntegerField(
+        label="Places (optional)", min_value=0, max_value=100000, required=False, widget=_number_widget()
+    )
     trainer = forms.ModelChoiceField(
         label="Council trainer (optional)", queryset=User.objects.none(), required=False, empty_label="None"
     )
@@ -109,7 +123,7 @@ class SessionForm(forms.Form):
             Field.select("sector"),
             Field.radios("delivery", legend_size=Size.SMALL, inline=True),
             Field.text("venue", field_width=Fluid.TWO_THIRDS),
-            Field.text("capacity", field_width=Fluid.ONE_QUARTER),
+            Field.text("capacity"),
             Fieldset(
                 Field.select("trainer"),
                 Field.select("trainer_contact"),
@@ -153,9 +167,14 @@ class SessionForm(forms.Form):
 
 
 class FeedbackForm(forms.Form):
-    responses = forms.IntegerField(label="Feedback forms returned", min_value=0, max_value=100000)
+    responses = forms.IntegerField(
+        label="Feedback forms returned", min_value=0, max_value=100000, widget=_number_widget()
+    )
     better_understanding = forms.IntegerField(
-        label="Of those, how many reported a better understanding", min_value=0, max_value=100000
+        label="Of those, how many reported a better understanding",
+        min_value=0,
+        max_value=100000,
+        widget=_number_widget(),
     )
     rating = forms.DecimalField(
         label="Average rating, 1 (poor) to 5 (excellent) (optional)",
@@ -164,6 +183,7 @@ class FeedbackForm(forms.Form):
         max_digits=3,
         decimal_places=2,
         required=False,
+        widget=_number_widget(4, decimal=True),
         error_messages={"min_value": "Enter a rating from 1 to 5", "max_value": "Enter a rating from 1 to 5"},
     )
     quality_observation = forms.CharField(
@@ -179,9 +199,9 @@ class FeedbackForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Field.text("responses", field_width=Fluid.ONE_QUARTER),
-            Field.text("better_understanding", field_width=Fluid.ONE_QUARTER),
-            Field.text("rating", field_width=Fluid.ONE_QUARTER),
+            Field.text("responses"),
+            Field.text("better_understanding"),
+            Field.text("rating"),
             Field.textarea("quality_observation"),
             Field.text("observed_on"),
             _submit("Save feedback"),
@@ -196,18 +216,18 @@ class FeedbackForm(forms.Form):
 
 
 class AttendanceCountsForm(forms.Form):
-    staff = forms.IntegerField(label="Staff", min_value=0, max_value=100000)
-    pupils = forms.IntegerField(label="Pupils", min_value=0, max_value=100000)
-    parents = forms.IntegerField(label="Parents", min_value=0, max_value=100000)
+    staff = forms.IntegerField(label="Staff", min_value=0, max_value=100000, widget=_number_widget())
+    pupils = forms.IntegerField(label="Pupils", min_value=0, max_value=100000, widget=_number_widget())
+    parents = forms.IntegerField(label="Parents", min_value=0, max_value=100000, widget=_number_widget())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Field.text("staff", field_width=Fluid.ONE_QUARTER),
-            Field.text("pupils", field_width=Fluid.ONE_QUARTER),
-            Field.text("parents", field_width=Fluid.ONE_QUARTER),
+            Field.text("staff"),
+            Field.text("pupils"),
+            Field.text("parents"),
             _submit("Save numbers"),
         )
 
