@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.db import connection, models, transaction
+from django.db import connection, models
 from django.utils import timezone
 
 from core.demo import PLACES, WARDS, DemoContext
@@ -134,9 +134,11 @@ def seed(ctx: DemoContext) -> None:
     ctx.made["school_ids"] = list(School.objects.order_by("urn").values_list("id", flat=True))
     ctx.say(f"  {len(schools)} schools, {len(institutions)} other institutions")
     _seed_local_records(ctx)
-    # The demo users arrive with the accounts seed, after this one: link them once everything is saved, unless
-    # a later seed has called after_accounts(ctx) itself.
-    transaction.on_commit(lambda: _after_accounts_on_commit(ctx))
+
+
+def finish(ctx: DemoContext) -> None:
+    """Second phase of seed_demo: the demo users arrive with the accounts seed, after this one."""
+    after_accounts(ctx)
 
 
 RRSA_ORDER = [RRSALevel.REGISTERED, RRSALevel.BRONZE, RRSALevel.SILVER, RRSALevel.GOLD]
@@ -364,13 +366,6 @@ def _seed_meetings(ctx: DemoContext) -> None:
 
 
 AFTER_ACCOUNTS_DONE = "schools_after_accounts_done"
-
-
-def _after_accounts_on_commit(ctx: DemoContext) -> None:
-    if ctx.made.get(AFTER_ACCOUNTS_DONE):
-        return
-    with transaction.atomic():
-        after_accounts(ctx)
 
 
 def after_accounts(ctx: DemoContext) -> None:
