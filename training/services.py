@@ -284,6 +284,77 @@ def attendee_remove(*, actor: Any, attendee: Attendee, request: Any = None) -> N
         attendee.delete()
 
 
+# ---- e-learning recorded by a school ----
+
+ELEARNING_PROVIDER = "Home Office e-learning"
+
+
+def elearning_record(
+    *,
+    actor: Any,
+    school: School,
+    course: Course,
+    completed_on: date,
+    contacts: Sequence[Contact] = (),
+    other_staff: int = 0,
+    request: Any = None,
+) -> Attendance:
+    """Records Home Office e-learning completed by a school's staff: named staff (DSLs, deputies) and a number of
+    others. Completions of one course on one day share one online session; the school's row adds up."""
+    if not course.is_elearning:
+        raise ValidationError({"course": "Choose one of the Home Office e-learning courses"})
+    if any(c.school_id != school.pk for c in contacts):
+        raise ValidationError({"contacts": "Choose staff of this school"})
+    if not contacts and other_staff <= 0:
+        raise ValidationError({"other_staff": "Choose who completed it, or give the number of other staff"})
+    with transaction.atomic():
+        session = (
+            Session.objects.select_for_update()
+            .filter(
+                course=course,
+                held_on=completed_on,
+                delivery="online",
+                source=SessionSource.ENTERED,
+                trainer_name=ELEARNING_PROVIDER,
+            )
+            .order_by("pk")
+            .first()
+        )
+        if session is None:
+            session = Session(course=course, held_on=completed_on, delivery="online", trainer_name=ELEARNING_PROVIDER)
+            session.full_clean()
+            session.save()
+        attendance, _ = Attendance.objects.get_or_create(session=session, school=school)
+        known = set(attendance.attendees.filter(contact__isnull=False).values_list("contact_id", flat=True))
+        new_people = [c for c in contacts if c.pk not in known]
+        attendance.staff += len(new_people) + other_staff
+        attendance.full_clean()
+        attendance.save()
+        Attendee.objects.bulk_create(
+            Attendee(
+                attendance=attendance,
+                full_name=c.full_name,
+                email=c.email,
+                role=c.role if c.role in ("dsl", "deputy_dsl", "prevent_lead") else "staff",
+                contact=c,
+            )
+            for c in new_people
+        )
+        audit_record(
+            actor=actor,
+            action="training.elearning_recorded",
+            obj=attendance,
+            changes={
+                "course": course.code,
+                "completed_on": completed_on.isoformat(),
+                "named": len(new_people),
+                "other_staff": other_staff,
+            },
+            request=request,
+        )
+    return attendance
+
+
 # ---- CSV import ----
 
 

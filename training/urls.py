@@ -17,6 +17,7 @@ urlpatterns = [
     path("attendance/<int:pk>/remove/", sessions.attendance_remove, name="attendance_remove"),
     path("attendees/<int:pk>/remove/", sessions.attendee_remove, name="attendee_remove"),
     path("courses/", sessions.course_list, name="course_list"),
+    path("record-e-learning/", sessions.record_elearning, name="record_elearning"),
     path("import/", imports.import_upload, name="import_upload"),
     path("import/preview/", imports.import_preview, name="import_preview"),
     path("refreshers/", dashboard.refreshers, name="refreshers"),

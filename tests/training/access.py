@@ -23,6 +23,7 @@ ROWS = {
     "training:attendance_remove": Row(ok=READERS, ok_status=405, kwargs=lambda w: {"pk": w.training_attendance.pk}),
     "training:attendee_remove": Row(ok=READERS, ok_status=405, kwargs=lambda w: {"pk": w.training_attendee.pk}),
     "training:course_list": Row(ok=READERS),
+    "training:record_elearning": Row(ok={*TEAM, DSL}, read_only={CSC}),
     "training:import_upload": Row(ok=TEAM, read_only={DSL, CSC}),
     "training:import_preview": Row(ok=TEAM, ok_status=302, read_only={DSL, CSC}),
     "training:refreshers": Row(ok={*TEAM, CSC}),

@@ -133,3 +133,15 @@ def test_school_summary_for_the_school_page(school: School) -> None:
     summary = selectors.school_training_summary(school=school)
     assert summary["staff_trained"] == 12
     assert summary["courses_accessed"] == {"Workshop to Raise Awareness of Prevent (WRAP)": "last 4 Mar 2025"}
+
+
+def test_accredited_trainers_per_open_school() -> None:
+    open_schools = _schools(4, 100000)
+    closed = _schools(1, 200000, close_date=date(2015, 1, 1))
+    session = Session.objects.create(course=course("TTT"), held_on=date(2015, 9, 1))
+    for school, n in ((open_schools[0], 2), (open_schools[1], 1), (closed[0], 3)):
+        attendance = Attendance.objects.create(session=session, school=school, staff=n)
+        for i in range(n):
+            AttendeeFactory(attendance=attendance, role="accredited_trainer", full_name=f"Trainer {school.pk}-{i}")
+    result = selectors.accredited_trainers_per_school(on=AS_AT)
+    assert result == {"trainers": 3, "schools_with_trainers": 2, "open_schools": 4, "per_school": 0.75}

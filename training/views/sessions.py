@@ -12,13 +12,15 @@ from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import Capability, capability_required
+from schools.models import School
 
 from .. import selectors, services
 from ..filters import SessionFilter
-from ..forms import AttendanceCountsForm, AttendeeForm, FeedbackForm, SessionForm
+from ..forms import AttendanceCountsForm, AttendeeForm, ElearningForm, FeedbackForm, SessionForm
 from ..models import Attendance, Attendee, Course
 
 PER_PAGE = 50
@@ -273,3 +275,35 @@ def attendee_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def course_list(request: HttpRequest) -> HttpResponse:
     courses = Course.objects.annotate(session_count=Count("sessions")).order_by("order", "name")
     return render(request, "training/course_list.html", {"courses": courses})
+
+
+@capability_required(Capability.TRAINING_VIEW)
+def record_elearning(request: HttpRequest) -> HttpResponse:
+    """Home Office e-learning completed by a school's staff: a DSL for their own school, the council team for any."""
+    today = timezone.localdate()
+    schools: list[School] | None = None
+    if not selectors.may_edit_training(user=request.user):
+        own = selectors.access_for(request.user).school_ids
+        if not own:
+            raise PermissionDenied
+        schools = list(School.objects.filter(pk__in=own).order_by("name"))
+    initial = {"urn": request.GET.get("urn", ""), "other_staff": 0}
+    form = ElearningForm(request.POST or None, schools=schools, today=today, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            attendance = services.elearning_record(
+                actor=request.user,
+                school=d["school"],
+                course=d["course"],
+                completed_on=d["completed_on"],
+                contacts=list(d["contacts"]),
+                other_staff=d["other_staff"] or 0,
+                request=request,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "E-learning recorded.")
+            return redirect("training:attendance_detail", pk=attendance.pk)
+    return render(request, "training/elearning_form.html", {"form": form})
