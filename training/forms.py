@@ -359,8 +359,7 @@ class ElearningForm(forms.Form):
             del self.fields["urn"]
             self.fields["school"].queryset = School.objects.filter(pk__in=[s.pk for s in schools]).order_by("name")
             if len(schools) == 1:
-                self.fields["school"].widget = forms.HiddenInput()
-                self.fields["school"].initial = schools[0].pk
+                del self.fields["school"]  # their only school: nothing to choose
             else:
                 parts.append(Field.select("school"))
             school_ids = [s.pk for s in schools]
@@ -405,6 +404,8 @@ class ElearningForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if self.fixed_schools is not None and len(self.fixed_schools) == 1:
+            data["school"] = self.fixed_schools[0]
         if not data.get("contacts") and not data.get("other_staff") and "other_staff" not in self.errors:
             self.add_error("other_staff", "Choose who completed it, or give the number of other staff")
         return data

@@ -38,9 +38,17 @@ def test_coordinator_enters_a_session_with_attendance_and_reads_the_dashboard(
     page.goto(f"{live_server.url}/training/?on=2026-11-23")
     assert page.get_by_role("heading", name="Training uptake").is_visible()
     assert page.get_by_role("img", name="Share of open schools that had accessed training, over time").is_visible()
-    page.goto(f"{live_server.url}/training/import/")
-    page.goto(f"{live_server.url}/training/refreshers/")
-    assert len(axe.checked) >= 6
+    for path, heading in (
+        ("import/", "Import training attendance"),
+        ("refreshers/", "DSL Prevent training due"),
+        ("courses/", "Courses"),
+        ("sessions/", "Training sessions"),
+        ("record-e-learning/", "Record Home Office e-learning"),
+        ("my-training/", "Your Prevent training"),
+    ):
+        page.goto(f"{live_server.url}/training/{path}")
+        assert page.get_by_role("heading", name=heading, exact=True).is_visible()
+    assert len(axe.checked) >= 10
 
 
 def test_dsl_reads_their_school_training_on_a_phone(
@@ -53,7 +61,16 @@ def test_dsl_reads_their_school_training_on_a_phone(
     phone_page.goto(f"{live_server.url}/training/")
     assert phone_page.get_by_role("heading", name="Your school's training").is_visible()
     phone_page.goto(f"{live_server.url}/training/attendance/{attendance.pk}/")
+    assert phone_page.get_by_role("heading", name="Named people").is_visible()
     phone_page.get_by_label("Full name").fill("Dee Eskay")
     phone_page.get_by_role("button", name="Add person").click()
     assert phone_page.get_by_text("Person added.").is_visible()
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+    phone_page.goto(f"{live_server.url}/training/record-e-learning/")
+    assert phone_page.get_by_role("heading", name="Record Home Office e-learning").is_visible()
+    phone_page.get_by_label("Course").select_option(label="Prevent duty e-learning: Awareness")
+    phone_page.get_by_label("Date completed").fill("2026-11-02")
+    phone_page.get_by_label("Number of other staff who completed it").fill("4")
+    phone_page.get_by_role("button", name="Record e-learning").click()
+    assert phone_page.get_by_text("E-learning recorded.").is_visible()
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375

@@ -194,3 +194,50 @@ def test_dashboard_lists_open_schools_with_no_training(coordinator: Any, client_
     section = text.split('id="no-training"')[1]
     assert "Untrained Primary" in section and "Trained Primary</a>" not in section
     assert "<svg" in text and "style=" not in text.split("<main")[1]
+
+
+def test_refresher_list_uses_the_same_queries_at_two_sizes(coordinator: Any, client_for: Any) -> None:
+    client = client_for(coordinator)
+
+    def leads(n: int, start: int) -> None:
+        for school in _schools(n, start=start):
+            ContactFactory(school=school, role=ContactRole.DSL)
+            AttendeeFactory(attendance__school=school, attendance__session__held_on=date(2020, 1, 1))
+
+    leads(5, 900000)
+    assert_flat_queries(fetch=lambda: client.get(reverse("training:refreshers")), grow=lambda: leads(60, 910000))
+
+
+def test_dsl_pages_use_the_same_queries_at_two_sizes(dsl: Any, school: School, client_for: Any) -> None:
+    client = client_for(dsl)
+    AttendanceFactory(school=school)
+
+    def grow() -> None:
+        for code in ("PVE", "TTT", "ELEARN-AWARENESS", "WRAP"):
+            for i in range(5):
+                AttendeeFactory(
+                    attendance__school=school,
+                    attendance__session__course=course(code),
+                    attendance__session__held_on=date(2025, 1, 1 + i),
+                )
+        _grow_sessions(50)
+
+    def fetch() -> Any:
+        return [client.get(reverse(name)) for name in ("training:dashboard", "training:session_list", "core:home")][-1]
+
+    assert_flat_queries(fetch=fetch, grow=grow)
+
+
+def test_attendance_page_uses_the_same_queries_at_two_sizes(coordinator: Any, client_for: Any) -> None:
+    attendance = AttendanceFactory()
+    AttendeeFactory(attendance=attendance)
+    client = client_for(coordinator)
+
+    def grow() -> None:
+        for _ in range(30):
+            AttendeeFactory(attendance=attendance)
+            ContactFactory(school=attendance.school)
+
+    assert_flat_queries(
+        fetch=lambda: client.get(reverse("training:attendance_detail", args=[attendance.pk])), grow=grow
+    )
