@@ -100,13 +100,14 @@ class SessionForm(forms.Form):
     )
     trainer_name = forms.CharField(label="Other trainer or provider (optional)", max_length=150, required=False)
     attendance = forms.CharField(
-        label="Schools that attended",
+        label="Schools and other bodies that attended",
         required=False,
         widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false", "class": "portal-code"}),
         help_text=(
             "One school a line: the URN, then the number of staff, for example 103456, 12. For pupil workshops and "
-            "parenting programmes give URN, staff, pupils, parents, for example 103456, 2, 90, 0. You can paste "
-            "two columns from a spreadsheet. A school already listed for this session has its numbers replaced."
+            "parenting programmes give URN, staff, pupils, parents, for example 103456, 2, 90, 0. A college, early "
+            "years setting or other body without a URN goes by its name, for example Northbrook College, 8. You can "
+            "paste two columns from a spreadsheet. A school already listed for this session has its numbers replaced."
         ),
     )
 

@@ -15,10 +15,12 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 
 from core.audit import audit_record, changes_between, snapshot
-from schools.models import Contact, School
+from schools.models import Contact, Institution, School
 
 from .importer import ImportPlan
 from .models import Attendance, Attendee, Course, Session, SessionSource
@@ -38,46 +40,76 @@ SESSION_FIELDS = (
 FEEDBACK_FIELDS = ("responses", "better_understanding", "rating", "quality_observation", "observed_on", "observed_by")
 
 
-# ---- attendance lines: "URN, staff[, pupils, parents]" ----
+# ---- attendance lines: "URN, staff[, pupils, parents]" or "Body name, staff[, ...]" ----
 
 
 @dataclass
 class AttendanceLine:
     line: int
     urn: int
-    school_id: int
+    school_id: int | None
     school_name: str
     staff: int
     pupils: int = 0
     parents: int = 0
+    institution_id: int | None = None
+
+
+def _split_line(line: str) -> list[str]:
+    """Commas, tabs or semicolons separate the values; a line without them may use spaces (`103456 12`)."""
+    text = line.replace("\t", ",").replace(";", ",")
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if len(parts) == 1 and parts[0].replace(" ", "").isdigit():
+        parts = parts[0].split()
+    return parts
 
 
 def parse_attendance_lines(text: str) -> tuple[list[AttendanceLine], list[str]]:
-    """Reads one school a line: `URN, staff` or `URN, staff, pupils, parents` (commas, tabs or spaces between).
-    Returns the rows and the problems, each naming its line. One query for all the URNs."""
-    raw: list[tuple[int, list[str]]] = []
+    """Reads one school or other body a line: `URN, staff` or `URN, staff, pupils, parents`, or a body without a
+    URN by its name (`Northbrook College, 12`). Returns the rows and the problems, each naming its line. Two
+    queries whatever the number of lines."""
+    raw: list[tuple[int, str, list[str]]] = []
     for number, line in enumerate(text.splitlines(), start=1):
-        parts = [p for p in line.replace("\t", ",").replace(";", ",").replace(" ", ",").split(",") if p.strip()]
+        parts = _split_line(line)
         if parts:
-            raw.append((number, [p.strip() for p in parts]))
-    urns = {int(p[0]) for _, p in raw if p[0].isdigit()}
+            # Trailing numbers are the counts; what comes before them is the URN or the body's name.
+            split = len(parts)
+            while split > 1 and parts[split - 1].lstrip("-").isdigit() and len(parts) - split < 3:
+                split -= 1
+            raw.append((number, ", ".join(parts[:split]), parts[split:]))
+    urns = {int(key) for _, key, _ in raw if key.isdigit()}
     schools = {u: (pk, name) for u, pk, name in School.objects.filter(urn__in=urns).values_list("urn", "pk", "name")}
+    names = {key.lower() for _, key, _ in raw if not key.isdigit()}
+    bodies: dict[str, list[tuple[int, str]]] = {}
+    if names:
+        for pk, name in (
+            Institution.objects.annotate(lname=Lower("name")).filter(lname__in=names).values_list("pk", "name")
+        ):
+            bodies.setdefault(name.lower(), []).append((pk, name))
     rows: list[AttendanceLine] = []
     errors: list[str] = []
-    seen: dict[int, int] = {}
-    for number, parts in raw:
+    seen: dict[str, int] = {}
+    for number, key, counts_text in raw:
         problems = []
-        urn_text = parts[0]
-        if not urn_text.isdigit():
-            problems.append(f"'{urn_text[:20]}' is not a URN")
-        elif int(urn_text) not in schools:
-            problems.append(f"no school has URN {urn_text}")
-        elif int(urn_text) in seen:
-            problems.append(f"URN {urn_text} is already on line {seen[int(urn_text)]}")
-        if len(parts) not in (2, 4):
-            problems.append("give the URN and the number of staff, or URN, staff, pupils and parents")
+        school = body = None
+        if key.isdigit():
+            school = schools.get(int(key))
+            if school is None:
+                problems.append(f"no school has URN {key}")
+        else:
+            found = bodies.get(key.lower(), [])
+            if not found:
+                problems.append(f"'{key[:60]}' is not a URN or the name of a body the portal knows")
+            elif len(found) > 1:
+                problems.append(f"more than one body is called '{key[:60]}'")
+            else:
+                body = found[0]
+        if key.lower() in seen:
+            problems.append(f"{'URN ' + key if key.isdigit() else key[:60]} is already on line {seen[key.lower()]}")
+        if len(counts_text) not in (1, 3):
+            problems.append("give the number of staff, or the numbers of staff, pupils and parents")
         counts = []
-        for label, value in zip(("staff", "pupils", "parents"), parts[1:4], strict=False):
+        for label, value in zip(("staff", "pupils", "parents"), counts_text, strict=False):
             if not value.isdigit():
                 problems.append(f"the number of {label} '{value[:20]}' is not a whole number of 0 or more")
             else:
@@ -85,27 +117,37 @@ def parse_attendance_lines(text: str) -> tuple[list[AttendanceLine], list[str]]:
         if problems:
             errors.append(f"Line {number}: " + "; ".join(problems))
             continue
-        urn = int(urn_text)
-        seen[urn] = number
-        pk, name = schools[urn]
-        rows.append(AttendanceLine(number, urn, pk, name, *counts))
+        seen[key.lower()] = number
+        if school is not None:
+            rows.append(AttendanceLine(number, int(key), school[0], school[1], *counts))
+        elif body is not None:
+            rows.append(AttendanceLine(number, 0, None, body[1], *counts, institution_id=body[0]))  # type: ignore[misc]
     return rows, errors
 
 
 def _write_attendance_lines(*, session: Session, rows: Sequence[AttendanceLine]) -> tuple[int, int]:
-    """Adds schools not yet at the session and sets the counts of those that are."""
-    existing = {a.school_id: a for a in session.attendances.filter(school_id__in=[r.school_id for r in rows])}
+    """Adds schools and bodies not yet at the session and sets the counts of those that are."""
+    existing: dict[tuple[str, int], Attendance] = {}
+    for a in session.attendances.all() if rows else []:
+        existing[("s", a.school_id) if a.school_id else ("i", a.institution_id)] = a  # type: ignore[index]
+    now = timezone.now()
     new, changed = [], []
     for row in rows:
-        found = existing.get(row.school_id)
+        key = ("s", row.school_id) if row.school_id else ("i", row.institution_id)
+        found = existing.get(key)  # type: ignore[arg-type]
         if found is None:
             new.append(
                 Attendance(
-                    session=session, school_id=row.school_id, staff=row.staff, pupils=row.pupils, parents=row.parents
+                    session=session,
+                    school_id=row.school_id,
+                    institution_id=row.institution_id,
+                    staff=row.staff,
+                    pupils=row.pupils,
+                    parents=row.parents,
                 )
             )
         elif (found.staff, found.pupils, found.parents) != (row.staff, row.pupils, row.parents):
-            found.staff, found.pupils, found.parents = row.staff, row.pupils, row.parents
+            found.staff, found.pupils, found.parents, found.updated_at = row.staff, row.pupils, row.parents, now
             changed.append(found)
     Attendance.objects.bulk_create(new)
     Attendance.objects.bulk_update(changed, ["staff", "pupils", "parents", "updated_at"])

@@ -22,7 +22,9 @@ def test_coordinator_enters_a_session_with_attendance_and_reads_the_dashboard(
     page.get_by_label("Course").select_option(label="Workshop to Raise Awareness of Prevent (WRAP)")
     page.get_by_label("Date").fill("2026-10-14")
     page.get_by_label("Venue (optional)").fill("Council House, Committee Room 2")
-    page.get_by_label("Schools that attended").fill("\n".join(f"{s.urn}\t{2 + i % 5}" for i, s in enumerate(schools)))
+    page.get_by_label("Schools and other bodies that attended").fill(
+        "\n".join(f"{s.urn}\t{2 + i % 5}" for i, s in enumerate(schools))
+    )
     page.get_by_role("button", name="Save session").click()
     assert page.get_by_text("Session saved with 30 schools.").is_visible()
     assert page.get_by_role("link", name="Brightwell School 0").is_visible()

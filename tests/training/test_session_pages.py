@@ -241,3 +241,31 @@ def test_attendance_page_uses_the_same_queries_at_two_sizes(coordinator: Any, cl
     assert_flat_queries(
         fetch=lambda: client.get(reverse("training:attendance_detail", args=[attendance.pk])), grow=grow
     )
+
+
+def test_other_bodies_are_entered_by_name_on_the_same_page(coordinator: Any, client_for: Any) -> None:
+    from schools.models import Institution
+
+    (school,) = _schools(1)
+    college = Institution.objects.create(name="Northbrook College", kind="fe_he")
+    Institution.objects.create(name="St Aidan's Mosque", kind="faith")
+    Institution.objects.create(name="St Aidan's Mosque", kind="voluntary")
+    lines = f"{school.urn}, 4\nnorthbrook college, 12\nSt Aidan's Mosque, 3\nNowhere Club, 1"
+    response = client_for(coordinator).post(reverse("training:session_add"), _form(attendance=lines))
+    text = response.content.decode()
+    assert "Line 3: more than one body is called" in text
+    assert "Line 4: &#x27;Nowhere Club&#x27; is not a URN or the name of a body the portal knows" in text
+    assert not Session.objects.exists()
+    response = client_for(coordinator).post(
+        reverse("training:session_add"), _form(attendance=f"{school.urn}, 4\nnorthbrook college, 12")
+    )
+    assert response.status_code == 302
+    rows = {(a.school_id, a.institution_id): a.staff for a in Attendance.objects.all()}
+    assert rows == {(school.pk, None): 4, (None, college.pk): 12}
+    assert selectors_reach()["institutions"] == 2
+
+
+def selectors_reach() -> dict[str, Any]:
+    from training.selectors import reach_in_period
+
+    return reach_in_period(start=date(2026, 1, 1), end=date(2026, 12, 31))
