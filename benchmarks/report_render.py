@@ -5,8 +5,9 @@
 For each scale: seeds the demo council into a scratch SQLite file (/tmp/prevent-bench-<scale>.sqlite3, reused
 if already seeded; BENCH_DATABASE_URL to use another database), then runs `manage.py render_report` for a
 financial year, once General Release and once OFFICIAL-SENSITIVE, each in a fresh process under
-`/usr/bin/time -v`, the same work a worker does for one report. Prints wall time, peak resident memory (the
-worker's peak) and page count. It prints figures; it does not pass or fail.
+`/usr/bin/time -v`, the same work a worker does for one report (process start and Django set-up included).
+Prints wall time, CPU time (user + system: the figure that does not depend on what else the machine is doing),
+peak resident memory (the worker's peak) and page count. It prints figures; it does not pass or fail.
 """
 
 from __future__ import annotations
@@ -67,11 +68,15 @@ def _render(db_url: str, classification: str) -> dict[str, object]:
     wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", result.stderr)
     assert wall is not None, result.stderr
     hours, minutes, seconds = wall.groups()
+    cpu = sum(
+        float(re.search(rf"{kind} time \(seconds\): ([\d.]+)", result.stderr).group(1)) for kind in ("User", "System")
+    )
     peak_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr).group(1))
     pages = int(re.search(r": (\d+) pages", result.stdout).group(1))
     return {
         "classification": classification,
         "seconds": round(int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds), 2),
+        "cpu_seconds": round(cpu, 2),
         "peak_mb": round(peak_kb / 1024, 1),
         "pages": pages,
         "bytes": size,
@@ -89,10 +94,10 @@ def main() -> None:
         _seed(scale, db_url)
         for classification in ("general", "official-sensitive"):
             rows.append({"scale": scale, **_render(db_url, classification)})
-    print(f"{'scale':<10} {'classification':<20} {'seconds':>8} {'peak MB':>8} {'pages':>6} {'bytes':>9}")
+    print(f"{'scale':<10} {'classification':<20} {'seconds':>8} {'CPU s':>6} {'peak MB':>8} {'pages':>6} {'bytes':>9}")
     for row in rows:
         print(
-            f"{row['scale']:<10} {row['classification']:<20} {row['seconds']:>8} {row['peak_mb']:>8} "
+            f"{row['scale']:<10} {row['classification']:<20} {row['seconds']:>8} {row['cpu_seconds']:>6} {row['peak_mb']:>8} "
             f"{row['pages']:>6} {row['bytes']:>9,}"
         )
     if args.json_path:
