@@ -84,7 +84,18 @@ def report_request(request: HttpRequest) -> HttpResponse:
             _add_errors(form, exc)
         else:
             return redirect("reports:detail", pk=report.pk)
-    return render(request, "reports/request.html", {"form": form})
+    return render(
+        request,
+        "reports/form_page.html",
+        {
+            "form": form,
+            "heading": "Request a committee report",
+            "intro": "The report is made in the background from the figures in the portal on the day it is made. "
+            "It takes a minute or so; you can leave the page and come back.",
+            "back_url": reverse("reports:list"),
+            "back_text": "Back to committee reports",
+        },
+    )
 
 
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -199,7 +210,18 @@ def schedule_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "The schedule is saved.")
             return redirect("reports:schedules")
-    return render(request, "reports/schedule_form.html", {"form": form})
+    return render(
+        request,
+        "reports/form_page.html",
+        {
+            "form": form,
+            "heading": "Schedule a report",
+            "intro": "On each date the portal makes the report for the whole period just ended (for a quarterly "
+            "report made on 1 January: 1 October to 31 December), and e-mails a link to the people you list.",
+            "back_url": reverse("reports:schedules"),
+            "back_text": "Back to scheduled reports",
+        },
+    )
 
 
 def schedule_stop(request: HttpRequest, pk: int) -> HttpResponse:
