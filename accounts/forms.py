@@ -7,6 +7,8 @@ from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from core.forms import govuk_date_field
+
 
 class SignInForm(AuthenticationForm):
     """E-mail and password. The field keeps Django's name `username` so django-axes counts failures per account."""
@@ -88,11 +90,7 @@ class InviteForm(forms.Form):
 
 
 def _date_field(label: str, *, required: bool, help_text: str = "") -> Any:
-    from crispy_forms_gds.fields import DateInputField
-
-    field = DateInputField(label=label, required=required, help_text=help_text, require_all_fields=False)
-    field.error_messages["invalid"] = "Enter a real date"
-    return field
+    return govuk_date_field(label, required=required, help_text=help_text)
 
 
 class MembershipForm(forms.Form):

@@ -10,6 +10,8 @@ from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Fluid, Layou
 from django import forms
 from django.utils import timezone
 
+from core.forms import govuk_date_field
+
 from .models import (
     Attendance,
     ConsentGiver,
@@ -28,12 +30,7 @@ SAVE = "Save"
 
 
 def date_field(label: str, *, required: bool = True, help_text: str = "For example, 23 11 2026") -> Any:
-    from crispy_forms_gds.fields import DateInputField
-
-    field = DateInputField(label=label, required=required, help_text=help_text, require_all_fields=False)
-    field.error_messages["invalid"] = "Enter a real date"
-    field.error_messages["required"] = f"Enter the {label.lower()}"
-    return field
+    return govuk_date_field(label, required=required, help_text=help_text)
 
 
 def _not_future(value: date | None) -> date | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Div, Field, Fixed, Fluid, Layout, Size
 from django import forms
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Team, User
 from accounts.roles import Role
+from core.forms import RealDateField
 
 from .models import (
     TEXT_LIMIT,
@@ -28,16 +28,6 @@ from .models import (
 )
 
 SHORT_TEXT = 5_000
-
-
-class RealDateField(DateInputField):
-    """GOV.UK wording for an impossible date (31 2 2012), instead of Python's "month must be in 1..12"."""
-
-    def compress(self, data_list: Any) -> Any:
-        try:
-            return super().compress(data_list)
-        except (forms.ValidationError, OverflowError):
-            raise forms.ValidationError("Enter a real date", code="invalid") from None
 
 
 def _date_field(label: str, *, help_text: str = "") -> Any:
