@@ -60,6 +60,7 @@ OBSERVATIONS = (
     "Room too small for the numbers; content sound. Venue changed for the next session.",
     "Strong session. Attendees asked for the slides and the local contact list, since sent.",
 )
+NAMED_CODES = {code for code in SCHOOL_COURSES if code in ("PVE", "TTT", "WRAP") or code.startswith("ELEARN")}
 OTHER_TRAINERS = ("Police Prevent team", "Home Office e-learning", "Regional Prevent education coordinator")
 
 
@@ -211,7 +212,10 @@ def seed(ctx: DemoContext) -> None:
                 else:
                     staff = rng.randint(1, 6)
                 people = dsl_contacts.get(target_id, [])
-                if people and (code in ("PVE", "TTT") or (code.startswith("ELEARN") and rng.random() < 0.4)):
+                # DSLs are named where it matters for their two-yearly refresher: always at PVE and TTT, mostly
+                # for e-learning, often at WRAP.
+                name_chance = 1.0 if code in ("PVE", "TTT") else 0.8 if code.startswith("ELEARN") else 0.5
+                if people and code in NAMED_CODES and rng.random() < name_chance:
                     contact_id, name, email, contact_role = rng.choice(people)
                     role = (
                         AttendeeRole.ACCREDITED_TRAINER
