@@ -41,5 +41,5 @@ def home_sections(*, user: Any) -> list[HomeSection]:
         )
     if access.has(Role.COORDINATOR):
         reviews = list(reviews_due(user=user)[:10])
-        sections.append(HomeSection("Case reviews due", "channel/home_reviews.html", {"reviews": reviews}, order=25))
+        sections.append(HomeSection("Case reviews due", "channel/home_reviews.html", {"reviews": reviews}, order=12))
     return sections

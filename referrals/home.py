@@ -19,7 +19,7 @@ def home_sections(*, user: Any) -> list[HomeSection]:
     sections: list[HomeSection] = []
     if access.has(Role.COORDINATOR):
         sections.append(
-            HomeSection("Referrals", "referrals/home_coordinator.html", {"counts": referral_home_counts()}, order=20)
+            HomeSection("Referrals", "referrals/home_coordinator.html", {"counts": referral_home_counts()}, order=4)
         )
     elif access.team_ids:
         visible = referral_list_visible_to(user=user).filter(assigned_team_id__in=access.team_ids)
