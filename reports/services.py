@@ -45,6 +45,11 @@ def stale_after() -> timedelta:
     return timedelta(seconds=getattr(settings, "REPORTS_STALE_SECONDS", 600))
 
 
+def retry_seconds() -> int:
+    """The first wait before a retry after a transient fault; it doubles with each retry."""
+    return int(getattr(settings, "REPORTS_RETRY_SECONDS", 10))
+
+
 def heartbeat_seconds() -> float:
     return min(float(getattr(settings, "REPORTS_HEARTBEAT_SECONDS", 15)), stale_after().total_seconds() / 3)
 

@@ -39,15 +39,25 @@ def report_render_task(self, report_id: int) -> str:  # type: ignore[no-untyped-
     except TRANSIENT as exc:
         if not self.request.is_eager and self.request.retries < self.max_retries:
             logger.warning("report %s: transient fault, retrying: %s", report_id, type(exc).__name__)
-            services.report_mark_queued(report_id=report_id, note="Waiting to try again")
-            raise self.retry(exc=exc, countdown=10 * 2**self.request.retries) from exc
-        services.report_mark_failed(report_id=report_id, error=services.describe_error(exc))
+            _quietly(services.report_mark_queued, report_id=report_id, note="Waiting to try again")
+            countdown = services.retry_seconds() * 2**self.request.retries
+            raise self.retry(exc=exc, countdown=countdown) from exc
+        _quietly(services.report_mark_failed, report_id=report_id, error=services.describe_error(exc))
         return "failed"
     except Exception as exc:  # noqa: BLE001 - any other fault ends the report as failed, with its reason
         logger.exception("report %s failed", report_id)
         services.report_mark_failed(report_id=report_id, error=services.describe_error(exc))
         return "failed"
     return "done" if report is not None else "skipped"
+
+
+def _quietly(write: object, **kwargs: object) -> None:
+    """A state write after a database fault may fail too (the database is still away): the retry, or the stale
+    sweep, puts things right later."""
+    try:
+        write(**kwargs)  # type: ignore[operator]
+    except TRANSIENT:
+        logger.warning("report %s: could not record the state yet", kwargs.get("report_id"))
 
 
 @shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
