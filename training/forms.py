@@ -410,3 +410,64 @@ class ElearningForm(forms.Form):
         if not data.get("contacts") and not data.get("other_staff") and "other_staff" not in self.errors:
             self.add_error("other_staff", "Choose who completed it, or give the number of other staff")
         return data
+
+
+class CourseForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Course
+        fields = [
+            "code",
+            "name",
+            "audience",
+            "counts_as_prevent_training_for_dsl",
+            "is_commissioned",
+            "is_elearning",
+            "is_refresher",
+            "is_active",
+            "order",
+            "description",
+        ]
+        labels = {
+            "code": "Code",
+            "name": "Name",
+            "audience": "Audience",
+            "counts_as_prevent_training_for_dsl": "Counts as a DSL's Prevent training",
+            "is_commissioned": "Commissioned or community delivery (reported apart from training)",
+            "is_elearning": "Home Office e-learning",
+            "is_refresher": "A refresher",
+            "is_active": "Offered now (shown when adding sessions)",
+            "order": "Position in lists",
+            "description": "Description (optional)",
+        }
+        widgets = {"order": _number_widget(), "description": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "code": {"required": "Enter a short code, like WRAP", "unique": "Another course has this code"},
+            "name": {"required": "Enter the course's name"},
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = "Capital letters, digits and hyphens. Used in attendance imports."
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("code", field_width=Fluid.ONE_THIRD, spellcheck="false"),
+            Field.text("name", field_width=Fluid.FULL),
+            Field.select("audience"),
+            Field.checkbox("counts_as_prevent_training_for_dsl"),
+            Field.checkbox("is_commissioned"),
+            Field.checkbox("is_elearning"),
+            Field.checkbox("is_refresher"),
+            Field.checkbox("is_active"),
+            Field.text("order"),
+            Field.textarea("description"),
+            _submit("Save course"),
+        )
+
+    def clean_code(self) -> str:
+        import re
+
+        code = str(self.cleaned_data["code"]).strip().upper()
+        if not re.fullmatch(r"[A-Z0-9][A-Z0-9-]{0,31}", code):
+            raise forms.ValidationError("Use capital letters, digits and hyphens only, like ELEARN-AWARENESS")
+        return code

@@ -571,6 +571,43 @@ def dsl_refresher_reminders_send(*, on: date) -> int:
     return sent
 
 
+COURSE_FIELDS = (
+    "code",
+    "name",
+    "audience",
+    "counts_as_prevent_training_for_dsl",
+    "is_commissioned",
+    "is_elearning",
+    "is_refresher",
+    "is_active",
+    "order",
+    "description",
+)
+
+
+def course_save(*, actor: Any, course: Course | None, fields: dict[str, Any], request: Any = None) -> Course:
+    """Adds a course or changes one. A course with sessions keeps its code, so imports keep finding it."""
+    with transaction.atomic():
+        creating = course is None
+        course = course or Course()
+        before = snapshot(course, COURSE_FIELDS) if not creating else {}
+        stored_code = Course.objects.filter(pk=course.pk).values_list("code", flat=True).first()
+        if not creating and stored_code != fields.get("code", stored_code) and course.sessions.exists():
+            raise ValidationError({"code": "This course has sessions, so its code cannot change"})
+        for name, value in fields.items():
+            setattr(course, name, value)
+        course.full_clean()
+        course.save()
+        audit_record(
+            actor=actor,
+            action="training.course_added" if creating else "training.course_changed",
+            obj=course,
+            changes={"code": course.code} if creating else changes_between(before, course),
+            request=request,
+        )
+    return course
+
+
 def courses_ensure() -> int:
     """Makes sure every course of the catalogue exists (seed_demo on a database migrated long ago)."""
     from .catalogue import COURSES, course_defaults

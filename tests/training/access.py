@@ -23,6 +23,8 @@ ROWS = {
     "training:attendance_remove": Row(ok=READERS, ok_status=405, kwargs=lambda w: {"pk": w.training_attendance.pk}),
     "training:attendee_remove": Row(ok=READERS, ok_status=405, kwargs=lambda w: {"pk": w.training_attendee.pk}),
     "training:course_list": Row(ok=READERS),
+    "training:course_add": Row(ok=TEAM, read_only={DSL, CSC}),
+    "training:course_edit": Row(ok=TEAM, read_only={DSL, CSC}, kwargs=lambda w: {"pk": w.training_session.course_id}),
     "training:record_elearning": Row(ok={*TEAM, DSL}, read_only={CSC}),
     "training:import_upload": Row(ok=TEAM, read_only={DSL, CSC}),
     "training:import_preview": Row(ok=TEAM, ok_status=302, read_only={DSL, CSC}),

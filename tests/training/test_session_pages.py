@@ -269,3 +269,20 @@ def selectors_reach() -> dict[str, Any]:
     from training.selectors import reach_in_period
 
     return reach_in_period(start=date(2026, 1, 1), end=date(2026, 12, 31))
+
+
+def test_coordinator_adds_a_course_and_cannot_recode_one_with_sessions(coordinator: Any, client_for: Any) -> None:
+    client = client_for(coordinator)
+    data = {"code": "prevent-leaders", "name": "Prevent for governors", "audience": "all_staff", "order": "95"}
+    assert client.post(reverse("training:course_add"), {**data, "is_active": "on"}).status_code == 302
+    from training.models import Course
+
+    made = Course.objects.get(code="PREVENT-LEADERS")
+    assert made.is_active and not made.is_commissioned
+    wrap = course("WRAP")
+    SessionFactory(course=wrap)
+    response = client.post(reverse("training:course_edit", args=[wrap.pk]), {**data, "code": "WRAP2"})
+    assert "cannot change" in response.content.decode()
+    assert Course.objects.filter(code="WRAP").exists()
+    bad = client.post(reverse("training:course_add"), {**data, "code": "no spaces!"})
+    assert "capital letters, digits and hyphens" in bad.content.decode()

@@ -20,7 +20,7 @@ from schools.models import School
 
 from .. import selectors, services
 from ..filters import SessionFilter
-from ..forms import AttendanceCountsForm, AttendeeForm, ElearningForm, FeedbackForm, SessionForm
+from ..forms import AttendanceCountsForm, AttendeeForm, CourseForm, ElearningForm, FeedbackForm, SessionForm
 from ..models import Attendance, Attendee, Course
 
 PER_PAGE = 50
@@ -274,7 +274,11 @@ def attendee_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @capability_required(Capability.TRAINING_VIEW)
 def course_list(request: HttpRequest) -> HttpResponse:
     courses = Course.objects.annotate(session_count=Count("sessions")).order_by("order", "name")
-    return render(request, "training/course_list.html", {"courses": courses})
+    return render(
+        request,
+        "training/course_list.html",
+        {"courses": courses, "may_edit": selectors.may_edit_training(user=request.user)},
+    )
 
 
 @capability_required(Capability.TRAINING_VIEW)
@@ -307,3 +311,20 @@ def record_elearning(request: HttpRequest) -> HttpResponse:
             messages.success(request, "E-learning recorded.")
             return redirect("training:attendance_detail", pk=attendance.pk)
     return render(request, "training/elearning_form.html", {"form": form})
+
+
+@capability_required(Capability.TRAINING_VIEW)
+def course_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    _require_edit(request)
+    course = get_object_or_404(Course, pk=pk) if pk is not None else None
+    form = CourseForm(request.POST or None, instance=course)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            services.course_save(actor=request.user, course=course, fields=fields, request=request)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Course saved.")
+            return redirect("training:course_list")
+    return render(request, "training/course_form.html", {"form": form, "course": course})
