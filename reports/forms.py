@@ -8,6 +8,8 @@ from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size
 from django import forms
 from django.core.validators import validate_email
 
+from core.forms import govuk_date_field
+
 from .models import ALL_SECTIONS, Classification, Frequency, SectionKey, add_months
 
 SECTION_CHOICES = [(k.value, k.label) for k in SectionKey]
@@ -24,13 +26,7 @@ CLASSIFICATION_HINTS = {
 
 
 def _date_field(label: str, *, required: bool, help_text: str = "", what: str = "") -> Any:
-    from crispy_forms_gds.fields import DateInputField
-
-    field = DateInputField(label=label, required=required, help_text=help_text, require_all_fields=False)
-    field.error_messages["invalid"] = f"{label.split(' (')[0]} must be a real date"
-    field.error_messages["required"] = f"Enter {what or label.lower()}"
-    field.error_messages["incomplete"] = f"{label.split(' (')[0]} must include a day, month and year"
-    return field
+    return govuk_date_field(label, required=required, help_text=help_text, what=what or label.lower())
 
 
 def _text(label: str, *, what: str, limit: int = 200, **kwargs: Any) -> forms.CharField:
