@@ -14,6 +14,10 @@ class ReportAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: object) -> bool:
         return False
 
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        # A made report is kept with who asked for it and its checksum; the admin does not go around that.
+        return False
+
 
 @admin.register(ReportSchedule)
 class ReportScheduleAdmin(admin.ModelAdmin):
