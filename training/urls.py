@@ -13,6 +13,7 @@ urlpatterns = [
     path("sessions/<int:pk>/", sessions.session_detail, name="session_detail"),
     path("sessions/<int:pk>/edit/", sessions.session_edit, name="session_edit"),
     path("sessions/<int:pk>/feedback/", sessions.session_feedback, name="session_feedback"),
+    path("sessions/<int:pk>/delete/", sessions.session_delete, name="session_delete"),
     path("attendance/<int:pk>/", sessions.attendance_detail, name="attendance_detail"),
     path("attendance/<int:pk>/remove/", sessions.attendance_remove, name="attendance_remove"),
     path("attendees/<int:pk>/remove/", sessions.attendee_remove, name="attendee_remove"),

@@ -19,6 +19,7 @@ ROWS = {
     "training:session_detail": Row(ok=READERS, kwargs=_session),
     "training:session_edit": Row(ok=TEAM, read_only={DSL, CSC}, kwargs=_session),
     "training:session_feedback": Row(ok=TEAM, read_only={DSL, CSC}, kwargs=_session),
+    "training:session_delete": Row(ok=READERS, ok_status=405, kwargs=_session),
     "training:attendance_detail": Row(ok=READERS, kwargs=lambda w: {"pk": w.training_attendance.pk}),
     "training:attendance_remove": Row(ok=READERS, ok_status=405, kwargs=lambda w: {"pk": w.training_attendance.pk}),
     "training:attendee_remove": Row(ok=READERS, ok_status=405, kwargs=lambda w: {"pk": w.training_attendee.pk}),

@@ -286,3 +286,15 @@ def test_coordinator_adds_a_course_and_cannot_recode_one_with_sessions(coordinat
     assert Course.objects.filter(code="WRAP").exists()
     bad = client.post(reverse("training:course_add"), {**data, "code": "no spaces!"})
     assert "capital letters, digits and hyphens" in bad.content.decode()
+
+
+def test_only_the_council_team_deletes_a_session(
+    coordinator: Any, dsl: Any, csc_practitioner: Any, school: School, client_for: Any
+) -> None:
+    attendance = AttendanceFactory(school=school)
+    url = reverse("training:session_delete", args=[attendance.session_id])
+    assert client_for(dsl).post(url).status_code == 403
+    assert client_for(csc_practitioner).post(url).status_code == 403
+    assert client_for(coordinator).post(url).status_code == 302
+    assert not Session.objects.exists() and not Attendance.objects.exists()
+    assert AuditEvent.objects.filter(action="training.session_deleted").exists()

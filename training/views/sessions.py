@@ -328,3 +328,13 @@ def course_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             messages.success(request, "Course saved.")
             return redirect("training:course_list")
     return render(request, "training/course_form.html", {"form": form, "course": course})
+
+
+@capability_required(Capability.TRAINING_VIEW)
+@require_POST
+def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    session = selectors.session_get_for_user(user=request.user, pk=pk)
+    _require_edit(request)
+    services.session_delete(actor=request.user, session=session, request=request)
+    messages.success(request, "Session deleted with its attendance.")
+    return redirect("training:session_list")
