@@ -88,7 +88,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page_obj": page,
             "totals": totals,
             "may_edit": may_edit,
-            "own_schools": selectors.access_for(request.user).school_ids,
+            "scoped": selectors.dashboard_scope(user=request.user).school_ids is not None,
             "better_pct": round(100 * session.better_understanding / session.responses) if session.responses else None,
         },
     )
