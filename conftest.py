@@ -29,6 +29,19 @@ def _media_root(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _tasks_in_process() -> Any:
+    """Tasks run in process in every test, even when REDIS_URL is set (CI's PostgreSQL and Redis pass), so that
+    no test message reaches a shared queue. The real-worker tests (tests/reports/test_worker.py) switch to Redis
+    on a queue of their own."""
+    from prevent_portal.celery import app as celery_app
+
+    saved = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = saved
+
+
 @pytest.fixture
 def school(db: Any) -> Any:
     return SchoolFactory(name="Larkhill Primary School")
