@@ -81,3 +81,14 @@ def test_coordinator_home_shows_uptake_and_dsls_due(
 ) -> None:
     text = client_for(coordinator).get(reverse("core:home")).content.decode()
     assert "Training uptake" in text and "DSLs and deputies due a refresher" in text
+
+
+def test_the_command_sends_the_same_reminders_without_celery(leads: dict[str, Contact]) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("send_training_reminders", stdout=out)
+    assert "Sent 2 reminders." in out.getvalue()
+    assert len(mail.outbox) == 2
