@@ -89,6 +89,6 @@ def test_the_command_sends_the_same_reminders_without_celery(leads: dict[str, Co
     from django.core.management import call_command
 
     out = io.StringIO()
-    call_command("send_training_reminders", stdout=out)
+    call_command("send_training_reminders", "--on", ON.isoformat(), stdout=out)
     assert "Sent 2 reminders." in out.getvalue()
     assert len(mail.outbox) == 2

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -14,6 +15,9 @@ from training.services import dsl_refresher_reminders_send
 class Command(BaseCommand):
     help = "E-mail DSLs whose Prevent training is due a reminder (link only)."
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        sent = dsl_refresher_reminders_send(on=timezone.localdate())
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--on", type=date.fromisoformat, help="As at this date (YYYY-MM-DD); default today.")
+
+    def handle(self, *args: Any, on: date | None = None, **options: Any) -> None:
+        sent = dsl_refresher_reminders_send(on=on or timezone.localdate())
         self.stdout.write(f"Sent {sent} reminders.")
