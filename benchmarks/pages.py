@@ -21,14 +21,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-# Detail pages to time as well: URL name -> (app_label.Model, kwarg). The first row of the model is used.
-DETAIL_PAGES: dict[str, tuple[str, str]] = {
-    "schools:detail": ("schools.School", "pk"),
-    "training:session_detail": ("training.Session", "pk"),
-    "referrals:detail": ("referrals.Referral", "pk"),
-    "channel:case_detail": ("channel.Case", "pk"),
-    "channel:meeting_detail": ("channel.Meeting", "pk"),
-    "reports:detail": ("reports.Report", "pk"),
+# Detail pages to time as well: URL name -> (app_label.Model, URL kwarg, model field). The row used is the one
+# with most related rows where that matters little: simply the first by primary key.
+DETAIL_PAGES: dict[str, tuple[str, str, str]] = {
+    "accounts:user_detail": ("accounts.User", "pk", "pk"),
+    "schools:detail": ("schools.School", "urn", "urn"),
+    "schools:visit_detail": ("schools.Visit", "pk", "pk"),
+    "schools:meeting_detail": ("schools.NetworkMeeting", "pk", "pk"),
+    "training:session_detail": ("training.Session", "pk", "pk"),
+    "referrals:detail": ("referrals.Referral", "pk", "pk"),
+    "channel:panel_detail": ("channel.Panel", "pk", "pk"),
+    "channel:meeting_detail": ("channel.Meeting", "pk", "pk"),
+    "channel:case_detail": ("channel.Case", "pk", "pk"),
+    "reports:detail": ("reports.Report", "pk", "pk"),
 }
 SKIP = {"accounts:logout", "accounts:two_factor", "accounts:enrol", "accounts:backup_codes_shown", "healthz"}
 
@@ -45,9 +50,12 @@ def main() -> None:
     os.environ.pop("REDIS_URL", None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "prevent_portal.settings.test"
 
+    import logging
+
     import django
 
     django.setup()
+    logging.getLogger("django.request").setLevel(logging.ERROR)  # POST-only pages answer GETs with 404/405
     from django.apps import apps
     from django.core.management import call_command
     from django.db import connection
@@ -89,12 +97,12 @@ def main() -> None:
             urls.append(reverse(name))
         except NoReverseMatch:
             if name in DETAIL_PAGES:
-                label, kwarg = DETAIL_PAGES[name]
+                label, kwarg, field = DETAIL_PAGES[name]
                 try:
                     model = apps.get_model(label)
                 except LookupError:
                     continue
-                first = model.objects.order_by("pk").values_list("pk", flat=True).first()
+                first = model.objects.order_by("pk").values_list(field, flat=True).first()
                 if first is not None:
                     urls.append(reverse(name, kwargs={kwarg: first}))
 
