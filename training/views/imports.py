@@ -4,63 +4,21 @@ checks it again, so the preview cannot go stale and a bad file writes nothing.""
 
 from __future__ import annotations
 
-import os
-import secrets
-import tempfile
-import time
-from pathlib import Path
-from typing import Any
-
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.permissions import Capability, capability_required, has_capability
+from core.uploads import PendingUploads
 
 from ..forms import ImportUploadForm
 from ..importer import ImportFileError, parse
 from ..services import attendance_import_apply
 
-SESSION_KEY = "training_attendance_import"
 MAX_BYTES = 20 * 1024 * 1024
-KEEP_SECONDS = 24 * 3600
 PREVIEW_ROWS = 200
-
-
-def _store() -> Path:
-    path = Path(getattr(settings, "TRAINING_IMPORT_DIR", "") or Path(tempfile.gettempdir()) / "prevent-portal-training")
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return path
-
-
-def _sweep(store: Path) -> None:
-    cutoff = time.time() - KEEP_SECONDS
-    for old in store.glob("*.csv"):
-        try:
-            if old.stat().st_mtime < cutoff:
-                old.unlink()
-        except OSError:
-            pass
-
-
-def _pending(request: HttpRequest) -> tuple[Path, dict[str, Any]] | None:
-    pending = request.session.get(SESSION_KEY)
-    if not isinstance(pending, dict):
-        return None
-    token = str(pending.get("token", ""))
-    if not token.isalnum() or pending.get("user_id") != request.user.pk:
-        return None
-    path = _store() / f"{token}.csv"
-    return (path, pending) if path.exists() else None
-
-
-def _forget(request: HttpRequest) -> None:
-    found = _pending(request)
-    if found is not None:
-        found[0].unlink(missing_ok=True)
-    request.session.pop(SESSION_KEY, None)
+UPLOADS = PendingUploads("training_attendance_import", "TRAINING_IMPORT_DIR", "prevent-portal-training", ".csv")
 
 
 def _require_edit(request: HttpRequest) -> None:
@@ -83,18 +41,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             except ImportFileError as error:
                 form.add_error("file", str(error))
             else:
-                _forget(request)
-                store = _store()
-                _sweep(store)
-                token = secrets.token_hex(16)
-                fd = os.open(store / f"{token}.csv", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                with os.fdopen(fd, "wb") as out:
-                    out.write(data)
-                request.session[SESSION_KEY] = {
-                    "token": token,
-                    "user_id": request.user.pk,
-                    "filename": os.path.basename(upload.name or "")[:120],
-                }
+                UPLOADS.keep(request, data, filename=upload.name or "")
                 return redirect("training:import_preview")
     return render(request, "training/import_upload.html", {"form": form})
 
@@ -102,7 +49,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 @capability_required(Capability.TRAINING_VIEW)
 def import_preview(request: HttpRequest) -> HttpResponse:
     _require_edit(request)
-    found = _pending(request)
+    found = UPLOADS.waiting(request)
     if found is None:
         if request.method == "POST":
             messages.error(request, "That upload has expired or was already imported. Upload the file again.")
@@ -111,11 +58,11 @@ def import_preview(request: HttpRequest) -> HttpResponse:
     try:
         plan = parse(path.read_bytes())
     except ImportFileError:
-        _forget(request)
+        UPLOADS.forget(request)
         return redirect("training:import_upload")
     if request.method == "POST":
         if request.POST.get("action") == "cancel":
-            _forget(request)
+            UPLOADS.forget(request)
             messages.info(request, "Import cancelled: nothing was changed.")
             return redirect("training:import_upload")
         try:
@@ -125,7 +72,7 @@ def import_preview(request: HttpRequest) -> HttpResponse:
         except ValidationError:
             messages.error(request, "The file has rows in error, so nothing was imported.")
             return redirect("training:import_preview")
-        _forget(request)
+        UPLOADS.forget(request)
         messages.success(
             request,
             f"Imported: {counts['sessions_new']} new sessions, {counts['attendances_new']} new and "
