@@ -3,7 +3,6 @@ export is itself an audit event). There is no page that changes or deletes an ev
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -11,12 +10,13 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.permissions import Capability, capability_required
+from core.csv_export import csv_cell, csv_response
 
 from .audit import audit_record
 from .selectors import audit_event_filter_for
@@ -42,30 +42,19 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     return render(request, "core/audit_list.html", {"filter": filterset, "page_obj": page, "events": page.object_list})
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value: Any) -> str:
-    """Neutralises spreadsheet formulas (CSV injection): a value starting with = + - @ is prefixed with '."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _rows(events: Any) -> Iterator[list[str]]:
     yield CSV_COLUMNS
     for event in events.iterator(chunk_size=2000):
         yield [
-            _cell(event.occurred_at.isoformat()),
-            _cell(event.actor.email if event.actor else event.actor_email),
-            _cell(event.actor.full_name if event.actor else ""),
-            _cell(event.ip_address),
-            _cell(event.action),
-            _cell(event.object_type),
-            _cell(event.object_id),
-            _cell(json.dumps(event.changes, sort_keys=True) if event.changes else ""),
-            _cell(event.detail),
+            csv_cell(event.occurred_at.isoformat()),
+            csv_cell(event.actor.email if event.actor else event.actor_email),
+            csv_cell(event.actor.full_name if event.actor else ""),
+            csv_cell(event.ip_address),
+            csv_cell(event.action),
+            csv_cell(event.object_type),
+            csv_cell(event.object_id),
+            csv_cell(json.dumps(event.changes, sort_keys=True) if event.changes else ""),
+            csv_cell(event.detail),
         ]
 
 
@@ -87,8 +76,5 @@ def audit_export(request: HttpRequest) -> HttpResponse:
             detail=f"{count} events; filters: {', '.join(used) or 'none'}",
             request=request,
         )
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse((writer.writerow(row) for row in _rows(events)), content_type="text/csv")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="audit-events-{stamp}.csv"'
-    return response
+    return csv_response(_rows(events), filename=f"audit-events-{stamp}.csv")

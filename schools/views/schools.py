@@ -4,7 +4,6 @@ see is a 404; one they may see but not change is a 403."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,13 +11,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.permissions import Capability, access_for, capability_required, has_capability
 from core.audit import audit_record
+from core.csv_export import csv_cell, csv_response
 
 from ..forms import ChecklistForm, ContactForm, SchoolForm
 from ..selectors import (
@@ -62,17 +62,6 @@ def school_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value: Any) -> str:
-    """Neutralises spreadsheet formulas (CSV injection): a value starting with = + - @ is prefixed with '."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @capability_required(Capability.SCHOOLS_VIEW)
 def school_export(request: HttpRequest) -> HttpResponse:
     filterset = school_list_for_page(user=request.user, filters=request.GET, today=timezone.localdate())
@@ -112,13 +101,10 @@ def school_export(request: HttpRequest) -> HttpResponse:
             ]
             if show_visits:
                 row.append(school.last_visit.isoformat() if school.last_visit else "")
-            yield [_cell(v) for v in row]
+            yield [csv_cell(v) for v in row]
 
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse((writer.writerow(r) for r in rows()), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="schools-{stamp}.csv"'
-    return response
+    return csv_response(rows(), filename=f"schools-{stamp}.csv")
 
 
 @capability_required(Capability.SCHOOLS_VIEW)
