@@ -93,7 +93,7 @@ def test_audit_list_query_count_does_not_grow_with_events(client_for, coordinato
 def test_export_gives_the_filtered_events_as_csv_and_is_itself_audited(client_for, coordinator, events):
     response = client_for(coordinator).get("/audit/export.csv", {"action": "auth.sign_in"})
     assert response.status_code == 200
-    assert response["Content-Type"] == "text/csv"
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="audit-events-')
     assert "no-store" in response["Cache-Control"]
     rows = _csv(response)
