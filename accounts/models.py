@@ -27,6 +27,11 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
+HONORIFICS = frozenset(
+    {"cllr", "councillor", "dr", "mr", "mrs", "ms", "miss", "mx", "prof", "revd", "rev", "sir", "dame"}
+)
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in. The e-mail address is the login name. Users are deactivated, never deleted,
     so that the audit trail keeps its actors."""
@@ -54,7 +59,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name
 
     def get_short_name(self) -> str:
-        return self.full_name.split(" ")[0] if self.full_name else self.email
+        """The first name for a greeting, past a title ("Cllr Rhys Underhill" is "Rhys")."""
+        words = [w for w in self.full_name.split() if w.rstrip(".").lower() not in HONORIFICS]
+        return words[0] if words else (self.full_name or self.email)
 
 
 class Team(models.Model):

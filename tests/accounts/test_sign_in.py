@@ -72,3 +72,13 @@ def test_sign_in_rotates_the_session_key(client, coordinator):
     client.cookies["sessionid"] = "attacker-chosen-session-key"
     client.post("/accounts/sign-in/", {"username": coordinator.email, "password": TEST_PASSWORD})
     assert client.cookies["sessionid"].value != "attacker-chosen-session-key"
+
+
+@pytest.mark.parametrize(
+    ("full_name", "greeting"),
+    [("Cllr Rhys Underhill", "Rhys"), ("Dr. Amara Kaur", "Amara"), ("Priya Marlow", "Priya"), ("Cllr", "Cllr")],
+)
+def test_the_home_page_greets_people_by_first_name_not_title(full_name, greeting):
+    from accounts.models import User
+
+    assert User(full_name=full_name, email="x@example.test").get_short_name() == greeting
