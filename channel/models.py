@@ -7,13 +7,11 @@ panel, and when, are accounts.Membership rows.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from core.models import TimeStampedModel
+from core.models import AppendOnlyModel, TimeStampedModel
 
 TEXT_LIMIT = 10_000
 
@@ -431,15 +429,7 @@ class EntryKind(models.TextChoices):
     AMENDMENT = "amendment", "Amendment"
 
 
-class CaseEntryQuerySet(models.QuerySet["CaseEntry"]):
-    def update(self, **kwargs: Any) -> int:
-        raise PermissionError("The case chronology is append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError("The case chronology is append-only.")
-
-
-class CaseEntry(models.Model):
+class CaseEntry(AppendOnlyModel):
     """One dated, attributed entry of a case's chronology. An amendment is a new entry pointing at the one it
     corrects; nothing is edited or deleted."""
 
@@ -455,19 +445,9 @@ class CaseEntry(models.Model):
     )
     amends = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="amendments")
 
-    objects = CaseEntryQuerySet.as_manager()
-
     class Meta:
         ordering = ["occurred_at", "id"]
         verbose_name_plural = "case entries"
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.on:%Y-%m-%d}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise PermissionError("The case chronology is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("The case chronology is append-only.")

@@ -8,7 +8,6 @@ editing a list never rewrites an old referral. The timeline (ReferralEvent) is a
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -16,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from core.models import TimeStampedModel
+from core.models import AppendOnlyModel, TimeStampedModel
 
 TEXT_LIMIT = 10_000
 
@@ -364,15 +363,7 @@ class EventKind(models.TextChoices):
     DECIDED = "decided", "Decision"
 
 
-class ReferralEventQuerySet(models.QuerySet["ReferralEvent"]):
-    def update(self, **kwargs: Any) -> int:
-        raise PermissionError("The referral timeline is append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError("The referral timeline is append-only.")
-
-
-class ReferralEvent(models.Model):
+class ReferralEvent(AppendOnlyModel):
     """One dated, attributed step of a referral. An amendment is a new event pointing at the one it corrects."""
 
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="events")
@@ -383,21 +374,11 @@ class ReferralEvent(models.Model):
     status_after = models.CharField(max_length=24, choices=Status.choices, blank=True)
     amends = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="amendments")
 
-    objects = ReferralEventQuerySet.as_manager()
-
     class Meta:
         ordering = ["occurred_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise PermissionError("The referral timeline is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("The referral timeline is append-only.")
 
     @property
     def is_note(self) -> bool:
