@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from channel import services
 from channel.models import (
@@ -28,8 +29,10 @@ TODAY = date(2026, 11, 23)
 
 
 @pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: TODAY)
+def _today():
+    # The clock itself is frozen (not timezone.localdate patched), so model defaults and factories agree on the day.
+    with time_machine.travel(datetime(2026, 11, 23, 12, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
+        yield
 
 
 def test_a_referral_decision_opens_one_case_at_information_gathering(panel, coordinator):
