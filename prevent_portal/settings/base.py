@@ -208,9 +208,15 @@ REPORTS_HEARTBEAT_SECONDS = env.int("REPORTS_HEARTBEAT_SECONDS", default=15)
 REPORTS_SECTION_PAUSE_SECONDS = env.float("REPORTS_SECTION_PAUSE_SECONDS", default=0)  # worker-failure tests only
 REPORTS_RETRY_SECONDS = env.int("REPORTS_RETRY_SECONDS", default=10)  # doubled on each retry
 CELERY_BEAT_SCHEDULE["reports-sweep-stale"] = {"task": "reports.tasks.report_sweep_stale_task", "schedule": 5 * 60}
-CELERY_BEAT_SCHEDULE["reports-run-schedules"] = {"task": "reports.tasks.reports_run_schedules_task", "schedule": 60 * 60}
+CELERY_BEAT_SCHEDULE["reports-run-schedules"] = {
+    "task": "reports.tasks.reports_run_schedules_task",
+    "schedule": 60 * 60,
+}
 # Panels (channel/): reminders of reviews after exit that fall due soon; e-mails carry only a link.
-CELERY_BEAT_SCHEDULE["channel-review-reminders"] = {"task": "channel.tasks.review_reminders_task", "schedule": 24 * 60 * 60}
+CELERY_BEAT_SCHEDULE["channel-review-reminders"] = {
+    "task": "channel.tasks.review_reminders_task",
+    "schedule": 24 * 60 * 60,
+}
 # Training (training/): on the first of each month at 07:00, remind DSLs whose Prevent training is due (link only).
 CELERY_BEAT_SCHEDULE["training-dsl-refresher-reminders"] = {
     "task": "training.tasks.dsl_refresher_reminders_task",
