@@ -6,7 +6,8 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -81,3 +82,20 @@ def error_500(request: HttpRequest) -> HttpResponse:
     from django.template import loader
 
     return HttpResponse(loader.get_template("500.html").render({"council_name": settings.COUNCIL_NAME}), status=500)
+
+
+@login_not_required
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent after its page went stale (open too long, or signed out in another tab): say so in plain words
+    and link back, instead of Django's technical "CSRF verification failed" page. The reason stays in the log."""
+    logger.info("form refused by the CSRF check: %s", reason)
+    back = request.path if request.method == "POST" else "/"
+    return render(request, "403_csrf.html", {"back": back}, status=403)
+
+
+@login_not_required
+def sign_in_redirect(request: HttpRequest) -> HttpResponse:
+    """/accounts/login/, the address people guess (and Django's default), leads to /accounts/sign-in/."""
+    target = reverse("accounts:login")
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(f"{target}?{query}" if query else target)

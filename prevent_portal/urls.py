@@ -7,6 +7,8 @@ from core import views as core_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    # The address people guess (and Django's default): sign-in lives at /accounts/sign-in/.
+    path("accounts/login/", core_views.sign_in_redirect, name="login_redirect"),
     path("accounts/", include("accounts.urls")),
     path("schools/", include("schools.urls")),
     path("training/", include("training.urls")),

@@ -45,3 +45,20 @@ def test_every_url_pattern_is_named():
     """The permission walk (tests/accounts/test_url_walk.py) reverses patterns by name."""
     unnamed = [str(p.pattern) for p in get_resolver().url_patterns if getattr(p, "name", "x") is None]
     assert unnamed == []
+
+
+def test_the_guessed_sign_in_address_leads_to_sign_in(client):
+    response = client.get("/accounts/login/?next=/schools/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/sign-in/?next=/schools/"
+
+
+@pytest.mark.django_db
+def test_a_form_sent_with_a_stale_token_gets_a_page_that_explains_and_links_back():
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/sign-in/", {"username": "someone@northbrook.example", "password": "x"})
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "This page was open too long" in page and "Nothing was saved" in page
+    assert 'href="/accounts/sign-in/"' in page and "CSRF" not in page
