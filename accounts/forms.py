@@ -89,10 +89,6 @@ class InviteForm(forms.Form):
         )
 
 
-def _date_field(label: str, *, required: bool, help_text: str = "") -> Any:
-    return govuk_date_field(label, required=required, help_text=help_text)
-
-
 class MembershipForm(forms.Form):
     """A role and its scope. Only the scope the chosen role needs is kept (see accounts.services)."""
 
@@ -123,10 +119,10 @@ class MembershipForm(forms.Form):
         self._schools = School.objects.currently_open()
         self.fields["team"].queryset = Team.objects.order_by("name")
         self.fields["panel"].queryset = Panel.objects.filter(is_active=True).order_by("name")
-        self.fields["started_on"] = _date_field(
+        self.fields["started_on"] = govuk_date_field(
             "Start date", required=False, help_text="Leave blank to start today. For example, 27 3 2026"
         )
-        self.fields["ended_on"] = _date_field(
+        self.fields["ended_on"] = govuk_date_field(
             "End date (optional)", required=False, help_text="Access ends at the start of this day."
         )
         self.helper = FormHelper()
@@ -184,7 +180,7 @@ class ConfirmForm(forms.Form):
 class EndRoleForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ended_on"] = _date_field(
+        self.fields["ended_on"] = govuk_date_field(
             "Date the role ends",
             required=False,
             help_text="Leave blank to end it today, at once. Access ends at the start of this day.",

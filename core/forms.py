@@ -1,16 +1,54 @@
-"""Form pieces every app shares."""
+"""Form pieces every app shares: the GOV.UK date input and turning a service's refusal into form errors."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
+from django.core.exceptions import ValidationError
+
+DATE_HINT = "For example, 23 11 2026"
+ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
-class RealDateField(DateInputField):
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Shows a service's ValidationError on the form: an error about a field the form has goes on that field,
+    everything else in the error summary above the form."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            target = field if field in form.fields else None
+            for message in messages:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+class GovUKDateWidget(DateInputWidget):
+    """Day, month and year boxes (`<name>_0`, `_1`, `_2`). A single ISO date under the field's own name is read
+    too, so links such as `?on=2026-11-23` and older bookmarks keep working."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        parts = super().value_from_datadict(data, files, name)
+        if not any(parts):
+            match = ISO_DATE.match(str(data.get(name) or "").strip())
+            if match:
+                year, month, day = match.groups()
+                return [day, month, year]
+        return parts
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return super().value_omitted_from_data(data, files, name) and name not in data
+
+
+class GovUKDateField(DateInputField):
     """GOV.UK's day-month-year date input. An impossible date (31 2 2012) or a huge year gets the GOV.UK
     wording instead of Python's "month must be in 1..12" or an OverflowError (a 500)."""
+
+    widget = GovUKDateWidget
 
     def clean(self, value: Any) -> Any:
         try:
@@ -28,11 +66,22 @@ class RealDateField(DateInputField):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
-def govuk_date_field(label: str, *, required: bool = True, help_text: str = "", what: str = "") -> RealDateField:
-    """A date field with GOV.UK error messages: "Enter the date of the visit", "... must be a real date"."""
+def govuk_date_field(
+    label: str,
+    *,
+    required: bool = True,
+    help_text: str = DATE_HINT,
+    what: str = "",
+    invalid: str = "",
+    initial: Any = None,
+) -> GovUKDateField:
+    """The date field of every form: "Enter the date of the visit", "Date of the visit must be a real date".
+    `what` names the date in the "Enter ..." message; `invalid` replaces the "must be a real date" wording."""
     name = label.split(" (")[0]
-    field = RealDateField(label=label, required=required, help_text=help_text, require_all_fields=False)
-    field.error_messages["invalid"] = f"{name} must be a real date"
+    field = GovUKDateField(
+        label=label, required=required, help_text=help_text, initial=initial, require_all_fields=False
+    )
+    field.error_messages["invalid"] = invalid or f"{name} must be a real date"
     field.error_messages["required"] = f"Enter {what or 'the ' + label.lower()}"
     field.error_messages["incomplete"] = f"{name} must include a day, month and year"
     return field

@@ -25,10 +25,6 @@ CLASSIFICATION_HINTS = {
 }
 
 
-def _date_field(label: str, *, required: bool, help_text: str = "", what: str = "") -> Any:
-    return govuk_date_field(label, required=required, help_text=help_text, what=what or label.lower())
-
-
 def _text(label: str, *, what: str, limit: int = 200, **kwargs: Any) -> forms.CharField:
     return forms.CharField(
         label=label,
@@ -71,13 +67,13 @@ class ReportRequestForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["meeting_date"] = _date_field(
+        self.fields["meeting_date"] = govuk_date_field(
             "Date of the meeting (optional)", required=False, help_text="For example, 8 2 2027"
         )
-        self.fields["period_start"] = _date_field(
+        self.fields["period_start"] = govuk_date_field(
             "Period from", required=True, what="the first day of the period", help_text="For example, 1 4 2026"
         )
-        self.fields["period_end"] = _date_field(
+        self.fields["period_end"] = govuk_date_field(
             "Period to", required=True, what="the last day of the period", help_text="For example, 31 3 2027"
         )
         self.fields["sections"] = _sections_field()
@@ -125,7 +121,7 @@ class ScheduleForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["first_run_on"] = _date_field(
+        self.fields["first_run_on"] = govuk_date_field(
             "First report on",
             required=True,
             what="the date of the first report",

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from accounts.permissions import Capability, has_capability
+from core.forms import add_service_errors
 
 from . import services
 from .forms import ConfirmForm, ReportRequestForm, ScheduleForm
@@ -42,14 +43,6 @@ def _require_request(request: HttpRequest) -> None:
     _require_view(request)
     if not has_capability(request.user, Capability.REPORTS_REQUEST):
         raise PermissionDenied
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def report_list(request: HttpRequest) -> HttpResponse:
@@ -81,7 +74,7 @@ def report_request(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("reports:detail", pk=report.pk)
     return render(
@@ -206,7 +199,7 @@ def schedule_new(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "The schedule is saved.")
             return redirect("reports:schedules")

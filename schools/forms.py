@@ -9,6 +9,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.html import escape
 
+from core.forms import govuk_date_field
+
 from .models import (
     ChecklistItem,
     Contact,
@@ -21,20 +23,7 @@ from .models import (
     VisitPurpose,
 )
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}, format="%Y-%m-%d")
 ACTION_ROWS = 3
-
-
-def _date(label: str, *, required: bool = True, help_text: str = "", initial: Any = None) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        initial=initial,
-        widget=DATE_WIDGET,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"],
-        error_messages={"required": f"Enter the {label.lower()}", "invalid": f"Enter a real {label.lower()}"},
-    )
 
 
 def _submit(label: str) -> Button:
@@ -46,7 +35,7 @@ class SchoolForm(forms.Form):
 
     support_tier = forms.ChoiceField(label="Support tier", choices=SupportTier.choices)
     rrsa_level = forms.ChoiceField(label="Rights Respecting Schools Award", choices=RRSALevel.choices, required=False)
-    rrsa_achieved_on = _date(
+    rrsa_achieved_on = govuk_date_field(
         "Date the new RRSA level was reached",
         required=False,
         help_text="Only when the level changes. Leave empty for today.",
@@ -61,7 +50,7 @@ class SchoolForm(forms.Form):
         self.helper.layout = Layout(
             Field.radios("support_tier", legend_size=Size.SMALL, inline=True),
             Field.select("rrsa_level"),
-            Field.text("rrsa_achieved_on"),
+            Field("rrsa_achieved_on"),
             Field.textarea("ofsted_notes"),
             Field.textarea("notes"),
             Hidden("version", self.initial.get("version", "")),
@@ -173,13 +162,13 @@ class VisitForm(forms.Form):
     """A visit, call or e-mail on one screen, quick to fill in on a phone: today's date and the school's tier are
     already chosen."""
 
-    visited_on = _date("Date")
+    visited_on = govuk_date_field("Date")
     kind = forms.ChoiceField(label="Type of contact", choices=VisitKind.choices, widget=forms.RadioSelect)
     offer_level = forms.ChoiceField(label="Offer level", choices=SupportTier.choices, widget=forms.RadioSelect)
     purpose = forms.ChoiceField(label="Purpose", choices=VisitPurpose.choices)
     adviser = forms.ModelChoiceField(label="Adviser", queryset=None, error_messages={"required": "Select the adviser"})
     notes = forms.CharField(label="Notes (optional)", widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    follow_up_on = _date("Follow-up date (optional)", required=False)
+    follow_up_on = govuk_date_field("Follow-up date (optional)", required=False)
 
     def __init__(
         self,
@@ -201,12 +190,12 @@ class VisitForm(forms.Form):
             owner = forms.ModelChoiceField(label="Owner", queryset=owners, required=False, empty_label="Choose")
             owner.label_from_instance = lambda u: u.full_name or u.email  # type: ignore[method-assign]
             self.fields[f"action_{n}_owner"] = owner
-            self.fields[f"action_{n}_due"] = _date("Due date", required=False)
+            self.fields[f"action_{n}_due"] = govuk_date_field("Due date", required=False)
             action_parts.append(
                 Fieldset(
                     Field.text(f"action_{n}_description"),
                     Field.select(f"action_{n}_owner"),
-                    Field.text(f"action_{n}_due"),
+                    Field(f"action_{n}_due"),
                     legend=f"{'New action' if new_actions else 'Action'} {n} (optional)",
                     legend_size=Size.SMALL,
                     css_class="portal-visit-action",
@@ -224,7 +213,7 @@ class VisitForm(forms.Form):
             else ""
         )
         self.helper.layout = Layout(
-            Field.text("visited_on"),
+            Field("visited_on"),
             Field.radios("kind", legend_size=Size.SMALL, small=True),
             Field.radios("offer_level", legend_size=Size.SMALL, small=True),
             Field.select("purpose"),
@@ -239,7 +228,7 @@ class VisitForm(forms.Form):
             ),
             *action_parts[1:],
             HTML("</div></details>"),
-            Field.text("follow_up_on"),
+            Field("follow_up_on"),
             _submit(submit_label),
         )
 
@@ -283,7 +272,7 @@ class VisitForm(forms.Form):
 class MeetingForm(forms.Form):
     kind = forms.ChoiceField(label="Type", choices=MeetingKind.choices, widget=forms.RadioSelect)
     title = forms.CharField(label="Title", max_length=200, error_messages={"required": "Enter a title"})
-    held_on = _date("Date")
+    held_on = govuk_date_field("Date")
     venue = forms.CharField(label="Venue or online (optional)", max_length=200, required=False)
     notes = forms.CharField(label="Notes (optional)", widget=forms.Textarea(attrs={"rows": 4}), required=False)
     attendees = forms.ModelMultipleChoiceField(
@@ -311,7 +300,7 @@ class MeetingForm(forms.Form):
         self.helper.layout = Layout(
             Field.radios("kind", legend_size=Size.SMALL, inline=True),
             Field.text("title", field_width=Fluid.TWO_THIRDS),
-            Field.text("held_on"),
+            Field("held_on"),
             Field.text("venue", field_width=Fluid.TWO_THIRDS),
             Field.textarea("notes"),
             Field.checkboxes("attendees", legend_size=Size.SMALL, small=True),

@@ -14,7 +14,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.views import View
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods
 
 from ..forms import ConfirmForm, SignInForm, TokenForm
 from ..forms import SetPasswordForm as PortalSetPasswordForm
@@ -30,6 +31,8 @@ from ..services import (
 BACKUP_CODES_SESSION_KEY = "portal_backup_codes"
 
 
+# Django's LoginView is kept: it owns the safe `next` redirect, the CSRF and never-cache rules and the
+# authentication signals django-axes counts failures from.
 @method_decorator(login_not_required, name="dispatch")
 class SignInView(auth_views.LoginView):
     form_class = SignInForm
@@ -55,36 +58,26 @@ def lockout_response(request: HttpRequest, credentials: Any = None, *args: Any, 
     return render(request, "accounts/locked_out.html", status=429)
 
 
-class TwoFactorView(View):
+def _next_url(request: HttpRequest) -> str:
+    target = request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse("core:home")
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor(request: HttpRequest) -> HttpResponse:
     """Asks for the authenticator code, or sends a user without one to enrol."""
-
-    template_name = "accounts/two_factor.html"
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_verified():  # type: ignore[union-attr]
-            return redirect(self._next(request))
-        if not has_second_factor(user=request.user):  # type: ignore[arg-type]
-            return redirect("accounts:enrol")
-        return render(request, self.template_name, {"form": TokenForm(submit_label="Continue")})
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        if not has_second_factor(user=request.user):  # type: ignore[arg-type]
-            return redirect("accounts:enrol")
-        form = TokenForm(request.POST, submit_label="Continue")
-        if form.is_valid():
-            if second_factor_verify(request=request, user=request.user, token=form.cleaned_data["token"]):  # type: ignore[arg-type]
-                return redirect(self._next(request))
-            form.add_error("token", "The security code is not right or has already been used. Try the next code.")
-        return render(request, self.template_name, {"form": form}, status=200)
-
-    @staticmethod
-    def _next(request: HttpRequest) -> str:
-        from django.utils.http import url_has_allowed_host_and_scheme
-
-        target = request.GET.get("next") or ""
-        if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-            return target
-        return reverse("core:home")
+    if request.method != "POST" and request.user.is_verified():  # type: ignore[union-attr]
+        return redirect(_next_url(request))
+    if not has_second_factor(user=request.user):  # type: ignore[arg-type]
+        return redirect("accounts:enrol")
+    form = TokenForm(request.POST if request.method == "POST" else None, submit_label="Continue")
+    if request.method == "POST" and form.is_valid():
+        if second_factor_verify(request=request, user=request.user, token=form.cleaned_data["token"]):  # type: ignore[arg-type]
+            return redirect(_next_url(request))
+        form.add_error("token", "The security code is not right or has already been used. Try the next code.")
+    return render(request, "accounts/two_factor.html", {"form": form})
 
 
 def _qr_svg(uri: str) -> str:
@@ -94,77 +87,67 @@ def _qr_svg(uri: str) -> str:
     return buffer.getvalue().decode()
 
 
-class EnrolView(View):
+@require_http_methods(["GET", "POST"])
+def enrol(request: HttpRequest) -> HttpResponse:
     """First sign-in: set up an authenticator app (QR code and the secret as text), then show backup codes."""
-
-    template_name = "accounts/enrol.html"
-
-    def _context(self, request: HttpRequest, form: TokenForm) -> dict[str, Any]:
+    if has_second_factor(user=request.user):  # type: ignore[arg-type]
+        return redirect("accounts:two_factor")
+    form = TokenForm(request.POST if request.method == "POST" else None, submit_label="Confirm")
+    device = totp_device_pending(user=request.user)  # type: ignore[arg-type]
+    if request.method == "POST" and form.is_valid():
+        codes = totp_enrolment_confirm(
+            request=request,
+            user=request.user,
+            device=device,
+            token=form.cleaned_data["token"],  # type: ignore[arg-type]
+        )
+        if codes is not None:
+            request.session[BACKUP_CODES_SESSION_KEY] = codes
+            return redirect("accounts:backup_codes_shown")
+        form.add_error("token", "The security code is not right. Check the time on your phone and try again.")
         device = totp_device_pending(user=request.user)  # type: ignore[arg-type]
-        secret = base64.b32encode(device.bin_key).decode().rstrip("=")
-        return {
-            "form": form,
-            "qr_svg": _qr_svg(device.config_url),
-            "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
-            "device": device,
-        }
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        if has_second_factor(user=request.user):  # type: ignore[arg-type]
-            return redirect("accounts:two_factor")
-        return render(request, self.template_name, self._context(request, TokenForm(submit_label="Confirm")))
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        if has_second_factor(user=request.user):  # type: ignore[arg-type]
-            return redirect("accounts:two_factor")
-        form = TokenForm(request.POST, submit_label="Confirm")
-        if form.is_valid():
-            device = totp_device_pending(user=request.user)  # type: ignore[arg-type]
-            codes = totp_enrolment_confirm(
-                request=request,
-                user=request.user,
-                device=device,
-                token=form.cleaned_data["token"],  # type: ignore[arg-type]
-            )
-            if codes is not None:
-                request.session[BACKUP_CODES_SESSION_KEY] = codes
-                return redirect("accounts:backup_codes_shown")
-            form.add_error("token", "The security code is not right. Check the time on your phone and try again.")
-        return render(request, self.template_name, self._context(request, form))
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    context = {
+        "form": form,
+        "qr_svg": _qr_svg(device.config_url),
+        "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
+        "device": device,
+    }
+    return render(request, "accounts/enrol.html", context)
 
 
-class BackupCodesShownView(View):
+@require_GET
+def backup_codes_shown(request: HttpRequest) -> HttpResponse:
     """Shows new backup codes once, straight after they are made."""
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        codes = request.session.pop(BACKUP_CODES_SESSION_KEY, None)
-        renewed = request.session.pop("portal_backup_codes_renewed", False)
-        if not codes:
-            return redirect("core:home")
-        return render(request, "accounts/backup_codes.html", {"codes": codes, "renewed": renewed})
+    codes = request.session.pop(BACKUP_CODES_SESSION_KEY, None)
+    renewed = request.session.pop("portal_backup_codes_renewed", False)
+    if not codes:
+        return redirect("core:home")
+    return render(request, "accounts/backup_codes.html", {"codes": codes, "renewed": renewed})
 
 
+# Django's LogoutView is kept: it owns the POST-only rule, the session flush and the signed-out page.
 class SignOutView(auth_views.LogoutView):
     """POST only (Django's rule): ends the session on the server."""
 
     template_name = "accounts/signed_out.html"
 
 
-class BackupCodesRegenerateView(View):
+@require_http_methods(["GET", "POST"])
+def backup_codes_new(request: HttpRequest) -> HttpResponse:
     """A signed-in user makes new backup codes for themselves (the old ones stop working)."""
-
-    template_name = "accounts/backup_codes_new.html"
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, self.template_name, {"form": ConfirmForm(submit_label="Make new backup codes")})
-
-    def post(self, request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
         codes = backup_codes_regenerate(user=request.user, request=request)  # type: ignore[arg-type]
         request.session[BACKUP_CODES_SESSION_KEY] = codes
         request.session["portal_backup_codes_renewed"] = True
         return redirect("accounts:backup_codes_shown")
+    return render(
+        request, "accounts/backup_codes_new.html", {"form": ConfirmForm(submit_label="Make new backup codes")}
+    )
 
 
+# Django's PasswordResetConfirmView is kept: it moves the token from the URL into the session before the form is
+# shown, so the token never leaks through the Referer header; rewriting that would risk the behaviour.
 class SetPasswordView(auth_views.PasswordResetConfirmView):
     """The one-time link from an invitation or a "send a sign-in link": set a password, then sign in with it
     and the second factor as always (the user is never signed in from here)."""

@@ -17,7 +17,7 @@ from accounts.permissions import Capability, capability_required, has_capability
 from accounts.roles import Role
 
 from .. import services
-from ..forms import (
+from ..forms.cases import (
     AssessmentForm,
     CaseUpdateForm,
     ConsentForm,

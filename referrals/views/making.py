@@ -6,15 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views import View
+from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.permissions import Capability, CapabilityRequiredMixin, access_for
+from accounts.permissions import Capability, access_for, capability_required
+from core.forms import add_service_errors
 
-from ..forms import STEP_FORMS, SubmitForm
+from ..forms.making import STEP_FORMS, SubmitForm
 from ..models import Referral
 from ..selectors import referral_drafts_of, referral_get_for_user
 from ..services import (
@@ -26,7 +27,6 @@ from ..services import (
     referral_submit,
     referral_update_draft,
 )
-from .common import add_errors
 
 STEP_TITLES = {
     "person": "About the person",
@@ -51,101 +51,95 @@ def _own_school_ids(user: Any) -> frozenset[int] | None:
     return access_for(user).school_ids if _only_own_school(user) else None
 
 
-class StartView(CapabilityRequiredMixin, View):
-    capability = Capability.REFERRAL_MAKE
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, "referrals/start.html", {"drafts": referral_drafts_of(user=request.user)[:20]})
-
-    def post(self, request: HttpRequest) -> HttpResponse:
+@capability_required(Capability.REFERRAL_MAKE)
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
         referral = referral_start(created_by=request.user, request=request)  # type: ignore[arg-type]
         return redirect("referrals:step", pk=referral.pk, step=STEPS[0])
+    return render(request, "referrals/start.html", {"drafts": referral_drafts_of(user=request.user)[:20]})
 
 
-class StepView(CapabilityRequiredMixin, View):
-    capability = Capability.REFERRAL_MAKE
+def _step_form_class(step: str) -> Any:
+    if step not in STEP_FORMS:
+        raise Http404
+    return STEP_FORMS[step]
 
-    def _form_class(self, step: str) -> Any:
-        if step not in STEP_FORMS:
-            raise Http404
-        return STEP_FORMS[step]
 
-    def _kwargs(self, request: HttpRequest, step: str) -> dict[str, Any]:
-        return {"own_school_ids": _own_school_ids(request.user)} if step == "school" else {}
+def _step_kwargs(request: HttpRequest, step: str) -> dict[str, Any]:
+    return {"own_school_ids": _own_school_ids(request.user)} if step == "school" else {}
 
-    def _initial(self, referral: Referral, step: str) -> dict[str, Any]:
-        initial: dict[str, Any] = {name: getattr(referral, name) for name in STEP_FIELDS[step]}
-        initial["version"] = referral.version
-        if step == "school":
-            initial["school"] = referral.school_id
-            initial["school_urn"] = referral.school.urn if referral.school else None
-        if step == "concern":
-            initial["concern_type"] = referral.concern_type_id
-            initial["indicators"] = [row.indicator_id for row in referral.indicator_rows.all()]
-        return initial
 
-    def _render(self, request: HttpRequest, referral: Referral, step: str, form: Any) -> HttpResponse:
-        index = STEPS.index(step)
-        back = (
-            reverse("referrals:check", args=[referral.pk])
-            if request.GET.get("return") == "check"
-            else reverse("referrals:step", args=[referral.pk, STEPS[index - 1]])
-            if index
-            else reverse("referrals:start")
-        )
-        context = {
-            "referral": referral,
-            "form": form,
-            "step": step,
-            "title": STEP_TITLES[step],
-            "number": index + 1,
-            "count": len(STEPS),
-            "back": back,
-        }
-        return render(request, "referrals/step.html", context)
+def _step_initial(referral: Referral, step: str) -> dict[str, Any]:
+    initial: dict[str, Any] = {name: getattr(referral, name) for name in STEP_FIELDS[step]}
+    initial["version"] = referral.version
+    if step == "school":
+        initial["school"] = referral.school_id
+        initial["school_urn"] = referral.school.urn if referral.school else None
+    if step == "concern":
+        initial["concern_type"] = referral.concern_type_id
+        initial["indicators"] = [row.indicator_id for row in referral.indicator_rows.all()]
+    return initial
 
-    def get(self, request: HttpRequest, pk: int, step: str) -> HttpResponse:
-        form_class = self._form_class(step)
-        referral = _own_draft(request, pk, f"step:{step}")
-        if not referral.is_draft:
-            return redirect("referrals:detail", pk=referral.pk)
-        form = form_class(initial=self._initial(referral, step), **self._kwargs(request, step))
-        return self._render(request, referral, step, form)
 
-    def post(self, request: HttpRequest, pk: int, step: str) -> HttpResponse:
-        form_class = self._form_class(step)
-        referral = _own_draft(request, pk, f"step:{step}")
-        if not referral.is_draft:
-            return redirect("referrals:detail", pk=referral.pk)
-        as_draft = "draft" in request.POST
-        form = form_class(request.POST, partial=as_draft, **self._kwargs(request, step))
-        if form.is_valid():
-            try:
-                referral_update_draft(
-                    referral=referral,
-                    actor=request.user,  # type: ignore[arg-type]
-                    step=step,
-                    data=form.referral_data(),
-                    indicators=form.cleaned_data.get("indicators") if step == "concern" else None,
-                    expected_version=form.cleaned_data["version"],
-                    request=request,
-                )
-            except StaleReferralError as error:
-                form.add_error(None, str(error))
-                form.set_version(Referral.objects.values_list("version", flat=True).get(pk=referral.pk))
-            except ValidationError as error:
-                add_errors(form, error)
-            except PermissionDenied:
-                raise
-            else:
-                if as_draft:
-                    messages.success(request, "Your draft referral has been saved. You can come back to it here.")
-                    return redirect("referrals:start")
-                index = STEPS.index(step)
-                if request.GET.get("return") == "check" or index == len(STEPS) - 1:
-                    return redirect("referrals:check", pk=referral.pk)
-                return redirect("referrals:step", pk=referral.pk, step=STEPS[index + 1])
-        return self._render(request, referral, step, form)
+def _render_step(request: HttpRequest, referral: Referral, step: str, form: Any) -> HttpResponse:
+    index = STEPS.index(step)
+    back = (
+        reverse("referrals:check", args=[referral.pk])
+        if request.GET.get("return") == "check"
+        else reverse("referrals:step", args=[referral.pk, STEPS[index - 1]])
+        if index
+        else reverse("referrals:start")
+    )
+    context = {
+        "referral": referral,
+        "form": form,
+        "step": step,
+        "title": STEP_TITLES[step],
+        "number": index + 1,
+        "count": len(STEPS),
+        "back": back,
+    }
+    return render(request, "referrals/step.html", context)
+
+
+@capability_required(Capability.REFERRAL_MAKE)
+@require_http_methods(["GET", "POST"])
+def step_page(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    form_class = _step_form_class(step)
+    referral = _own_draft(request, pk, f"step:{step}")
+    if not referral.is_draft:
+        return redirect("referrals:detail", pk=referral.pk)
+    if request.method != "POST":
+        form = form_class(initial=_step_initial(referral, step), **_step_kwargs(request, step))
+        return _render_step(request, referral, step, form)
+    as_draft = "draft" in request.POST
+    form = form_class(request.POST, partial=as_draft, **_step_kwargs(request, step))
+    if form.is_valid():
+        try:
+            referral_update_draft(
+                referral=referral,
+                actor=request.user,  # type: ignore[arg-type]
+                step=step,
+                data=form.referral_data(),
+                indicators=form.cleaned_data.get("indicators") if step == "concern" else None,
+                expected_version=form.cleaned_data["version"],
+                request=request,
+            )
+        except StaleReferralError as error:
+            form.add_error(None, str(error))
+            form.set_version(Referral.objects.values_list("version", flat=True).get(pk=referral.pk))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if as_draft:
+                messages.success(request, "Your draft referral has been saved. You can come back to it here.")
+                return redirect("referrals:start")
+            index = STEPS.index(step)
+            if request.GET.get("return") == "check" or index == len(STEPS) - 1:
+                return redirect("referrals:check", pk=referral.pk)
+            return redirect("referrals:step", pk=referral.pk, step=STEPS[index + 1])
+    return _render_step(request, referral, step, form)
 
 
 def _summary(referral: Referral) -> list[dict[str, Any]]:
@@ -188,52 +182,41 @@ def _summary(referral: Referral) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-class CheckView(CapabilityRequiredMixin, View):
-    capability = Capability.REFERRAL_MAKE
-
-    def _render(self, request: HttpRequest, referral: Referral, form: SubmitForm) -> HttpResponse:
-        missing = referral_missing_steps(referral=referral)
-        return render(
-            request,
-            "referrals/check.html",
-            {"referral": referral, "form": form, "sections": _summary(referral), "missing": missing},
-        )
-
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        referral = _own_draft(request, pk, "check")
-        if not referral.is_draft:
-            return redirect("referrals:detail", pk=referral.pk)
-        return self._render(request, referral, SubmitForm(initial={"version": referral.version}))
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        referral = _own_draft(request, pk, "check")
-        if not referral.is_draft:
-            return redirect("referrals:detail", pk=referral.pk)
-        form = SubmitForm(request.POST)
-        if form.is_valid():
-            try:
-                referral_submit(
-                    referral=referral,
-                    submitted_by=request.user,  # type: ignore[arg-type]
-                    expected_version=form.cleaned_data["version"],
-                    request=request,
-                )
-            except StaleReferralError as error:
-                form.add_error(None, str(error))
-                form.set_version(Referral.objects.values_list("version", flat=True).get(pk=referral.pk))
-                referral.refresh_from_db()
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                return redirect("referrals:confirmation", pk=referral.pk)
-        return self._render(request, referral, form)
+@capability_required(Capability.REFERRAL_MAKE)
+@require_http_methods(["GET", "POST"])
+def check(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _own_draft(request, pk, "check")
+    if not referral.is_draft:
+        return redirect("referrals:detail", pk=referral.pk)
+    form = SubmitForm(request.POST if request.method == "POST" else None, initial={"version": referral.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral_submit(
+                referral=referral,
+                submitted_by=request.user,  # type: ignore[arg-type]
+                expected_version=form.cleaned_data["version"],
+                request=request,
+            )
+        except StaleReferralError as error:
+            form.add_error(None, str(error))
+            form.set_version(Referral.objects.values_list("version", flat=True).get(pk=referral.pk))
+            referral.refresh_from_db()
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("referrals:confirmation", pk=referral.pk)
+    missing = referral_missing_steps(referral=referral)
+    return render(
+        request,
+        "referrals/check.html",
+        {"referral": referral, "form": form, "sections": _summary(referral), "missing": missing},
+    )
 
 
-class ConfirmationView(CapabilityRequiredMixin, View):
-    capability = Capability.REFERRAL_MAKE
-
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        referral = _own_draft(request, pk, "confirmation")
-        if referral.is_draft:
-            return redirect("referrals:check", pk=referral.pk)
-        return render(request, "referrals/confirmation.html", {"referral": referral})
+@capability_required(Capability.REFERRAL_MAKE)
+@require_GET
+def confirmation(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _own_draft(request, pk, "confirmation")
+    if referral.is_draft:
+        return redirect("referrals:check", pk=referral.pk)
+    return render(request, "referrals/confirmation.html", {"referral": referral})

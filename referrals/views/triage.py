@@ -11,11 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views import View
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.permissions import Capability, CapabilityRequiredMixin, has_capability
+from accounts.permissions import Capability, capability_required, has_capability
+from core.forms import add_service_errors
 
-from ..forms import AssignForm, DecisionForm, NoteForm, ScreeningForm
+from ..forms.triage import AssignForm, DecisionForm, NoteForm, ScreeningForm
 from ..models import Referral, ScreeningQuestion
 from ..selectors import (
     QUEUE_TABS,
@@ -36,65 +38,62 @@ from ..services import (
     referral_note_add,
     screening_answers_save,
 )
-from .common import add_errors
 from .making import _summary
 
 PAGE_SIZE = 50
 
 
-class ListView(CapabilityRequiredMixin, View):
-    capability = Capability.REFERRAL_VIEW
+@capability_required(Capability.REFERRAL_VIEW)
+@require_GET
+def referral_list(request: HttpRequest) -> HttpResponse:
+    triage = has_capability(request.user, Capability.REFERRAL_TRIAGE)
+    if triage:
+        tab = request.GET.get("tab", "new")
+        if tab not in QUEUE_TABS:
+            tab = "new"
+        qs = referral_queue(user=request.user, tab=tab)
+        counts = referral_queue_counts(user=request.user)
+        tabs = [(key, label, counts[key]) for key, (label, _) in QUEUE_TABS.items()]
+    else:
+        tab, tabs = "", []
+        qs = referral_list_visible_to(user=request.user).exclude(status="draft")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "referrals/list.html",
+        {
+            "page_obj": page,
+            "referrals": page.object_list,
+            "tabs": tabs,
+            "tab": tab,
+            "triage": triage,
+            "may_make": has_capability(request.user, Capability.REFERRAL_MAKE),
+            "may_configure": has_capability(request.user, Capability.REFERRAL_CONFIGURE),
+            "overdue_before": routing_settings_get().triage_target_days,
+        },
+    )
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        triage = has_capability(request.user, Capability.REFERRAL_TRIAGE)
-        if triage:
-            tab = request.GET.get("tab", "new")
-            if tab not in QUEUE_TABS:
-                tab = "new"
-            qs = referral_queue(user=request.user, tab=tab)
-            counts = referral_queue_counts(user=request.user)
-            tabs = [(key, label, counts[key]) for key, (label, _) in QUEUE_TABS.items()]
-        else:
-            tab, tabs = "", []
-            qs = referral_list_visible_to(user=request.user).exclude(status="draft")
-        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-        return render(
-            request,
-            "referrals/list.html",
-            {
-                "page_obj": page,
-                "referrals": page.object_list,
-                "tabs": tabs,
-                "tab": tab,
-                "triage": triage,
-                "may_make": has_capability(request.user, Capability.REFERRAL_MAKE),
-                "may_configure": has_capability(request.user, Capability.REFERRAL_CONFIGURE),
-                "overdue_before": routing_settings_get().triage_target_days,
-            },
+
+@capability_required(Capability.REFERRAL_VIEW)
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = referral_get_for_user(user=request.user, pk=pk, request=request)
+    if referral.is_draft:
+        return redirect("referrals:check", pk=referral.pk)
+    content = referral_content_visible(user=request.user, referral=referral)
+    context: dict[str, Any] = {"referral": referral, "content": content}
+    if content:
+        context.update(
+            sections=_summary(referral),
+            answers=list(referral.screening_answers.select_related("answered_by")),
+            timeline=referral_timeline(referral=referral),
+            signposts=list(referral.signpost_rows.all()),
+            may_triage=referral_may_triage(user=request.user, referral=referral),
+            case=_case_of(request.user, referral),
         )
-
-
-class DetailView(CapabilityRequiredMixin, View):
-    capability = Capability.REFERRAL_VIEW
-
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        referral = referral_get_for_user(user=request.user, pk=pk, request=request)
-        if referral.is_draft:
-            return redirect("referrals:check", pk=referral.pk)
-        content = referral_content_visible(user=request.user, referral=referral)
-        context: dict[str, Any] = {"referral": referral, "content": content}
-        if content:
-            context.update(
-                sections=_summary(referral),
-                answers=list(referral.screening_answers.select_related("answered_by")),
-                timeline=referral_timeline(referral=referral),
-                signposts=list(referral.signpost_rows.all()),
-                may_triage=referral_may_triage(user=request.user, referral=referral),
-                case=_case_of(request.user, referral),
-            )
-        else:
-            context["signposts"] = list(referral.signpost_rows.all())
-        return render(request, "referrals/detail.html", context)
+    else:
+        context["signposts"] = list(referral.signpost_rows.all())
+    return render(request, "referrals/detail.html", context)
 
 
 def _case_of(user: Any, referral: Referral) -> Any:
@@ -106,132 +105,97 @@ def _case_of(user: Any, referral: Referral) -> Any:
     return Case.objects.filter(referral=referral).only("id", "stage").first()
 
 
-class _TriageView(CapabilityRequiredMixin, View):
+def _referral_to_triage(request: HttpRequest, pk: int, page: str) -> Referral:
     # Those who may read the referral but not triage it get a 403 (after the scoped fetch), not a 404.
-    capability = Capability.REFERRAL_VIEW
-    template_name = ""
-    page = ""
-    heading = ""
-
-    def referral(self, request: HttpRequest, pk: int) -> Referral:
-        referral = referral_get_for_user(user=request.user, pk=pk, request=request, page=self.page)
-        if referral.is_draft:
-            raise Http404
-        if not referral_may_triage(user=request.user, referral=referral):
-            raise PermissionDenied
-        return referral
-
-    def render_form(self, request: HttpRequest, referral: Referral, form: Any, **extra: Any) -> HttpResponse:
-        context = {"referral": referral, "form": form, "heading": self.heading, **extra}
-        if context.get("amends"):
-            context["heading"] = "Correct a note"
-        return render(request, self.template_name, context)
-
-    def stale(self, form: Any, referral: Referral, error: Exception) -> None:
-        form.add_error(None, str(error))
-        form.set_version(Referral.objects.values_list("version", flat=True).get(pk=referral.pk))
+    referral = referral_get_for_user(user=request.user, pk=pk, request=request, page=page)
+    if referral.is_draft:
+        raise Http404
+    if not referral_may_triage(user=request.user, referral=referral):
+        raise PermissionDenied
+    return referral
 
 
-class AssignView(_TriageView):
-    heading = "Assign the referral"
-    template_name = "referrals/assign.html"
-    page = "assign"
-
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        referral = self.referral(request, pk)
-        initial = {"team": referral.assigned_team_id, "assignee": referral.assigned_to_id, "version": referral.version}
-        return self.render_form(request, referral, AssignForm(initial=initial))
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        referral = self.referral(request, pk)
-        form = AssignForm(request.POST)
-        if form.is_valid():
-            try:
-                referral_assign(
-                    referral=referral,
-                    actor=request.user,  # type: ignore[arg-type]
-                    team=form.cleaned_data["team"],
-                    assignee=form.cleaned_data["assignee"],
-                    expected_version=form.cleaned_data["version"],
-                    request=request,
-                )
-            except StaleReferralError as error:
-                self.stale(form, referral, error)
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, "The referral has been assigned.")
-                return redirect("referrals:detail", pk=referral.pk)
-        return self.render_form(request, referral, form)
+def _stale(form: Any, referral: Referral, error: Exception) -> None:
+    form.add_error(None, str(error))
+    form.set_version(Referral.objects.values_list("version", flat=True).get(pk=referral.pk))
 
 
-class ScreeningView(_TriageView):
-    heading = "Screening questions"
-    template_name = "referrals/screening.html"
-    page = "screening"
-
-    def _form(self, referral: Referral, data: Any = None) -> ScreeningForm:
-        answers = {a.question_id: a for a in referral.screening_answers.all()}
-        questions = list(
-            ScreeningQuestion.objects.filter(is_active=True) | ScreeningQuestion.objects.filter(pk__in=list(answers))
-        )
-        questions.sort(key=lambda q: (q.order, q.label))
-        return ScreeningForm(data, questions=questions, answers=answers, initial={"version": referral.version})
-
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        referral = self.referral(request, pk)
-        return self.render_form(request, referral, self._form(referral))
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        referral = self.referral(request, pk)
-        form = self._form(referral, request.POST)
-        if form.is_valid():
-            try:
-                screening_answers_save(
-                    referral=referral,
-                    actor=request.user,  # type: ignore[arg-type]
-                    answers=form.answers(),
-                    expected_version=form.cleaned_data["version"],
-                    request=request,
-                )
-            except StaleReferralError as error:
-                self.stale(form, referral, error)
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, "The screening answers have been saved.")
-                return redirect("referrals:detail", pk=referral.pk)
-        return self.render_form(request, referral, form)
-
-
-class NoteView(_TriageView):
-    heading = "Add a note"
-    template_name = "referrals/note.html"
-    page = "note"
-
-    def _amends(self, referral: Referral, value: Any) -> Any:
-        if not value:
-            return None
-        event = referral.events.filter(pk=value).first()
-        if event is None or not event.is_note:
-            raise Http404
-        return event
-
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        referral = self.referral(request, pk)
+@capability_required(Capability.REFERRAL_VIEW)
+@require_http_methods(["GET", "POST"])
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _referral_to_triage(request, pk, "assign")
+    initial = {"team": referral.assigned_team_id, "assignee": referral.assigned_to_id, "version": referral.version}
+    form = AssignForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
         try:
-            amends = self._amends(referral, int(request.GET.get("amends") or 0))
-        except ValueError:
-            raise Http404 from None
-        initial = {"amends": amends.pk if amends else None, "kind": amends.kind if amends else None}
-        return self.render_form(request, referral, NoteForm(initial=initial), amends=amends)
+            referral_assign(
+                referral=referral,
+                actor=request.user,  # type: ignore[arg-type]
+                team=form.cleaned_data["team"],
+                assignee=form.cleaned_data["assignee"],
+                expected_version=form.cleaned_data["version"],
+                request=request,
+            )
+        except StaleReferralError as error:
+            _stale(form, referral, error)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The referral has been assigned.")
+            return redirect("referrals:detail", pk=referral.pk)
+    context = {"referral": referral, "form": form, "heading": "Assign the referral"}
+    return render(request, "referrals/assign.html", context)
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        referral = self.referral(request, pk)
+
+@capability_required(Capability.REFERRAL_VIEW)
+@require_http_methods(["GET", "POST"])
+def screening(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _referral_to_triage(request, pk, "screening")
+    answers = {a.question_id: a for a in referral.screening_answers.all()}
+    questions = list(
+        ScreeningQuestion.objects.filter(is_active=True) | ScreeningQuestion.objects.filter(pk__in=list(answers))
+    )
+    questions.sort(key=lambda q: (q.order, q.label))
+    data = request.POST if request.method == "POST" else None
+    form = ScreeningForm(data, questions=questions, answers=answers, initial={"version": referral.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            screening_answers_save(
+                referral=referral,
+                actor=request.user,  # type: ignore[arg-type]
+                answers=form.answers(),
+                expected_version=form.cleaned_data["version"],
+                request=request,
+            )
+        except StaleReferralError as error:
+            _stale(form, referral, error)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The screening answers have been saved.")
+            return redirect("referrals:detail", pk=referral.pk)
+    context = {"referral": referral, "form": form, "heading": "Screening questions"}
+    return render(request, "referrals/screening.html", context)
+
+
+def _note_amended(referral: Referral, value: Any) -> Any:
+    if not value:
+        return None
+    event = referral.events.filter(pk=value).first()
+    if event is None or not event.is_note:
+        raise Http404
+    return event
+
+
+@capability_required(Capability.REFERRAL_VIEW)
+@require_http_methods(["GET", "POST"])
+def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _referral_to_triage(request, pk, "note")
+    if request.method == "POST":
         form = NoteForm(request.POST)
         amends = None
         if form.is_valid():
-            amends = self._amends(referral, form.cleaned_data.get("amends"))
+            amends = _note_amended(referral, form.cleaned_data.get("amends"))
             try:
                 referral_note_add(
                     referral=referral,
@@ -242,50 +206,52 @@ class NoteView(_TriageView):
                     request=request,
                 )
             except ValidationError as error:
-                add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "Your note has been added.")
                 return redirect("referrals:detail", pk=referral.pk)
-        return self.render_form(request, referral, form, amends=amends)
+    else:
+        try:
+            amends = _note_amended(referral, int(request.GET.get("amends") or 0))
+        except ValueError:
+            raise Http404 from None
+        form = NoteForm(initial={"amends": amends.pk if amends else None, "kind": amends.kind if amends else None})
+    heading = "Correct a note" if amends else "Add a note"
+    context = {"referral": referral, "form": form, "heading": heading, "amends": amends}
+    return render(request, "referrals/note.html", context)
 
 
-class DecideView(_TriageView):
-    heading = "Record a decision"
-    template_name = "referrals/decide.html"
-    page = "decide"
-
-    def _extra(self, referral: Referral) -> dict[str, Any]:
-        from django.utils import timezone
-
-        age = referral.age_on(timezone.localdate())
-        return {"age_today": age, "panel": panel_for(age=age)}
-
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        referral = self.referral(request, pk)
-        if not referral.is_open:
+@capability_required(Capability.REFERRAL_VIEW)
+@require_http_methods(["GET", "POST"])
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _referral_to_triage(request, pk, "decide")
+    if request.method != "POST" and not referral.is_open:
+        return redirect("referrals:detail", pk=referral.pk)
+    form = DecisionForm(request.POST if request.method == "POST" else None, initial={"version": referral.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral_decide(
+                referral=referral,
+                actor=request.user,  # type: ignore[arg-type]
+                choice=form.cleaned_data["choice"],
+                notes=form.cleaned_data["notes"],
+                services=form.cleaned_data["services"],
+                expected_version=form.cleaned_data["version"],
+                request=request,
+            )
+        except StaleReferralError as error:
+            _stale(form, referral, error)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Decision recorded: {referral.get_decision_display()}.")
             return redirect("referrals:detail", pk=referral.pk)
-        form = DecisionForm(initial={"version": referral.version})
-        return self.render_form(request, referral, form, **self._extra(referral))
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        referral = self.referral(request, pk)
-        form = DecisionForm(request.POST)
-        if form.is_valid():
-            try:
-                referral_decide(
-                    referral=referral,
-                    actor=request.user,  # type: ignore[arg-type]
-                    choice=form.cleaned_data["choice"],
-                    notes=form.cleaned_data["notes"],
-                    services=form.cleaned_data["services"],
-                    expected_version=form.cleaned_data["version"],
-                    request=request,
-                )
-            except StaleReferralError as error:
-                self.stale(form, referral, error)
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, f"Decision recorded: {referral.get_decision_display()}.")
-                return redirect("referrals:detail", pk=referral.pk)
-        return self.render_form(request, referral, form, **self._extra(referral))
+    age = referral.age_on(timezone.localdate())
+    context = {
+        "referral": referral,
+        "form": form,
+        "heading": "Record a decision",
+        "age_today": age,
+        "panel": panel_for(age=age),
+    }
+    return render(request, "referrals/decide.html", context)

@@ -1,20 +1,25 @@
-"""The GIAS upload for coordinators: upload and check, then a preview, then confirm.
-
-Between the two steps the parsed rows wait in a private temporary file named by a random token that only this
-user's session holds; nothing of the file travels through the browser. The confirm step compares them with the
-database again, so the preview cannot go stale."""
+"""The GIAS upload for coordinators: upload and check, then a preview, then confirm (the shared pages of
+`core.imports`). Between the steps the parsed rows wait as JSON; the confirm step compares them with the database
+again, so the preview cannot go stale."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
+from django import forms
 from django.conf import settings
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
 
 from accounts.permissions import Capability, capability_required
+from core.imports import (
+    PREVIEW_ROWS,
+    ImportFlow,
+    ImportPreview,
+    UploadRejected,
+    import_preview_page,
+    import_upload_page,
+)
 from core.uploads import PendingUploads
 
 from ..forms import ImportUploadForm
@@ -22,9 +27,69 @@ from ..gias import FIELD_LABELS, GiasFileError, ParsedFile, parse, plan
 from ..models import School
 from ..services import gias_import_apply
 
-MAX_BYTES = 200 * 1024 * 1024
-PREVIEW_ROWS = 200
-UPLOADS = PendingUploads("schools_gias_import", "GIAS_IMPORT_DIR", "prevent-portal-gias", ".json")
+
+def _check(data: bytes, form: forms.Form) -> bytes:
+    try:
+        parsed = parse(data, la_code=form.cleaned_data["la_code"])
+    except GiasFileError as error:
+        raise UploadRejected(str(error)) from error
+    return json.dumps(parsed.to_json()).encode()
+
+
+def _load(data: bytes) -> ParsedFile:
+    return ParsedFile.from_json(json.loads(data.decode("utf-8")))
+
+
+def _preview(parsed: ParsedFile) -> ImportPreview:
+    result = plan(parsed)
+    authority = f", local authority {parsed.la_code}" if parsed.la_code else ""
+    changed = [(row, [FIELD_LABELS.get(f, f) for f in fields]) for row, fields in result.changed[:PREVIEW_ROWS]]
+    return ImportPreview(
+        summary=f"Read as {parsed.encoding} with {len(parsed.columns)} columns{authority}. Nothing has been saved yet.",
+        stats=[
+            (len(result.new), "new"),
+            (len(result.changed), "changed"),
+            (len(result.closed), "now closed"),
+            (result.unchanged, "unchanged"),
+            (result.other_la, "of other local authorities, ignored"),
+            (len(result.errors), "rows in error"),
+        ],
+        errors=result.errors,
+        confirm_label=(
+            f"Import {len(result.new)} new and {len(result.changed)} changed schools"
+            if result.has_changes and not result.has_errors
+            else ""
+        ),
+        nothing_to_import=(
+            "" if result.has_errors else "Nothing would change: every school in the file is already up to date."
+        ),
+        detail={"result": result, "new": result.new[:PREVIEW_ROWS], "changed": changed},
+    )
+
+
+def _apply(parsed: ParsedFile, *, request: HttpRequest, filename: str) -> str:
+    result = gias_import_apply(parsed=parsed, actor=request.user, request=request, filename=filename)
+    return f"GIAS import done: {result.summary()}."
+
+
+GIAS_IMPORT = ImportFlow(
+    title="Import schools from GIAS",
+    preview_title="Check the GIAS import",
+    uploads=PendingUploads("schools_gias_import", "GIAS_IMPORT_DIR", "prevent-portal-gias", ".json"),
+    max_bytes=200 * 1024 * 1024,
+    upload_url="schools:import_upload",
+    preview_url="schools:import_preview",
+    done_url="schools:list",
+    intro_template="schools/import_intro.html",
+    detail_template="schools/import_changes.html",
+    error_hint="Correct the rows listed below in the file, or download it again from GIAS, and upload it again.",
+    check=_check,
+    load=_load,
+    preview=_preview,
+    apply=_apply,
+    back_url="schools:list",
+    back_label="Schools",
+)
 
 
 @capability_required(Capability.SCHOOLS_IMPORT)
@@ -32,59 +97,11 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     la_code = getattr(settings, "COUNCIL_LA_CODE", "") or (
         School.objects.exclude(la_code="").order_by("-id").values_list("la_code", flat=True).first() or ""
     )
-    form = ImportUploadForm(request.POST or None, request.FILES or None, initial={"la_code": la_code})
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            form.add_error("file", "The file must be smaller than 200 MB")
-        else:
-            try:
-                parsed = parse(upload.read(), la_code=form.cleaned_data["la_code"])
-            except GiasFileError as error:
-                form.add_error("file", str(error))
-            else:
-                UPLOADS.keep(request, json.dumps(parsed.to_json()).encode(), filename=upload.name or "")
-                return redirect("schools:import_preview")
-    return render(request, "schools/import_upload.html", {"form": form})
+    initial: dict[str, Any] = {"la_code": la_code}
+    form = ImportUploadForm(request.POST or None, request.FILES or None, initial=initial)
+    return import_upload_page(request, GIAS_IMPORT, form)
 
 
 @capability_required(Capability.SCHOOLS_IMPORT)
 def import_preview(request: HttpRequest) -> HttpResponse:
-    found = UPLOADS.waiting(request)
-    if found is None:
-        if request.method == "POST":
-            messages.error(request, "That upload has expired or was already imported. Upload the file again.")
-        return redirect("schools:import_upload")
-    path, pending = found
-    parsed = ParsedFile.from_json(json.loads(path.read_text(encoding="utf-8")))
-    if request.method == "POST":
-        if request.POST.get("action") == "cancel":
-            UPLOADS.forget(request)
-            messages.info(request, "Import cancelled: nothing was changed.")
-            return redirect("schools:import_upload")
-        try:
-            result = gias_import_apply(
-                parsed=parsed, actor=request.user, request=request, filename=pending.get("filename", "")
-            )
-        except ValidationError:
-            messages.error(request, "The file has rows in error, so nothing was imported.")
-            return redirect("schools:import_preview")
-        UPLOADS.forget(request)
-        messages.success(request, f"GIAS import done: {result.summary()}.")
-        return redirect("schools:list")
-    result = plan(parsed)
-    changed = [(row, [FIELD_LABELS.get(f, f) for f in fields]) for row, fields in result.changed[:PREVIEW_ROWS]]
-    return render(
-        request,
-        "schools/import_preview.html",
-        {
-            "result": result,
-            "parsed": parsed,
-            "filename": pending.get("filename", ""),
-            "changed": changed,
-            "new": result.new[:PREVIEW_ROWS],
-            "closed": result.closed[:PREVIEW_ROWS],
-            "errors": result.errors[:PREVIEW_ROWS],
-            "preview_rows": PREVIEW_ROWS,
-        },
-    )
+    return import_preview_page(request, GIAS_IMPORT)

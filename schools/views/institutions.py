@@ -11,12 +11,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.permissions import Capability, capability_required, has_capability
+from core.forms import add_service_errors
 
 from ..forms import InstitutionForm
 from ..models import Institution, InstitutionKind
 from ..selectors import institution_get_for_user, institution_list_visible_to
 from ..services import institution_save
-from .schools import add_errors
 
 PAGE_SIZE = 50
 
@@ -64,7 +64,7 @@ def _form(request: HttpRequest, institution: Institution | None) -> HttpResponse
         try:
             saved = institution_save(institution=institution, actor=request.user, request=request, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{saved.name} saved.")
             return redirect("schools:institution_list")

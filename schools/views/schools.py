@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.permissions import Capability, access_for, capability_required, has_capability
 from core.audit import audit_record
 from core.csv_export import csv_cell, csv_response
+from core.forms import add_service_errors
 
 from ..forms import ChecklistForm, ContactForm, SchoolForm
 from ..selectors import (
@@ -30,17 +31,9 @@ from ..selectors import (
     school_list_for_page,
     school_page,
 )
-from ..services import StaleEdit, checklist_confirm, contact_create, contact_update, school_update
+from ..services import checklist_confirm, contact_create, contact_update, school_update
 
 PAGE_SIZE = 50
-
-
-def add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @capability_required(Capability.SCHOOLS_VIEW)
@@ -140,10 +133,8 @@ def school_edit(request: HttpRequest, urn: int) -> HttpResponse:
                 request=request,
                 **data,
             )
-        except StaleEdit as error:
-            form.add_error(None, error.messages[0])
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{school.name} saved.")
             return redirect("schools:detail", urn=school.urn)
@@ -166,7 +157,7 @@ def contact_add(request: HttpRequest, urn: int) -> HttpResponse:
             data = {k: v for k, v in form.cleaned_data.items() if k != "stamp"}
             contact_create(school=school, actor=request.user, request=request, **data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{form.cleaned_data['full_name']} added.")
             return redirect(f"{reverse('schools:detail', kwargs={'urn': school.urn})}#contacts")
@@ -183,10 +174,8 @@ def contact_edit(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             contact_update(contact=contact, actor=request.user, request=request, **form.cleaned_data)
-        except StaleEdit as error:
-            form.add_error(None, error.messages[0])
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{contact.full_name} saved.")
             return redirect(f"{reverse('schools:detail', kwargs={'urn': school.urn})}#contacts")
@@ -207,10 +196,8 @@ def checklist_edit(request: HttpRequest, urn: int) -> HttpResponse:
                 request=request,
                 stamp=form.cleaned_data.get("stamp", ""),
             )
-        except StaleEdit as error:
-            form.add_error(None, error.messages[0])
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Prevent duty checklist saved.")
             return redirect(f"{reverse('schools:detail', kwargs={'urn': school.urn})}#checklist")

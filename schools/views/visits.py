@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Membership, User
 from accounts.permissions import Capability, capability_required, has_capability
 from accounts.roles import Role
+from core.forms import add_service_errors
 
 from ..forms import MeetingForm, VisitForm
 from ..models import Contact, ContactRole, NetworkMeeting
@@ -32,7 +33,6 @@ from ..selectors import (
     visit_get_for_user,
 )
 from ..services import action_complete, meeting_save, visit_log, visit_update
-from .schools import add_errors
 
 PAGE_SIZE = 50
 
@@ -73,7 +73,7 @@ def visit_add(request: HttpRequest, urn: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{visit.get_kind_display()} saved.")
             return redirect(f"{reverse('schools:detail', kwargs={'urn': school.urn})}#visits")
@@ -107,7 +107,7 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             visit_update(visit=visit, actor=request.user, actions=form.actions(), request=request, **data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{visit.get_kind_display()} saved.")
             return redirect("schools:visit_detail", pk=visit.pk)
@@ -245,7 +245,7 @@ def _meeting_form(request: HttpRequest, meeting: NetworkMeeting | None) -> HttpR
         try:
             saved = meeting_save(meeting=meeting, actor=request.user, attendees=attendees, request=request, **data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{saved.title} saved.")
             return redirect("schools:meeting_detail", pk=saved.pk)

@@ -25,7 +25,9 @@ def test_adviser_logs_a_visit_with_an_action_on_a_phone(phone_page, live_server,
     page.get_by_label("Notes (optional)").fill("Went through the risk assessment with the DSL.")
     page.locator("#id_action_1_description").fill("Send the model risk assessment")
     page.locator("#id_action_1_owner").select_option(label=adviser.full_name)
-    page.locator("#id_action_1_due").fill(str(timezone.localdate().replace(day=28)))
+    due = timezone.localdate().replace(day=28)
+    for part, value in enumerate([due.day, due.month, due.year]):
+        page.locator(f"#id_action_1_due_{part}").fill(str(value))
     page.get_by_role("button", name="Save visit").click()
     expect(page.get_by_text("Visit saved.")).to_be_visible()
     expect(page.get_by_text("Send the model risk assessment").first).to_be_visible()

@@ -5,10 +5,10 @@ from django.urls import reverse
 
 from core.models import AuditEvent
 from schools.models import School, SupportTier
-from schools.views.imports import UPLOADS
+from schools.views.imports import GIAS_IMPORT
 from tests.schools.gias_files import gias_csv, school_row
 
-SESSION_KEY = UPLOADS.session_key
+SESSION_KEY = GIAS_IMPORT.uploads.session_key
 
 UPLOAD = reverse("schools:import_upload")
 PREVIEW = reverse("schools:import_preview")

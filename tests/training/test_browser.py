@@ -20,7 +20,8 @@ def test_coordinator_enters_a_session_with_attendance_and_reads_the_dashboard(
     page.goto(f"{live_server.url}/training/sessions/")
     page.get_by_role("link", name="Add a session").click()
     page.get_by_label("Course").select_option(label="Workshop to Raise Awareness of Prevent (WRAP)")
-    page.get_by_label("Date").fill("2026-10-14")
+    for part, value in enumerate(["14", "10", "2026"]):
+        page.locator(f"#id_held_on_{part}").fill(value)
     page.get_by_label("Venue (optional)").fill("Council House, Committee Room 2")
     page.get_by_label("Schools and other bodies that attended").fill(
         "\n".join(f"{s.urn}\t{2 + i % 5}" for i, s in enumerate(schools))
@@ -71,7 +72,8 @@ def test_dsl_reads_their_school_training_on_a_phone(
     phone_page.goto(f"{live_server.url}/training/record-e-learning/")
     assert phone_page.get_by_role("heading", name="Record Home Office e-learning").is_visible()
     phone_page.get_by_label("Course").select_option(label="Prevent duty e-learning: Awareness")
-    phone_page.get_by_label("Date completed").fill("2026-11-02")
+    for part, value in enumerate(["2", "11", "2026"]):
+        phone_page.locator(f"#id_completed_on_{part}").fill(value)
     phone_page.get_by_label("Number of other staff who completed it").fill("4")
     phone_page.get_by_role("button", name="Record e-learning").click()
     assert phone_page.get_by_text("E-learning recorded.").is_visible()

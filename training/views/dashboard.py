@@ -15,7 +15,7 @@ from schools.models import Contact, Phase, School
 
 from .. import selectors
 from ..charts import uptake_chart
-from ..forms import DashboardForm, academic_year_start
+from ..forms.dashboard import DashboardForm, academic_year_start
 
 NO_TRAINING_PER_PAGE = 50
 OVERDUE_PER_PAGE = 50

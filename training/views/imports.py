@@ -1,24 +1,27 @@
-"""The attendance upload: upload and check, then a preview, then confirm. Between the steps the file waits in a
-private temporary file named by a random token that only this user's session holds; the confirm step reads and
-checks it again, so the preview cannot go stale and a bad file writes nothing."""
+"""The attendance upload: upload and check, then a preview, then confirm (the shared pages of `core.imports`).
+The confirm step reads and checks the waiting file again, so the preview cannot go stale and a bad file writes
+nothing."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django import forms
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
 
 from accounts.permissions import Capability, capability_required, has_capability
+from core.imports import (
+    PREVIEW_ROWS,
+    ImportFlow,
+    ImportPreview,
+    UploadRejected,
+    import_preview_page,
+    import_upload_page,
+)
 from core.uploads import PendingUploads
 
-from ..forms import ImportUploadForm
-from ..importer import ImportFileError, parse
+from ..forms.imports import ImportUploadForm
+from ..importer import ImportFileError, ImportPlan, parse
 from ..services import attendance_import_apply
-
-MAX_BYTES = 20 * 1024 * 1024
-PREVIEW_ROWS = 200
-UPLOADS = PendingUploads("training_attendance_import", "TRAINING_IMPORT_DIR", "prevent-portal-training", ".csv")
 
 
 def _require_edit(request: HttpRequest) -> None:
@@ -26,67 +29,69 @@ def _require_edit(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+def _load(data: bytes) -> ImportPlan:
+    try:
+        return parse(data)
+    except ImportFileError as error:
+        raise UploadRejected(str(error)) from error
+
+
+def _check(data: bytes, form: forms.Form) -> bytes:
+    _load(data)
+    return data
+
+
+def _preview(plan: ImportPlan) -> ImportPreview:
+    return ImportPreview(
+        summary="Nothing has been saved yet.",
+        stats=[
+            (plan.rows, "rows"),
+            (len(plan.sessions), "sessions"),
+            (plan.attendances, "school attendances"),
+            (plan.head_count, "attendees"),
+            (plan.named_attendees, "named people"),
+            (len(plan.errors), "rows in error"),
+        ],
+        errors=plan.errors,
+        confirm_label=f"Import {plan.rows} rows" if plan.rows and not plan.has_errors else "",
+        detail={"plan": plan, "sessions": plan.session_rows(PREVIEW_ROWS)},
+    )
+
+
+def _apply(plan: ImportPlan, *, request: HttpRequest, filename: str) -> str:
+    counts = attendance_import_apply(plan=plan, actor=request.user, request=request, filename=filename)
+    return (
+        f"Imported: {counts['sessions_new']} new sessions, {counts['attendances_new']} new and "
+        f"{counts['attendances_changed']} changed school attendances, {counts['attendees_new']} new named people."
+    )
+
+
+ATTENDANCE_IMPORT = ImportFlow(
+    title="Import training attendance",
+    preview_title="Check the attendance import",
+    uploads=PendingUploads("training_attendance_import", "TRAINING_IMPORT_DIR", "prevent-portal-training", ".csv"),
+    max_bytes=20 * 1024 * 1024,
+    upload_url="training:import_upload",
+    preview_url="training:import_preview",
+    done_url="training:session_list",
+    intro_template="training/import_intro.html",
+    detail_template="training/import_sessions.html",
+    error_hint="Correct the rows listed below in the file and upload it again.",
+    check=_check,
+    load=_load,
+    preview=_preview,
+    apply=_apply,
+    subnav="training/includes/subnav.html",
+)
+
+
 @capability_required(Capability.TRAINING_VIEW)
 def import_upload(request: HttpRequest) -> HttpResponse:
     _require_edit(request)
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            form.add_error("file", "The file must be smaller than 20 MB")
-        else:
-            data = upload.read()
-            try:
-                parse(data)
-            except ImportFileError as error:
-                form.add_error("file", str(error))
-            else:
-                UPLOADS.keep(request, data, filename=upload.name or "")
-                return redirect("training:import_preview")
-    return render(request, "training/import_upload.html", {"form": form})
+    return import_upload_page(request, ATTENDANCE_IMPORT, ImportUploadForm(request.POST or None, request.FILES or None))
 
 
 @capability_required(Capability.TRAINING_VIEW)
 def import_preview(request: HttpRequest) -> HttpResponse:
     _require_edit(request)
-    found = UPLOADS.waiting(request)
-    if found is None:
-        if request.method == "POST":
-            messages.error(request, "That upload has expired or was already imported. Upload the file again.")
-        return redirect("training:import_upload")
-    path, pending = found
-    try:
-        plan = parse(path.read_bytes())
-    except ImportFileError:
-        UPLOADS.forget(request)
-        return redirect("training:import_upload")
-    if request.method == "POST":
-        if request.POST.get("action") == "cancel":
-            UPLOADS.forget(request)
-            messages.info(request, "Import cancelled: nothing was changed.")
-            return redirect("training:import_upload")
-        try:
-            counts = attendance_import_apply(
-                plan=plan, actor=request.user, request=request, filename=pending.get("filename", "")
-            )
-        except ValidationError:
-            messages.error(request, "The file has rows in error, so nothing was imported.")
-            return redirect("training:import_preview")
-        UPLOADS.forget(request)
-        messages.success(
-            request,
-            f"Imported: {counts['sessions_new']} new sessions, {counts['attendances_new']} new and "
-            f"{counts['attendances_changed']} changed school attendances, {counts['attendees_new']} new named people.",
-        )
-        return redirect("training:session_list")
-    return render(
-        request,
-        "training/import_preview.html",
-        {
-            "plan": plan,
-            "filename": pending.get("filename", ""),
-            "errors": plan.errors[:PREVIEW_ROWS],
-            "sessions": plan.session_rows(PREVIEW_ROWS),
-            "preview_rows": PREVIEW_ROWS,
-        },
-    )
+    return import_preview_page(request, ATTENDANCE_IMPORT)

@@ -16,11 +16,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import Capability, capability_required
+from core.forms import add_service_errors
 from schools.models import School
 
 from .. import selectors, services
 from ..filters import SessionFilter
-from ..forms import AttendanceCountsForm, AttendeeForm, CourseForm, ElearningForm, FeedbackForm, SessionForm
+from ..forms.elearning import ElearningForm
+from ..forms.sessions import AttendanceCountsForm, AttendeeForm, CourseForm, FeedbackForm, SessionForm
 from ..models import Attendance, Attendee, Course
 
 PER_PAGE = 50
@@ -113,7 +115,7 @@ def session_add(request: HttpRequest) -> HttpResponse:
                 actor=request.user, fields=form.session_fields(), attendance=form.attendance_rows, request=request
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Session saved with {len(form.attendance_rows)} schools.")
             return redirect("training:session_detail", pk=session.pk)
@@ -147,19 +149,11 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Session saved.")
             return redirect("training:session_detail", pk=session.pk)
     return render(request, "training/session_form.html", {"form": form, "session": session})
-
-
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @capability_required(Capability.TRAINING_VIEW)
@@ -180,7 +174,7 @@ def session_feedback(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.session_feedback_record(actor=request.user, session=session, request=request, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Feedback saved.")
             return redirect("training:session_detail", pk=session.pk)
@@ -227,7 +221,7 @@ def attendance_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         request=request,
                     )
                 except ValidationError as exc:
-                    _form_errors(attendee_form, exc)
+                    add_service_errors(attendee_form, exc)
                 else:
                     messages.success(request, "Person added.")
                     return redirect("training:attendance_detail", pk=attendance.pk)
@@ -306,7 +300,7 @@ def record_elearning(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "E-learning recorded.")
             return redirect("training:attendance_detail", pk=attendance.pk)
@@ -323,7 +317,7 @@ def course_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         try:
             services.course_save(actor=request.user, course=course, fields=fields, request=request)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Course saved.")
             return redirect("training:course_list")

@@ -1,74 +1,20 @@
+"""A training session, its feedback, a school's numbers and named attendees, and the course list."""
+
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fieldset, Fluid, Layout, Size
+from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size
 from django import forms
-from django.db.models import QuerySet
 
-from accounts.models import Membership, User
-from accounts.roles import Role
-from schools.models import Contact, Phase, School
+from accounts.models import User
+from core.forms import govuk_date_field
+from schools.models import Contact
 
-from .catalogue import TRAIN_THE_TRAINER_CODES
-from .models import AttendeeRole, Course, Delivery, Sector
-from .services import AttendanceLine, parse_attendance_lines
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}, format="%Y-%m-%d")
-
-
-def _number_widget(width: int = 5, *, decimal: bool = False) -> forms.TextInput:
-    return forms.TextInput(
-        attrs={
-            "class": f"govuk-input govuk-input--width-{width}",
-            "inputmode": "decimal" if decimal else "numeric",
-            "spellcheck": "false",
-        }
-    )
-
-
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
-
-
-def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=DATE_WIDGET,
-        input_formats=DATE_FORMATS,
-        error_messages={"required": f"Enter the {label.lower()}", "invalid": f"Enter a real {label.lower()}"},
-    )
-
-
-def _submit(label: str) -> Button:
-    return Button("submit", label, data_prevent_double_click="true")
-
-
-def council_trainers() -> QuerySet[User]:
-    return User.objects.filter(
-        is_active=True,
-        pk__in=Membership.objects.current().filter(role__in=[Role.COORDINATOR, Role.ADVISER]).values("user_id"),
-    ).order_by("full_name")
-
-
-def accredited_trainers() -> QuerySet[Contact]:
-    return (
-        Contact.objects.filter(
-            is_current=True,
-            training_attendances__attendance__session__course__code__in=TRAIN_THE_TRAINER_CODES,
-        )
-        .select_related("school")
-        .distinct()
-        .order_by("full_name")
-    )
-
-
-class ContactChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Contact) -> str:
-        return f"{obj.full_name}, {obj.school.name}"
+from ..models import AttendeeRole, Course, Delivery, Sector
+from ..services import AttendanceLine, parse_attendance_lines
+from .common import ContactChoiceField, _number_widget, _submit, accredited_trainers, council_trainers
 
 
 class SessionForm(forms.Form):
@@ -80,7 +26,7 @@ class SessionForm(forms.Form):
         empty_label="Choose a course",
         error_messages={"required": "Choose the course"},
     )
-    held_on = _date("Date")
+    held_on = govuk_date_field("Date")
     sector = forms.ChoiceField(label="Audience sector", choices=Sector.choices, initial=Sector.SCHOOLS)
     delivery = forms.ChoiceField(
         label="Where", choices=Delivery.choices, initial=Delivery.VENUE, widget=forms.RadioSelect
@@ -120,7 +66,7 @@ class SessionForm(forms.Form):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.select("course"),
-            Field.text("held_on"),
+            Field("held_on"),
             Field.select("sector"),
             Field.radios("delivery", legend_size=Size.SMALL, inline=True),
             Field.text("venue", field_width=Fluid.TWO_THIRDS),
@@ -193,7 +139,7 @@ class FeedbackForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="What you saw of the session's quality, if you observed it.",
     )
-    observed_on = _date("Date observed (optional)", required=False)
+    observed_on = govuk_date_field("Date observed (optional)", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -204,7 +150,7 @@ class FeedbackForm(forms.Form):
             Field.text("better_understanding"),
             Field.text("rating"),
             Field.textarea("quality_observation"),
-            Field.text("observed_on"),
+            Field("observed_on"),
             _submit("Save feedback"),
         )
 
@@ -273,142 +219,6 @@ class AttendeeForm(forms.Form):
             data["email"] = data.get("email") or contact.email
         elif not data.get("full_name"):
             self.add_error("full_name", "Enter the person's full name, or choose a member of staff")
-        return data
-
-
-class ImportUploadForm(forms.Form):
-    file = forms.FileField(
-        label="CSV file",
-        error_messages={"required": "Choose a CSV file", "empty": "The file is empty"},
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(Field("file"), _submit("Upload and check"))
-
-
-class DashboardForm(forms.Form):
-    """The dashboard's "as at" date and optional phase and ward; read from the query string."""
-
-    on = _date("As at", required=False)
-    start = _date("Reach from", required=False, help_text="For staff, pupils and parents reached.")
-    phase = forms.ChoiceField(label="Phase", choices=[("", "All phases"), *Phase.choices], required=False)
-    ward = forms.ChoiceField(label="Ward", choices=[("", "All wards")], required=False)
-
-    def __init__(self, *args: Any, wards: list[str], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["ward"].choices = [("", "All wards"), *[(w, w) for w in wards]]
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
-            Field.text("on"),
-            Field.text("start"),
-            Field.select("phase"),
-            Field.select("ward"),
-            Button("submit", "Show figures", css_class="govuk-button--secondary"),
-        )
-
-
-def academic_year_start(day: date) -> date:
-    return date(day.year if day.month >= 9 else day.year - 1, 9, 1)
-
-
-class ContactCheckboxField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Contact) -> str:
-        return f"{obj.full_name} ({obj.get_role_display()})"
-
-
-class ElearningForm(forms.Form):
-    """A school's record of Home Office e-learning completed by its staff."""
-
-    school = forms.ModelChoiceField(label="School", queryset=School.objects.none(), empty_label=None)
-    urn = forms.IntegerField(
-        label="School URN",
-        min_value=1,
-        widget=_number_widget(10),
-        error_messages={"required": "Enter the school's URN", "invalid": "Enter the school's URN, a number"},
-    )
-    course = forms.ModelChoiceField(
-        label="Course",
-        queryset=Course.objects.filter(is_elearning=True, is_active=True),
-        empty_label="Choose a course",
-        error_messages={"required": "Choose the e-learning course"},
-    )
-    completed_on = _date("Date completed")
-    contacts = ContactCheckboxField(
-        label="Named staff who completed it",
-        queryset=Contact.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Designated safeguarding leads and deputies are named so that their two-yearly training shows.",
-    )
-    other_staff = forms.IntegerField(
-        label="Number of other staff who completed it", min_value=0, max_value=1000, initial=0, widget=_number_widget()
-    )
-
-    def __init__(self, *args: Any, schools: list[School] | None, today: date, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.today = today
-        self.fixed_schools = schools
-        parts: list[Any] = []
-        if schools is not None:
-            # A DSL: their own school(s) only.
-            del self.fields["urn"]
-            self.fields["school"].queryset = School.objects.filter(pk__in=[s.pk for s in schools]).order_by("name")
-            if len(schools) == 1:
-                del self.fields["school"]  # their only school: nothing to choose
-            else:
-                parts.append(Field.select("school"))
-            school_ids = [s.pk for s in schools]
-        else:
-            del self.fields["school"]
-            parts.append(Field.text("urn"))
-            school_ids = []
-            urn = self.data.get("urn") if self.is_bound else self.initial.get("urn")
-            if urn and str(urn).isdigit():
-                school_ids = list(School.objects.filter(urn=int(urn)).values_list("pk", flat=True))
-        self.fields["contacts"].queryset = (
-            Contact.objects.filter(school_id__in=school_ids, is_current=True)
-            .select_related("school")
-            .order_by("role", "full_name")
-        )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
-            *parts,
-            Field.select("course"),
-            Field.text("completed_on"),
-            Field.checkboxes("contacts", legend_size=Size.SMALL, small=True),
-            Field.text("other_staff"),
-            _submit("Record e-learning"),
-        )
-
-    def clean_completed_on(self) -> date:
-        day: date = self.cleaned_data["completed_on"]
-        if day > self.today:
-            raise forms.ValidationError("The date completed must be today or in the past")
-        if day < date(2015, 1, 1):
-            raise forms.ValidationError("The date completed must be after 1 January 2015")
-        return day
-
-    def clean_urn(self) -> Any:
-        urn = self.cleaned_data["urn"]
-        school = School.objects.filter(urn=urn).first()
-        if school is None:
-            raise forms.ValidationError(f"No school has URN {urn}")
-        self.cleaned_data["school"] = school
-        return urn
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if self.fixed_schools is not None and len(self.fixed_schools) == 1:
-            data["school"] = self.fixed_schools[0]
-        if not data.get("contacts") and not data.get("other_staff") and "other_staff" not in self.errors:
-            self.add_error("other_staff", "Choose who completed it, or give the number of other staff")
         return data
 
 

@@ -1,88 +1,26 @@
-"""Question pages of the referral, triage and the lists coordinators edit (GOV.UK forms via crispy-forms-gds)."""
+"""The question pages of making a referral, one form per page, and the submit on check your answers."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Div, Field, Fixed, Fluid, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout, Size
 from django import forms
 from django.utils import timezone
 
-from accounts.models import Team, User
-from accounts.roles import Role
-from core.forms import RealDateField
+from core.forms import govuk_date_field
 
-from .models import (
-    TEXT_LIMIT,
+from ..models import (
     ConcernType,
     EarlyHelp,
     Ethnicity,
-    EventKind,
     Gender,
     Indicator,
-    ScreeningQuestion,
     Sector,
-    SignpostService,
     YesNoUnknown,
 )
-
-SHORT_TEXT = 5_000
-
-
-def _date_field(label: str, *, help_text: str = "") -> Any:
-    field = RealDateField(label=label, required=False, help_text=help_text, require_all_fields=False)
-    field.error_messages["invalid"] = "Enter a real date"
-    return field
-
-
-def _text(label: str, *, limit: int = 150, required: bool = True, what: str = "", **kwargs: Any) -> forms.CharField:
-    what = what or label.lower()
-    return forms.CharField(
-        label=label,
-        max_length=limit,
-        required=required,
-        error_messages={
-            "required": f"Enter {what}",
-            "max_length": f"{label.split(' (')[0]} must be {limit:,} characters or fewer",
-            "null_characters_not_allowed": f"{label.split(' (')[0]} must not contain null characters",
-        },
-        **kwargs,
-    )
-
-
-def _long_text(label: str, *, limit: int = TEXT_LIMIT, required: bool = True, what: str = "", **kwargs: Any) -> Any:
-    return _text(label, limit=limit, required=required, what=what, widget=forms.Textarea, **kwargs)
-
-
-def _radios(label: str, choices: Any, *, what: str, required: bool = True, **kwargs: Any) -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=label,
-        choices=[(v, lbl) for v, lbl in choices if v != ""],
-        widget=forms.RadioSelect,
-        required=required,
-        error_messages={"required": f"Select {what}", "invalid_choice": f"Select {what}"},
-        **kwargs,
-    )
-
-
-class VersionedForm(forms.Form):
-    """Carries the version of the record the page was built from (optimistic locking)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-    def set_version(self, version: int) -> None:
-        """After a refused save: keep the user's text, and let a deliberate second save go through."""
-        data = self.data.copy()
-        data["version"] = str(version)
-        self.data = data
-
-
-def _buttons(*, draft: bool, label: str = "Save and continue") -> Div:
-    parts = [Button("submit", label, data_prevent_double_click="true")]
-    if draft:
-        parts.append(Button.secondary("draft", "Save as draft", data_prevent_double_click="true"))
-    return Div(*parts, css_class="govuk-button-group")
+from .common import SHORT_TEXT, VersionedForm, _buttons, _long_text, _radios, _text
 
 
 class StepForm(VersionedForm):
@@ -134,7 +72,9 @@ class PersonForm(StepForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["date_of_birth"] = _date_field("Date of birth", help_text="For example, 27 3 2012")
+        self.fields["date_of_birth"] = govuk_date_field(
+            "Date of birth", required=False, help_text="For example, 27 3 2012", invalid="Enter a real date"
+        )
         self.order_fields(["first_name", "last_name", "date_of_birth", "age_given", "gender"])
         self.helper.layout = Layout(
             Field.text("first_name", field_width=Fluid.TWO_THIRDS, autocomplete="off", spellcheck="false"),
@@ -389,198 +329,3 @@ class SubmitForm(VersionedForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout("version", Button("submit", "Send referral", data_prevent_double_click="true"))
-
-
-# --- Triage ------------------------------------------------------------------------------------------------------
-
-
-class AssignForm(VersionedForm):
-    team = forms.ModelChoiceField(
-        label="Team", queryset=Team.objects.none(), required=False, empty_label="No team (the Prevent team)"
-    )
-    assignee = forms.ModelChoiceField(
-        label="Person (optional)", queryset=User.objects.none(), required=False, empty_label="Anyone in the team"
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from accounts.models import Membership
-
-        super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = Team.objects.order_by("name")
-        people = Membership.objects.current().filter(role__in=[Role.CSC_PRACTITIONER, Role.COORDINATOR])
-        self.fields["assignee"].queryset = User.objects.filter(
-            is_active=True, pk__in=people.values("user_id")
-        ).order_by("full_name")
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
-            Field.select("team"), Field.select("assignee"), "version",
-            Button("submit", "Assign", data_prevent_double_click="true"),
-        )  # fmt: skip
-
-
-class ScreeningForm(VersionedForm):
-    """The CSC screening tool: one set of radios and a comment per active question (and any question already
-    answered, even if switched off since)."""
-
-    def __init__(self, *args: Any, questions: list[ScreeningQuestion], answers: dict[int, Any], **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.questions = questions
-        layout: list[Any] = []
-        for question in questions:
-            answered = answers.get(question.pk)
-            a_name, c_name = f"q{question.pk}_answer", f"q{question.pk}_comment"
-            self.fields[a_name] = forms.ChoiceField(
-                label=answered.question_text if answered else question.label,
-                help_text=question.hint,
-                choices=YesNoUnknown.choices,
-                widget=forms.RadioSelect,
-                required=False,
-                initial=answered.answer if answered else None,
-                error_messages={"invalid_choice": "Select Yes, No or Not known"},
-            )
-            self.fields[c_name] = _long_text(
-                "Comment (optional)", limit=SHORT_TEXT, required=False, initial=answered.comment if answered else ""
-            )
-            layout += [Field.radios(a_name, legend_size=Size.SMALL, inline=True), Field.textarea(c_name, rows=2)]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
-            *layout, "version", Button("submit", "Save screening answers", data_prevent_double_click="true")
-        )
-
-    def answers(self) -> list[tuple[ScreeningQuestion, str, str]]:
-        return [
-            (q, self.cleaned_data.get(f"q{q.pk}_answer") or "", self.cleaned_data.get(f"q{q.pk}_comment") or "")
-            for q in self.questions
-        ]
-
-
-class NoteForm(forms.Form):
-    kind = _radios(
-        "What is this note?",
-        [
-            (EventKind.INFORMATION.value, "Information gathered"),
-            (EventKind.INFORMATION_REQUESTED.value, "Information requested from another agency"),
-            (EventKind.NOTE.value, "Another note"),
-        ],
-        what="what this note is",
-    )
-    text = _long_text("Note", what="the note")
-    amends = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields[
-            "kind"
-        ].help_text = (
-            "Asking another agency for information puts the referral in 'Awaiting information' until you record it."
-        )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
-            Field.radios("kind", legend_size=Size.SMALL),
-            Field.textarea("text", rows=6),
-            "amends",
-            Button("submit", "Add note", data_prevent_double_click="true"),
-        )
-
-
-class DecisionForm(VersionedForm):
-    choice = forms.ChoiceField(
-        label="Decision", widget=forms.RadioSelect, error_messages={"required": "Select the decision"}
-    )
-    services = forms.ModelMultipleChoiceField(
-        label="Services signposted to (if signposted)",
-        queryset=SignpostService.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        error_messages={
-            "invalid_choice": "Select services from the list",
-            "invalid_pk_value": "Select services from the list",
-        },
-    )
-    notes = _long_text("Reasons for the decision", what="the reasons for the decision")
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from .services import DecisionChoice
-
-        super().__init__(*args, **kwargs)
-        self.fields["choice"].choices = DecisionChoice.choices
-        self.fields["services"].queryset = SignpostService.objects.filter(is_active=True).order_by("order", "label")
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
-            Field.radios("choice", legend_size=Size.SMALL),
-            Field.checkboxes("services", legend_size=Size.SMALL, small=True),
-            Field.textarea("notes", rows=5),
-            "version",
-            Button("submit", "Record decision", data_prevent_double_click="true"),
-        )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("choice") == "signposted" and not data.get("services") and "services" not in self.errors:
-            self.add_error("services", "Select the services the person is signposted to")
-        return data
-
-
-# --- Lists and routing -------------------------------------------------------------------------------------------
-
-
-class ListItemForm(forms.Form):
-    label = _text("Wording", limit=200, what="the wording")
-    hint = _text("Hint (optional)", limit=500, required=False)
-    order = forms.IntegerField(
-        label="Position in the list", min_value=0, max_value=100000, initial=100, widget=forms.TextInput,
-        error_messages={"required": "Enter a position, like 10", "invalid": "Position must be a number, like 10"},
-    )  # fmt: skip
-    is_active = forms.BooleanField(label="In use (offered on new referrals)", required=False, initial=True)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
-            Field.text("label", field_width=Fluid.FULL),
-            Field.text("hint", field_width=Fluid.FULL),
-            Field.text("order", field_width=Fixed.FIVE, inputmode="numeric"),
-            Field.checkbox("is_active"),
-            Button("submit", "Save", data_prevent_double_click="true"),
-        )
-
-
-class RoutingForm(forms.Form):
-    under_18_panel = forms.ModelChoiceField(
-        label="Panel for under 18s", queryset=None, required=False, empty_label="Not set (Social Inclusion or Channel)"
-    )
-    adult_panel = forms.ModelChoiceField(
-        label="Panel for adults", queryset=None, required=False, empty_label="Not set (Safeguarding Adults or Channel)"
-    )
-    triage_target_days = forms.IntegerField(
-        label="Triage target in days",
-        widget=forms.TextInput,
-        min_value=1,
-        max_value=90,
-        help_text="A referral still open this many days after it was made shows as overdue.",
-        error_messages={
-            "required": "Enter the triage target in days",
-            "invalid": "Triage target must be a number, like 5",
-            "min_value": "Triage target must be 1 day or more",
-            "max_value": "Triage target must be 90 days or fewer",
-        },
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from channel.models import Panel
-
-        super().__init__(*args, **kwargs)
-        for name in ("under_18_panel", "adult_panel"):
-            self.fields[name].queryset = Panel.objects.filter(is_active=True).order_by("name")
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
-            Field.select("under_18_panel"), Field.select("adult_panel"),
-            Field.text("triage_target_days", field_width=Fixed.THREE, inputmode="numeric"),
-            Button("submit", "Save", data_prevent_double_click="true"),
-        )  # fmt: skip

@@ -1,4 +1,4 @@
-"""GOV.UK forms for cases and meetings. Forms only collect and check input; channel.services makes the change."""
+"""A case's pages: stage moves, consent, assessment, support, notes, reviews and exit."""
 
 from __future__ import annotations
 
@@ -6,17 +6,14 @@ from datetime import date
 from typing import Any
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Fluid, Layout, Size
+from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size
 from django import forms
-from django.utils import timezone
 
 from core.forms import govuk_date_field
 
-from .models import (
-    Attendance,
+from ..models import (
     ConsentGiver,
     ConsentStatus,
-    Decision,
     Dimension,
     ExitOutcome,
     Rating,
@@ -24,33 +21,8 @@ from .models import (
     SupportKind,
     VafFactor,
 )
-from .services import MANUAL_MOVES
-
-SAVE = "Save"
-
-
-def date_field(label: str, *, required: bool = True, help_text: str = "For example, 23 11 2026") -> Any:
-    return govuk_date_field(label, required=required, help_text=help_text)
-
-
-def _not_future(value: date | None) -> date | None:
-    if value is not None and value > timezone.localdate():
-        raise forms.ValidationError("The date must be today or in the past")
-    return value
-
-
-def _submit(label: str = SAVE) -> Button:
-    return Button("submit", label, data_prevent_double_click="true")
-
-
-def _text(label: str, *, required: bool = True, rows: int = 5, max_length: int = 10_000, message: str = "") -> Any:
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=max_length,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": message or f"Enter the {label.lower()}"},
-    )
+from ..services import MANUAL_MOVES
+from .common import _not_future, _submit, _text
 
 
 class StageForm(forms.Form):
@@ -62,7 +34,7 @@ class StageForm(forms.Form):
     def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["stage"].choices = [(s, Stage(s).label) for s in MANUAL_MOVES.get(current, ())]
-        self.fields["on"] = date_field("Date")
+        self.fields["on"] = govuk_date_field("Date")
         self.fields["on"].clean = self._clean_on(self.fields["on"].clean)
         self.helper = FormHelper()
         self.helper.layout = Layout(
@@ -84,7 +56,7 @@ class CaseUpdateForm(forms.Form):
     def __init__(self, *args: Any, officers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["case_officer"].queryset = officers
-        self.fields["review_due_on"] = date_field(
+        self.fields["review_due_on"] = govuk_date_field(
             "Next panel review due",
             required=False,
             help_text="The case comes on the agenda of the first meeting on or after this date.",
@@ -116,7 +88,7 @@ class ConsentForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["on"] = date_field("Date")
+        self.fields["on"] = govuk_date_field("Date")
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.radios("giver", legend_size=Size.MEDIUM),
@@ -148,7 +120,7 @@ class AssessmentForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.factors = list(VafFactor.objects.filter(is_active=True))
-        self.fields["assessed_on"] = date_field("Date of the assessment")
+        self.fields["assessed_on"] = govuk_date_field("Date of the assessment")
         groups = []
         for value, label in Dimension.choices:
             names = []
@@ -192,8 +164,8 @@ class SupportItemForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["starts_on"] = date_field("Start date")
-        self.fields["ends_on"] = date_field("End date (optional)", required=False)
+        self.fields["starts_on"] = govuk_date_field("Start date")
+        self.fields["ends_on"] = govuk_date_field("End date (optional)", required=False)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.radios("kind", legend_size=Size.MEDIUM),
@@ -214,7 +186,9 @@ class SupportItemForm(forms.Form):
 class SupportEndForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ends_on"] = date_field("End date", required=False, help_text="Leave blank if it has not ended.")
+        self.fields["ends_on"] = govuk_date_field(
+            "End date", required=False, help_text="Leave blank if it has not ended."
+        )
         self.helper = FormHelper()
         self.helper.layout = Layout(Field("ends_on"), _submit("Save end date"))
 
@@ -225,7 +199,7 @@ class NoteForm(forms.Form):
     def __init__(self, *args: Any, label: str = "Note", submit: str = "Add note", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["text"].label = label
-        self.fields["on"] = date_field("Date")
+        self.fields["on"] = govuk_date_field("Date")
         self.helper = FormHelper()
         self.helper.layout = Layout(Field("on"), Field.textarea("text"), _submit(submit))
 
@@ -236,7 +210,7 @@ class NoteForm(forms.Form):
 class SupportStartForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["on"] = date_field("Date support started")
+        self.fields["on"] = govuk_date_field("Date support started")
         self.helper = FormHelper()
         self.helper.layout = Layout(Field("on"), _submit("Record that support has started"))
 
@@ -253,7 +227,7 @@ class ExitForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["on"] = date_field("Date of exit")
+        self.fields["on"] = govuk_date_field("Date of exit")
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.radios("outcome", legend_size=Size.MEDIUM),
@@ -281,7 +255,7 @@ class ReviewForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["on"] = date_field("Date of the review")
+        self.fields["on"] = govuk_date_field("Date of the review")
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.radios("concerns_returned", legend_size=Size.MEDIUM, inline=True),
@@ -292,127 +266,3 @@ class ReviewForm(forms.Form):
 
     def clean_on(self) -> date | None:
         return _not_future(self.cleaned_data.get("on"))
-
-
-class MeetingForm(forms.Form):
-    starts_at = forms.TimeField(
-        label="Start time (optional)", required=False, help_text="For example, 14:00",
-        widget=forms.TimeInput(format="%H:%M"), error_messages={"invalid": "Enter a time like 14:00"},
-    )  # fmt: skip
-    location = forms.CharField(label="Place or video link name (optional)", max_length=200, required=False)
-    months = forms.TypedChoiceField(
-        label="How many meetings", coerce=int, initial=1,
-        choices=[(1, "Just this one"), (3, "This and the next 2 months"), (6, "This and the next 5 months"), (12, "This and the next 11 months")],
-        widget=forms.RadioSelect, help_text="Panels meet about monthly: later meetings fall on the same day of each month.",
-    )  # fmt: skip
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["held_on"] = date_field("Date of the meeting")
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
-            Field("held_on"),
-            Field.text("starts_at", field_width=Fixed.FIVE),
-            Field.text("location", field_width=Fluid.TWO_THIRDS),
-            Field.radios("months", legend_size=Size.SMALL),
-            _submit("Schedule"),
-        )
-
-
-class AgendaForm(forms.Form):
-    cases = forms.MultipleChoiceField(
-        label="Cases to put on the agenda", widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Select at least one case"},
-    )  # fmt: skip
-
-    def __init__(self, *args: Any, due: list[tuple[str, str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["cases"].choices = [(pk, label) for pk, label, _ in due]
-        self.fields["cases"].initial = [pk for pk, _, _ in due]
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
-            Field.checkboxes("cases", legend_size=Size.MEDIUM, small=True), _submit("Add to agenda")
-        )
-
-
-class AttendanceForm(forms.Form):
-    def __init__(self, *args: Any, rows: list[dict[str, Any]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user_ids: list[int] = []
-        fields = []
-        for row in rows:
-            membership = row["membership"]
-            name = f"user_{membership.user_id}"
-            label = f"{membership.user.full_name} ({membership.agency or membership.get_role_display()})"
-            self.fields[name] = forms.ChoiceField(
-                label=label, choices=Attendance.choices, widget=forms.RadioSelect,
-                initial=row["attendance"].status if row["attendance"] else None,
-                error_messages={"required": f"Select whether {membership.user.full_name} attended"},
-            )  # fmt: skip
-            self.user_ids.append(membership.user_id)
-            fields.append(Field.radios(name, legend_size=Size.SMALL, inline=True, small=True))
-        self.helper = FormHelper()
-        self.helper.layout = Layout(*fields, _submit("Save attendance"))
-
-    def statuses(self) -> dict[int, str]:
-        return {uid: self.cleaned_data[f"user_{uid}"] for uid in self.user_ids}
-
-
-class AgendaItemForm(forms.Form):
-    minutes = _text("Minutes for this case", required=False, rows=6)
-    decision = forms.ChoiceField(
-        label="The panel's decision, reached by consensus", widget=forms.RadioSelect,
-        error_messages={"required": "Select the panel's decision"},
-    )  # fmt: skip
-    decision_notes = _text("Reasons for the decision", required=False, rows=3)
-
-    def __init__(self, *args: Any, stage: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if stage in (Stage.ADOPTED, Stage.SUPPORT):
-            allowed = [Decision.CONTINUE, Decision.EXIT, Decision.DEFER]
-        else:
-            allowed = [Decision.ADOPT, Decision.NOT_ADOPT, Decision.MORE_INFORMATION, Decision.DEFER]
-        self.fields["decision"].choices = [(d.value, d.label) for d in allowed]
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
-            Field.textarea("minutes"),
-            Field.radios("decision", legend_size=Size.MEDIUM),
-            Field.textarea("decision_notes"),
-            _submit("Record decision"),
-        )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("decision") == Decision.NOT_ADOPT and not (data.get("decision_notes") or "").strip():
-            self.add_error("decision_notes", "Enter the reason the case was not adopted")
-        return data
-
-
-class MeetingNotesForm(forms.Form):
-    notes = _text("General minutes", required=False, rows=8)
-    notes_before = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(Field.textarea("notes"), Field("notes_before"), _submit("Save minutes"))
-
-
-class ActionForm(forms.Form):
-    description = forms.CharField(label="Action", max_length=500, error_messages={"required": "Enter the action"})
-    owner = forms.ModelChoiceField(label="Owner", queryset=None, error_messages={"required": "Select the owner"})  # type: ignore[arg-type]
-    case = forms.ChoiceField(label="Case (optional)", required=False)
-
-    def __init__(self, *args: Any, owners: Any, cases: list[tuple[int, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owners
-        self.fields["case"].choices = [("", "Not about one case"), *cases]
-        self.fields["due_on"] = date_field("Due date")
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
-            Field.text("description"),
-            Field.select("owner"),
-            Field.select("case"),
-            Field("due_on"),
-            _submit("Add action"),
-        )

@@ -1,0 +1,151 @@
+"""The triage pages: assign, screening answers, notes and the decision."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout, Size
+from django import forms
+
+from accounts.models import Team, User
+from accounts.roles import Role
+
+from ..models import (
+    EventKind,
+    ScreeningQuestion,
+    SignpostService,
+    YesNoUnknown,
+)
+from .common import SHORT_TEXT, VersionedForm, _long_text, _radios
+
+
+class AssignForm(VersionedForm):
+    team = forms.ModelChoiceField(
+        label="Team", queryset=Team.objects.none(), required=False, empty_label="No team (the Prevent team)"
+    )
+    assignee = forms.ModelChoiceField(
+        label="Person (optional)", queryset=User.objects.none(), required=False, empty_label="Anyone in the team"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from accounts.models import Membership
+
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.order_by("name")
+        people = Membership.objects.current().filter(role__in=[Role.CSC_PRACTITIONER, Role.COORDINATOR])
+        self.fields["assignee"].queryset = User.objects.filter(
+            is_active=True, pk__in=people.values("user_id")
+        ).order_by("full_name")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.select("team"), Field.select("assignee"), "version",
+            Button("submit", "Assign", data_prevent_double_click="true"),
+        )  # fmt: skip
+
+
+class ScreeningForm(VersionedForm):
+    """The CSC screening tool: one set of radios and a comment per active question (and any question already
+    answered, even if switched off since)."""
+
+    def __init__(self, *args: Any, questions: list[ScreeningQuestion], answers: dict[int, Any], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        layout: list[Any] = []
+        for question in questions:
+            answered = answers.get(question.pk)
+            a_name, c_name = f"q{question.pk}_answer", f"q{question.pk}_comment"
+            self.fields[a_name] = forms.ChoiceField(
+                label=answered.question_text if answered else question.label,
+                help_text=question.hint,
+                choices=YesNoUnknown.choices,
+                widget=forms.RadioSelect,
+                required=False,
+                initial=answered.answer if answered else None,
+                error_messages={"invalid_choice": "Select Yes, No or Not known"},
+            )
+            self.fields[c_name] = _long_text(
+                "Comment (optional)", limit=SHORT_TEXT, required=False, initial=answered.comment if answered else ""
+            )
+            layout += [Field.radios(a_name, legend_size=Size.SMALL, inline=True), Field.textarea(c_name, rows=2)]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            *layout, "version", Button("submit", "Save screening answers", data_prevent_double_click="true")
+        )
+
+    def answers(self) -> list[tuple[ScreeningQuestion, str, str]]:
+        return [
+            (q, self.cleaned_data.get(f"q{q.pk}_answer") or "", self.cleaned_data.get(f"q{q.pk}_comment") or "")
+            for q in self.questions
+        ]
+
+
+class NoteForm(forms.Form):
+    kind = _radios(
+        "What is this note?",
+        [
+            (EventKind.INFORMATION.value, "Information gathered"),
+            (EventKind.INFORMATION_REQUESTED.value, "Information requested from another agency"),
+            (EventKind.NOTE.value, "Another note"),
+        ],
+        what="what this note is",
+    )
+    text = _long_text("Note", what="the note")
+    amends = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "kind"
+        ].help_text = (
+            "Asking another agency for information puts the referral in 'Awaiting information' until you record it."
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.radios("kind", legend_size=Size.SMALL),
+            Field.textarea("text", rows=6),
+            "amends",
+            Button("submit", "Add note", data_prevent_double_click="true"),
+        )
+
+
+class DecisionForm(VersionedForm):
+    choice = forms.ChoiceField(
+        label="Decision", widget=forms.RadioSelect, error_messages={"required": "Select the decision"}
+    )
+    services = forms.ModelMultipleChoiceField(
+        label="Services signposted to (if signposted)",
+        queryset=SignpostService.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={
+            "invalid_choice": "Select services from the list",
+            "invalid_pk_value": "Select services from the list",
+        },
+    )
+    notes = _long_text("Reasons for the decision", what="the reasons for the decision")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from .services import DecisionChoice
+
+        super().__init__(*args, **kwargs)
+        self.fields["choice"].choices = DecisionChoice.choices
+        self.fields["services"].queryset = SignpostService.objects.filter(is_active=True).order_by("order", "label")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.radios("choice", legend_size=Size.SMALL),
+            Field.checkboxes("services", legend_size=Size.SMALL, small=True),
+            Field.textarea("notes", rows=5),
+            "version",
+            Button("submit", "Record decision", data_prevent_double_click="true"),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("choice") == "signposted" and not data.get("services") and "services" not in self.errors:
+            self.add_error("services", "Select the services the person is signposted to")
+        return data
