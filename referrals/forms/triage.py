@@ -129,7 +129,7 @@ class DecisionForm(VersionedForm):
     notes = _long_text("Reasons for the decision", what="the reasons for the decision")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from .services import DecisionChoice
+        from ..services import DecisionChoice
 
         super().__init__(*args, **kwargs)
         self.fields["choice"].choices = DecisionChoice.choices
