@@ -49,7 +49,7 @@ from .models import (
     SupportKind,
     VafFactor,
 )
-from .services import add_months
+from .services.case_rows import add_months
 
 BATCH = 2000
 DONE_FLAG = "channel_cases_seeded"

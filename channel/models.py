@@ -1,6 +1,6 @@
 """Panels and their cases: from a referral's decision to the 12-month review after exit.
 
-A case is opened when a referral is sent to a panel (channel.services.case_open_from_referral). Its chronology
+A case is opened when a referral is sent to a panel (channel.services.cases.case_open_from_referral). Its chronology
 (CaseEntry) is append-only: a correction is a new entry pointing at the one it corrects. Who chairs or sits on a
 panel, and when, are accounts.Membership rows.
 """

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from .models import Assessment, Case, Meeting, SupportItem
 from .selectors import agenda_items, meeting_actions, meeting_attendance
-from .services import consent_state
+from .services.consent import consent_state
 
 MARKING = "OFFICIAL-SENSITIVE"
 FONT_DIR = Path(getattr(settings, "CHANNEL_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .services import review_reminders_send
+from .services.reviews import review_reminders_send
 
 
 @shared_task(soft_time_limit=120, time_limit=180, autoretry_for=(OSError,), retry_backoff=60, max_retries=3)

@@ -16,7 +16,6 @@ from accounts.models import Membership, User
 from accounts.permissions import Capability, capability_required, has_capability
 from accounts.roles import Role
 
-from .. import services
 from ..forms.cases import (
     AssessmentForm,
     CaseUpdateForm,
@@ -38,6 +37,7 @@ from ..selectors import (
     case_list_visible_to,
     panel_list_visible_to,
 )
+from ..services import assessments, cases, consent, reviews, support
 from .common import case_for_write, form_page
 
 PAGE_SIZE = 50
@@ -74,7 +74,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get_for_user(user=request.user, pk=pk, request=request)
     consents = list(case.consents.select_related("recorded_by"))
-    state = services.consent_state(case=case, records=consents)
+    state = consent.consent_state(case=case, records=consents)
     first, latest, comparison = assessment_comparison(case=case)
     entries = case_chronology(case=case)
     items = list(case.support_items.all())
@@ -145,7 +145,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = CaseUpdateForm(request.POST or None, initial=initial, officers=_officer_choices(case))
 
     def save(data: dict[str, Any]) -> None:
-        services.case_update(
+        cases.case_update(
             case=case, changed_by=request.user, case_officer=data["case_officer"], review_due_on=data["review_due_on"],
             exit_proposed=data["exit_proposed"], version=data["version"], request=request,
         )  # fmt: skip
@@ -164,7 +164,7 @@ def case_stage(request: HttpRequest, pk: int) -> HttpResponse:
     form = StageForm(request.POST or None, current=case.stage, initial={"on": timezone.localdate()})
 
     def save(data: dict[str, Any]) -> None:
-        services.case_stage_change(
+        cases.case_stage_change(
             case=case, stage=data["stage"], on=data["on"], changed_by=request.user, note=data["note"], request=request
         )
 
@@ -186,7 +186,7 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
         intro.append("The person was under 18 when the case opened: record a parent's or carer's consent too.")
 
     def save(data: dict[str, Any]) -> None:
-        services.consent_record(
+        consent.consent_record(
             case=case, giver=data["giver"], status=data["status"], on=data["on"], recorded_by=request.user,
             given_by_name=data["given_by_name"], notes=data["notes"], request=request,
         )  # fmt: skip
@@ -202,11 +202,11 @@ def support_start(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_for_write(request, pk)
     if case.stage != Stage.ADOPTED:
         raise PermissionDenied
-    state = services.consent_state(case=case)
+    state = consent.consent_state(case=case)
     form = SupportStartForm(request.POST or None, initial={"on": timezone.localdate()})
 
     def save(data: dict[str, Any]) -> None:
-        services.case_support_start(case=case, on=data["on"], started_by=request.user, request=request)
+        support.case_support_start(case=case, on=data["on"], started_by=request.user, request=request)
 
     warnings = []
     if not state.allows_support:
@@ -232,7 +232,7 @@ def assessment_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = AssessmentForm(request.POST or None, initial=initial)
 
     def save(data: dict[str, Any]) -> None:
-        services.assessment_record(
+        assessments.assessment_record(
             case=case, assessed_on=data["assessed_on"], assessed_by=request.user, ratings=form.ratings(),
             summary=data["summary"], request=request,
         )  # fmt: skip
@@ -259,7 +259,7 @@ def support_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = SupportItemForm(request.POST or None, initial={"starts_on": timezone.localdate()})
 
     def save(data: dict[str, Any]) -> None:
-        services.support_item_add(
+        support.support_item_add(
             case=case, kind=data["kind"], provider=data["provider"], description=data["description"],
             starts_on=data["starts_on"], ends_on=data["ends_on"], added_by=request.user, request=request,
         )  # fmt: skip
@@ -281,7 +281,7 @@ def support_item_end(request: HttpRequest, pk: int, item_pk: int) -> HttpRespons
     form = SupportEndForm(request.POST or None, initial={"ends_on": item.ends_on})
 
     def save(data: dict[str, Any]) -> None:
-        services.support_item_end(item=item, ends_on=data["ends_on"], changed_by=request.user, request=request)
+        support.support_item_end(item=item, ends_on=data["ends_on"], changed_by=request.user, request=request)
 
     return form_page(
         request, form=form, title=f"End date: {item.provider}", caption=case.reference, back_url=_case_url(case),
@@ -298,7 +298,7 @@ def progress_note_add(request: HttpRequest, pk: int, item_pk: int) -> HttpRespon
     )
 
     def save(data: dict[str, Any]) -> None:
-        services.progress_note_add(item=item, text=data["text"], on=data["on"], author=request.user, request=request)
+        support.progress_note_add(item=item, text=data["text"], on=data["on"], author=request.user, request=request)
 
     return form_page(
         request, form=form, title=f"Progress: {item.provider}", caption=case.reference, back_url=_case_url(case),
@@ -323,7 +323,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
     def save(data: dict[str, Any]) -> str:
-        services.case_note_add(
+        cases.case_note_add(
             case=case, text=data["text"], on=data["on"], author=request.user, amends=amends, request=request
         )
         return reverse("channel:case_chronology", args=[case.pk])
@@ -343,7 +343,7 @@ def case_exit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ExitForm(request.POST or None, initial={"on": timezone.localdate()})
 
     def save(data: dict[str, Any]) -> None:
-        services.case_exit(
+        cases.case_exit(
             case=case,
             outcome=data["outcome"],
             on=data["on"],
@@ -368,7 +368,7 @@ def review_record(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse
     form = ReviewForm(request.POST or None, initial={"on": timezone.localdate()})
 
     def save(data: dict[str, Any]) -> None:
-        services.review_record(
+        reviews.review_record(
             review=review, concerns_returned=data["concerns_returned"], on=data["on"], recorded_by=request.user,
             notes=data["notes"], request=request,
         )  # fmt: skip

@@ -14,8 +14,8 @@ from django.utils import timezone
 from accounts.permissions import Capability, access_for, capability_required, has_capability
 from core.audit import audit_record
 
-from .. import services
 from ..forms.meetings import ActionForm, AgendaForm, AgendaItemForm, AttendanceForm, MeetingForm, MeetingNotesForm
+from ..models import AgendaReason
 from ..papers import meeting_papers_pdf
 from ..selectors import (
     action_get_for_user,
@@ -32,6 +32,7 @@ from ..selectors import (
     panel_member_choices,
     panel_memberships,
 )
+from ..services import actions, meetings
 from .common import form_page
 
 MEETINGS = Capability.MEETINGS_VIEW
@@ -94,7 +95,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeetingForm(request.POST or None)
 
     def save(data: dict[str, Any]) -> str:
-        made = services.meeting_schedule(
+        made = meetings.meeting_schedule(
             panel=panel, held_on=data["held_on"], starts_at=data["starts_at"], location=data["location"],
             months=data["months"], scheduled_by=request.user, request=request,
         )  # fmt: skip
@@ -135,14 +136,14 @@ def agenda_build(request: HttpRequest, pk: int) -> HttpResponse:
     due = cases_due_for_meeting(meeting=meeting)
     labelled = []
     for case in due:
-        reason = services.agenda_reason(case=case, on=meeting.held_on)
+        reason = meetings.agenda_reason(case=case, on=meeting.held_on)
         label = f"{case.reference}: {case.get_stage_display()}"
-        labelled.append((str(case.pk), f"{label} ({dict(services.AgendaReason.choices)[reason]})", reason))
+        labelled.append((str(case.pk), f"{label} ({dict(AgendaReason.choices)[reason]})", reason))
     form = AgendaForm(request.POST or None, due=labelled)
     by_pk = {str(c.pk): c for c in due}
 
     def save(data: dict[str, Any]) -> None:
-        services.agenda_build(
+        meetings.agenda_build(
             meeting=meeting, cases=[by_pk[pk] for pk in data["cases"]], built_by=request.user, request=request
         )
 
@@ -163,7 +164,7 @@ def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = AttendanceForm(request.POST or None, rows=rows)
 
     def save(data: dict[str, Any]) -> None:
-        services.attendance_record(meeting=meeting, statuses=form.statuses(), recorded_by=request.user, request=request)
+        meetings.attendance_record(meeting=meeting, statuses=form.statuses(), recorded_by=request.user, request=request)
 
     return form_page(
         request, form=form, title="Attendance", caption=str(meeting), back_url=_meeting_url(meeting),
@@ -180,7 +181,7 @@ def agenda_item_record(request: HttpRequest, pk: int, item_pk: int) -> HttpRespo
     form = AgendaItemForm(request.POST or None, stage=item.case.stage, initial={"minutes": item.minutes})
 
     def save(data: dict[str, Any]) -> None:
-        services.agenda_item_record(
+        meetings.agenda_item_record(
             item=item, minutes=data["minutes"], decision=data["decision"], decision_notes=data["decision_notes"],
             recorded_by=request.user, request=request,
         )  # fmt: skip
@@ -202,7 +203,7 @@ def meeting_notes(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeetingNotesForm(request.POST or None, initial={"notes": meeting.notes, "notes_before": meeting.notes})
 
     def save(data: dict[str, Any]) -> None:
-        services.meeting_notes_save(
+        meetings.meeting_notes_save(
             meeting=meeting,
             notes=data["notes"],
             notes_before=data["notes_before"],
@@ -225,7 +226,7 @@ def meeting_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     problems: list[str] = []
     if request.method == "POST":
         try:
-            services.meeting_sign_off(meeting=meeting, signed_off_by=request.user, request=request)
+            meetings.meeting_sign_off(meeting=meeting, signed_off_by=request.user, request=request)
         except ValidationError as exc:
             problems = exc.messages
         else:
@@ -258,7 +259,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     case_by_id = {str(i.case_id): i.case for i in agenda_items(meeting=meeting)}
 
     def save(data: dict[str, Any]) -> None:
-        services.action_add(
+        actions.action_add(
             meeting=meeting, description=data["description"], owner=data["owner"], due_on=data["due_on"],
             case=case_by_id.get(data["case"] or ""), added_by=request.user, request=request,
         )  # fmt: skip
@@ -278,7 +279,7 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     if action.done_on is not None:
         raise Http404
     if request.method == "POST":
-        services.action_complete(action=action, done_by=request.user, request=request)
+        actions.action_complete(action=action, done_by=request.user, request=request)
         from django.contrib import messages
 
         messages.success(request, "Action marked as done.")

@@ -8,8 +8,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from channel import services
 from channel.models import AgendaReason, Stage, SupportKind
+from channel.services.actions import action_add
+from channel.services.cases import case_exit
+from channel.services.support import support_item_add
 from tests.support.access import CHAIR, COORDINATOR, CSC, MEMBER, Row
 
 CASE_READERS = {COORDINATOR, CHAIR, MEMBER, CSC}
@@ -29,16 +31,16 @@ def build(world) -> None:
     world.case = adopted(case(world.panel))
     world.new_case = case(world.panel)
     world.exited_case = adopted(case(world.panel))
-    services.case_exit(case=world.exited_case, outcome="concerns_reduced", on=today, exited_by=chair)
+    case_exit(case=world.exited_case, outcome="concerns_reduced", on=today, exited_by=chair)
     world.review = world.exited_case.reviews.order_by("due_on").first()
     world.other_case = case(world.other_panel)
-    world.support_item = services.support_item_add(
+    world.support_item = support_item_add(
         case=world.case, kind=SupportKind.INTERVENTION_PROVIDER,
         provider="Intervention Provider", description="", starts_on=today, ends_on=None, added_by=chair,
     )  # fmt: skip
     world.meeting = MeetingFactory(panel=world.panel, held_on=today + timedelta(days=7))
     world.agenda_item = world.meeting.items.create(case=world.new_case, reason=AgendaReason.NEW, order=1)
-    world.action = services.action_add(
+    world.action = action_add(
         meeting=world.meeting, description="Speak to the school", owner=world.users[MEMBER],
         due_on=today + timedelta(days=14), added_by=chair,
     )  # fmt: skip

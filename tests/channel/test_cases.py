@@ -7,7 +7,6 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from channel import services
 from channel.models import (
     CaseEntry,
     CaseReview,
@@ -20,6 +19,11 @@ from channel.models import (
     VafFactor,
 )
 from channel.selectors import assessment_comparison, case_stage_by_referral, case_statistics
+from channel.services.assessments import assessment_record
+from channel.services.cases import case_exit, case_not_adopt, case_note_add, case_open_from_referral, case_stage_change
+from channel.services.consent import consent_record, consent_state
+from channel.services.reviews import review_record
+from channel.services.support import case_support_start
 from referrals.models import Status
 from tests.channel.factories import CaseFactory, adopted
 from tests.referrals.factories import ReferralFactory
@@ -37,12 +41,12 @@ def _today():
 
 def test_a_referral_decision_opens_one_case_at_information_gathering(panel, coordinator):
     referral = ReferralFactory(status=Status.AT_PANEL, age_at_referral=15)
-    case = services.case_open_from_referral(referral=referral, panel=panel, opened_by=coordinator)
+    case = case_open_from_referral(referral=referral, panel=panel, opened_by=coordinator)
     assert case.stage == Stage.INFORMATION_GATHERING
     assert case.opened_on == TODAY
     assert case.is_under_18
     assert referral.case == case
-    again = services.case_open_from_referral(referral=referral, panel=panel, opened_by=coordinator)
+    again = case_open_from_referral(referral=referral, panel=panel, opened_by=coordinator)
     assert again.pk == case.pk
     assert list(case.entries.values_list("kind", flat=True)) == [EntryKind.OPENED]
     assert case_stage_by_referral(referral_ids=[referral.pk]) == {referral.pk: "Information gathering"}
@@ -50,17 +54,17 @@ def test_a_referral_decision_opens_one_case_at_information_gathering(panel, coor
 
 def test_stage_moves_are_dated_and_refused_out_of_order(panel, panel_chair):
     case = CaseFactory(panel=panel)
-    case = services.case_stage_change(case=case, stage=Stage.PRELIMINARY_ASSESSMENT, on=TODAY, changed_by=panel_chair)
+    case = case_stage_change(case=case, stage=Stage.PRELIMINARY_ASSESSMENT, on=TODAY, changed_by=panel_chair)
     assert case.preliminary_assessment_on == TODAY
     with pytest.raises(ValidationError):
-        services.case_stage_change(case=case, stage=Stage.SUPPORT, on=TODAY, changed_by=panel_chair)
+        case_stage_change(case=case, stage=Stage.SUPPORT, on=TODAY, changed_by=panel_chair)
 
 
 def test_not_adopted_needs_a_reason(panel, panel_chair):
     case = CaseFactory(panel=panel)
     with pytest.raises(ValidationError):
-        services.case_not_adopt(case=case, reason="  ", on=TODAY, decided_by=panel_chair)
-    case = services.case_not_adopt(case=case, reason="Needs met by early help", on=TODAY, decided_by=panel_chair)
+        case_not_adopt(case=case, reason="  ", on=TODAY, decided_by=panel_chair)
+    case = case_not_adopt(case=case, reason="Needs met by early help", on=TODAY, decided_by=panel_chair)
     assert case.stage == Stage.NOT_ADOPTED
     assert case.closed_on == TODAY
 
@@ -68,46 +72,40 @@ def test_not_adopted_needs_a_reason(panel, panel_chair):
 def test_support_cannot_start_without_consent(panel, panel_chair):
     case = adopted(CaseFactory(panel=panel))
     with pytest.raises(ValidationError) as refused:
-        services.case_support_start(case=case, on=TODAY, started_by=panel_chair)
+        case_support_start(case=case, on=TODAY, started_by=panel_chair)
     assert "Support cannot start without consent." in refused.value.messages
     case.refresh_from_db()
     assert case.stage == Stage.ADOPTED and case.support_started_on is None
-    services.consent_record(
-        case=case, giver=ConsentGiver.PERSON, status=ConsentStatus.GIVEN, on=TODAY, recorded_by=panel_chair
-    )
-    case = services.case_support_start(case=case, on=TODAY, started_by=panel_chair)
+    consent_record(case=case, giver=ConsentGiver.PERSON, status=ConsentStatus.GIVEN, on=TODAY, recorded_by=panel_chair)
+    case = case_support_start(case=case, on=TODAY, started_by=panel_chair)
     assert case.stage == Stage.SUPPORT and case.support_started_on == TODAY
 
 
 def test_support_for_an_under_18_needs_a_parents_consent_too(panel, panel_chair):
     case = adopted(CaseFactory(panel=panel, is_under_18=True))
-    services.consent_record(
-        case=case, giver=ConsentGiver.PERSON, status=ConsentStatus.GIVEN, on=TODAY, recorded_by=panel_chair
-    )
+    consent_record(case=case, giver=ConsentGiver.PERSON, status=ConsentStatus.GIVEN, on=TODAY, recorded_by=panel_chair)
     with pytest.raises(ValidationError) as refused:
-        services.case_support_start(case=case, on=TODAY, started_by=panel_chair)
+        case_support_start(case=case, on=TODAY, started_by=panel_chair)
     assert any("parent" in m for m in refused.value.messages)
     with pytest.raises(ValidationError):  # a parent's consent names the parent or carer
-        services.consent_record(
+        consent_record(
             case=case, giver=ConsentGiver.PARENT, status=ConsentStatus.GIVEN, on=TODAY, recorded_by=panel_chair
         )
-    services.consent_record(
+    consent_record(
         case=case, giver=ConsentGiver.PARENT, status=ConsentStatus.GIVEN, on=TODAY, recorded_by=panel_chair,
         given_by_name="Jo Parent",
     )  # fmt: skip
-    assert services.case_support_start(case=case, on=TODAY, started_by=panel_chair).stage == Stage.SUPPORT
+    assert case_support_start(case=case, on=TODAY, started_by=panel_chair).stage == Stage.SUPPORT
 
 
 def test_a_refusal_after_consent_stops_support_starting_and_a_withdrawal_proposes_exit(panel, panel_chair):
     case = adopted(CaseFactory(panel=panel))
-    services.consent_record(
-        case=case, giver="person", status="given", on=TODAY - timedelta(days=3), recorded_by=panel_chair
-    )
-    services.consent_record(case=case, giver="person", status="refused", on=TODAY, recorded_by=panel_chair)
-    assert not services.consent_state(case=case).allows_support
-    services.consent_record(case=case, giver="person", status="given", on=TODAY, recorded_by=panel_chair)
-    services.case_support_start(case=case, on=TODAY, started_by=panel_chair)
-    services.consent_record(case=case, giver="person", status="withdrawn", on=TODAY, recorded_by=panel_chair)
+    consent_record(case=case, giver="person", status="given", on=TODAY - timedelta(days=3), recorded_by=panel_chair)
+    consent_record(case=case, giver="person", status="refused", on=TODAY, recorded_by=panel_chair)
+    assert not consent_state(case=case).allows_support
+    consent_record(case=case, giver="person", status="given", on=TODAY, recorded_by=panel_chair)
+    case_support_start(case=case, on=TODAY, started_by=panel_chair)
+    consent_record(case=case, giver="person", status="withdrawn", on=TODAY, recorded_by=panel_chair)
     case.refresh_from_db()
     assert case.exit_proposed
     assert case.consents.count() == 4  # each answer kept, dated and attributed
@@ -117,7 +115,7 @@ def test_a_refusal_after_consent_stops_support_starting_and_a_withdrawal_propose
 def test_reviews_fall_due_6_and_12_months_after_exit(panel, panel_chair):
     case = adopted(CaseFactory(panel=panel))
     exit_day = date(2026, 8, 31)
-    services.case_exit(case=case, outcome=ExitOutcome.CONCERNS_REDUCED, on=exit_day, exited_by=panel_chair)
+    case_exit(case=case, outcome=ExitOutcome.CONCERNS_REDUCED, on=exit_day, exited_by=panel_chair)
     reviews = {r.kind: r.due_on for r in CaseReview.objects.filter(case=case)}
     assert reviews == {ReviewKind.SIX_MONTHS: date(2027, 2, 28), ReviewKind.TWELVE_MONTHS: date(2027, 8, 31)}
     case.refresh_from_db()
@@ -126,33 +124,29 @@ def test_reviews_fall_due_6_and_12_months_after_exit(panel, panel_chair):
 
 def test_each_review_records_whether_concerns_returned_and_the_second_closes_the_case(panel, panel_chair):
     case = adopted(CaseFactory(panel=panel))
-    services.case_exit(
-        case=case, outcome=ExitOutcome.CONCERNS_REDUCED, on=TODAY - timedelta(days=400), exited_by=panel_chair
-    )
+    case_exit(case=case, outcome=ExitOutcome.CONCERNS_REDUCED, on=TODAY - timedelta(days=400), exited_by=panel_chair)
     six, twelve = case.reviews.order_by("due_on")
-    services.review_record(review=six, concerns_returned=False, on=TODAY, recorded_by=panel_chair)
+    review_record(review=six, concerns_returned=False, on=TODAY, recorded_by=panel_chair)
     case.refresh_from_db()
     assert case.stage == Stage.REVIEWS
-    services.review_record(
-        review=twelve, concerns_returned=True, on=TODAY, recorded_by=panel_chair, notes="New concerns"
-    )
+    review_record(review=twelve, concerns_returned=True, on=TODAY, recorded_by=panel_chair, notes="New concerns")
     case.refresh_from_db()
     assert case.stage == Stage.CLOSED and case.closed_on == TODAY
     assert list(case.reviews.values_list("concerns_returned", flat=True)) == [False, True]
     with pytest.raises(ValidationError):
-        services.review_record(review=twelve, concerns_returned=True, on=TODAY, recorded_by=panel_chair)
+        review_record(review=twelve, concerns_returned=True, on=TODAY, recorded_by=panel_chair)
 
 
 def test_the_exit_outcome_other_needs_a_note(panel, panel_chair):
     case = adopted(CaseFactory(panel=panel))
     with pytest.raises(ValidationError):
-        services.case_exit(case=case, outcome=ExitOutcome.OTHER, on=TODAY, exited_by=panel_chair)
+        case_exit(case=case, outcome=ExitOutcome.OTHER, on=TODAY, exited_by=panel_chair)
     assert not case.reviews.exists()
 
 
 def test_the_chronology_is_append_only_and_an_amendment_points_at_the_entry_it_corrects(panel, panel_chair):
     case = CaseFactory(panel=panel)
-    note = services.case_note_add(case=case, text="Met the family", on=TODAY, author=panel_chair)
+    note = case_note_add(case=case, text="Met the family", on=TODAY, author=panel_chair)
     with pytest.raises(PermissionError):
         note.text = "changed"
         note.save()
@@ -160,7 +154,7 @@ def test_the_chronology_is_append_only_and_an_amendment_points_at_the_entry_it_c
         CaseEntry.objects.filter(pk=note.pk).update(text="changed")
     with pytest.raises(PermissionError):
         CaseEntry.objects.filter(pk=note.pk).delete()
-    fix = services.case_note_add(case=case, text="Met the mother only", on=TODAY, author=panel_chair, amends=note)
+    fix = case_note_add(case=case, text="Met the mother only", on=TODAY, author=panel_chair, amends=note)
     assert fix.kind == EntryKind.AMENDMENT and fix.amends_id == note.pk
     assert CaseEntry.objects.get(pk=note.pk).text == "Met the family"
 
@@ -170,11 +164,11 @@ def test_the_case_page_compares_the_latest_assessment_with_the_first(panel, pane
     factors = list(VafFactor.objects.filter(is_active=True))
     assert len(factors) == 22
     assert {f.dimension for f in factors} == {"engagement", "intent", "capability"}
-    services.assessment_record(
+    assessment_record(
         case=case, assessed_on=TODAY - timedelta(days=60), assessed_by=panel_chair,
         ratings={f.pk: (3, "Strong") for f in factors},
     )  # fmt: skip
-    services.assessment_record(
+    assessment_record(
         case=case, assessed_on=TODAY, assessed_by=panel_chair, ratings={f.pk: (1, "Easing") for f in factors}
     )
     first, latest, dimensions = assessment_comparison(case=case)
@@ -183,20 +177,20 @@ def test_the_case_page_compares_the_latest_assessment_with_the_first(panel, pane
     assert engagement.first_total == 13 * 3 and engagement.latest_total == 13
     assert {f.change for d in dimensions for f in d.factors} == {"Lower"}
     with pytest.raises(ValidationError):  # every factor must be rated
-        services.assessment_record(case=case, assessed_on=TODAY, assessed_by=panel_chair, ratings={})
+        assessment_record(case=case, assessed_on=TODAY, assessed_by=panel_chair, ratings={})
 
 
 def test_case_statistics_count_people_by_furthest_stage_for_referrals_made_in_the_period(panel, panel_chair):
     in_period = TODAY - timedelta(days=30)
     cases = [CaseFactory(panel=panel, referral__submitted_on=in_period) for _ in range(4)]
     CaseFactory(panel=panel, referral__submitted_on=TODAY - timedelta(days=400))  # outside the period
-    services.case_not_adopt(case=cases[0], reason="Not for panel", on=TODAY, decided_by=panel_chair)
+    case_not_adopt(case=cases[0], reason="Not for panel", on=TODAY, decided_by=panel_chair)
     for case in cases[1:]:
         adopted(case)
-    services.consent_record(case=cases[2], giver="person", status="given", on=TODAY, recorded_by=panel_chair)
-    services.case_support_start(case=cases[2], on=TODAY, started_by=panel_chair)
-    services.case_exit(case=cases[2], outcome=ExitOutcome.CONCERNS_REDUCED, on=TODAY, exited_by=panel_chair)
-    services.case_exit(case=cases[3], outcome=ExitOutcome.WITHDREW_CONSENT, on=TODAY, exited_by=panel_chair)
+    consent_record(case=cases[2], giver="person", status="given", on=TODAY, recorded_by=panel_chair)
+    case_support_start(case=cases[2], on=TODAY, started_by=panel_chair)
+    case_exit(case=cases[2], outcome=ExitOutcome.CONCERNS_REDUCED, on=TODAY, exited_by=panel_chair)
+    case_exit(case=cases[3], outcome=ExitOutcome.WITHDREW_CONSENT, on=TODAY, exited_by=panel_chair)
     stats = case_statistics(start=TODAY - timedelta(days=90), end=TODAY)
     assert stats["cases"] == 4
     assert stats["discussed_at_panel"] == 4

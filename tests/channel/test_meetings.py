@@ -7,9 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from channel import services
 from channel.models import AgendaReason, Decision, Stage
 from channel.selectors import cases_due_for_meeting
+from channel.services.actions import action_add
+from channel.services.cases import case_update
+from channel.services.meetings import agenda_item_record
 from tests.channel.factories import CaseFactory, MeetingFactory, adopted
 
 pytestmark = pytest.mark.django_db
@@ -77,9 +79,7 @@ def test_only_the_chair_signs_off_and_then_minutes_are_locked(client_for, panel_
     chair = client_for(panel_chair)
     undecided = chair.post(url)
     assert "Record the panel" in undecided.content.decode()
-    services.agenda_item_record(
-        item=item, minutes="", decision=Decision.ADOPT, decision_notes="", recorded_by=panel_chair
-    )
+    agenda_item_record(item=item, minutes="", decision=Decision.ADOPT, decision_notes="", recorded_by=panel_chair)
     assert chair.post(url).status_code == 302
     meeting.refresh_from_db()
     assert meeting.signed_off_by == panel_chair
@@ -103,10 +103,10 @@ def test_attendance_is_recorded_for_the_panels_members(client_for, panel_chair, 
 def test_a_member_closes_their_own_action_but_not_anothers(client_for, make_user, panel_chair, panel_member, panel):
     meeting = MeetingFactory(panel=panel)
     colleague = make_user(Role.PANEL_MEMBER, panel=panel, agency="Health")
-    own = services.action_add(
+    own = action_add(
         meeting=meeting, description="Call school", owner=panel_member, due_on=meeting.held_on, added_by=panel_chair
     )
-    theirs = services.action_add(
+    theirs = action_add(
         meeting=meeting, description="Check GP", owner=colleague, due_on=meeting.held_on, added_by=panel_chair
     )
     client = client_for(panel_member)
@@ -122,7 +122,7 @@ def test_an_action_owner_must_sit_on_the_panel(panel_chair, make_user, panel):
 
     meeting = MeetingFactory(panel=panel)
     with pytest.raises(ValidationError):
-        services.action_add(
+        action_add(
             meeting=meeting,
             description="x",
             owner=make_user(Role.ADVISER),
@@ -180,9 +180,7 @@ def test_a_stale_save_of_the_case_details_is_refused_and_keeps_the_users_input(
     case = adopted(CaseFactory(panel=panel))
     url = reverse("channel:case_edit", args=[case.pk])
     opened_version = case.version
-    services.case_update(
-        case=case, changed_by=coordinator, case_officer=coordinator, review_due_on=None, exit_proposed=False
-    )
+    case_update(case=case, changed_by=coordinator, case_officer=coordinator, review_due_on=None, exit_proposed=False)
     response = client_for(panel_chair).post(
         url, {"case_officer": str(panel_chair.pk), "version": str(opened_version), "exit_proposed": "on"}
     )

@@ -8,8 +8,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from channel import services
 from channel.models import ExitOutcome
+from channel.services.actions import action_add
+from channel.services.cases import case_exit
+from channel.services.reviews import review_reminders_send
 from channel.tasks import review_reminders_task
 from tests.channel.factories import CaseFactory, MeetingFactory, adopted
 
@@ -26,9 +28,7 @@ def test_reminders_go_once_to_the_chair_and_case_officer_with_a_link_and_no_case
 ):
     case = adopted(CaseFactory(panel=panel, case_officer=coordinator, referral__last_name="Zyxwright"))
     today = timezone.localdate()
-    services.case_exit(
-        case=case, outcome=ExitOutcome.CONCERNS_REDUCED, on=today - timedelta(days=175), exited_by=panel_chair
-    )
+    case_exit(case=case, outcome=ExitOutcome.CONCERNS_REDUCED, on=today - timedelta(days=175), exited_by=panel_chair)
     assert review_reminders_task() == 1  # the 6-month review is due within 14 days; the 12-month one is not
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -43,10 +43,10 @@ def test_reminders_go_once_to_the_chair_and_case_officer_with_a_link_and_no_case
 def test_reviews_come_due_by_themselves_on_the_date(panel, panel_chair):
     case = adopted(CaseFactory(panel=panel))
     exit_day = date(2025, 11, 23)
-    services.case_exit(case=case, outcome=ExitOutcome.MOVED_AWAY, on=exit_day, exited_by=panel_chair)
-    assert services.review_reminders_send(today=date(2026, 5, 8)) == 0  # 15 days before the 6-month date
-    assert services.review_reminders_send(today=date(2026, 5, 9)) == 1
-    assert services.review_reminders_send(today=date(2026, 11, 9)) == 1  # the 12-month review
+    case_exit(case=case, outcome=ExitOutcome.MOVED_AWAY, on=exit_day, exited_by=panel_chair)
+    assert review_reminders_send(today=date(2026, 5, 8)) == 0  # 15 days before the 6-month date
+    assert review_reminders_send(today=date(2026, 5, 9)) == 1
+    assert review_reminders_send(today=date(2026, 11, 9)) == 1  # the 12-month review
 
 
 def test_the_chairs_home_shows_the_next_meeting_and_cases_due(client_for, panel_chair, panel):
@@ -59,7 +59,7 @@ def test_the_chairs_home_shows_the_next_meeting_and_cases_due(client_for, panel_
 
 def test_the_members_home_shows_their_actions_and_next_meeting(client_for, panel_chair, panel_member, panel):
     meeting = MeetingFactory(panel=panel)
-    services.action_add(
+    action_add(
         meeting=meeting,
         description="Visit the college",
         owner=panel_member,
@@ -73,7 +73,7 @@ def test_the_members_home_shows_their_actions_and_next_meeting(client_for, panel
 
 def test_the_coordinators_home_shows_reviews_due(client_for, coordinator, panel_chair, panel):
     case = adopted(CaseFactory(panel=panel))
-    services.case_exit(
+    case_exit(
         case=case,
         outcome=ExitOutcome.CONCERNS_REDUCED,
         on=timezone.localdate() - timedelta(days=170),

@@ -185,9 +185,6 @@ def test_a_person_who_turns_18_before_the_decision_goes_to_the_adult_panel(coord
 
 
 def test_a_panel_decision_opens_a_case_on_the_panel(coordinator, referral):
-    channel_services = pytest.importorskip("channel.services")
-    if not hasattr(channel_services, "case_open_from_referral"):
-        pytest.skip("channel.services.case_open_from_referral is not there yet")
     panel = PanelFactory(kind=PanelKind.CHANNEL)
     RoutingSettings.objects.filter(pk=routing_settings_get().pk).update(under_18_panel=panel, adult_panel=panel)
     referral_decide(referral=referral, actor=coordinator, choice="panel", notes="x", expected_version=referral.version)

@@ -1,0 +1,85 @@
+"""Actions agreed at a panel meeting, each with an owner on the panel and a due date."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Membership
+from accounts.roles import Role
+from core.audit import audit_record
+
+from ..models import (
+    Action,
+    Case,
+    EntryKind,
+    Meeting,
+)
+from .case_rows import _entry
+
+
+@transaction.atomic
+def action_add(
+    *,
+    meeting: Meeting,
+    description: str,
+    owner: Any,
+    due_on: date,
+    added_by: Any,
+    case: Case | None = None,
+    request: Any = None,
+) -> Action:
+    is_member = (
+        Membership.objects.current()
+        .filter(user=owner, panel_id=meeting.panel_id, role__in=[Role.PANEL_CHAIR, Role.PANEL_MEMBER])
+        .exists()
+    )
+    if not is_member:
+        raise ValidationError({"owner": "The owner must sit on the panel"})
+    if case is not None and case.panel_id != meeting.panel_id:
+        raise ValidationError({"case": "Choose a case of this panel"})
+    action = Action(
+        meeting=meeting, case=case, description=description.strip(), owner=owner, due_on=due_on, created_by=added_by
+    )
+    action.full_clean()
+    action.save()
+    if case is not None:
+        _entry(
+            case=case,
+            kind=EntryKind.ACTION,
+            actor=added_by,
+            on=meeting.held_on,
+            text=f"Action for {owner}, due {due_on:%d %B %Y}: {action.description}",
+        )
+    audit_record(
+        actor=added_by,
+        action="channel.action_added",
+        obj=action,
+        changes={"owner": owner.pk, "due_on": due_on.isoformat()},
+        request=request,
+    )
+    return action
+
+
+@transaction.atomic
+def action_complete(*, action: Action, done_by: Any, on: date | None = None, request: Any = None) -> Action:
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    if action.done_on is not None:
+        return action
+    action.done_on = on or timezone.localdate()
+    action.full_clean()
+    action.save(update_fields=["done_on", "updated_at"])
+    if action.case_id:
+        _entry(
+            case=action.case,
+            kind=EntryKind.ACTION,
+            actor=done_by,
+            on=action.done_on,
+            text=f"Action done: {action.description}",
+        )
+    audit_record(actor=done_by, action="channel.action_done", obj=action, request=request)
+    return action

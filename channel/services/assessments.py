@@ -1,0 +1,68 @@
+"""Vulnerability assessments of a case: every factor in use rated, with its rationale."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core.audit import audit_record
+
+from ..models import (
+    Assessment,
+    AssessmentRating,
+    Case,
+    EntryKind,
+    Rating,
+    VafFactor,
+)
+from .case_rows import _entry
+
+
+@transaction.atomic
+def assessment_record(
+    *,
+    case: Case,
+    assessed_on: date,
+    assessed_by: Any,
+    ratings: Mapping[int, tuple[int, str]],
+    summary: str = "",
+    request: Any = None,
+) -> Assessment:
+    """ratings: factor id -> (rating, rationale). Every factor in use must be rated."""
+    factors = list(VafFactor.objects.filter(is_active=True))
+    missing = [f.label for f in factors if f.pk not in ratings]
+    if missing:
+        raise ValidationError(f"Rate every factor: {len(missing)} not rated.")
+    if assessed_on > timezone.localdate():
+        raise ValidationError({"assessed_on": "The date must be today or in the past"})
+    assessment = Assessment(case=case, assessed_on=assessed_on, assessed_by=assessed_by, summary=summary.strip())
+    assessment.full_clean()
+    assessment.save()
+    rows = []
+    for factor in factors:
+        value, rationale = ratings[factor.pk]
+        row = AssessmentRating(
+            assessment=assessment, factor=factor, factor_label=factor.label, dimension=factor.dimension,
+            rating=Rating(value), rationale=rationale.strip()[:500],
+        )  # fmt: skip
+        row.full_clean(exclude=["assessment"])
+        rows.append(row)
+    AssessmentRating.objects.bulk_create(rows)
+    present = sum(1 for r in rows if r.rating > Rating.NOT_PRESENT)
+    _entry(
+        case=case, kind=EntryKind.ASSESSMENT, actor=assessed_by, on=assessed_on,
+        text=f"Vulnerability assessment: {present} of {len(rows)} factors present.",
+    )  # fmt: skip
+    audit_record(
+        actor=assessed_by,
+        action="channel.assessment_recorded",
+        obj=case,
+        changes={"assessment": assessment.pk},
+        request=request,
+    )
+    return assessment

@@ -1,0 +1,69 @@
+"""What every case service shares: the case row locked, moved and saved, and the chronology entry each change writes."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+from typing import Any
+
+from ..models import (
+    Case,
+    CaseEntry,
+    SupportItem,
+)
+
+REVIEW_INTERVAL_DAYS = 28  # an adopted case comes back to the panel about monthly
+STALE = (
+    "Someone else changed this while you were editing it. Your changes are still on the page: "
+    "check them against the case and save again."
+)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it is shorter (31 Aug + 6 months = 28 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _entry(
+    *,
+    case: Case,
+    kind: str,
+    actor: Any,
+    on: date,
+    text: str = "",
+    stage_after: str = "",
+    support_item: SupportItem | None = None,
+    amends: CaseEntry | None = None,
+) -> CaseEntry:
+    entry = CaseEntry(
+        case=case, kind=kind, actor=actor, on=on, text=text, stage_after=stage_after,
+        support_item=support_item, amends=amends,
+    )  # fmt: skip
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+def _locked(case: Case) -> Case:
+    """The case row, locked for this transaction, so that two people changing it one after the other each see
+    the other's change (SQLite serialises writers anyway)."""
+    return Case.objects.select_for_update(of=("self",)).select_related("referral", "panel").get(pk=case.pk)
+
+
+def _save_case(case: Case, fields: list[str]) -> None:
+    case.version += 1
+    case.full_clean()
+    case.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _set_stage(case: Case, stage: str, on: date) -> None:
+    case.stage = stage
+    case.stage_changed_on = on
+
+
+def _mark_discussed(case: Case, on: date, fields: list[str]) -> None:
+    if case.discussed_on is None:
+        case.discussed_on = on
+        fields.append("discussed_on")

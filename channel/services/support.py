@@ -1,0 +1,111 @@
+"""Starting support once there is consent, the support plan's items and their progress notes."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core.audit import audit_record
+
+from ..models import (
+    ADOPTED_STAGES,
+    Case,
+    CaseEntry,
+    EntryKind,
+    Stage,
+    SupportItem,
+)
+from .case_rows import _entry, _locked, _save_case, _set_stage
+from .consent import consent_state
+
+
+@transaction.atomic
+def case_support_start(*, case: Case, on: date, started_by: Any, request: Any = None) -> Case:
+    """Support is voluntary: it cannot start without the person's consent (and a parent's for under 18s)."""
+    case = _locked(case)
+    if case.stage != Stage.ADOPTED:
+        raise ValidationError(
+            f"Support can start only once the panel has adopted the case; this one is '{case.get_stage_display()}'."
+        )
+    state = consent_state(case=case)
+    if not state.allows_support:
+        raise ValidationError(["Support cannot start without consent.", *state.reasons_against_support])
+    _set_stage(case, Stage.SUPPORT, on)
+    case.support_started_on = on
+    _save_case(case, ["stage", "stage_changed_on", "support_started_on"])
+    _entry(case=case, kind=EntryKind.STAGE, actor=started_by, on=on, stage_after=Stage.SUPPORT)
+    audit_record(actor=started_by, action="channel.support_started", obj=case, request=request)
+    return case
+
+
+@transaction.atomic
+def support_item_add(
+    *,
+    case: Case,
+    kind: str,
+    provider: str,
+    description: str,
+    starts_on: date,
+    ends_on: date | None,
+    added_by: Any,
+    request: Any = None,
+) -> SupportItem:
+    if case.stage not in ADOPTED_STAGES:
+        raise ValidationError("A support plan is made once the panel has adopted the case.")
+    item = SupportItem(
+        case=case, kind=kind, provider=provider.strip(), description=description.strip(), starts_on=starts_on,
+        ends_on=ends_on, created_by=added_by,
+    )  # fmt: skip
+    if ends_on is not None and ends_on < starts_on:
+        raise ValidationError({"ends_on": "The end date must be on or after the start date"})
+    item.full_clean()
+    item.save()
+    _entry(
+        case=case, kind=EntryKind.SUPPORT, actor=added_by, on=starts_on, support_item=item,
+        text=f"Added to the support plan: {item.get_kind_display()}, {item.provider}.",
+    )  # fmt: skip
+    audit_record(
+        actor=added_by,
+        action="channel.support_item_added",
+        obj=case,
+        changes={"support_item": item.pk},
+        request=request,
+    )
+    return item
+
+
+@transaction.atomic
+def support_item_end(*, item: SupportItem, ends_on: date | None, changed_by: Any, request: Any = None) -> SupportItem:
+    item = SupportItem.objects.select_for_update().get(pk=item.pk)
+    if ends_on is not None and ends_on < item.starts_on:
+        raise ValidationError({"ends_on": "The end date must be on or after the start date"})
+    before = item.ends_on
+    item.ends_on = ends_on
+    item.full_clean()
+    item.save(update_fields=["ends_on", "updated_at"])
+    _entry(
+        case=item.case, kind=EntryKind.SUPPORT, actor=changed_by, on=ends_on or timezone.localdate(), support_item=item,
+        text=f"End date of {item.provider} set to {ends_on:%d %B %Y}." if ends_on else f"End date of {item.provider} cleared.",
+    )  # fmt: skip
+    audit_record(
+        actor=changed_by, action="channel.support_item_changed", obj=item.case, request=request,
+        changes={"support_item": item.pk, "ends_on": {"old": before.isoformat() if before else None, "new": ends_on.isoformat() if ends_on else None}},
+    )  # fmt: skip
+    return item
+
+
+@transaction.atomic
+def progress_note_add(*, item: SupportItem, text: str, on: date, author: Any, request: Any = None) -> CaseEntry:
+    if not text.strip():
+        raise ValidationError({"text": "Enter the progress note"})
+    if on > timezone.localdate():
+        raise ValidationError({"on": "The date must be today or in the past"})
+    entry = _entry(case=item.case, kind=EntryKind.PROGRESS, actor=author, on=on, text=text.strip(), support_item=item)
+    audit_record(
+        actor=author, action="channel.progress_note_added", obj=item.case, changes={"entry": entry.pk}, request=request
+    )
+    return entry
