@@ -10,7 +10,8 @@ from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_ready
 from django.db import InterfaceError, OperationalError, connections
 
-from . import services
+from .rendering import describe_error, report_mark_failed, report_mark_queued, report_render
+from .services import report_sweep_stale, retry_seconds, schedules_run_due
 
 logger = logging.getLogger(__name__)
 
@@ -30,23 +31,23 @@ HARD_LIMIT = 12 * 60
 )
 def report_render_task(self, report_id: int) -> str:  # type: ignore[no-untyped-def]
     try:
-        report = services.report_render(report_id=report_id)
+        report = report_render(report_id=report_id)
     except SoftTimeLimitExceeded:
-        services.report_mark_failed(
+        report_mark_failed(
             report_id=report_id, error=f"The report took longer than {SOFT_LIMIT // 60} minutes and was stopped."
         )
         return "failed"
     except TRANSIENT as exc:
         if not self.request.is_eager and self.request.retries < self.max_retries:
             logger.warning("report %s: transient fault, retrying: %s", report_id, type(exc).__name__)
-            _quietly(services.report_mark_queued, report_id=report_id, note="Waiting to try again")
-            countdown = services.retry_seconds() * 2**self.request.retries
+            _quietly(report_mark_queued, report_id=report_id, note="Waiting to try again")
+            countdown = retry_seconds() * 2**self.request.retries
             raise self.retry(exc=exc, countdown=countdown) from exc
-        _quietly(services.report_mark_failed, report_id=report_id, error=services.describe_error(exc))
+        _quietly(report_mark_failed, report_id=report_id, error=describe_error(exc))
         return "failed"
     except Exception as exc:  # noqa: BLE001 - any other fault ends the report as failed, with its reason
         logger.exception("report %s failed", report_id)
-        services.report_mark_failed(report_id=report_id, error=services.describe_error(exc))
+        report_mark_failed(report_id=report_id, error=describe_error(exc))
         return "failed"
     return "done" if report is not None else "skipped"
 
@@ -62,19 +63,19 @@ def _quietly(write: object, **kwargs: object) -> None:
 
 @shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
 def report_sweep_stale_task() -> list[int]:
-    return services.report_sweep_stale()
+    return report_sweep_stale()
 
 
 @shared_task(acks_late=True, soft_time_limit=120, time_limit=180)
 def reports_run_schedules_task() -> list[int]:
-    return [report.pk for report in services.schedules_run_due()]
+    return [report.pk for report in schedules_run_due()]
 
 
 @worker_ready.connect
 def sweep_on_worker_start(**kwargs: object) -> None:
     """A worker that starts picks up reports left running by a worker that died."""
     try:
-        services.report_sweep_stale()
+        report_sweep_stale()
     except Exception:  # noqa: BLE001 - never stop a worker from starting
         logger.exception("stale report sweep at worker start failed")
     finally:

@@ -10,9 +10,10 @@ from pypdf import PdfReader
 
 from reports.disclosure import MARK, recoverable
 from reports.models import Classification
+from reports.rendering import report_build
 from reports.sections import referrals as referrals_section
 from reports.sections.base import ReportContext, Table
-from reports.services import report_build, report_parameters
+from reports.services import report_parameters
 
 from .data import PERIOD, SECTORS, make_dataset, pdf_layout_text, pdf_pages, row_numbers, section_text
 

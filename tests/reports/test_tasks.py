@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from reports.models import Report, ReportState
-from reports.services import report_claim, report_sweep_stale
+from reports.rendering import report_claim
+from reports.services import report_sweep_stale
 from reports.tasks import report_render_task, reports_run_schedules_task
 
 from .factories import ReportFactory

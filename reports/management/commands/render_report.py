@@ -13,7 +13,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from reports.models import ALL_SECTIONS, Classification
-from reports.services import report_build, report_parameters
+from reports.rendering import report_build
+from reports.services import report_parameters
 
 CLASSIFICATIONS = {"general": Classification.GENERAL_RELEASE, "official-sensitive": Classification.OFFICIAL_SENSITIVE}
 

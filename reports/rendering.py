@@ -1,0 +1,249 @@
+"""Making a report: claim it, gather each section's figures, render the HTML and the PDF, store the file,
+and mark the run queued again or failed when it stops.
+
+`report_render(report_id=...)` claims the report (a conditional UPDATE, so two workers never make the same
+report), gathers each section's figures with database aggregates, renders `reports/pdf/report.html` and turns it
+into an A4, tagged (PDF/UA-1) PDF with WeasyPrint, stores it under MEDIA_ROOT with its SHA-256 and marks the
+report done. While it works a heartbeat is written; a run whose heartbeat stops (the worker was killed) is put
+back in the queue by `reports.services.report_sweep_stale`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import ALL_SECTIONS, Classification, Report, ReportState, SectionKey
+from .sections import ORDER, build_section
+from .sections.base import ReportContext, Section
+from .services import report_notify_ready, stale_after
+
+logger = logging.getLogger(__name__)
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # a line per page laid out otherwise
+
+FONT_DIR = Path(getattr(settings, "REPORTS_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
+
+
+def heartbeat_seconds() -> float:
+    return min(float(getattr(settings, "REPORTS_HEARTBEAT_SECONDS", 15)), stale_after().total_seconds() / 3)
+
+
+# ---- making ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RenderedReport:
+    pdf: bytes
+    sha256: str
+    pages: int
+    html: str
+
+
+def _context(params: dict[str, Any]) -> ReportContext:
+    return ReportContext(
+        start=date.fromisoformat(params["period_start"]),
+        end=date.fromisoformat(params["period_end"]),
+        general_release=params["classification"] == Classification.GENERAL_RELEASE,
+    )
+
+
+def report_gather(params: dict[str, Any], *, on_section: Any = None) -> list[Section]:
+    """Each chosen section's figures, in report order. `on_section(i, n, key)` is called before each."""
+    ctx = _context(params)
+    keys = [k for k in ORDER if k in params.get("sections", ALL_SECTIONS)]
+    sections = []
+    for i, key in enumerate(keys):
+        if on_section is not None:
+            on_section(i, len(keys), key)
+        section = build_section(key, ctx)
+        section.number = i + 1
+        sections.append(section)
+    return sections
+
+
+def report_html(
+    params: dict[str, Any], sections: list[Section], *, made_at: Any = None, report_id: int | None = None
+) -> str:
+    ctx = _context(params)
+    official_sensitive = params["classification"] == Classification.OFFICIAL_SENSITIVE
+    return render_to_string(
+        "reports/pdf/report.html",
+        {
+            "council_name": settings.COUNCIL_NAME,
+            "title": params["title"],
+            "committee": params["committee"],
+            "meeting_date": date.fromisoformat(params["meeting_date"]) if params.get("meeting_date") else None,
+            "period_start": ctx.start,
+            "period_end": ctx.end,
+            "official_sensitive": official_sensitive,
+            "marking": "OFFICIAL-SENSITIVE" if official_sensitive else "OFFICIAL",
+            "classification_label": Classification(params["classification"]).label,
+            "sections": sections,
+            "made_at": made_at or timezone.now(),
+            "report_id": report_id,
+            "font_dir": FONT_DIR.as_uri(),
+            "section_names": {k.value: k.label for k in SectionKey},
+        },
+    )
+
+
+def report_pdf(html: str, *, title: str) -> tuple[bytes, int]:
+    """HTML to an A4 PDF with embedded fonts, tagged for screen readers (PDF/UA-1)."""
+    from weasyprint import HTML
+
+    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+    pdf = document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+    return pdf, len(document.pages)
+
+
+def report_build(params: dict[str, Any], *, report_id: int | None = None, progress: Any = None) -> RenderedReport:
+    """The whole report, synchronously: used by the task (through report_render) and by `render_report`."""
+
+    def on_section(i: int, n: int, key: str) -> None:
+        if progress is not None:
+            progress(5 + int(60 * i / max(n, 1)), f"Gathering figures: {SectionKey(key).label.lower()}")
+        pause = float(getattr(settings, "REPORTS_SECTION_PAUSE_SECONDS", 0) or 0)
+        if pause:  # only set by the worker-failure tests, to kill a worker while it is part way through
+            time.sleep(pause)
+
+    sections = report_gather(params, on_section=on_section)
+    if progress is not None:
+        progress(70, "Laying out the document")
+    html = report_html(params, sections, report_id=report_id)
+    if progress is not None:
+        progress(75, "Making the PDF")
+    pdf, pages = report_pdf(html, title=params["title"])
+    return RenderedReport(pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(), pages=pages, html=html)
+
+
+def report_claim(*, report_id: int) -> bool:
+    """Mark a queued report (or a stale running one) as running, once: False if another worker has it or it is
+    finished. A conditional UPDATE, so it is safe with several workers and with a redelivered message."""
+    now = timezone.now()
+    claimable = Q(state=ReportState.QUEUED) | Q(state=ReportState.RUNNING, heartbeat_at__lt=now - stale_after())
+    return bool(
+        Report.objects.filter(claimable, pk=report_id).update(
+            state=ReportState.RUNNING,
+            attempts=F("attempts") + 1,
+            started_at=now,
+            heartbeat_at=now,
+            progress=1,
+            progress_note="Starting",
+            error="",
+        )
+    )
+
+
+def _progress(report_id: int, percent: int, note: str) -> None:
+    Report.objects.filter(pk=report_id, state=ReportState.RUNNING).update(
+        progress=percent, progress_note=note[:120], heartbeat_at=timezone.now()
+    )
+
+
+class Heartbeat:
+    """Writes the report's heartbeat from a thread while WeasyPrint works (a long render has no other moment to
+    write it), so the stale sweep can tell a slow report from a dead worker. Not started inside an open
+    transaction (tests on the `db` fixture, where another connection could not see the row anyway)."""
+
+    def __init__(self, report_id: int) -> None:
+        self.report_id = report_id
+        self.stop = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def __enter__(self) -> Heartbeat:
+        if not connection.in_atomic_block:
+            self.thread = threading.Thread(target=self._run, name=f"report-{self.report_id}-heartbeat", daemon=True)
+            self.thread.start()
+        return self
+
+    def _run(self) -> None:
+        try:
+            while not self.stop.wait(heartbeat_seconds()):
+                Report.objects.filter(pk=self.report_id, state=ReportState.RUNNING).update(heartbeat_at=timezone.now())
+        except Exception:  # noqa: BLE001 - a missed heartbeat only risks a needless requeue
+            logger.exception("report %s: heartbeat failed", self.report_id)
+        finally:
+            connection.close()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop.set()
+        if self.thread is not None:
+            self.thread.join(timeout=5)
+
+
+def _store(report: Report, pdf: bytes) -> str:
+    relative = Path("reports") / f"{report.created_at:%Y}" / f"report-{report.pk}-{report.attempts}.pdf"
+    target = Path(settings.MEDIA_ROOT) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".part")
+    partial.write_bytes(pdf)
+    os.replace(partial, target)  # a reader never sees half a file
+    return relative.as_posix()
+
+
+def report_render(*, report_id: int) -> Report | None:
+    """Make one report. Returns None when the report was not ours to make (already running elsewhere, or done).
+    Raises on failure; the task decides between retrying and `report_mark_failed`."""
+    if not report_claim(report_id=report_id):
+        logger.info("report %s: not claimed (running elsewhere or finished)", report_id)
+        return None
+    report = Report.objects.get(pk=report_id)
+    with Heartbeat(report_id):
+        rendered = report_build(
+            report.parameters, report_id=report.pk, progress=lambda p, note: _progress(report_id, p, note)
+        )
+        _progress(report_id, 95, "Saving the file")
+        path = _store(report, rendered.pdf)
+    Report.objects.filter(pk=report_id).update(
+        state=ReportState.DONE,
+        progress=100,
+        progress_note="Ready",
+        file_path=path,
+        file_size=len(rendered.pdf),
+        sha256=rendered.sha256,
+        pages=rendered.pages,
+        finished_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+        error="",
+    )
+    report.refresh_from_db()
+    report_notify_ready(report=report)
+    return report
+
+
+def describe_error(exc: BaseException) -> str:
+    """A reason to show on the page. Database messages can quote values, so they are reduced to their kind."""
+    from django.db import DatabaseError
+
+    if isinstance(exc, DatabaseError):
+        return f"The database was unavailable or refused the work ({type(exc).__name__}). Try again later."
+    if isinstance(exc, OSError):
+        return f"The file could not be saved: {exc.strerror or type(exc).__name__}."
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}"[:500] if text else type(exc).__name__
+
+
+def report_mark_failed(*, report_id: int, error: str) -> None:
+    Report.objects.filter(pk=report_id).exclude(state=ReportState.DONE).update(
+        state=ReportState.FAILED, error=error[:2000], finished_at=timezone.now(), progress_note="Failed"
+    )
+
+
+def report_mark_queued(*, report_id: int, note: str) -> None:
+    """Back to the queue before a retry, so the next attempt can claim it."""
+    Report.objects.filter(pk=report_id, state=ReportState.RUNNING).update(
+        state=ReportState.QUEUED, progress_note=note[:120], heartbeat_at=None
+    )
