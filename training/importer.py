@@ -7,7 +7,7 @@ the natural key that makes a second import of the same file change nothing: the 
 and date, the school's attendance is set (not added) to the file's count, and a named attendee already recorded
 is not added twice.
 
-Reading never writes; `training.services.attendance_import_apply` writes a checked plan in one transaction.
+Reading never writes; `training.import_writer.attendance_import_apply` writes a checked plan in one transaction.
 """
 
 from __future__ import annotations

@@ -5,26 +5,23 @@ that they changed, never their values."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils import timezone
 
 from core.audit import audit_record, changes_between, snapshot
-from schools.models import Contact, Institution, School
+from schools.models import Contact, School
 
-from .importer import ImportPlan
+from .attendance_lines import (
+    AttendanceLine,
+    parse_attendance_lines,  # noqa: F401 - training.forms imports it from here until it names training.attendance_lines
+)
 from .models import Attendance, Attendee, Course, Session, SessionSource
-from .selectors import overdue_dsl_contacts
 
 SESSION_FIELDS = (
     "course",
@@ -40,89 +37,7 @@ SESSION_FIELDS = (
 FEEDBACK_FIELDS = ("responses", "better_understanding", "rating", "quality_observation", "observed_on", "observed_by")
 
 
-# ---- attendance lines: "URN, staff[, pupils, parents]" or "Body name, staff[, ...]" ----
-
-
-@dataclass
-class AttendanceLine:
-    line: int
-    urn: int
-    school_id: int | None
-    school_name: str
-    staff: int
-    pupils: int = 0
-    parents: int = 0
-    institution_id: int | None = None
-
-
-def _split_line(line: str) -> list[str]:
-    """Commas, tabs or semicolons separate the values; a line without them may use spaces (`103456 12`)."""
-    text = line.replace("\t", ",").replace(";", ",")
-    parts = [p.strip() for p in text.split(",") if p.strip()]
-    if len(parts) == 1 and parts[0].replace(" ", "").isdigit():
-        parts = parts[0].split()
-    return parts
-
-
-def parse_attendance_lines(text: str) -> tuple[list[AttendanceLine], list[str]]:
-    """Reads one school or other body a line: `URN, staff` or `URN, staff, pupils, parents`, or a body without a
-    URN by its name (`Northbrook College, 12`). Returns the rows and the problems, each naming its line. Two
-    queries whatever the number of lines."""
-    raw: list[tuple[int, str, list[str]]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        parts = _split_line(line)
-        if parts:
-            # Trailing numbers are the counts; what comes before them is the URN or the body's name.
-            split = len(parts)
-            while split > 1 and parts[split - 1].lstrip("-").isdigit() and len(parts) - split < 3:
-                split -= 1
-            raw.append((number, ", ".join(parts[:split]), parts[split:]))
-    urns = {int(key) for _, key, _ in raw if key.isdigit()}
-    schools = {u: (pk, name) for u, pk, name in School.objects.filter(urn__in=urns).values_list("urn", "pk", "name")}
-    names = {key.lower() for _, key, _ in raw if not key.isdigit()}
-    bodies: dict[str, list[tuple[int, str]]] = {}
-    if names:
-        for pk, name in (
-            Institution.objects.annotate(lname=Lower("name")).filter(lname__in=names).values_list("pk", "name")
-        ):
-            bodies.setdefault(name.lower(), []).append((pk, name))
-    rows: list[AttendanceLine] = []
-    errors: list[str] = []
-    seen: dict[str, int] = {}
-    for number, key, counts_text in raw:
-        problems = []
-        school = body = None
-        if key.isdigit():
-            school = schools.get(int(key))
-            if school is None:
-                problems.append(f"no school has URN {key}")
-        else:
-            found = bodies.get(key.lower(), [])
-            if not found:
-                problems.append(f"'{key[:60]}' is not a URN or the name of a body the portal knows")
-            elif len(found) > 1:
-                problems.append(f"more than one body is called '{key[:60]}'")
-            else:
-                body = found[0]
-        if key.lower() in seen:
-            problems.append(f"{'URN ' + key if key.isdigit() else key[:60]} is already on line {seen[key.lower()]}")
-        if len(counts_text) not in (1, 3):
-            problems.append("give the number of staff, or the numbers of staff, pupils and parents")
-        counts = []
-        for label, value in zip(("staff", "pupils", "parents"), counts_text, strict=False):
-            if not value.isdigit():
-                problems.append(f"the number of {label} '{value[:20]}' is not a whole number of 0 or more")
-            else:
-                counts.append(int(value))
-        if problems:
-            errors.append(f"Line {number}: " + "; ".join(problems))
-            continue
-        seen[key.lower()] = number
-        if school is not None:
-            rows.append(AttendanceLine(number, int(key), school[0], school[1], *counts))
-        elif body is not None:
-            rows.append(AttendanceLine(number, 0, None, body[1], *counts, institution_id=body[0]))  # type: ignore[misc]
-    return rows, errors
+# ---- attendance lines (read by training.attendance_lines) ----
 
 
 def _write_attendance_lines(*, session: Session, rows: Sequence[AttendanceLine]) -> tuple[int, int]:
@@ -395,180 +310,6 @@ def elearning_record(
             request=request,
         )
     return attendance
-
-
-# ---- CSV import ----
-
-
-def attendance_import_apply(
-    *, plan: ImportPlan, actor: Any = None, request: Any = None, filename: str = ""
-) -> dict[str, int]:
-    """Writes a checked import in one transaction. A plan with errors writes nothing (ValidationError).
-
-    Natural keys: one imported session per course and date; one attendance per school of a session, whose count
-    is set to the file's (not added); a named attendee is added once per attendance (same name and e-mail).
-    So importing the same file again changes nothing."""
-    if plan.has_errors:
-        raise ValidationError([f"Line {line}: {reason}" for line, reason in plan.errors[:50]])
-    counts = {"sessions_new": 0, "attendances_new": 0, "attendances_changed": 0, "attendees_new": 0}
-    with transaction.atomic():
-        keys = list(plan.sessions)
-        dates = {d for _, d in keys}
-        existing = {
-            (s.course_id, s.held_on): s
-            for s in Session.objects.filter(source=SessionSource.IMPORTED, held_on__in=dates)
-        }
-        new_sessions = []
-        for key, group in plan.sessions.items():
-            if key not in existing:
-                new_sessions.append(
-                    Session(
-                        course_id=group.course_id,
-                        held_on=group.held_on,
-                        source=SessionSource.IMPORTED,
-                        responses=group.responses,
-                        better_understanding=group.better_understanding,
-                    )
-                )
-        Session.objects.bulk_create(new_sessions, batch_size=1000)
-        counts["sessions_new"] = len(new_sessions)
-        if new_sessions and new_sessions[0].pk is None:  # backends that do not return ids
-            existing = {
-                (s.course_id, s.held_on): s
-                for s in Session.objects.filter(source=SessionSource.IMPORTED, held_on__in=dates)
-            }
-        else:
-            existing.update({(s.course_id, s.held_on): s for s in new_sessions})
-        feedback_changed = []
-        for key, group in plan.sessions.items():
-            session = existing[key]
-            if group.has_feedback and (session.responses, session.better_understanding) != (
-                group.responses,
-                group.better_understanding,
-            ):
-                session.responses, session.better_understanding = group.responses, group.better_understanding
-                feedback_changed.append(session)
-        Session.objects.bulk_update(
-            feedback_changed, ["responses", "better_understanding", "updated_at"], batch_size=1000
-        )
-
-        session_ids = [s.pk for s in existing.values()]
-        have: dict[tuple[int, int], Attendance] = {}
-        for chunk in _chunks(session_ids, 500):
-            for a in Attendance.objects.filter(session_id__in=chunk, school__isnull=False):
-                have[(a.session_id, a.school_id)] = a  # type: ignore[index]
-        new_att, changed_att = [], []
-        for key, group in plan.sessions.items():
-            session = existing[key]
-            for school_id, sg in group.schools.items():
-                found = have.get((session.pk, school_id))
-                if found is None:
-                    a = Attendance(session=session, school_id=school_id)
-                    setattr(a, group.audience_field, sg.count)
-                    new_att.append(a)
-                elif getattr(found, group.audience_field) != sg.count:
-                    setattr(found, group.audience_field, sg.count)
-                    changed_att.append(found)
-        Attendance.objects.bulk_create(new_att, batch_size=1000)
-        fields = sorted({g.audience_field for g in plan.sessions.values()})
-        Attendance.objects.bulk_update(changed_att, [*fields, "updated_at"], batch_size=1000)
-        counts["attendances_new"], counts["attendances_changed"] = len(new_att), len(changed_att)
-        if new_att and new_att[0].pk is None:
-            new_att = []
-            for chunk in _chunks(session_ids, 500):
-                for a in Attendance.objects.filter(session_id__in=chunk, school__isnull=False):
-                    have[(a.session_id, a.school_id)] = a  # type: ignore[index]
-        for a in new_att:
-            have[(a.session_id, a.school_id)] = a  # type: ignore[index]
-
-        named = [
-            (have[(existing[key].pk, school_id)], person)
-            for key, group in plan.sessions.items()
-            for school_id, sg in group.schools.items()
-            for person in sg.attendees
-        ]
-        if named:
-            attendance_ids = list({a.pk for a, _ in named})
-            known: set[tuple[int, str, str]] = set()
-            for chunk in _chunks(attendance_ids, 500):
-                for att_id, name, email in Attendee.objects.filter(attendance_id__in=chunk).values_list(
-                    "attendance_id", "full_name", "email"
-                ):
-                    known.add((att_id, name.lower(), email.lower()))
-            school_ids = list({a.school_id for a, _ in named})
-            contacts_by_email: dict[tuple[int, str], int] = {}
-            contacts_by_name: dict[tuple[int, str], int] = {}
-            for chunk in _chunks(school_ids, 500):
-                for pk, school_id, name, email in Contact.objects.filter(school_id__in=chunk).values_list(
-                    "pk", "school_id", "full_name", "email"
-                ):
-                    if email:
-                        contacts_by_email.setdefault((school_id, email.lower()), pk)
-                    contacts_by_name.setdefault((school_id, name.lower()), pk)
-            new_people = []
-            for attendance, person in named:
-                key3 = (attendance.pk, person.full_name.lower(), person.email.lower())
-                if key3 in known:
-                    continue
-                known.add(key3)
-                contact_id = contacts_by_email.get((attendance.school_id, person.email)) if person.email else None
-                contact_id = contact_id or contacts_by_name.get((attendance.school_id, person.full_name.lower()))
-                new_people.append(
-                    Attendee(
-                        attendance=attendance,
-                        full_name=person.full_name,
-                        email=person.email,
-                        role=person.role,
-                        contact_id=contact_id,
-                    )
-                )
-            Attendee.objects.bulk_create(new_people, batch_size=1000)
-            counts["attendees_new"] = len(new_people)
-        audit_record(
-            actor=actor,
-            action="training.attendance_imported",
-            object_type="training.session",
-            changes=dict(counts),
-            detail=(f"{filename[:80]}: " if filename else "") + plan.summary(),
-            request=request,
-        )
-    return counts
-
-
-def _chunks(items: list[int], size: int) -> list[list[int]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
-# ---- DSL refresher reminders ----
-
-REMINDER_SUBJECT = "Your Prevent training is due"
-REMINDER_BODY = (
-    "Your Prevent training is due. Designated safeguarding leads refresh their Prevent training at least every "
-    "two years.\n\nSee the training available and how to book:\n{link}\n\nThis is an automatic message from the "
-    "Prevent Portal."
-)
-
-
-def dsl_refresher_reminders_send(*, on: date) -> int:
-    """E-mails each DSL or deputy whose Prevent training is due a reminder that says only that, with a link.
-    One message each, to their own address only. Returns the number sent."""
-    link = settings.SITE_URL.rstrip("/") + reverse("training:my_training")
-    addresses = set()
-    for contact_email, user_email in overdue_dsl_contacts(on=on).values_list("email", "user__email"):
-        address = (user_email or contact_email or "").strip().lower()
-        if address:
-            addresses.add(address)
-    sent = 0
-    for address in sorted(addresses):
-        sent += send_mail(REMINDER_SUBJECT, REMINDER_BODY.format(link=link), None, [address], fail_silently=False)
-    audit_record(
-        actor=None,
-        action="training.refresher_reminders_sent",
-        object_type="schools.contact",
-        changes={"sent": sent},
-        detail=f"Prevent training reminders as at {on.isoformat()}",
-    )
-    return sent
 
 
 COURSE_FIELDS = (

@@ -3,7 +3,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from .services import dsl_refresher_reminders_send
+from .reminders import dsl_refresher_reminders_send
 
 
 @shared_task(soft_time_limit=300, time_limit=360, autoretry_for=(OSError,), retry_backoff=60, max_retries=3)

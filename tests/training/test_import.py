@@ -14,9 +14,11 @@ from django.urls import reverse
 
 from schools.models import Contact, ContactRole, School
 from training import selectors
+from training.attendance_lines import AttendanceLine
+from training.import_writer import attendance_import_apply
 from training.importer import parse
 from training.models import Attendance, Attendee, Session
-from training.services import AttendanceLine, attendance_import_apply, session_create
+from training.services import session_create
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from schools.models import Contact, ContactRole, School
 from tests.training.factories import AttendeeFactory
 from training import selectors
-from training.services import dsl_refresher_reminders_send
+from training.reminders import dsl_refresher_reminders_send
 from training.tasks import dsl_refresher_reminders_task
 
 pytestmark = pytest.mark.django_db

@@ -20,8 +20,8 @@ from core.imports import (
 from core.uploads import PendingUploads
 
 from ..forms.imports import ImportUploadForm
+from ..import_writer import attendance_import_apply
 from ..importer import ImportFileError, ImportPlan, parse
-from ..services import attendance_import_apply
 
 
 def _require_edit(request: HttpRequest) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from training.import_writer import attendance_import_apply
 from training.importer import ImportFileError, parse
-from training.services import attendance_import_apply
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from training.services import dsl_refresher_reminders_send
+from training.reminders import dsl_refresher_reminders_send
 
 
 class Command(BaseCommand):
