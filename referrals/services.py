@@ -414,7 +414,7 @@ class DecisionChoice(models.TextChoices):
 
 def _open_case(*, referral: Referral, panel: Any, opened_by: User, request: Any = None) -> Any:
     try:
-        from channel.services import case_open_from_referral
+        from channel.services.cases import case_open_from_referral
     except ImportError:  # the cases part is not installed yet: the referral keeps its panel link and status
         log.warning("channel.services.case_open_from_referral is missing; no case opened for %s", referral.pk)
         return None

@@ -17,10 +17,7 @@ from django.utils import timezone
 from core.audit import audit_record, changes_between, snapshot
 from schools.models import Contact, School
 
-from .attendance_lines import (
-    AttendanceLine,
-    parse_attendance_lines,  # noqa: F401 - training.forms imports it from here until it names training.attendance_lines
-)
+from .attendance_lines import AttendanceLine
 from .models import Attendance, Attendee, Course, Session, SessionSource
 
 SESSION_FIELDS = (

@@ -21,7 +21,7 @@ from ..models import (
     SupportKind,
     VafFactor,
 )
-from ..services import MANUAL_MOVES
+from ..services.cases import MANUAL_MOVES
 from .common import _not_future, _submit, _text
 
 

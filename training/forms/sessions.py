@@ -12,8 +12,8 @@ from accounts.models import User
 from core.forms import govuk_date_field
 from schools.models import Contact
 
+from ..attendance_lines import AttendanceLine, parse_attendance_lines
 from ..models import AttendeeRole, Course, Delivery, Sector
-from ..services import AttendanceLine, parse_attendance_lines
 from .common import ContactChoiceField, _number_widget, _submit, accredited_trainers, council_trainers
 
 
