@@ -6,6 +6,8 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from core.filters import filter_form_helper
+
 from .models import User
 from .roles import Role
 
@@ -57,18 +59,3 @@ class UserFilter(django_filters.FilterSet):
             "deactivated": Q(is_active=False),
         }
         return qs.filter(lookups[value]) if value in lookups else qs
-
-
-def filter_form_helper(*fields: Any, columns: str = "one-third") -> Any:
-    """A GET form helper laying filter fields out in a row of GOV.UK grid columns, with a Filter button."""
-    from crispy_forms_gds.helper import FormHelper
-    from crispy_forms_gds.layout import Button, Div, Layout
-
-    helper = FormHelper()
-    helper.form_method = "get"
-    helper.form_tag = True
-    helper.layout = Layout(
-        Div(*[Div(field, css_class=f"govuk-grid-column-{columns}") for field in fields], css_class="govuk-grid-row"),
-        Button("filter", "Filter", css_class="govuk-button--secondary"),
-    )
-    return helper

@@ -44,4 +44,6 @@ def home_sections(*, user: Any) -> list[HomeSection]:
     )
     if memberships:
         sections.append(HomeSection("Your roles", "accounts/home_roles.html", {"memberships": memberships}, order=90))
+    else:
+        sections.append(HomeSection("No role yet", "accounts/home_no_role.html", order=0, wide=True))
     return sections

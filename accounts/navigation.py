@@ -10,6 +10,9 @@ from .permissions import Capability, has_capability
 
 
 def nav_items(*, user: Any) -> list[NavItem]:
+    items = []
     if has_capability(user, Capability.USERS_MANAGE):
-        return [NavItem("Users", reverse("accounts:user_list"), order=90, active_prefix="/accounts/users/")]
-    return []
+        items.append(NavItem("Users", reverse("accounts:user_list"), order=90, active_prefix="/accounts/users/"))
+    if has_capability(user, Capability.AUDIT_VIEW):
+        items.append(NavItem("Audit", reverse("audit:list"), order=95, active_prefix="/audit/"))
+    return items

@@ -12,6 +12,9 @@ from django.http import Http404
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.filters import AuditEventFilter
+from core.models import AuditEvent
+
 from .models import Membership, User
 from .permissions import Capability, has_capability
 from .roles import Role
@@ -124,8 +127,6 @@ def users_without_second_factor(*, limit: int = 10) -> tuple[int, list[User]]:
 
 def security_events_recent(*, days: int = 7, limit: int = 10) -> list[Any]:
     """Failed sign-ins, lockouts and second-factor resets in the last days, newest first."""
-    from core.models import AuditEvent
-
     since = timezone.now() - timedelta(days=days)
     actions = [
         "auth.sign_in_failed",
@@ -148,3 +149,12 @@ def user_counts() -> dict[str, int]:
         deactivated=Count("pk", filter=Q(is_active=False)),
         never_signed_in=Count("pk", filter=Q(is_active=True, last_login__isnull=True)),
     )
+
+
+def audit_event_filter_for(*, user: Any, filters: Any = None) -> AuditEventFilter:
+    """A filter set over every event, newest first (its `.qs` is the match); a 404 for anyone without the audit
+    capability. Fields with invalid values are left out of `.qs` and reported on the form."""
+    if not has_capability(user, Capability.AUDIT_VIEW):
+        raise Http404
+    qs = AuditEvent.objects.select_related("actor").order_by("-occurred_at", "-id")
+    return AuditEventFilter(filters or None, queryset=qs)

@@ -28,9 +28,8 @@ class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     actions = None
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        from .admin_site import sysadmin_only
-
-        return sysadmin_only(request)
+        # The portal's admin site (accounts.admin_site) lets only system administrators in.
+        return self.admin_site.has_permission(request)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)

@@ -6,6 +6,7 @@ Every name here is made up for the fictional Northbrook City Council; none comes
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -217,3 +218,31 @@ class DemoContext:
     def date_between(self, start: date, end: date) -> date:
         days = max((end - start).days, 0)
         return start + timedelta(days=self.rng.randint(0, days))
+
+
+DemoStep = Callable[[DemoContext], None]
+
+
+@dataclass(frozen=True)
+class DemoSeeder:
+    """One app's part of the demo council: `seed` in the first pass, `finish` (if any) in the second, for records
+    that need what a later app made."""
+
+    app: str
+    seed: DemoStep
+    finish: DemoStep | None = None
+
+
+_seeders: dict[str, DemoSeeder] = {}
+
+
+def register_demo(app: str, *, seed: DemoStep, finish: DemoStep | None = None) -> None:
+    """Called from each app's AppConfig.ready(), so core never imports an app's demo module by name."""
+    _seeders[app] = DemoSeeder(app=app, seed=seed, finish=finish)
+
+
+def demo_seeders(order: list[str]) -> list[DemoSeeder]:
+    """The registered seeders in `order`; an app missing from either side is an error, not a gap in the demo."""
+    if set(order) != set(_seeders):
+        raise LookupError(f"Demo seeders registered {sorted(_seeders)} do not match the order {order}")
+    return [_seeders[app] for app in order]

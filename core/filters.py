@@ -56,8 +56,6 @@ class AuditEventFilter(django_filters.FilterSet):
     def form(self) -> Any:
         from crispy_forms_gds.layout import Field
 
-        from accounts.filters import filter_form_helper
-
         form = super().form
         if not hasattr(form, "helper"):
             form.helper = filter_form_helper(
@@ -92,3 +90,18 @@ class AuditEventFilter(django_filters.FilterSet):
 
     def filter_to(self, qs: QuerySet[AuditEvent], name: str, value: Any) -> QuerySet[AuditEvent]:
         return qs.filter(occurred_at__lt=_day_start(value + timedelta(days=1)))
+
+
+def filter_form_helper(*fields: Any, columns: str = "one-third") -> Any:
+    """A GET form helper laying filter fields out in a row of GOV.UK grid columns, with a Filter button."""
+    from crispy_forms_gds.helper import FormHelper
+    from crispy_forms_gds.layout import Button, Div, Layout
+
+    helper = FormHelper()
+    helper.form_method = "get"
+    helper.form_tag = True
+    helper.layout = Layout(
+        Div(*[Div(field, css_class=f"govuk-grid-column-{columns}") for field in fields], css_class="govuk-grid-row"),
+        Button("filter", "Filter", css_class="govuk-button--secondary"),
+    )
+    return helper

@@ -1,15 +1,12 @@
-"""How apps add their parts to shared pages without core knowing them: each app may have a `home.py` with
-`home_sections(*, user)` and a `navigation.py` with `nav_items(*, user)`, collected in PORTAL_APPS order."""
+"""How apps add their parts to shared pages without core knowing them. Each app's `AppConfig.ready()` registers
+its own `home_sections(*, user)` and `nav_items(*, user)` here; core never imports an app. Registration follows
+INSTALLED_APPS order, and the items are then sorted by their own `order`."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
-
-from django.conf import settings
 
 
 @dataclass(frozen=True)
@@ -31,25 +28,32 @@ class HomeSection:
     wide: bool = False
 
 
-@cache
-def _hooks(module_name: str, function: str) -> tuple[Callable[..., list[Any]], ...]:
-    found = []
-    for app in settings.PORTAL_APPS:
-        try:
-            module = importlib.import_module(f"{app}.{module_name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.{module_name}":
-                raise
-            continue
-        found.append(getattr(module, function))
-    return tuple(found)
+NavHook = Callable[..., list[NavItem]]
+HomeHook = Callable[..., list[HomeSection]]
+
+_nav_hooks: list[NavHook] = []
+_home_hooks: list[HomeHook] = []
+
+
+def _add(hooks: list[Any], hook: Any) -> None:
+    # ready() may run twice (the test runner, some management commands): a hook is listed once.
+    if hook not in hooks:
+        hooks.append(hook)
+
+
+def register_navigation(hook: NavHook) -> None:
+    _add(_nav_hooks, hook)
+
+
+def register_home(hook: HomeHook) -> None:
+    _add(_home_hooks, hook)
 
 
 def nav_items_for(user: Any) -> list[NavItem]:
-    items = [item for hook in _hooks("navigation", "nav_items") for item in hook(user=user)]
+    items = [item for hook in _nav_hooks for item in hook(user=user)]
     return sorted(items, key=lambda i: i.order)
 
 
 def home_sections_for(user: Any) -> list[HomeSection]:
-    sections = [s for hook in _hooks("home", "home_sections") for s in hook(user=user)]
+    sections = [s for hook in _home_hooks for s in hook(user=user)]
     return sorted(sections, key=lambda s: s.order)

@@ -11,8 +11,6 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.permissions import access_for
-
 from .registry import home_sections_for
 
 logger = logging.getLogger(__name__)
@@ -20,12 +18,7 @@ logger = logging.getLogger(__name__)
 
 def home(request: HttpRequest) -> HttpResponse:
     """Each role's own page of what needs it today; every app adds its sections through core.registry."""
-    access = access_for(request.user)
-    return render(
-        request,
-        "core/home.html",
-        {"sections": home_sections_for(request.user), "has_roles": bool(access.roles)},
-    )
+    return render(request, "core/home.html", {"sections": home_sections_for(request.user)})
 
 
 @login_not_required

@@ -10,6 +10,7 @@ urlpatterns = [
     # The address people guess (and Django's default): sign-in lives at /accounts/sign-in/.
     path("accounts/login/", core_views.sign_in_redirect, name="login_redirect"),
     path("accounts/", include("accounts.urls")),
+    path("audit/", include("accounts.audit_urls")),
     path("schools/", include("schools.urls")),
     path("training/", include("training.urls")),
     path("referrals/", include("referrals.urls")),

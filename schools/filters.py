@@ -8,6 +8,8 @@ from typing import Any
 import django_filters
 from django.db.models import F, Q, QuerySet
 
+from core.filters import filter_form_helper
+
 from .models import Phase, RRSALevel, School, SchoolType, Status, SupportTier
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -76,8 +78,6 @@ class SchoolFilter(django_filters.FilterSet):
     @property
     def form(self) -> Any:
         from crispy_forms_gds.layout import Field
-
-        from accounts.filters import filter_form_helper
 
         form = super().form
         if not hasattr(form, "helper"):

@@ -1,23 +1,24 @@
 """Builds the demo council, "Northbrook City Council", at a chosen scale. Deterministic for a seed.
 
-Each app adds its own records through `<app>/demo.py: seed(ctx)`, called in the order below, so that later
-apps can use what earlier ones made (ctx.made). Then each `finish(ctx)`, if an app has one, in the same order: for
-records that need what a later app made (panel cases need the referrals they come from).
+Each app registers its own `seed(ctx)` (and `finish(ctx)`, if it has one) with core.demo from its AppConfig.ready().
+The seeds run in the order below, so that later apps can use what earlier ones made (ctx.made). Then each
+`finish(ctx)` in the same order: for records that need what a later app made (panel cases need the referrals
+they come from).
 """
 
 from __future__ import annotations
 
-import importlib
 import random
 import time
 from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from core.demo import SCALES, DemoContext
+from core.demo import SCALES, DemoContext, demo_seeders
 
 # Panels come before accounts so that demo chairs and members can be given one.
 DEMO_ORDER = ["schools", "channel", "accounts", "training", "referrals", "reports"]
@@ -35,9 +36,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not getattr(settings, "DEMO_DATA_ALLOWED", False):
             raise CommandError("Demo data is never loaded under production settings.")
-        from accounts.models import User
-
-        if User.objects.filter(email__endswith="@northbrook.example").exists():
+        if get_user_model().objects.filter(email__endswith="@northbrook.example").exists():
             if options["if_empty"]:
                 self.stdout.write("The demo council is already loaded.")
                 return
@@ -45,22 +44,16 @@ class Command(BaseCommand):
         scale = SCALES[options["scale"]]
         ctx = DemoContext(scale=scale, rng=random.Random(options["seed"]), today=DEMO_TODAY, out=self.stdout)
         started = time.perf_counter()
-        modules = []
-        for app in DEMO_ORDER:
-            try:
-                modules.append((app, importlib.import_module(f"{app}.demo")))
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{app}.demo":
-                    raise
+        seeders = demo_seeders(DEMO_ORDER)
         with transaction.atomic():
             for phase in ("seed", "finish"):
-                for app, module in modules:
-                    step_function = getattr(module, phase, None)
+                for seeder in seeders:
+                    step_function = seeder.seed if phase == "seed" else seeder.finish
                     if step_function is None:
                         continue
                     step = time.perf_counter()
                     step_function(ctx)
-                    self.stdout.write(f"  {app} ({phase}): {time.perf_counter() - step:.1f}s")
+                    self.stdout.write(f"  {seeder.app} ({phase}): {time.perf_counter() - step:.1f}s")
         self.stdout.write(
             self.style.SUCCESS(f"Demo council loaded at scale '{scale.name}' in {time.perf_counter() - started:.1f}s.")
         )

@@ -13,7 +13,7 @@ from django.contrib import admin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse_lazy
 
-from accounts.permissions import is_sysadmin
+from .permissions import is_sysadmin
 
 
 def sysadmin_only(request: HttpRequest) -> bool:

@@ -15,11 +15,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.permissions import Capability, capability_required
+from core.audit import audit_record
 from core.csv_export import csv_cell, csv_response
 
-from .audit import audit_record
-from .selectors import audit_event_filter_for
+from ..permissions import Capability, capability_required
+from ..selectors import audit_event_filter_for
 
 PAGE_SIZE = 50
 CSV_COLUMNS = [
@@ -39,7 +39,9 @@ CSV_COLUMNS = [
 def audit_list(request: HttpRequest) -> HttpResponse:
     filterset = audit_event_filter_for(user=request.user, filters=request.GET)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "core/audit_list.html", {"filter": filterset, "page_obj": page, "events": page.object_list})
+    return render(
+        request, "accounts/audit_list.html", {"filter": filterset, "page_obj": page, "events": page.object_list}
+    )
 
 
 def _rows(events: Any) -> Iterator[list[str]]:
@@ -63,7 +65,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     filterset = audit_event_filter_for(user=request.user, filters=request.GET)
     if filterset.is_bound and not filterset.is_valid():
         messages.error(request, "Correct the search before exporting it.")
-        return redirect(f"{reverse('core:audit_list')}?{request.GET.urlencode()}")
+        return redirect(f"{reverse('audit:list')}?{request.GET.urlencode()}")
     events = filterset.qs
     used = sorted(k for k, v in (filterset.form.cleaned_data if filterset.is_bound else {}).items() if v)
     with transaction.atomic():
