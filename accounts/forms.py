@@ -9,6 +9,9 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from core.forms import govuk_date_field
 
+from .models import Team
+from .scopes import PANEL, SCHOOL, scope_choices
+
 
 class SignInForm(AuthenticationForm):
     """E-mail and password. The field keeps Django's name `username` so django-axes counts failures per account."""
@@ -109,16 +112,11 @@ class MembershipForm(forms.Form):
     )
 
     def __init__(self, *args: Any, roles: list[Any], **kwargs: Any) -> None:
-        from channel.models import Panel
-        from schools.models import School
-
-        from .models import Team
-
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(r.value, r.label) for r in roles]
-        self._schools = School.objects.currently_open()
+        self._schools = scope_choices(SCHOOL)
         self.fields["team"].queryset = Team.objects.order_by("name")
-        self.fields["panel"].queryset = Panel.objects.filter(is_active=True).order_by("name")
+        self.fields["panel"].queryset = scope_choices(PANEL)
         self.fields["started_on"] = govuk_date_field(
             "Start date", required=False, help_text="Leave blank to start today. For example, 27 3 2026"
         )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.apps import AppConfig
 
+from accounts.scopes import PANEL, register_scope_choices
 from core.demo import register_demo
 from core.registry import register_home, register_navigation
 
@@ -12,7 +13,9 @@ class ChannelConfig(AppConfig):
 
     def ready(self) -> None:
         from . import demo, home, navigation
+        from .models import Panel
 
         register_home(home.home_sections)
         register_navigation(navigation.nav_items)
         register_demo("channel", seed=demo.seed, finish=demo.finish)
+        register_scope_choices(PANEL, lambda: Panel.objects.filter(is_active=True).order_by("name"))

@@ -17,6 +17,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from accounts.models import Membership, User
+from accounts.roles import Role
 from core.demo import DemoContext
 
 from .models import (
@@ -102,7 +104,6 @@ def seed_cases(ctx: DemoContext, referral_ids: list[int] | None = None) -> None:
     import time as clock
 
     started = clock.perf_counter()
-    from accounts.models import User
 
     panels = list(Panel.objects.order_by("pk"))
     if not panels:
@@ -141,9 +142,6 @@ def _seed_members(ctx: DemoContext, panels: list[Panel], users: dict[str, Any]) 
     """Each panel: a chair and five or six members from different agencies. The demo chair and member sit on the
     Channel panel (accounts made their memberships); the others are invented and cannot sign in."""
     from django.contrib.auth.hashers import make_password
-
-    from accounts.models import Membership, User
-    from accounts.roles import Role
 
     started = ctx.today - timedelta(days=3 * 365)
     unusable = make_password(None)
@@ -618,7 +616,6 @@ def _seed_agendas(
 
 
 def _agencies() -> dict[tuple[int, int], str]:
-    from accounts.models import Membership
 
     return {
         (user_id, panel_id): agency

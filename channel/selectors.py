@@ -17,7 +17,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import Membership
+from accounts.models import Membership, User
 from accounts.permissions import access_for
 from accounts.roles import Role
 from core.audit import audit_record
@@ -115,7 +115,6 @@ def panel_memberships(*, panel: Panel, on: date | None = None, include_past: boo
 
 
 def panel_member_choices(*, panel_id: int, on: date | None = None) -> QuerySet[Any]:
-    from accounts.models import User
 
     ids = (
         Membership.objects.current(on=on)

@@ -4,6 +4,7 @@ from django.apps import AppConfig
 
 from core.demo import register_demo
 from core.registry import register_home, register_navigation
+from schools.facts import ReferralFacts, register_referral_facts
 
 
 class ReferralsConfig(AppConfig):
@@ -11,8 +12,9 @@ class ReferralsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import demo, home, navigation
+        from . import demo, home, navigation, selectors
 
         register_home(home.home_sections)
         register_navigation(navigation.nav_items)
         register_demo("referrals", seed=demo.seed)
+        register_referral_facts(ReferralFacts(referral_count_for_school=selectors.referral_count_for_school))

@@ -15,7 +15,10 @@ from typing import Any, TypeVar
 from django.db import connection
 from django.utils import timezone
 
+from accounts.models import User
+from channel.models import Case, CaseEntry, EntryKind, ExitOutcome, Stage
 from core.demo import WARDS, DemoContext
+from schools.models import School
 
 from .models import (
     ConcernType,
@@ -104,8 +107,6 @@ def _at(day: date, hour: int = 10) -> datetime:
 
 
 def seed(ctx: DemoContext) -> None:
-    from accounts.models import User
-    from schools.models import School
 
     n = ctx.scale.referrals
     rng = ctx.rng
@@ -384,10 +385,6 @@ def _seed_cases(ctx: DemoContext, referrals: list[Referral], *, actor: Any) -> l
     """The panel cases of referrals sent to a panel, through channel's Case model (bulk), at a stage that fits
     how long ago the decision was."""
     at_panel = [r for r in referrals if r.status == Status.AT_PANEL]
-    try:
-        from channel.models import Case, CaseEntry, EntryKind, ExitOutcome, Stage
-    except ImportError:  # the cases part is not installed
-        return [r.pk for r in at_panel]
     rng = ctx.rng
     today = ctx.today
     cases: list[Any] = []

@@ -43,14 +43,8 @@ def routing_settings_get() -> RoutingSettings:
 
 
 def _panel_scope_q(panel_ids: frozenset[int]) -> Q:
-    """Referrals of the panels' cases: through channel's Case once it exists, else the decision's panel."""
-    try:
-        field = Referral._meta.get_field("case")
-    except Exception:  # noqa: BLE001 - channel's Case not installed yet
-        field = None
-    if field is not None:
-        return Q(case__panel_id__in=panel_ids)
-    return Q(decision_panel_id__in=panel_ids)
+    """Referrals of the panels' cases."""
+    return Q(case__panel_id__in=panel_ids)
 
 
 def _visibility_q(user: Any) -> Q | None:

@@ -7,7 +7,6 @@ with StaleReferralError (optimistic locking), so two people cannot overwrite eac
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
@@ -23,7 +22,10 @@ from django.utils import timezone
 from accounts.models import Membership, Team, User
 from accounts.permissions import access_for
 from accounts.roles import Role
+from channel.models import Panel, PanelKind
+from channel.services.cases import case_open_from_referral
 from core.audit import audit_record, changes_between, snapshot
+from schools.models import School
 
 from .models import (
     PANEL_DECISIONS,
@@ -43,8 +45,6 @@ from .models import (
     SignpostService,
     Status,
 )
-
-log = logging.getLogger(__name__)
 
 STALE_MESSAGE = (
     "Someone else saved this referral after you opened this page, so your changes were not saved. "
@@ -112,8 +112,6 @@ def referral_start(*, created_by: User, request: Any = None) -> Referral:
         referrer_email=created_by.email,
     )
     if access.school_ids:
-        from schools.models import School
-
         school = School.objects.filter(pk__in=access.school_ids).order_by("name").first()
         if school is not None:
             referral.school = school
@@ -387,8 +385,6 @@ def referral_note_add(
 def panel_for(*, age: int | None, routing: RoutingSettings | None = None) -> Any:
     """The panel the council sends someone of this age to: its under-18 panel or its adult panel, falling back
     on an active panel of the right kind, then on Channel."""
-    from channel.models import Panel, PanelKind
-
     routing = routing or RoutingSettings.objects.get_or_create(pk=1)[0]
     child = age is not None and age < 18
     configured = routing.under_18_panel if child else routing.adult_panel
@@ -410,15 +406,6 @@ class DecisionChoice(models.TextChoices):
     CSC_ASSESSMENT = "csc_assessment", "Children's Social Care assessment"
     PANEL = "panel", "Discuss at panel (Channel or under-18 panel, or the adult safeguarding panel, by age)"
     POLICE_LED = "police_led", "Police-led"
-
-
-def _open_case(*, referral: Referral, panel: Any, opened_by: User, request: Any = None) -> Any:
-    try:
-        from channel.services.cases import case_open_from_referral
-    except ImportError:  # the cases part is not installed yet: the referral keeps its panel link and status
-        log.warning("channel.services.case_open_from_referral is missing; no case opened for %s", referral.pk)
-        return None
-    return case_open_from_referral(referral=referral, panel=panel, opened_by=opened_by, request=request)
 
 
 @transaction.atomic
@@ -473,7 +460,7 @@ def referral_decide(
         request=request,
     )  # fmt: skip
     if panel is not None:
-        _open_case(referral=referral, panel=panel, opened_by=actor, request=request)
+        case_open_from_referral(referral=referral, panel=panel, opened_by=actor, request=request)
     _notify(
         recipients=[referral.created_by.email] if referral.created_by.is_active else [],
         subject="A Prevent referral you made has a decision",

@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from accounts.models import User
+
 from .models import ALL_SECTIONS, Classification, Frequency, ReportSchedule, add_months
 
 
 def seed(ctx: Any) -> None:
-    from accounts.models import User
 
     from .services import report_request
 

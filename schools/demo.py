@@ -9,6 +9,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, models
 from django.utils import timezone
 
+from accounts.models import Membership, User
+from accounts.roles import Role
 from core.demo import PLACES, WARDS, DemoContext
 
 from .models import (
@@ -281,7 +283,6 @@ def _seed_local_records(ctx: DemoContext) -> None:
 def _officer(ctx: DemoContext) -> Any:
     """The adviser who logged the earlier visits: a former member of staff, kept so that history reads. The demo
     adviser of accounts/demo.py takes over the recent visits' actions in after_accounts()."""
-    from accounts.models import User
 
     user = User.objects.create(
         email="former.adviser@northbrook.example",
@@ -375,8 +376,6 @@ def after_accounts(ctx: DemoContext) -> None:
         return
     ctx.made[AFTER_ACCOUNTS_DONE] = True
     users = ctx.made.get("demo_users") or {}
-    from accounts.models import Membership
-    from accounts.roles import Role
 
     for user in users.values():
         membership = Membership.objects.filter(user=user, role=Role.DSL).first()

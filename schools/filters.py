@@ -10,7 +10,8 @@ from django.db.models import F, Q, QuerySet
 
 from core.filters import filter_form_helper
 
-from .models import Phase, RRSALevel, School, SchoolType, Status, SupportTier
+from .facts import training_facts
+from .models import Contact, ContactRole, Phase, RRSALevel, School, SchoolType, Status, SupportTier, Visit
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 SORTS = {
@@ -110,29 +111,18 @@ class SchoolFilter(django_filters.FilterSet):
         return qs.filter(status=value)
 
     def filter_wrap(self, qs: QuerySet[School], name: str, value: str) -> QuerySet[School]:
-        from .selectors import WRAP_COURSE_CODES, _training_selector
-
-        with_course = _training_selector("school_ids_with_course")
-        if with_course is None:
-            return qs
-        ids = with_course(course_codes=WRAP_COURSE_CODES, on=self.today)
+        ids = training_facts().school_ids_with_wrap(on=self.today)
         return qs.filter(pk__in=ids) if value == "yes" else qs.exclude(pk__in=ids)
 
     def filter_dsl_overdue(self, qs: QuerySet[School], name: str, value: str) -> QuerySet[School]:
-        from .models import Contact, ContactRole
-        from .selectors import _training_selector
-
-        overdue = _training_selector("contact_ids_with_overdue_prevent_training")
-        if overdue is None:
-            return qs
         school_ids = Contact.objects.filter(
-            pk__in=overdue(on=self.today), role=ContactRole.DSL, is_current=True
+            pk__in=training_facts().contact_ids_with_overdue_prevent_training(on=self.today),
+            role=ContactRole.DSL,
+            is_current=True,
         ).values("school_id")
         return qs.filter(pk__in=school_ids) if value == "yes" else qs.exclude(pk__in=school_ids)
 
     def filter_no_visit(self, qs: QuerySet[School], name: str, value: str) -> QuerySet[School]:
-        from .models import Visit
-
         since = self.today - timedelta(days=365)
         visited = Visit.objects.filter(visited_on__gt=since, visited_on__lte=self.today).values("school_id")
         return qs.exclude(pk__in=visited) if value == "yes" else qs.filter(pk__in=visited)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -11,9 +9,11 @@ from typing import Any
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
+from accounts.models import Membership, User
 from accounts.permissions import Capability, access_for, can_edit_school, has_capability
 from accounts.roles import Role
 
+from .facts import referral_facts, training_facts
 from .models import (
     ChecklistItem,
     Contact,
@@ -88,7 +88,6 @@ def actions_overdue(*, on: date) -> QuerySet[VisitAction]:
 ALL_SCHOOLS_ROLES = frozenset(
     {Role.COORDINATOR, Role.ADVISER, Role.CSC_PRACTITIONER, Role.PANEL_CHAIR, Role.PANEL_MEMBER}
 )
-WRAP_COURSE_CODES = ["WRAP"]
 
 
 def school_list_visible_to(*, user: Any) -> QuerySet[School]:
@@ -194,16 +193,6 @@ def school_list_for_page(*, user: Any, filters: Any, today: date) -> Any:
 # ---- the school page ----
 
 
-def _training_selector(name: str) -> Callable[..., Any] | None:
-    """A function of training.selectors, or None while the training app does not provide it."""
-    try:
-        module = importlib.import_module("training.selectors")
-    except ImportError:
-        return None
-    found = getattr(module, name, None)
-    return found if callable(found) else None
-
-
 def prevent_training_due(last: date | None, *, today: date) -> bool:
     """Keeping Children Safe in Education: a DSL's training at least every two years."""
     if last is None:
@@ -246,14 +235,14 @@ def school_page(*, user: Any, school: School, today: date) -> SchoolPage:
         school.contacts.select_related("user"),
         key=lambda c: (not c.is_current, role_order.get(c.role, 99), not c.is_prevent_spoc, c.full_name),
     )
-    last_training = _training_selector("contact_last_prevent_training")
+    training = training_facts()
     training_ids = [c.pk for c in contacts if c.role in (ContactRole.DSL, ContactRole.DEPUTY_DSL)]
     trained: dict[int, date | None] = {}
-    if last_training is not None and training_ids:
-        trained = dict(last_training(contact_ids=training_ids))
+    if training_ids:
+        trained = dict(training.contact_last_prevent_training(contact_ids=training_ids))
     cards = []
     for contact in contacts:
-        known = last_training is not None and contact.pk in training_ids
+        known = contact.pk in training_ids
         last = trained.get(contact.pk)
         cards.append(
             ContactCard(
@@ -265,8 +254,7 @@ def school_page(*, user: Any, school: School, today: date) -> SchoolPage:
         )
     confirmed = {c.item: c for c in school.checklist.select_related("confirmed_by")}
     checklist = [{"item": value, "label": label, "row": confirmed.get(value)} for value, label in ChecklistItem.choices]
-    summary = _training_selector("school_training_summary")
-    training = summary(school=school) if summary is not None else None
+    training_summary = training.school_training_summary(school=school)
     visits = actions = meetings = None
     if may_see_visits(user=user, school=school):
         visits = list(school.visits.select_related("adviser").order_by("-visited_on", "-id")[:10])
@@ -276,14 +264,13 @@ def school_page(*, user: Any, school: School, today: date) -> SchoolPage:
         )
     # Everyone who sees the school sees how many referrals it made (a count, never the referrals themselves);
     # roles with case access find the referrals in the referrals pages.
-    counter = _selector("referrals.selectors", "referral_count_for_school")
-    referral_count = counter(school=school) if counter is not None else None
+    referral_count = referral_facts().referral_count_for_school(school=school)
     return SchoolPage(
         school=school,
         contacts=cards,
         checklist=checklist,
         rrsa_history=list(school.rrsa_history.select_related("recorded_by")[:20]),
-        training=training,
+        training=training_summary,
         visits=visits,
         open_actions=actions,
         meetings=meetings,
@@ -292,14 +279,6 @@ def school_page(*, user: Any, school: School, today: date) -> SchoolPage:
         may_edit_council_fields=may_edit_council_fields(user=user),
         may_log_visits=has_capability(user, Capability.VISITS_EDIT),
     )
-
-
-def _selector(module: str, name: str) -> Callable[..., Any] | None:
-    try:
-        found = getattr(importlib.import_module(module), name, None)
-    except ImportError:
-        return None
-    return found if callable(found) else None
 
 
 # ---- visits and actions lists ----
@@ -325,7 +304,6 @@ def actions_overdue_for(*, user: Any, on: date) -> QuerySet[VisitAction]:
 
 def action_owner_choices(*, school: School) -> QuerySet[Any]:
     """Who may own an action: the council's coordinators and advisers, and the school's own DSLs."""
-    from accounts.models import Membership, User
 
     ids = (
         Membership.objects.current()

@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import Membership
+from accounts.roles import Role
 from core.audit import audit_record, changes_between, snapshot
 
 from .gias import ImportPlan, ParsedFile, plan
@@ -132,8 +134,6 @@ def _portal_user_for(*, school: School, email: str) -> Any:
     Nobody else is linked, so a contact cannot be pointed at an unrelated account."""
     if not email:
         return None
-    from accounts.models import Membership
-    from accounts.roles import Role
 
     membership = (
         Membership.objects.current()

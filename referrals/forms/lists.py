@@ -8,6 +8,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout
 from django import forms
 
+from channel.models import Panel
+
 from .common import _text
 
 
@@ -55,8 +57,6 @@ class RoutingForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from channel.models import Panel
-
         super().__init__(*args, **kwargs)
         for name in ("under_18_panel", "adult_panel"):
             self.fields[name].queryset = Panel.objects.filter(is_active=True).order_by("name")

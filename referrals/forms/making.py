@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from core.forms import govuk_date_field
+from schools.models import School
 
 from ..models import (
     ConcernType,
@@ -117,8 +118,6 @@ class SchoolForm(StepForm):
     )
 
     def __init__(self, *args: Any, own_school_ids: frozenset[int] | None = None, **kwargs: Any) -> None:
-        from schools.models import School
-
         super().__init__(*args, **kwargs)
         self.own_only = bool(own_school_ids)
         if self.own_only:
@@ -155,8 +154,6 @@ class SchoolForm(StepForm):
             )
 
     def clean(self) -> dict[str, Any]:
-        from schools.models import School
-
         data = super().clean()
         if self.own_only:
             return data

@@ -8,7 +8,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
-from accounts.models import Team, User
+from accounts.models import Membership, Team, User
 from accounts.roles import Role
 
 from ..models import (
@@ -17,6 +17,7 @@ from ..models import (
     SignpostService,
     YesNoUnknown,
 )
+from ..services import DecisionChoice
 from .common import SHORT_TEXT, VersionedForm, _long_text, _radios
 
 
@@ -29,8 +30,6 @@ class AssignForm(VersionedForm):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from accounts.models import Membership
-
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.order_by("name")
         people = Membership.objects.current().filter(role__in=[Role.CSC_PRACTITIONER, Role.COORDINATOR])
@@ -129,8 +128,6 @@ class DecisionForm(VersionedForm):
     notes = _long_text("Reasons for the decision", what="the reasons for the decision")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from ..services import DecisionChoice
-
         super().__init__(*args, **kwargs)
         self.fields["choice"].choices = DecisionChoice.choices
         self.fields["services"].queryset = SignpostService.objects.filter(is_active=True).order_by("order", "label")

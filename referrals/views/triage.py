@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import Capability, capability_required, has_capability
+from channel.models import Case
 from core.forms import add_service_errors
 
 from ..forms.triage import AssignForm, DecisionForm, NoteForm, ScreeningForm
@@ -100,8 +101,6 @@ def _case_of(user: Any, referral: Referral) -> Any:
     """The panel case a decision opened, for a link to it, when the user may see cases."""
     if not referral.decision_panel_id or not has_capability(user, Capability.CASES_VIEW):
         return None
-    from channel.models import Case
-
     return Case.objects.filter(referral=referral).only("id", "stage").first()
 
 

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
-if TYPE_CHECKING:
-    from .base import ReportContext, Section
+from . import delivery, panels, referrals, schools, training, visits
+from .base import ReportContext, Section
 
-ORDER = ["schools", "training", "visits", "referrals", "panels", "delivery"]
+BUILDERS: dict[str, Callable[[ReportContext], Section]] = {
+    "schools": schools.build,
+    "training": training.build,
+    "visits": visits.build,
+    "referrals": referrals.build,
+    "panels": panels.build,
+    "delivery": delivery.build,
+}
+ORDER = list(BUILDERS)
 
 
 def build_section(key: str, ctx: ReportContext) -> Section:
-    module = import_module(f"reports.sections.{key}")
-    return module.build(ctx)
+    return BUILDERS[key](ctx)

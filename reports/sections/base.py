@@ -3,13 +3,10 @@
 A section module (schools.py, training.py, ...) has `build(ctx) -> Section`. It gathers its figures through
 other apps' selectors (database aggregates) and formats them here, so the PDF template never sees a raw count:
 in a General Release report a withheld cell is already the mark `*` by the time it reaches the template.
-A selector that does not exist yet makes a section that says so, instead of stopping the report.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -103,7 +100,6 @@ class Section:
     title: str
     intro: list[str] = field(default_factory=list)
     blocks: list[Table | Chart | str] = field(default_factory=list)
-    available: bool = True
     number: int = 0
 
     def add(self, block: Table | Chart | str) -> None:
@@ -112,25 +108,6 @@ class Section:
     @property
     def has_withheld(self) -> bool:
         return any(isinstance(b, Table) and disclosure.FOOTNOTE in b.footnotes for b in self.blocks)
-
-
-def selector(module: str, name: str) -> Callable[..., Any] | None:
-    """Another app's selector, or None while that app has not provided it."""
-    try:
-        mod = importlib.import_module(module)
-    except ImportError:
-        return None
-    found = getattr(mod, name, None)
-    return found if callable(found) else None
-
-
-def not_available(key: str, title: str, what: str) -> Section:
-    return Section(
-        key=key,
-        title=title,
-        intro=[f"The portal does not yet hold {what}, so this section has no figures."],
-        available=False,
-    )
 
 
 def count(value: Any) -> int:

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base import ReportContext, Section, Table, fmt, label_of, not_available, selector
+from training.selectors import commissioned_delivery_in_period
+
+from .base import ReportContext, Section, Table, fmt, label_of
 
 TITLE = "Commissioned and community delivery"
 
 
 def build(ctx: ReportContext) -> Section:
-    delivery = selector("training.selectors", "commissioned_delivery_in_period")
-    if delivery is None:
-        return not_available("delivery", TITLE, "records of commissioned delivery")
-    rows: list[dict[str, Any]] = list(delivery(start=ctx.start, end=ctx.end))
+    rows: list[dict[str, Any]] = list(commissioned_delivery_in_period(start=ctx.start, end=ctx.end))
     section = Section(key="delivery", title=TITLE)
     section.intro = [
         "Projects commissioned or run with community partners in the period: workshops for pupils, parenting "

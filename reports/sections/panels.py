@@ -3,35 +3,32 @@ protected there together with the referrals section's."""
 
 from __future__ import annotations
 
+from channel.selectors import meetings_held
 from reports import disclosure
 
-from .base import Bar, Chart, ReportContext, Section, Table, not_available, selector
+from .base import Bar, Chart, ReportContext, Section, Table
 from .people import people_figures
 
 TITLE = "Panels and outcomes"
 
 
 def build(ctx: ReportContext) -> Section:
-    meetings = selector("channel.selectors", "meetings_held")
     f = people_figures(ctx)
-    if not f.cases_available and meetings is None:
-        return not_available("panels", TITLE, "panel records")
     section = Section(key="panels", title=TITLE)
-    held = meetings(start=ctx.start, end=ctx.end) if meetings is not None else None
+    held = meetings_held(start=ctx.start, end=ctx.end)
     section.intro = [
         "The Channel panel (and, where the council has them, the Social Inclusion Panel for under 18s and the "
         "Safeguarding Adults Panel) meets about monthly to decide, with partners, whether a person referred "
         "needs support, and to review that support until the person leaves the programme. Consent is needed; "
         "from a parent for a child."
     ]
-    if held is not None:
-        section.add(
-            Table(
-                caption=f"Panel meetings held, {ctx.period_text}",
-                headers=["", "Meetings"],
-                rows=[["Meetings held", f"{held:,}"]],
-            )
+    section.add(
+        Table(
+            caption=f"Panel meetings held, {ctx.period_text}",
+            headers=["", "Meetings"],
+            rows=[["Meetings held", f"{held:,}"]],
         )
+    )
     footnotes = [disclosure.FOOTNOTE] if f.any_withheld else []
     if f.case_rows:
         section.add(

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from channel.selectors import case_statistics
+from referrals.selectors import referral_statistics
 from reports import disclosure
 
-from .base import ReportContext, count, selector
+from .base import ReportContext, count
 
 JOURNEY = [
     ("referrals", "Referrals"),
@@ -79,8 +81,6 @@ class PeopleFigures:
         self.values: dict[Key, int] = {}
         self.constraints: list[tuple[Key, list[Key]]] = []
         self.withheld: set[Key] = set()
-        self.referrals_available = False
-        self.cases_available = False
         self.journey: list[tuple[str, Key]] = []  # (label, key) in Home Office order
         self.breakdowns: list[
             tuple[str, str, str, list[tuple[str, Key]], Key]
@@ -118,12 +118,8 @@ def people_figures(ctx: ReportContext) -> PeopleFigures:
 
 def _build(ctx: ReportContext) -> PeopleFigures:
     f = PeopleFigures()
-    statistics = selector("referrals.selectors", "referral_statistics")
-    case_statistics = selector("channel.selectors", "case_statistics")
-    stats: dict[str, Any] = statistics(start=ctx.start, end=ctx.end) if statistics is not None else {}
-    cases: dict[str, Any] = case_statistics(start=ctx.start, end=ctx.end) if case_statistics is not None else {}
-    f.referrals_available = statistics is not None
-    f.cases_available = case_statistics is not None
+    stats: dict[str, Any] = referral_statistics(start=ctx.start, end=ctx.end)
+    cases: dict[str, Any] = case_statistics(start=ctx.start, end=ctx.end)
 
     # Cases: every count, and the exit outcomes adding up to those who left.
     for name, value in cases.items():
@@ -146,9 +142,6 @@ def _build(ctx: ReportContext) -> PeopleFigures:
         f.constraints.append((f.outcome_total, [k for _, k in f.outcome_rows]))
     f.add_if_adds_up(("case", "cases"), [("case", "adopted"), ("case", "not_adopted")])
     f.add_if_adds_up(("case", "adopted"), [("case", s) for s in ("exited", "ongoing")])
-
-    if not f.referrals_available:
-        return _protect(ctx, f)
 
     # The journey: referral outcomes from the referrals app, then what became of the cases.
     f.values[("ref", "referrals")] = count(stats.get("total"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from reports import disclosure
 
-from .base import Bar, Chart, ReportContext, Section, Table, not_available
+from .base import Bar, Chart, ReportContext, Section, Table
 from .people import people_figures
 
 TITLE = "Referrals"
@@ -14,8 +14,6 @@ TITLE = "Referrals"
 
 def build(ctx: ReportContext) -> Section:
     f = people_figures(ctx)
-    if not f.referrals_available:
-        return not_available("referrals", TITLE, "referral records")
     section = Section(key="referrals", title=TITLE)
     section.intro = [
         f"Referrals received from {ctx.period_text} of people about whom there was a concern that they may be "

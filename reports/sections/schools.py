@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Count
+from schools.selectors import school_counts_by_support_tier, visit_counts_by_offer
 
-from .base import ReportContext, Section, Table, count, count_table, label_of, pct, selector
+from .base import ReportContext, Section, Table, count, count_table, label_of, pct
 
 TITLE = "Schools engaged and their support tiers"
 TIER_LABELS = {"universal": "Universal offer", "specialist": "Specialist offer", "intensive": "Intensive offer"}
 
 
 def _tiers(ctx: ReportContext) -> dict[str, int]:
-    by_tier = selector("schools.selectors", "school_counts_by_support_tier")
-    if by_tier is not None:
-        return {str(k): count(v) for k, v in by_tier(on=ctx.end).items()}
-    from schools.models import School
-
-    rows = School.objects.open_on(ctx.end).values("support_tier").annotate(n=Count("id")).order_by()
-    return {row["support_tier"]: row["n"] for row in rows}
+    return {str(k): count(v) for k, v in school_counts_by_support_tier(on=ctx.end).items()}
 
 
 def build(ctx: ReportContext) -> Section:
@@ -37,16 +31,14 @@ def build(ctx: ReportContext) -> Section:
     section.add(chart)
     section.add(table)
 
-    visits = selector("schools.selectors", "visit_counts_by_offer")
-    if visits is not None:
-        by_offer = {str(k): count(v) for k, v in visits(start=ctx.start, end=ctx.end).items()}
-        engaged = by_offer.pop("schools_visited", None)
-        if engaged is not None:
-            section.add(
-                Table(
-                    caption="Schools visited in the period",
-                    headers=["", "Schools", "Share of open schools"],
-                    rows=[["Visited at least once", f"{engaged:,}", pct(engaged, total)]],
-                )
+    by_offer = {str(k): count(v) for k, v in visit_counts_by_offer(start=ctx.start, end=ctx.end).items()}
+    engaged = by_offer.pop("schools_visited", None)
+    if engaged is not None:
+        section.add(
+            Table(
+                caption="Schools visited in the period",
+                headers=["", "Schools", "Share of open schools"],
+                rows=[["Visited at least once", f"{engaged:,}", pct(engaged, total)]],
             )
+        )
     return section

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base import Bar, Chart, ReportContext, Section, Table, count, fmt, label_of, not_available, pct, selector
+from training.selectors import feedback_in_period, reach_in_period, uptake_as_at, uptake_by_phase
+
+from .base import Bar, Chart, ReportContext, Section, Table, count, fmt, label_of, pct
 
 TITLE = "Training uptake and quality"
 REACH_LABELS = {
@@ -39,11 +41,8 @@ def _phase_label(row: dict[str, Any]) -> str:
 
 
 def build(ctx: ReportContext) -> Section:
-    uptake = selector("training.selectors", "uptake_as_at")
-    if uptake is None:
-        return not_available("training", TITLE, "training records")
     section = Section(key="training", title=TITLE)
-    overall = uptake(on=ctx.end)
+    overall = uptake_as_at(on=ctx.end)
     open_schools = count(overall.get("open_schools"))
     wrap, pve, any_ = (count(overall.get(f"{k}_schools")) for k in ("wrap", "pve", "any"))
     section.intro = [
@@ -66,13 +65,10 @@ def build(ctx: ReportContext) -> Section:
         )
     )
     rows = []
-    by_phase = selector("training.selectors", "uptake_by_phase")
-    if by_phase is not None:
-        for row in by_phase(on=ctx.end):
-            rows.append(
-                [_phase_label(row), fmt(count(row.get("open_schools")))]
-                + [_share(row, k) for k in ("wrap", "pve", "any")]
-            )
+    for row in uptake_by_phase(on=ctx.end):
+        rows.append(
+            [_phase_label(row), fmt(count(row.get("open_schools")))] + [_share(row, k) for k in ("wrap", "pve", "any")]
+        )
     section.add(
         Table(
             caption=f"Schools that have accessed training as at {ctx.end:%-d %B %Y}, by phase",
@@ -82,45 +78,41 @@ def build(ctx: ReportContext) -> Section:
         )
     )
 
-    reach = selector("training.selectors", "reach_in_period")
-    if reach is not None:
-        figures = reach(start=ctx.start, end=ctx.end)
-        items = [(REACH_LABELS.get(k, label_of(k)), v) for k, v in figures.items() if isinstance(v, int | float)]
+    figures = reach_in_period(start=ctx.start, end=ctx.end)
+    items = [(REACH_LABELS.get(k, label_of(k)), v) for k, v in figures.items() if isinstance(v, int | float)]
+    section.add(
+        Table(
+            caption=f"Reached by training and workshops, {ctx.period_text}",
+            headers=["", "Number"],
+            rows=[[label, fmt(value)] for label, value in items],
+        )
+    )
+    by_sector = figures.get("by_sector")
+    if isinstance(by_sector, dict) and by_sector:
         section.add(
             Table(
-                caption=f"Reached by training and workshops, {ctx.period_text}",
-                headers=["", "Number"],
-                rows=[[label, fmt(value)] for label, value in items],
+                caption=f"Sessions and people reached by audience, {ctx.period_text}",
+                headers=["Audience", "Sessions", "People reached"],
+                rows=[
+                    [str(label), fmt(count(row.get("sessions"))), fmt(count(row.get("people")))]
+                    for label, row in by_sector.items()
+                    if isinstance(row, dict)
+                ],
             )
         )
-        by_sector = figures.get("by_sector")
-        if isinstance(by_sector, dict) and by_sector:
-            section.add(
-                Table(
-                    caption=f"Sessions and people reached by audience, {ctx.period_text}",
-                    headers=["Audience", "Sessions", "People reached"],
-                    rows=[
-                        [str(label), fmt(count(row.get("sessions"))), fmt(count(row.get("people")))]
-                        for label, row in by_sector.items()
-                        if isinstance(row, dict)
-                    ],
-                )
-            )
 
-    feedback = selector("training.selectors", "feedback_in_period")
-    if feedback is not None:
-        figures = feedback(start=ctx.start, end=ctx.end)
-        rows = [
-            [FEEDBACK_LABELS.get(k, label_of(k)), _feedback_value(k, v)]
-            for k, v in figures.items()
-            if not isinstance(v, dict | list)
-        ]
-        if rows:
-            section.add(
-                "Those who attend a session are asked whether they now understand the Prevent duty better and to "
-                "rate it; the Prevent coordinator observes some sessions to check their quality."
-            )
-            section.add(Table(caption=f"Feedback and quality, {ctx.period_text}", headers=["", "Figure"], rows=rows))
+    figures = feedback_in_period(start=ctx.start, end=ctx.end)
+    rows = [
+        [FEEDBACK_LABELS.get(k, label_of(k)), _feedback_value(k, v)]
+        for k, v in figures.items()
+        if not isinstance(v, dict | list)
+    ]
+    if rows:
+        section.add(
+            "Those who attend a session are asked whether they now understand the Prevent duty better and to "
+            "rate it; the Prevent coordinator observes some sessions to check their quality."
+        )
+        section.add(Table(caption=f"Feedback and quality, {ctx.period_text}", headers=["", "Figure"], rows=rows))
     return section
 
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from .base import ReportContext, Section, Table, count, count_table, label_of, not_available, selector
+from schools.selectors import actions_overdue, visit_counts_by_offer
+
+from .base import ReportContext, Section, Table, count, count_table, label_of
 
 TITLE = "Visits and support"
 OFFER_LABELS = {"universal": "Universal offer", "specialist": "Specialist offer", "intensive": "Intensive offer"}
 
 
 def build(ctx: ReportContext) -> Section:
-    visits = selector("schools.selectors", "visit_counts_by_offer")
-    if visits is None:
-        return not_available("visits", TITLE, "records of visits")
     section = Section(key="visits", title=TITLE)
-    by_offer = {str(k): count(v) for k, v in visits(start=ctx.start, end=ctx.end).items()}
+    by_offer = {str(k): count(v) for k, v in visit_counts_by_offer(start=ctx.start, end=ctx.end).items()}
     by_offer.pop("schools_visited", None)
     items = [(OFFER_LABELS.get(k, label_of(k)), by_offer.get(k, 0)) for k in OFFER_LABELS]
     items += [(label_of(k), v) for k, v in by_offer.items() if k not in OFFER_LABELS]
@@ -33,14 +32,12 @@ def build(ctx: ReportContext) -> Section:
     section.add(chart)
     section.add(table)
 
-    overdue = selector("schools.selectors", "actions_overdue")
-    if overdue is not None:
-        n = overdue(on=ctx.end).count()
-        section.add(
-            Table(
-                caption=f"Actions agreed with schools and overdue on {ctx.end:%-d %B %Y}",
-                headers=["", "Actions"],
-                rows=[["Overdue", f"{n:,}"]],
-            )
+    n = actions_overdue(on=ctx.end).count()
+    section.add(
+        Table(
+            caption=f"Actions agreed with schools and overdue on {ctx.end:%-d %B %Y}",
+            headers=["", "Actions"],
+            rows=[["Overdue", f"{n:,}"]],
         )
+    )
     return section

@@ -37,6 +37,7 @@ def _access_modules() -> list[Any]:
         if info.name == "support":
             continue
         try:
+            # by name: the walk must pick up every test package's access table, including ones added later
             modules.append(importlib.import_module(f"tests.{info.name}.access"))
         except ModuleNotFoundError as exc:
             if exc.name != f"tests.{info.name}.access":

@@ -8,6 +8,6 @@ ROWS = {
     "core:home": Row(ok=ALL_ROLES),
     "core:accessibility": Row(ok=ALL_ROLES, public=True),
     "core:privacy": Row(ok=ALL_ROLES, public=True),
-    "core:audit_list": Row(ok={COORDINATOR, SYSADMIN}),
-    "core:audit_export": Row(ok={COORDINATOR, SYSADMIN}),
+    "audit:list": Row(ok={COORDINATOR, SYSADMIN}),
+    "audit:export": Row(ok={COORDINATOR, SYSADMIN}),
 }

@@ -12,6 +12,7 @@ def referral_lists(db: Any) -> None:
     before this one emptied the tables."""
     from django.apps import apps
 
+    # by name: a migration's module name starts with a digit, so no import statement can reach it
     importlib.import_module("referrals.migrations.0002_seed_lists").forwards(apps, None)
 
 
