@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +15,10 @@ from django.views.decorators.http import require_GET
 from .registry import home_sections_for
 
 logger = logging.getLogger(__name__)
+
+# How long browsers and monitors are asked to wait before trying again while the database is unreachable: about
+# as long as PostgreSQL takes to restart or fail over.
+RETRY_AFTER_SECONDS = 30
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -47,9 +52,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
             logger.exception("health check: redis unreachable")
             checks["redis"] = "unavailable"
             healthy = False
-    return JsonResponse(
+    response = JsonResponse(
         {"status": "ok" if healthy else "unavailable", "checks": checks}, status=200 if healthy else 503
     )
+    if not healthy:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @login_not_required
@@ -70,11 +78,32 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "404.html", status=404)
 
 
-def error_500(request: HttpRequest) -> HttpResponse:
-    # Rendered without the request context: the failure may be in a context processor.
+def _standalone_page(template_name: str, *, status: int) -> HttpResponse:
+    # Rendered without the request context: the failure may be in a context processor or the database.
     from django.template import loader
 
-    return HttpResponse(loader.get_template("500.html").render({"council_name": settings.COUNCIL_NAME}), status=500)
+    context = {"council_name": settings.COUNCIL_NAME, "support_email": settings.SUPPORT_EMAIL}
+    return HttpResponse(loader.get_template(template_name).render(context), status=status)
+
+
+def database_unavailable() -> HttpResponse:
+    """503 "Sorry, the service is unavailable" with Retry-After: the database is down, not the request wrong."""
+    response = _standalone_page("503.html", status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    # Set here, not left to SecurityHeadersMiddleware: the failure may have happened outside it.
+    response["Cache-Control"] = "no-store, max-age=0"
+    return response
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    # PostgreSQL going away (a restart, a fail-over, the network) raises OperationalError or InterfaceError
+    # wherever the request first touches it: a view, or the session and authentication middleware before any
+    # view. Django hands every one of those to this handler with the exception still being handled, so this one
+    # check answers every page with 503 instead of 500. Connections recover by themselves: Django drops a broken
+    # one at the end of the request (and CONN_HEALTH_CHECKS replaces a stale one before the next).
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return database_unavailable()
+    return _standalone_page("500.html", status=500)
 
 
 @login_not_required

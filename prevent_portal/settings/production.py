@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from django.core.exceptions import ImproperlyConfigured
 
+from prevent_portal.db_timeouts import session_options
+
 from .base import *  # noqa: F403
-from .base import DATABASES, REDIS_URL, env
+from .base import DATABASES, DB_LOCK_TIMEOUT_SECONDS, DB_STATEMENT_TIMEOUT_SECONDS, REDIS_URL, env
 
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 if len(SECRET_KEY) < 50:
@@ -17,6 +19,13 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[f"https://{h}" for h in ALLOWED_HOSTS])
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Production needs DATABASE_URL pointing at PostgreSQL.")
+# Connections are kept between requests and checked before a request's first query, so one the database or the
+# network dropped is replaced instead of failing a page; each carries the statement and lock timeouts.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = session_options(
+    statement_timeout=DB_STATEMENT_TIMEOUT_SECONDS, lock_timeout=DB_LOCK_TIMEOUT_SECONDS
+)
 if not REDIS_URL:
     raise ImproperlyConfigured("Production needs REDIS_URL for Celery and the cache.")
 DEBUG = False

@@ -22,6 +22,7 @@ def test_healthz_answers_503_when_the_database_is_unreachable(client, monkeypatc
     monkeypatch.setattr(connection, "cursor", broken_cursor)
     response = client.get("/healthz")
     assert response.status_code == 503
+    assert response["Retry-After"] == "30"
     assert response.json()["checks"]["database"] == "unavailable"
 
 

@@ -4,7 +4,6 @@ case and every download, and production's HSTS and secure cookies."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from django.conf import settings
 from core.models import AuditEvent
 from tests.accounts.test_url_walk import PATTERNS, TABLE, _url, world  # noqa: F401  (world is a fixture)
 from tests.support.access import ALL_ROLES
+from tests.support.production import production_env
 
 ROOT = Path(__file__).resolve().parents[2]
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
@@ -84,20 +84,6 @@ def _walk_checks(role: str, the_world: Any, client_for: Any) -> list[str]:
     return problems
 
 
-def _production_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="prevent_portal.settings.production",
-        DJANGO_SECRET_KEY="deploy-check-" + "k7Qz9xP2mW4vR8tY1uN6bE3cH5jL0aS" * 2,
-        DJANGO_ALLOWED_HOSTS="prevent.northbrook.example",
-        DATABASE_URL="postgres://postgres@127.0.0.1:5432/prevent_deploy_check",
-        REDIS_URL="redis://127.0.0.1:6379/13",
-        DEFAULT_FROM_EMAIL="Prevent Portal <no-reply@northbrook.example>",
-        SITE_URL="https://prevent.northbrook.example",
-    )
-    return env
-
-
 def test_production_passes_deploy_checks_and_sends_hsts_and_secure_cookies_only():
     """One process under production settings and CI's variables: `check --deploy` prints no warning, then the
     settings that matter are read back."""
@@ -112,7 +98,7 @@ def test_production_passes_deploy_checks_and_sends_hsts_and_secure_cookies_only(
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", script],
         cwd=ROOT,
-        env=_production_env(),
+        env=production_env(),
         capture_output=True,
         text=True,
         timeout=120,

@@ -27,16 +27,9 @@ from prevent_portal.celery import app as celery_app
 from reports.models import Classification, Report, ReportState
 from reports.services import report_request
 from tests.support import services as support
+from tests.support.production import database_url
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        return f"sqlite:///{db['NAME']}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture
@@ -68,7 +61,7 @@ def start_worker(
         env.update(
             DJANGO_SETTINGS_MODULE="prevent_portal.settings.test",
             REDIS_URL=broker["url"],
-            DATABASE_URL=_database_url(),
+            DATABASE_URL=database_url(connection.settings_dict),
             MEDIA_ROOT=str(settings.MEDIA_ROOT),
             CELERY_QUEUE=broker["queue"],
             REPORTS_STALE_SECONDS="4",
