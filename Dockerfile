@@ -18,4 +18,5 @@ RUN pip install --no-cache-dir . \
     && useradd --system --uid 10001 portal && mkdir -p /app/media && chown portal /app/media
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "prevent_portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Bind, workers and the timeout (above the database statement timeout) are in gunicorn.conf.py.
+CMD ["gunicorn", "prevent_portal.wsgi", "--config", "gunicorn.conf.py"]
