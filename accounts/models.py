@@ -4,7 +4,8 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .roles import ROLE_SCOPE, Role
@@ -76,6 +77,9 @@ class Team(models.Model):
         return self.name
 
 
+DUPLICATE_ROLE_MESSAGE = "This person already holds this role for this scope"
+
+
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def current(self, on: Any = None) -> MembershipQuerySet:
         """Memberships in force on a date (today by default): a removed panel member loses access that day."""
@@ -114,6 +118,16 @@ class Membership(models.Model):
             models.CheckConstraint(
                 name="membership_panel_role_has_panel",
                 condition=~Q(role__in=[Role.PANEL_CHAIR, Role.PANEL_MEMBER]) | Q(panel__isnull=False),
+            ),
+            # One open-ended membership per user, role and scope, even when two people give the same role at
+            # the same moment. An empty scope counts as 0: a unique index treats NULLs as all different.
+            models.UniqueConstraint(
+                F("user"),
+                F("role"),
+                *(Coalesce(scope, 0, output_field=models.BigIntegerField()) for scope in ("school", "team", "panel")),
+                condition=Q(ended_on__isnull=True),
+                name="membership_one_open_per_user_role_scope",
+                violation_error_message=DUPLICATE_ROLE_MESSAGE,
             ),
         ]
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from core.audit import audit_record
 
-from ..models import Membership, Team, User
+from ..models import DUPLICATE_ROLE_MESSAGE, Membership, Team, User
 from ..permissions import Capability as C
 from ..permissions import can_manage_user, forget_access, grantable_roles, has_capability
 from ..roles import ROLE_SCOPE, Role
@@ -142,15 +142,21 @@ def membership_assign(
         errors["ended_on"] = "The end date must be after the start date"
     if errors:
         raise ValidationError(errors)
-    duplicate = (
-        Membership.objects.current(on=membership.started_on)
-        .filter(user=user, role=role, school=membership.school, team=membership.team, panel=membership.panel)
-        .exists()
+    same_role = Membership.objects.filter(
+        user=user, role=role, school=membership.school, team=membership.team, panel=membership.panel
     )
-    if duplicate:
-        raise ValidationError({"role": "This person already holds this role for this scope"})
-    membership.full_clean()
-    membership.save()
+    open_ended = same_role.filter(ended_on__isnull=True)
+    if same_role.current(on=membership.started_on).exists() or (membership.ended_on is None and open_ended.exists()):
+        raise ValidationError({"role": DUPLICATE_ROLE_MESSAGE})
+    membership.full_clean(validate_constraints=False)  # the check above says it in the form's words
+    try:
+        with transaction.atomic():
+            membership.save()
+    except IntegrityError:
+        # Someone gave the same role at the same moment: the unique constraint kept the first one.
+        if membership.ended_on is None and open_ended.exists():
+            raise ValidationError({"role": DUPLICATE_ROLE_MESSAGE}) from None
+        raise
     forget_access(user)
     audit_record(
         actor=actor,
