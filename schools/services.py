@@ -222,7 +222,10 @@ def checklist_confirm(
     day = on or timezone.localdate()
     valid = set(ChecklistItem.values)
     with transaction.atomic():
-        current = {c.item: c for c in ChecklistConfirmation.objects.select_for_update().filter(school=school)}
+        # The school's row is the lock: a checklist not yet saved has no rows to lock, and two first saves at once
+        # would both insert and the second fail on the unique constraint. Now the second waits, then sees the first.
+        School.objects.select_for_update().only("pk").get(pk=school.pk)
+        current = {c.item: c for c in ChecklistConfirmation.objects.filter(school=school)}
         if stamp is not None and stamp != checklist_stamp(current.values()):
             raise StaleEdit(
                 "Someone else changed this checklist after you opened the page. Your answers were not saved: "
