@@ -1,10 +1,12 @@
 """Root fixtures: one signed-in user per role (PRODUCT.md "Who uses it"), clients that have passed the second
-factor, and the browser harness (tests/support/browser.py). Kept at the root so pytest loads the plugins."""
+factor, the browser harness (tests/support/browser.py) and the frozen clock (tests/support/clock.py). Kept at the
+root so pytest loads the plugins."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -17,6 +19,7 @@ from accounts.roles import Role
 from tests.accounts.factories import MembershipFactory, TeamFactory, UserFactory
 from tests.channel.factories import PanelFactory
 from tests.schools.factories import SchoolFactory
+from tests.support.clock import TODAY, frozen
 
 # Django's live server runs in a thread beside Playwright's event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -40,6 +43,14 @@ def _tasks_in_process() -> Any:
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = saved
+
+
+@pytest.fixture
+def frozen_today() -> Iterator[date]:
+    """Freezes the clock at noon on TODAY (tests/support/clock.py) for one test and gives TODAY. A module freezes
+    every test with `pytestmark = pytest.mark.usefixtures("frozen_today")`."""
+    with frozen(TODAY) as day:
+        yield day
 
 
 @pytest.fixture

@@ -7,10 +7,17 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size
 from django import forms
 from django.core.validators import validate_email
+from django.utils import timezone
 
 from core.forms import govuk_date_field
 
 from .models import ALL_SECTIONS, Classification, Frequency, SectionKey, add_months
+
+
+def _a_year_from(day: date) -> date:
+    # 29 February has no match a year on; the 28th is the last day within the year.
+    return date(day.year + 1, day.month, 28 if (day.month, day.day) == (2, 29) else day.day)
+
 
 SECTION_CHOICES = [(k.value, k.label) for k in SectionKey]
 CLASSIFICATION_CHOICES = [
@@ -95,7 +102,7 @@ class ReportRequestForm(forms.Form):
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and start > end:
             self.add_error("period_end", "Period to must be the same as or after period from")
-        if end and end > date.today().replace(year=date.today().year + 1):
+        if end and end > _a_year_from(timezone.localdate()):
             self.add_error("period_end", "Period to must be within a year from today")
         return data
 
@@ -145,7 +152,7 @@ class ScheduleForm(forms.Form):
     def clean_first_run_on(self) -> date:
         day: date = self.cleaned_data["first_run_on"]
         first = day.replace(day=1)
-        if first < date.today().replace(day=1):
+        if first < timezone.localdate().replace(day=1):
             raise forms.ValidationError("First report on must be this month or later")
         return first if day.day == 1 else add_months(first, 1)
 

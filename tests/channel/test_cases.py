@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 
 from channel.models import (
@@ -27,16 +25,9 @@ from channel.services.support import case_support_start
 from referrals.models import Status
 from tests.channel.factories import CaseFactory, adopted
 from tests.referrals.factories import ReferralFactory
+from tests.support.clock import TODAY
 
-pytestmark = pytest.mark.django_db
-TODAY = date(2026, 11, 23)
-
-
-@pytest.fixture(autouse=True)
-def _today():
-    # The clock itself is frozen (not timezone.localdate patched), so model defaults and factories agree on the day.
-    with time_machine.travel(datetime(2026, 11, 23, 12, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 def test_a_referral_decision_opens_one_case_at_information_gathering(panel, coordinator):

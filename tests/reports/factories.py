@@ -9,6 +9,7 @@ from django.conf import settings
 
 from reports.models import ALL_SECTIONS, Classification, Report, ReportSchedule, ReportState
 from tests.accounts.factories import UserFactory
+from tests.support.clock import from_today
 
 
 class ReportFactory(factory.django.DjangoModelFactory):
@@ -61,4 +62,4 @@ class ReportScheduleFactory(factory.django.DjangoModelFactory):
     title = "Prevent duty: quarterly update"
     committee = "Scrutiny Co-ordination Committee"
     sections = ALL_SECTIONS
-    next_run_on = date(2027, 1, 1)
+    next_run_on = factory.LazyFunction(lambda: from_today(39))  # 1 January 2027 when frozen

@@ -11,11 +11,12 @@ from django.urls import reverse
 
 from core.models import AuditEvent
 from reports.models import Classification, Report, ReportSchedule, ReportState
+from tests.support.clock import TODAY, frozen
 from tests.support.queries import assert_flat_queries
 
 from .factories import ReportFactory, ReportScheduleFactory, finished_report
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]  # dates typed as on a calendar
 
 FORM = {
     "title": "Prevent duty: delivery update",
@@ -57,6 +58,20 @@ def test_coordinator_requests_a_report_and_it_is_made_in_process(
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
     assert b"".join(download.streaming_content).startswith(b"%PDF")
     assert AuditEvent.objects.filter(action="reports.report_download", object_id=str(report.pk)).count() == 1
+
+
+def test_the_period_may_end_up_to_a_year_ahead_even_on_29_february():
+    from reports.forms import ReportRequestForm
+
+    def period_end_errors(end: date) -> list[str]:
+        data = dict(FORM, period_end_0=str(end.day), period_end_1=str(end.month), period_end_2=str(end.year))
+        form = ReportRequestForm(data)
+        form.is_valid()
+        return form.errors.get("period_end", [])
+
+    with frozen(date(2028, 2, 29)):  # a year on from 29 February is the 28th
+        assert period_end_errors(date(2029, 2, 28)) == []
+        assert period_end_errors(date(2029, 3, 1)) == ["Period to must be within a year from today"]
 
 
 def test_a_bad_request_shows_the_error_summary_and_saves_nothing(coordinator, client_for):
@@ -187,7 +202,7 @@ def test_report_history_keeps_a_flat_query_count(coordinator, client_for):
 
 
 def test_coordinator_schedules_a_quarterly_report(coordinator, client_for):
-    today = date.today()
+    today = TODAY
     response = client_for(coordinator).post(
         reverse("reports:schedule_new"),
         {

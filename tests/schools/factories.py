@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
-
 import factory
 
 from schools.models import (
@@ -21,6 +19,7 @@ from schools.models import (
     VisitKind,
     VisitPurpose,
 )
+from tests.support.clock import from_today
 
 
 class SchoolFactory(factory.django.DjangoModelFactory):
@@ -63,7 +62,7 @@ class VisitFactory(factory.django.DjangoModelFactory):
 
     school = factory.SubFactory(SchoolFactory)
     adviser = factory.SubFactory("tests.accounts.factories.UserFactory")
-    visited_on = factory.LazyFunction(lambda: date(2026, 10, 1))
+    visited_on = factory.LazyFunction(lambda: from_today(-53))  # 1 October 2026 when frozen
     kind = VisitKind.VISIT
     offer_level = SupportTier.UNIVERSAL
     purpose = VisitPurpose.CHECK_IN
@@ -77,7 +76,7 @@ class VisitActionFactory(factory.django.DjangoModelFactory):
     school = factory.SelfAttribute("visit.school")
     description = factory.Sequence(lambda n: f"Send the updated risk assessment template {n}")
     owner = factory.SelfAttribute("visit.adviser")
-    due_on = factory.LazyFunction(lambda: date(2026, 12, 1))
+    due_on = factory.LazyFunction(lambda: from_today(8))  # 1 December 2026 when frozen
 
 
 class NetworkMeetingFactory(factory.django.DjangoModelFactory):
@@ -85,5 +84,5 @@ class NetworkMeetingFactory(factory.django.DjangoModelFactory):
         model = NetworkMeeting
 
     title = factory.Sequence(lambda n: f"DSL network meeting {n}")
-    held_on = factory.LazyFunction(lambda: date(2026, 10, 15))
+    held_on = factory.LazyFunction(lambda: from_today(-39))  # 15 October 2026 when frozen
     kind = MeetingKind.NETWORK

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from datetime import date
-
 import factory
 
 from tests.schools.factories import SchoolFactory
+from tests.support.clock import from_today
 from training.models import Attendance, Attendee, AttendeeRole, Course, Session
 
 
@@ -24,7 +23,7 @@ class SessionFactory(factory.django.DjangoModelFactory):
         model = Session
 
     course = factory.LazyFunction(lambda: course("WRAP"))
-    held_on = factory.LazyFunction(lambda: date(2026, 10, 1))
+    held_on = factory.LazyFunction(lambda: from_today(-53))  # 1 October 2026 when frozen
     venue = "Council House, Committee Room 2"
 
 

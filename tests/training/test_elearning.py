@@ -8,11 +8,12 @@ from django.urls import reverse
 
 from schools.models import ContactRole, School
 from tests.schools.factories import ContactFactory
+from tests.support.clock import TODAY
 from tests.training.factories import course
 from training import selectors
 from training.models import Attendance, Attendee, Session
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]  # dates typed as on a calendar
 
 
 def test_dsl_records_e_learning_for_their_staff_and_it_counts_as_prevent_training(
@@ -40,7 +41,7 @@ def test_dsl_records_e_learning_for_their_staff_and_it_counts_as_prevent_trainin
     assert Attendee.objects.count() == 2
     last = selectors.contact_last_prevent_training(contact_ids=[lead.pk])
     assert last == {lead.pk: date(2026, 11, 2)}
-    assert lead.pk not in set(selectors.contact_ids_with_overdue_prevent_training(on=date(2026, 11, 23)))
+    assert lead.pk not in set(selectors.contact_ids_with_overdue_prevent_training(on=TODAY))
 
 
 def test_dsl_cannot_record_for_another_school_or_a_classroom_course(

@@ -9,13 +9,14 @@ from django.core import mail
 from django.urls import reverse
 
 from schools.models import Contact, ContactRole, School
+from tests.support.clock import TODAY
 from tests.training.factories import AttendeeFactory
 from training import selectors
 from training.reminders import dsl_refresher_reminders_send
 from training.tasks import dsl_refresher_reminders_task
 
-pytestmark = pytest.mark.django_db
-ON = date(2026, 11, 1)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]  # the pages read today
+ON = TODAY
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from tests.support.queries import assert_flat_queries
 from tests.training.factories import AttendanceFactory, AttendeeFactory, SessionFactory, course
 from training.models import Attendance, Attendee, Session
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]  # dates typed as on a calendar
 
 
 def _schools(n: int, start: int = 300000) -> list[School]:

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from schools.models import Contact, ContactRole, Phase, School, Status
+from tests.support.clock import TODAY
 from tests.training.factories import AttendeeFactory, course
 from training import selectors
 from training.models import Attendance, Session
@@ -110,7 +111,7 @@ def test_dsl_prevent_training_is_due_after_two_years(school: School) -> None:
     never = Contact.objects.create(school=school, full_name="Never Lead", role=ContactRole.DSL)
     head = Contact.objects.create(school=school, full_name="Head Teacher", role=ContactRole.HEAD_TEACHER)
     briefing = Contact.objects.create(school=school, full_name="Briefed Lead", role=ContactRole.DSL)
-    on = date(2026, 11, 23)
+    on = TODAY
     AttendeeFactory(contact=recent, attendance__school=school, attendance__session__held_on=date(2024, 11, 23))
     AttendeeFactory(contact=stale, attendance__school=school, attendance__session__held_on=date(2024, 11, 22))
     # A bespoke briefing does not count as a DSL's Prevent training.
