@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import re
 from datetime import date, datetime
-from typing import Any
 
 from django.utils import timezone
 
@@ -60,13 +59,12 @@ def pdf_pages(pdf: bytes) -> list[str]:
     return [page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
-def pdf_layout_text(pdf: bytes, tmp_path: Any) -> str:
-    """pdftotext -layout keeps each table row on one line."""
-    import subprocess
+def pdf_layout_text(pdf: bytes) -> str:
+    """The text laid out as on the page (pypdf's layout mode), so each table row reads on one line with its
+    cells apart; no system tool needed."""
+    from pypdf import PdfReader
 
-    source = tmp_path / "report.pdf"
-    source.write_bytes(pdf)
-    return subprocess.run(["pdftotext", "-layout", str(source), "-"], check=True, capture_output=True, text=True).stdout
+    return "\n".join(page.extract_text(extraction_mode="layout") for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
 def row_numbers(text: str, label: str) -> list[list[str]]:

@@ -1,4 +1,4 @@
-"""The PDF itself: real WeasyPrint output read back with pypdf and pdftotext."""
+"""The PDF itself: real WeasyPrint output read back with pypdf (its layout mode keeps table rows on one line)."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def dataset(db):
     make_dataset()
 
 
-def test_official_sensitive_report_has_the_right_figures_and_the_marking_on_every_page(dataset, tmp_path):
+def test_official_sensitive_report_has_the_right_figures_and_the_marking_on_every_page(dataset):
     rendered = report_build(_params(Classification.OFFICIAL_SENSITIVE))
     pages = pdf_pages(rendered.pdf)
     assert len(pages) >= 5
@@ -44,7 +44,7 @@ def test_official_sensitive_report_has_the_right_figures_and_the_marking_on_ever
         assert text.count("OFFICIAL-SENSITIVE") >= 2, f"page {number} lacks the marking in header and footer"
         assert f"Page {number} of {len(pages)}" in text
 
-    text = pdf_layout_text(rendered.pdf, tmp_path)
+    text = pdf_layout_text(rendered.pdf)
     assert "Northbrook City Council" in text and "Scrutiny Co-ordination Committee" in text
     assert "Contents" in text
     schools = section_text(text, "1. Schools engaged")
@@ -89,9 +89,9 @@ def test_general_release_is_marked_official_on_every_page(dataset):
         assert "OFFICIAL-SENSITIVE" not in text
 
 
-def test_general_release_shows_no_count_from_one_to_four_in_any_referral_table(dataset, tmp_path):
+def test_general_release_shows_no_count_from_one_to_four_in_any_referral_table(dataset):
     rendered = report_build(_params(Classification.GENERAL_RELEASE, ["referrals"]))
-    text = pdf_layout_text(rendered.pdf, tmp_path)
+    text = pdf_layout_text(rendered.pdf)
     labels = [
         "Referrals", "No further action", "Signposted to other services", "Discussed at panel",
         "Decision not yet made", "Education", "Police", "Health", "Community", "Local Authority",
@@ -157,7 +157,7 @@ def test_a_section_whose_figures_are_not_recorded_yet_says_so_instead_of_failing
     assert re.search(r"Commissioned and community delivery", text)
 
 
-def test_training_uptake_reads_71_and_22_per_cent_as_at_31_october_2015(db, tmp_path):
+def test_training_uptake_reads_71_and_22_per_cent_as_at_31_october_2015(db):
     """The Birmingham case: 440 open schools, 312 with WRAP and 97 with PVE by the end of October 2015."""
     from datetime import date
 
@@ -186,7 +186,7 @@ def test_training_uptake_reads_71_and_22_per_cent_as_at_31_october_2015(db, tmp_
         classification=Classification.GENERAL_RELEASE,
         sections=["training"],
     )
-    text = pdf_layout_text(report_build(params).pdf, tmp_path)
+    text = pdf_layout_text(report_build(params).pdf)
     flat = " ".join(text.split())
     assert "As at 31 October 2015, of 440 open schools, 312 (71%) had accessed" in flat
     assert "97 (22%) Preventing Violent Extremism (PVE)" in flat
@@ -195,12 +195,12 @@ def test_training_uptake_reads_71_and_22_per_cent_as_at_31_october_2015(db, tmp_
     assert "Staff trained" in text
 
 
-def test_no_names_dates_of_birth_or_case_text_reach_either_report(dataset, tmp_path):
+def test_no_names_dates_of_birth_or_case_text_reach_either_report(dataset):
     from referrals.models import Referral
 
     referral = Referral.objects.exclude(submitted_on=None).first()
     for classification in (Classification.GENERAL_RELEASE, Classification.OFFICIAL_SENSITIVE):
-        text = pdf_layout_text(report_build(_params(classification, ["referrals", "panels"])).pdf, tmp_path)
+        text = pdf_layout_text(report_build(_params(classification, ["referrals", "panels"])).pdf)
         flat = " ".join(text.split())
         assert referral.last_name not in flat
         assert "Testperson" not in flat

@@ -41,4 +41,5 @@ def redis_available() -> bool:
 
 
 def chromium_available() -> bool:
-    return os.path.exists(CHROMIUM) or shutil.which("chromium") is not None
+    # Executable, not merely present: a file that cannot be run is no browser.
+    return os.access(CHROMIUM, os.X_OK) or shutil.which("chromium") is not None
