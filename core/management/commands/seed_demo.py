@@ -17,12 +17,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from core.demo import SCALES, DemoContext, demo_seeders
 
 # Panels come before accounts so that demo chairs and members can be given one.
 DEMO_ORDER = ["schools", "channel", "accounts", "training", "referrals", "reports"]
-DEMO_TODAY = date(2026, 11, 23)  # fixed, so a seed gives the same data whatever day it runs
 
 
 class Command(BaseCommand):
@@ -32,6 +32,13 @@ class Command(BaseCommand):
         parser.add_argument("--scale", choices=sorted(SCALES), default="small")
         parser.add_argument("--seed", type=int, default=2015)
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if the demo council is loaded.")
+        parser.add_argument(
+            "--today",
+            type=date.fromisoformat,
+            default=None,
+            help="The day the demo is built around (YYYY-MM-DD; default: today). The same --seed and --today give "
+            "the same data; the default keeps a trial's upcoming meetings and due reviews ahead of the day it loads.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not getattr(settings, "DEMO_DATA_ALLOWED", False):
@@ -42,7 +49,12 @@ class Command(BaseCommand):
                 return
             raise CommandError("The demo council is already loaded. Use a fresh database to load it again.")
         scale = SCALES[options["scale"]]
-        ctx = DemoContext(scale=scale, rng=random.Random(options["seed"]), today=DEMO_TODAY, out=self.stdout)
+        ctx = DemoContext(
+            scale=scale,
+            rng=random.Random(options["seed"]),
+            today=options["today"] or timezone.localdate(),
+            out=self.stdout,
+        )
         started = time.perf_counter()
         seeders = demo_seeders(DEMO_ORDER)
         with transaction.atomic():
