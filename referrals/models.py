@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.locking import Versioned
 from core.models import AppendOnlyModel, TimeStampedModel
 
 TEXT_LIMIT = 10_000
@@ -23,7 +24,7 @@ TEXT_LIMIT = 10_000
 # --- Lists coordinators edit -------------------------------------------------------------------------------------
 
 
-class ListItem(TimeStampedModel):
+class ListItem(TimeStampedModel, Versioned):
     """A row of a list that coordinators edit: never deleted, switched off instead."""
 
     label = models.CharField(max_length=200)
@@ -59,7 +60,7 @@ class SignpostService(ListItem):
         verbose_name = "signposting service"
 
 
-class RoutingSettings(models.Model):
+class RoutingSettings(Versioned):
     """The council's routing: one row (pk 1). Some councils send under 18s to a Social Inclusion Panel, others
     use Channel for everyone."""
 
@@ -192,7 +193,7 @@ def age_on(*, date_of_birth: date | None, age_given: int | None, given_on: date 
 # --- The referral ------------------------------------------------------------------------------------------------
 
 
-class Referral(TimeStampedModel):
+class Referral(TimeStampedModel, Versioned):
     """One concern about one person. Minimum identifiers only."""
 
     AUDIT_SENSITIVE_FIELDS = (
@@ -203,7 +204,6 @@ class Referral(TimeStampedModel):
 
     reference = models.CharField(max_length=20, null=True, blank=True, unique=True)
     status = models.CharField(max_length=24, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    version = models.PositiveIntegerField(default=1, help_text="Raised by every save, to refuse a stale one.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
     submitted_on = models.DateField(null=True, blank=True, db_index=True)

@@ -45,15 +45,10 @@ def _radios(label: str, choices: Any, *, what: str, required: bool = True, **kwa
 
 
 class VersionedForm(forms.Form):
-    """Carries the version of the record the page was built from (optimistic locking)."""
+    """Carries the version of the record the page was built from; a refused save moves it on
+    (core.locking.stale_edit_show_on_form), so a deliberate second save goes through."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-    def set_version(self, version: int) -> None:
-        """After a refused save: keep the user's text, and let a deliberate second save go through."""
-        data = self.data.copy()
-        data["version"] = str(version)
-        self.data = data
 
 
 def _buttons(*, draft: bool, label: str = "Save and continue") -> Div:

@@ -9,11 +9,15 @@ from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout
 from django import forms
 
 from channel.models import Panel
+from core.idempotency import IdempotentFormMixin
 
-from .common import _text
+from .common import VersionedForm, _text
 
 
-class ListItemForm(forms.Form):
+class ListItemForm(VersionedForm, IdempotentFormMixin):
+    """Adds a row (its one-time token makes a double submit add one) or changes one (its version refuses a stale
+    save); the view drops the field the page does not need."""
+
     label = _text("Wording", limit=200, what="the wording")
     hint = _text("Hint (optional)", limit=500, required=False)
     order = forms.IntegerField(
@@ -22,8 +26,9 @@ class ListItemForm(forms.Form):
     )  # fmt: skip
     is_active = forms.BooleanField(label="In use (offered on new referrals)", required=False, initial=True)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, creating: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        del self.fields["version" if creating else "form_token"]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -31,11 +36,13 @@ class ListItemForm(forms.Form):
             Field.text("hint", field_width=Fluid.FULL),
             Field.text("order", field_width=Fixed.FIVE, inputmode="numeric"),
             Field.checkbox("is_active"),
+            "version",
+            "form_token",
             Button("submit", "Save", data_prevent_double_click="true"),
         )
 
 
-class RoutingForm(forms.Form):
+class RoutingForm(VersionedForm):
     under_18_panel = forms.ModelChoiceField(
         label="Panel for under 18s", queryset=None, required=False, empty_label="Not set (Social Inclusion or Channel)"
     )
@@ -64,6 +71,6 @@ class RoutingForm(forms.Form):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.select("under_18_panel"), Field.select("adult_panel"),
-            Field.text("triage_target_days", field_width=Fixed.THREE, inputmode="numeric"),
+            Field.text("triage_target_days", field_width=Fixed.THREE, inputmode="numeric"), "version",
             Button("submit", "Save", data_prevent_double_click="true"),
         )  # fmt: skip

@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from core.forms import govuk_date_field
+from core.idempotency import IdempotentFormMixin
 from schools.models import School
 
 from ..models import (
@@ -326,3 +327,7 @@ class SubmitForm(VersionedForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout("version", Button("submit", "Send referral", data_prevent_double_click="true"))
+
+
+class StartForm(IdempotentFormMixin):
+    """The start page's one button: its one-time token makes a double click start one draft."""

@@ -10,6 +10,7 @@ from django import forms
 
 from accounts.models import Membership, Team, User
 from accounts.roles import Role
+from core.idempotency import IdempotentFormMixin
 
 from ..models import (
     EventKind,
@@ -17,29 +18,30 @@ from ..models import (
     SignpostService,
     YesNoUnknown,
 )
-from ..services import DecisionChoice
+from ..services.triage import DecisionChoice
 from .common import SHORT_TEXT, VersionedForm, _long_text, _radios
 
 
 class AssignForm(VersionedForm):
-    team = forms.ModelChoiceField(
+    # Named as the referral's fields, so a refused save can show what someone else saved in them.
+    assigned_team = forms.ModelChoiceField(
         label="Team", queryset=Team.objects.none(), required=False, empty_label="No team (the Prevent team)"
     )
-    assignee = forms.ModelChoiceField(
+    assigned_to = forms.ModelChoiceField(
         label="Person (optional)", queryset=User.objects.none(), required=False, empty_label="Anyone in the team"
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = Team.objects.order_by("name")
+        self.fields["assigned_team"].queryset = Team.objects.order_by("name")
         people = Membership.objects.current().filter(role__in=[Role.CSC_PRACTITIONER, Role.COORDINATOR])
-        self.fields["assignee"].queryset = User.objects.filter(
+        self.fields["assigned_to"].queryset = User.objects.filter(
             is_active=True, pk__in=people.values("user_id")
         ).order_by("full_name")
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Field.select("team"), Field.select("assignee"), "version",
+            Field.select("assigned_team"), Field.select("assigned_to"), "version",
             Button("submit", "Assign", data_prevent_double_click="true"),
         )  # fmt: skip
 
@@ -81,7 +83,7 @@ class ScreeningForm(VersionedForm):
         ]
 
 
-class NoteForm(forms.Form):
+class NoteForm(IdempotentFormMixin):
     kind = _radios(
         "What is this note?",
         [
@@ -107,12 +109,14 @@ class NoteForm(forms.Form):
             Field.radios("kind", legend_size=Size.SMALL),
             Field.textarea("text", rows=6),
             "amends",
+            "form_token",
             Button("submit", "Add note", data_prevent_double_click="true"),
         )
 
 
 class DecisionForm(VersionedForm):
-    choice = forms.ChoiceField(
+    # Named as the referral's fields, so a refused save can show the decision someone else recorded.
+    decision = forms.ChoiceField(
         label="Decision", widget=forms.RadioSelect, error_messages={"required": "Select the decision"}
     )
     services = forms.ModelMultipleChoiceField(
@@ -125,24 +129,24 @@ class DecisionForm(VersionedForm):
             "invalid_pk_value": "Select services from the list",
         },
     )
-    notes = _long_text("Reasons for the decision", what="the reasons for the decision")
+    decision_notes = _long_text("Reasons for the decision", what="the reasons for the decision")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["choice"].choices = DecisionChoice.choices
+        self.fields["decision"].choices = DecisionChoice.choices
         self.fields["services"].queryset = SignpostService.objects.filter(is_active=True).order_by("order", "label")
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Field.radios("choice", legend_size=Size.SMALL),
+            Field.radios("decision", legend_size=Size.SMALL),
             Field.checkboxes("services", legend_size=Size.SMALL, small=True),
-            Field.textarea("notes", rows=5),
+            Field.textarea("decision_notes", rows=5),
             "version",
             Button("submit", "Record decision", data_prevent_double_click="true"),
         )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if data.get("choice") == "signposted" and not data.get("services") and "services" not in self.errors:
+        if data.get("decision") == "signposted" and not data.get("services") and "services" not in self.errors:
             self.add_error("services", "Select the services the person is signposted to")
         return data

@@ -13,11 +13,12 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import Capability, capability_required
 from core.forms import add_service_errors
+from core.locking import StaleEdit, stale_edit_show_on_form
 
 from ..forms.lists import ListItemForm, RoutingForm
 from ..models import ConcernType, Indicator, ScreeningQuestion, SignpostService
 from ..selectors import routing_settings_get
-from ..services import list_item_save, routing_settings_update
+from ..services.configuration import list_item_add, list_item_update, routing_settings_update
 
 LISTS: dict[str, tuple[type[Any], str, str]] = {
     "concern-types": (ConcernType, "Types of concern", "type of concern"),
@@ -42,11 +43,21 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         "under_18_panel": row.under_18_panel_id,
         "adult_panel": row.adult_panel_id,
         "triage_target_days": row.triage_target_days,
+        "version": row.version,
     }
     form = RoutingForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            routing_settings_update(actor=request.user, request=request, **form.cleaned_data)  # type: ignore[arg-type]
+            routing_settings_update(
+                actor=request.user,  # type: ignore[arg-type]
+                under_18_panel=form.cleaned_data["under_18_panel"],
+                adult_panel=form.cleaned_data["adult_panel"],
+                triage_target_days=form.cleaned_data["triage_target_days"],
+                expected_version=form.cleaned_data["version"],
+                request=request,
+            )
+        except StaleEdit as error:
+            stale_edit_show_on_form(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -62,12 +73,31 @@ def list_item(request: HttpRequest, kind: str, pk: int | None = None) -> HttpRes
     model, _, noun = _list(kind)
     item = get_object_or_404(model, pk=pk) if pk is not None else None
     initial = (
-        {"label": item.label, "hint": item.hint, "order": item.order, "is_active": item.is_active} if item else None
+        {
+            "label": item.label,
+            "hint": item.hint,
+            "order": item.order,
+            "is_active": item.is_active,
+            "version": item.version,
+        }
+        if item
+        else None
     )
-    form = ListItemForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = ListItemForm(request.POST if request.method == "POST" else None, initial=initial, creating=item is None)
     if request.method == "POST" and form.is_valid():
         try:
-            list_item_save(model=model, actor=request.user, item=item, data=form.cleaned_data, request=request)  # type: ignore[arg-type]
+            if item is None:
+                list_item_add(
+                    model=model, actor=request.user, data=form.cleaned_data,  # type: ignore[arg-type]
+                    form_token=form.cleaned_data["form_token"], request=request,
+                )  # fmt: skip
+            else:
+                list_item_update(
+                    item=item, actor=request.user, data=form.cleaned_data,  # type: ignore[arg-type]
+                    expected_version=form.cleaned_data["version"], request=request,
+                )  # fmt: skip
+        except StaleEdit as error:
+            stale_edit_show_on_form(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

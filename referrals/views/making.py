@@ -14,14 +14,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import Capability, access_for, capability_required
 from core.forms import add_service_errors
+from core.locking import StaleEdit, stale_edit_show_on_form
 
-from ..forms.making import STEP_FORMS, SubmitForm
+from ..forms.making import STEP_FORMS, StartForm, SubmitForm
 from ..models import Referral
 from ..selectors import referral_drafts_of, referral_get_for_user
-from ..services import (
+from ..services.making import (
     STEP_FIELDS,
     STEPS,
-    StaleReferralError,
+    only_own_school,
     referral_missing_steps,
     referral_start,
     referral_submit,
@@ -46,18 +47,26 @@ def _own_draft(request: HttpRequest, pk: int, page: str) -> Referral:
 
 
 def _own_school_ids(user: Any) -> frozenset[int] | None:
-    from ..services import _only_own_school
-
-    return access_for(user).school_ids if _only_own_school(user) else None
+    return access_for(user).school_ids if only_own_school(user) else None
 
 
 @capability_required(Capability.REFERRAL_MAKE)
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        referral = referral_start(created_by=request.user, request=request)  # type: ignore[arg-type]
-        return redirect("referrals:step", pk=referral.pk, step=STEPS[0])
-    return render(request, "referrals/start.html", {"drafts": referral_drafts_of(user=request.user)[:20]})
+    form = StartForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = referral_start(
+                created_by=request.user,  # type: ignore[arg-type]
+                form_token=form.cleaned_data["form_token"],
+                request=request,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("referrals:step", pk=referral.pk, step=STEPS[0])
+    context = {"form": form, "drafts": referral_drafts_of(user=request.user)[:20]}
+    return render(request, "referrals/start.html", context)
 
 
 def _step_form_class(step: str) -> Any:
@@ -126,9 +135,8 @@ def step_page(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
                 request=request,
             )
-        except StaleReferralError as error:
-            form.add_error(None, str(error))
-            form.set_version(Referral.objects.values_list("version", flat=True).get(pk=referral.pk))
+        except StaleEdit as error:
+            stale_edit_show_on_form(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -197,9 +205,8 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
                 request=request,
             )
-        except StaleReferralError as error:
-            form.add_error(None, str(error))
-            form.set_version(Referral.objects.values_list("version", flat=True).get(pk=referral.pk))
+        except StaleEdit as error:
+            stale_edit_show_on_form(form, error)
             referral.refresh_from_db()
         except ValidationError as error:
             add_service_errors(form, error)

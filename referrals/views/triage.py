@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.permissions import Capability, capability_required, has_capability
 from channel.models import Case
 from core.forms import add_service_errors
+from core.locking import StaleEdit, stale_edit_show_on_form
 
 from ..forms.triage import AssignForm, DecisionForm, NoteForm, ScreeningForm
 from ..models import Referral, ScreeningQuestion
@@ -31,14 +32,8 @@ from ..selectors import (
     referral_timeline,
     routing_settings_get,
 )
-from ..services import (
-    StaleReferralError,
-    panel_for,
-    referral_assign,
-    referral_decide,
-    referral_note_add,
-    screening_answers_save,
-)
+from ..services.configuration import panel_for
+from ..services.triage import referral_assign, referral_decide, referral_note_add, screening_answers_save
 from .making import _summary
 
 PAGE_SIZE = 50
@@ -114,29 +109,28 @@ def _referral_to_triage(request: HttpRequest, pk: int, page: str) -> Referral:
     return referral
 
 
-def _stale(form: Any, referral: Referral, error: Exception) -> None:
-    form.add_error(None, str(error))
-    form.set_version(Referral.objects.values_list("version", flat=True).get(pk=referral.pk))
-
-
 @capability_required(Capability.REFERRAL_VIEW)
 @require_http_methods(["GET", "POST"])
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _referral_to_triage(request, pk, "assign")
-    initial = {"team": referral.assigned_team_id, "assignee": referral.assigned_to_id, "version": referral.version}
+    initial = {
+        "assigned_team": referral.assigned_team_id,
+        "assigned_to": referral.assigned_to_id,
+        "version": referral.version,
+    }
     form = AssignForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             referral_assign(
                 referral=referral,
                 actor=request.user,  # type: ignore[arg-type]
-                team=form.cleaned_data["team"],
-                assignee=form.cleaned_data["assignee"],
+                team=form.cleaned_data["assigned_team"],
+                assignee=form.cleaned_data["assigned_to"],
                 expected_version=form.cleaned_data["version"],
                 request=request,
             )
-        except StaleReferralError as error:
-            _stale(form, referral, error)
+        except StaleEdit as error:
+            stale_edit_show_on_form(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -166,8 +160,8 @@ def screening(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
                 request=request,
             )
-        except StaleReferralError as error:
-            _stale(form, referral, error)
+        except StaleEdit as error:
+            stale_edit_show_on_form(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -202,6 +196,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
                     kind=form.cleaned_data["kind"],
                     text=form.cleaned_data["text"],
                     amends=amends,
+                    form_token=form.cleaned_data["form_token"],
                     request=request,
                 )
             except ValidationError as error:
@@ -232,14 +227,14 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             referral_decide(
                 referral=referral,
                 actor=request.user,  # type: ignore[arg-type]
-                choice=form.cleaned_data["choice"],
-                notes=form.cleaned_data["notes"],
+                choice=form.cleaned_data["decision"],
+                notes=form.cleaned_data["decision_notes"],
                 services=form.cleaned_data["services"],
                 expected_version=form.cleaned_data["version"],
                 request=request,
             )
-        except StaleReferralError as error:
-            _stale(form, referral, error)
+        except StaleEdit as error:
+            stale_edit_show_on_form(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

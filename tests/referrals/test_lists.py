@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from core.idempotency import form_token_mint
 from core.models import AuditEvent
 from referrals.models import ConcernType, Indicator
 from referrals.selectors import routing_settings_get
@@ -33,7 +34,13 @@ def test_coordinator_rewords_a_type_and_old_referrals_keep_their_wording(client_
     referral = ReferralFactory(concern_type=concern, concern_type_label="Incel")
     response = client_for(coordinator).post(
         reverse("referrals:list_item_edit", args=["concern-types", concern.pk]),
-        {"label": "Involuntary celibate (Incel)", "hint": "", "order": "60", "is_active": "on"},
+        {
+            "label": "Involuntary celibate (Incel)",
+            "hint": "",
+            "order": "60",
+            "is_active": "on",
+            "version": concern.version,
+        },
     )
     assert response.status_code == 302
     concern.refresh_from_db()
@@ -47,12 +54,12 @@ def test_a_switched_off_indicator_is_no_longer_offered(client_for, coordinator, 
     indicator = Indicator.objects.first()
     client_for(coordinator).post(
         reverse("referrals:list_item_edit", args=["indicators", indicator.pk]),
-        {"label": indicator.label, "hint": "", "order": "10"},
+        {"label": indicator.label, "hint": "", "order": "10", "version": indicator.version},
     )
     indicator.refresh_from_db()
     assert not indicator.is_active and Indicator.objects.filter(pk=indicator.pk).exists()
     client = client_for(dsl)
-    client.post(reverse("referrals:start"))
+    client.post(reverse("referrals:start"), {"form_token": form_token_mint()})
     from referrals.models import Referral
 
     draft = Referral.objects.latest("pk")
@@ -63,7 +70,13 @@ def test_a_switched_off_indicator_is_no_longer_offered(client_for, coordinator, 
 def test_coordinator_adds_a_signposting_service(client_for, coordinator):
     response = client_for(coordinator).post(
         reverse("referrals:list_item_add", args=["services"]),
-        {"label": "Local boxing club mentoring", "hint": "", "order": "5", "is_active": "on"},
+        {
+            "label": "Local boxing club mentoring",
+            "hint": "",
+            "order": "5",
+            "is_active": "on",
+            "form_token": form_token_mint(),
+        },
     )
     assert response.status_code == 302
     from referrals.models import SignpostService
@@ -80,7 +93,9 @@ def test_coordinator_adds_a_signposting_service(client_for, coordinator):
     ],
 )
 def test_bad_list_input_gets_an_error_summary(client_for, coordinator, data, message):
-    response = client_for(coordinator).post(reverse("referrals:list_item_add", args=["indicators"]), data)
+    response = client_for(coordinator).post(
+        reverse("referrals:list_item_add", args=["indicators"]), {**data, "form_token": form_token_mint()}
+    )
     assert response.status_code == 200
     assert "govuk-error-summary" in response.content.decode() and message in response.content.decode()
 
@@ -89,12 +104,12 @@ def test_routing_is_set_by_the_coordinator(client_for, coordinator):
     child, adult = PanelFactory(), PanelFactory()
     response = client_for(coordinator).post(
         reverse("referrals:settings"),
-        {"under_18_panel": child.pk, "adult_panel": adult.pk, "triage_target_days": "7"},
+        {"under_18_panel": child.pk, "adult_panel": adult.pk, "triage_target_days": "7", "version": 1},
     )
     assert response.status_code == 302
     routing = routing_settings_get()
     assert (routing.under_18_panel, routing.adult_panel, routing.triage_target_days) == (child, adult, 7)
-    bad = client_for(coordinator).post(reverse("referrals:settings"), {"triage_target_days": "0"})
+    bad = client_for(coordinator).post(reverse("referrals:settings"), {"triage_target_days": "0", "version": 2})
     assert bad.status_code == 200 and "Triage target must be 1 day or more" in bad.content.decode()
 
 

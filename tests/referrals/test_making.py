@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from core.idempotency import form_token_mint
 from core.models import AuditEvent
 from referrals.models import ConcernType, Indicator, Referral, ReferralEvent, Status
 
@@ -47,7 +48,7 @@ def _post(client, referral, step, data, **extra):
 
 
 def _start(client) -> Referral:
-    response = client.post(reverse("referrals:start"))
+    response = client.post(reverse("referrals:start"), {"form_token": form_token_mint()})
     assert response.status_code == 302
     return Referral.objects.latest("pk")
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from channel.models import PanelKind
+from core.idempotency import form_token_mint
 from core.models import AuditEvent
 from referrals.models import (
     Decision,
@@ -24,7 +25,7 @@ from referrals.models import (
     Status,
 )
 from referrals.selectors import routing_settings_get
-from referrals.services import referral_decide, referral_note_add
+from referrals.services.triage import referral_decide, referral_note_add
 from tests.channel.factories import PanelFactory
 from tests.referrals.factories import ReferralFactory
 from tests.support.queries import assert_flat_queries
@@ -49,7 +50,7 @@ def test_coordinator_assigns_to_a_team_and_the_team_is_told_without_detail(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("referrals:assign", args=[referral.pk]),
-            {"team": team.pk, "assignee": csc_practitioner.pk, "version": referral.version},
+            {"assigned_team": team.pk, "assigned_to": csc_practitioner.pk, "version": referral.version},
         )
     assert response.status_code == 302
     referral.refresh_from_db()
@@ -88,11 +89,14 @@ def test_screening_answers_keep_the_wording_they_were_answered_with(client_for, 
 
 def test_notes_are_append_only_and_an_amendment_points_at_the_note(client_for, coordinator, referral):
     client = client_for(coordinator)
-    client.post(reverse("referrals:note_add", args=[referral.pk]), {"kind": "note", "text": "Spoke to school."})
+    client.post(
+        reverse("referrals:note_add", args=[referral.pk]),
+        {"form_token": form_token_mint(), "kind": "note", "text": "Spoke to school."},
+    )
     note = ReferralEvent.objects.get(referral=referral, kind=EventKind.NOTE)
     response = client.post(
         reverse("referrals:note_add", args=[referral.pk]),
-        {"kind": "note", "text": "Spoke to the head of year.", "amends": note.pk},
+        {"form_token": form_token_mint(), "kind": "note", "text": "Spoke to the head of year.", "amends": note.pk},
     )
     assert response.status_code == 302
     correction = ReferralEvent.objects.get(amends=note)
@@ -123,13 +127,20 @@ def test_signposting_needs_the_services_and_records_them(
 ):
     client = client_for(coordinator)
     url = reverse("referrals:decide", args=[referral.pk])
-    response = client.post(url, {"choice": "signposted", "notes": "Support fits.", "version": referral.version})
+    response = client.post(
+        url, {"decision": "signposted", "decision_notes": "Support fits.", "version": referral.version}
+    )
     assert response.status_code == 200 and "Select the services" in response.content.decode()
     service = SignpostService.objects.first()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             url,
-            {"choice": "signposted", "services": [service.pk], "notes": "Support fits.", "version": referral.version},
+            {
+                "decision": "signposted",
+                "services": [service.pk],
+                "decision_notes": "Support fits.",
+                "version": referral.version,
+            },
         )
     assert response.status_code == 302
     referral.refresh_from_db()
@@ -199,11 +210,18 @@ def test_the_second_of_two_concurrent_saves_is_refused_and_keeps_the_text(
     url = reverse("referrals:decide", args=[referral.pk])
     version_seen_by_both = referral.version
     assert (
-        first.post(url, {"choice": "nfa", "notes": "First reasons.", "version": version_seen_by_both}).status_code
+        first.post(
+            url, {"decision": "nfa", "decision_notes": "First reasons.", "version": version_seen_by_both}
+        ).status_code
         == 302
     )
     response = second.post(
-        url, {"choice": "csc_assessment", "notes": "Second person's careful reasons.", "version": version_seen_by_both}
+        url,
+        {
+            "decision": "csc_assessment",
+            "decision_notes": "Second person's careful reasons.",
+            "version": version_seen_by_both,
+        },
     )
     assert response.status_code == 200
     body = response.content.decode()
@@ -228,7 +246,7 @@ def test_concurrent_screening_saves_do_not_overwrite_each_other(client_for, coor
 
 def test_a_concurrent_draft_save_is_refused(client_for, dsl):
     client = client_for(dsl)
-    client.post(reverse("referrals:start"))
+    client.post(reverse("referrals:start"), {"form_token": form_token_mint()})
     draft = Referral.objects.latest("pk")
     url = reverse("referrals:step", args=[draft.pk, "person"])
     seen = draft.version
@@ -338,9 +356,9 @@ def test_roles_without_referrals_get_not_found(client_for, scrutiny, sysadmin, r
     ("page", "data", "message"),
     [
         ("decide", {}, "Select the decision"),
-        ("decide", {"choice": "nfa", "notes": "x" * 1_048_576}, "must be 10,000 characters or fewer"),
-        ("decide", {"choice": "bogus", "notes": "x"}, "Select a valid choice"),
-        ("assign", {"team": "999999"}, "Select a valid choice"),
+        ("decide", {"decision": "nfa", "decision_notes": "x" * 1_048_576}, "must be 10,000 characters or fewer"),
+        ("decide", {"decision": "bogus", "decision_notes": "x"}, "Select a valid choice"),
+        ("assign", {"assigned_team": "999999"}, "Select a valid choice"),
         ("note_add", {}, "Select what this note is"),
         ("note_add", {"kind": "note", "text": "x" * 1_048_576}, "Note must be 10,000 characters or fewer"),
         ("screening", {}, "version"),
@@ -359,7 +377,8 @@ def test_bad_triage_input_gets_an_error_summary(client_for, coordinator, referra
 def test_html_in_a_note_is_stored_and_shown_escaped(client_for, coordinator, referral):
     client = client_for(coordinator)
     client.post(
-        reverse("referrals:note_add", args=[referral.pk]), {"kind": "note", "text": "<script>alert(1)</script>"}
+        reverse("referrals:note_add", args=[referral.pk]),
+        {"form_token": form_token_mint(), "kind": "note", "text": "<script>alert(1)</script>"},
     )
     assert ReferralEvent.objects.filter(text="<script>alert(1)</script>").exists()
     body = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
@@ -369,8 +388,8 @@ def test_html_in_a_note_is_stored_and_shown_escaped(client_for, coordinator, ref
 def test_a_decided_referral_cannot_be_decided_again(client_for, coordinator, referral):
     client = client_for(coordinator)
     url = reverse("referrals:decide", args=[referral.pk])
-    client.post(url, {"choice": "nfa", "notes": "Done.", "version": referral.version})
-    response = client.post(url, {"choice": "police_led", "notes": "Again.", "version": _version(referral)})
+    client.post(url, {"decision": "nfa", "decision_notes": "Done.", "version": referral.version})
+    response = client.post(url, {"decision": "police_led", "decision_notes": "Again.", "version": _version(referral)})
     assert response.status_code == 200 and "already been decided" in response.content.decode()
     referral.refresh_from_db()
     assert referral.decision == Decision.NO_FURTHER_ACTION
@@ -380,7 +399,8 @@ def test_a_note_can_only_correct_a_note_of_the_same_referral(client_for, coordin
     other = ReferralFactory(school=school)
     foreign = referral_note_add(referral=other, actor=coordinator, kind=EventKind.NOTE, text="Other.")
     response = client_for(coordinator).post(
-        reverse("referrals:note_add", args=[referral.pk]), {"kind": "note", "text": "x", "amends": foreign.pk}
+        reverse("referrals:note_add", args=[referral.pk]),
+        {"form_token": form_token_mint(), "kind": "note", "text": "x", "amends": foreign.pk},
     )
     assert response.status_code == 404
 
