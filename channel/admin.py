@@ -1,14 +1,25 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.forms import ModelForm
+from django.http import HttpRequest
 
 from .models import Panel, VafFactor
+from .services.panels import panel_update
 
 
 @admin.register(Panel)
 class PanelAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "is_active")
     list_filter = ("kind", "is_active")
+    exclude = ("version",)
+
+    def save_model(self, request: HttpRequest, obj: Panel, form: ModelForm, change: bool) -> None:
+        # A change goes through the panel's edit service, so it raises the version open edit forms hold.
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        panel_update(panel=obj, data=form.cleaned_data, changed_by=request.user, expected_version=None, request=request)
 
 
 @admin.register(VafFactor)

@@ -12,10 +12,14 @@ class ChannelConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import demo, home, navigation
+        from core.locking import register_edit_service
+
+        from . import demo, edits, home, navigation
         from .models import Panel
 
         register_home(home.home_sections)
+        for service in edits.EDIT_SERVICES:
+            register_edit_service(service)
         register_navigation(navigation.nav_items)
         register_demo("channel", seed=demo.seed, finish=demo.finish)
         register_scope_choices(PANEL, lambda: Panel.objects.filter(is_active=True).order_by("name"))

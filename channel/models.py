@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.locking import Versioned
 from core.models import AppendOnlyModel, TimeStampedModel
 
 TEXT_LIMIT = 10_000
@@ -22,7 +23,7 @@ class PanelKind(models.TextChoices):
     ADULT = "adult", "Safeguarding Adults Panel"
 
 
-class Panel(TimeStampedModel):
+class Panel(TimeStampedModel, Versioned):
     """A multi-agency panel. Who chairs and who sits on it, and when, are accounts.Membership rows."""
 
     name = models.CharField(max_length=150, unique=True)
@@ -68,7 +69,7 @@ class ExitOutcome(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Case(TimeStampedModel):
+class Case(TimeStampedModel, Versioned):
     """One person's journey through a panel, opened from the referral that sent them there."""
 
     AUDIT_SENSITIVE_FIELDS = ("not_adopted_reason", "exit_notes")
@@ -82,7 +83,6 @@ class Case(TimeStampedModel):
     is_under_18 = models.BooleanField(
         "under 18 when opened", default=False, help_text="A parent's or carer's consent is needed too."
     )
-    version = models.PositiveIntegerField(default=1, help_text="Raised by every change, to refuse a stale one.")
 
     # The date each stage was reached.
     opened_on = models.DateField(db_index=True)
@@ -246,7 +246,7 @@ class SupportKind(models.TextChoices):
     COMMUNITY = "community", "Community resource"
 
 
-class SupportItem(TimeStampedModel):
+class SupportItem(TimeStampedModel, Versioned):
     """One part of a support plan. Progress notes are chronology entries pointing at it."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="support_items")
@@ -273,7 +273,7 @@ class SupportItem(TimeStampedModel):
 # --- Meetings ----------------------------------------------------------------------------------------------------
 
 
-class Meeting(TimeStampedModel):
+class Meeting(TimeStampedModel, Versioned):
     panel = models.ForeignKey(Panel, on_delete=models.PROTECT, related_name="meetings")
     held_on = models.DateField("date", db_index=True)
     starts_at = models.TimeField(null=True, blank=True)
@@ -357,7 +357,7 @@ class MeetingAttendance(models.Model):
         return self.get_status_display()
 
 
-class Action(TimeStampedModel):
+class Action(TimeStampedModel, Versioned):
     """An action the panel gives one of its members, with a due date."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="actions")

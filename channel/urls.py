@@ -18,6 +18,7 @@ urlpatterns = [
     path("meetings/<int:pk>/sign-off/", meetings.meeting_sign_off, name="meeting_sign_off"),
     path("meetings/<int:pk>/papers.pdf", meetings.meeting_papers, name="meeting_papers"),
     path("meetings/<int:pk>/actions/new/", meetings.action_create, name="action_create"),
+    path("actions/<int:pk>/", meetings.action_edit, name="action_edit"),
     path("actions/<int:pk>/done/", meetings.action_done, name="action_done"),
     path("cases/", cases.case_list, name="case_list"),
     path("cases/<int:pk>/", cases.case_detail, name="case_detail"),

@@ -12,9 +12,13 @@ class ReferralsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import demo, home, navigation, selectors
+        from core.locking import register_edit_service
+
+        from . import demo, edits, home, navigation, selectors
 
         register_home(home.home_sections)
+        for service in edits.EDIT_SERVICES:
+            register_edit_service(service)
         register_navigation(navigation.nav_items)
         register_demo("referrals", seed=demo.seed)
         register_referral_facts(ReferralFacts(referral_count_for_school=selectors.referral_count_for_school))

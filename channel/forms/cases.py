@@ -10,6 +10,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size
 from django import forms
 
 from core.forms import govuk_date_field
+from core.idempotency import IdempotentFormMixin
 
 from ..models import (
     ConsentGiver,
@@ -51,7 +52,8 @@ class CaseUpdateForm(forms.Form):
         label="Case officer", queryset=None, required=False, empty_label="No case officer"
     )  # type: ignore[arg-type]
     exit_proposed = forms.BooleanField(label="Propose exit at the next meeting", required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    note = _text("Note for the chronology (optional)", required=False, rows=3)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args: Any, officers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -66,12 +68,13 @@ class CaseUpdateForm(forms.Form):
             Field.select("case_officer"),
             Field("review_due_on"),
             Field.checkbox("exit_proposed"),
+            Field.textarea("note"),
             Field("version"),
             _submit(),
         )
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(IdempotentFormMixin):
     giver = forms.ChoiceField(
         label="Whose consent", choices=ConsentGiver.choices, widget=forms.RadioSelect,
         error_messages={"required": "Select whose consent this is"},
@@ -96,6 +99,7 @@ class ConsentForm(forms.Form):
             Field.text("given_by_name", field_width=Fluid.TWO_THIRDS),
             Field("on"),
             Field.textarea("notes"),
+            Field("form_token"),
             _submit(),
         )
 
@@ -112,7 +116,7 @@ class ConsentForm(forms.Form):
 RATING_CHOICES = [(str(v), label) for v, label in Rating.choices]
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(IdempotentFormMixin):
     """Every factor in use, grouped by dimension: a rating and a short rationale each."""
 
     summary = _text("Summary (optional)", required=False, rows=3)
@@ -137,7 +141,7 @@ class AssessmentForm(forms.Form):
             groups.append(Fieldset(*names, legend=str(label), legend_size=Size.MEDIUM))
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Field("assessed_on"), *groups, Field.textarea("summary"), _submit("Save assessment")
+            Field("assessed_on"), *groups, Field.textarea("summary"), Field("form_token"), _submit("Save assessment")
         )
 
     def clean_assessed_on(self) -> date | None:
@@ -150,7 +154,7 @@ class AssessmentForm(forms.Form):
         }
 
 
-class SupportItemForm(forms.Form):
+class SupportItemForm(IdempotentFormMixin):
     kind = forms.ChoiceField(
         label="Kind of support", choices=SupportKind.choices, widget=forms.RadioSelect,
         error_messages={"required": "Select the kind of support"},
@@ -173,6 +177,7 @@ class SupportItemForm(forms.Form):
             Field.textarea("description"),
             Field("starts_on"),
             Field("ends_on"),
+            Field("form_token"),
             _submit("Add to the support plan"),
         )
 
@@ -183,17 +188,20 @@ class SupportItemForm(forms.Form):
         return data
 
 
-class SupportEndForm(forms.Form):
+class SupportItemChangeForm(forms.Form):
+    description = _text("What the support is", required=False, rows=3)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["ends_on"] = govuk_date_field(
             "End date", required=False, help_text="Leave blank if it has not ended."
         )
         self.helper = FormHelper()
-        self.helper.layout = Layout(Field("ends_on"), _submit("Save end date"))
+        self.helper.layout = Layout(Field.textarea("description"), Field("ends_on"), Field("version"), _submit())
 
 
-class NoteForm(forms.Form):
+class NoteForm(IdempotentFormMixin):
     text = _text("Note", message="Enter the note")
 
     def __init__(self, *args: Any, label: str = "Note", submit: str = "Add note", **kwargs: Any) -> None:
@@ -201,7 +209,7 @@ class NoteForm(forms.Form):
         self.fields["text"].label = label
         self.fields["on"] = govuk_date_field("Date")
         self.helper = FormHelper()
-        self.helper.layout = Layout(Field("on"), Field.textarea("text"), _submit(submit))
+        self.helper.layout = Layout(Field("on"), Field.textarea("text"), Field("form_token"), _submit(submit))
 
     def clean_on(self) -> date | None:
         return _not_future(self.cleaned_data.get("on"))

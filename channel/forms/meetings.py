@@ -9,6 +9,7 @@ from crispy_forms_gds.layout import Field, Fixed, Fluid, Layout, Size
 from django import forms
 
 from core.forms import govuk_date_field
+from core.idempotency import IdempotentFormMixin
 
 from ..models import (
     Attendance,
@@ -18,7 +19,7 @@ from ..models import (
 from .common import _submit, _text
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(IdempotentFormMixin):
     starts_at = forms.TimeField(
         label="Start time (optional)", required=False, help_text="For example, 14:00",
         widget=forms.TimeInput(format="%H:%M"), error_messages={"invalid": "Enter a time like 14:00"},
@@ -39,6 +40,7 @@ class MeetingForm(forms.Form):
             Field.text("starts_at", field_width=Fixed.FIVE),
             Field.text("location", field_width=Fluid.TWO_THIRDS),
             Field.radios("months", legend_size=Size.SMALL),
+            Field("form_token"),
             _submit("Schedule"),
         )
 
@@ -114,29 +116,39 @@ class AgendaItemForm(forms.Form):
 
 class MeetingNotesForm(forms.Form):
     notes = _text("General minutes", required=False, rows=8)
-    notes_before = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.layout = Layout(Field.textarea("notes"), Field("notes_before"), _submit("Save minutes"))
+        self.helper.layout = Layout(Field.textarea("notes"), Field("version"), _submit("Save minutes"))
 
 
-class ActionForm(forms.Form):
+class ActionForm(IdempotentFormMixin):
+    """Adds an action (a one-time token: a double submit adds one) or, with `editing`, changes one (its version
+    refuses a stale save)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     description = forms.CharField(label="Action", max_length=500, error_messages={"required": "Enter the action"})
     owner = forms.ModelChoiceField(label="Owner", queryset=None, error_messages={"required": "Select the owner"})  # type: ignore[arg-type]
     case = forms.ChoiceField(label="Case (optional)", required=False)
 
-    def __init__(self, *args: Any, owners: Any, cases: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, owners: Any, cases: list[tuple[int, str]], editing: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        for name in ("form_token", "case") if editing else ("version",):
+            del self.fields[name]
         self.fields["owner"].queryset = owners
-        self.fields["case"].choices = [("", "Not about one case"), *cases]
+        if not editing:
+            self.fields["case"].choices = [("", "Not about one case"), *cases]
         self.fields["due_on"] = govuk_date_field("Due date")
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.text("description"),
             Field.select("owner"),
-            Field.select("case"),
+            *([] if editing else [Field.select("case")]),
             Field("due_on"),
-            _submit("Add action"),
+            Field("version" if editing else "form_token"),
+            _submit("Save" if editing else "Add action"),
         )

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_record
+from core.idempotency import create_once
 
 from ..models import (
     Assessment,
@@ -31,6 +32,7 @@ def assessment_record(
     assessed_by: Any,
     ratings: Mapping[int, tuple[int, str]],
     summary: str = "",
+    form_token: str | None = None,
     request: Any = None,
 ) -> Assessment:
     """ratings: factor id -> (rating, rationale). Every factor in use must be rated."""
@@ -40,29 +42,33 @@ def assessment_record(
         raise ValidationError(f"Rate every factor: {len(missing)} not rated.")
     if assessed_on > timezone.localdate():
         raise ValidationError({"assessed_on": "The date must be today or in the past"})
-    assessment = Assessment(case=case, assessed_on=assessed_on, assessed_by=assessed_by, summary=summary.strip())
-    assessment.full_clean()
-    assessment.save()
-    rows = []
-    for factor in factors:
-        value, rationale = ratings[factor.pk]
-        row = AssessmentRating(
-            assessment=assessment, factor=factor, factor_label=factor.label, dimension=factor.dimension,
-            rating=Rating(value), rationale=rationale.strip()[:500],
+
+    def create() -> Assessment:
+        assessment = Assessment(case=case, assessed_on=assessed_on, assessed_by=assessed_by, summary=summary.strip())
+        assessment.full_clean()
+        assessment.save()
+        rows = []
+        for factor in factors:
+            value, rationale = ratings[factor.pk]
+            row = AssessmentRating(
+                assessment=assessment, factor=factor, factor_label=factor.label, dimension=factor.dimension,
+                rating=Rating(value), rationale=rationale.strip()[:500],
+            )  # fmt: skip
+            row.full_clean(exclude=["assessment"])
+            rows.append(row)
+        AssessmentRating.objects.bulk_create(rows)
+        present = sum(1 for r in rows if r.rating > Rating.NOT_PRESENT)
+        _entry(
+            case=case, kind=EntryKind.ASSESSMENT, actor=assessed_by, on=assessed_on,
+            text=f"Vulnerability assessment: {present} of {len(rows)} factors present.",
         )  # fmt: skip
-        row.full_clean(exclude=["assessment"])
-        rows.append(row)
-    AssessmentRating.objects.bulk_create(rows)
-    present = sum(1 for r in rows if r.rating > Rating.NOT_PRESENT)
-    _entry(
-        case=case, kind=EntryKind.ASSESSMENT, actor=assessed_by, on=assessed_on,
-        text=f"Vulnerability assessment: {present} of {len(rows)} factors present.",
-    )  # fmt: skip
-    audit_record(
-        actor=assessed_by,
-        action="channel.assessment_recorded",
-        obj=case,
-        changes={"assessment": assessment.pk},
-        request=request,
-    )
-    return assessment
+        audit_record(
+            actor=assessed_by,
+            action="channel.assessment_recorded",
+            obj=case,
+            changes={"assessment": assessment.pk},
+            request=request,
+        )
+        return assessment
+
+    return create_once(token=form_token, actor=assessed_by, model=Assessment, create=create)

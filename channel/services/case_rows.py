@@ -6,6 +6,8 @@ import calendar
 from datetime import date
 from typing import Any
 
+from core.locking import versioned_update
+
 from ..models import (
     Case,
     CaseEntry,
@@ -13,10 +15,6 @@ from ..models import (
 )
 
 REVIEW_INTERVAL_DAYS = 28  # an adopted case comes back to the panel about monthly
-STALE = (
-    "Someone else changed this while you were editing it. Your changes are still on the page: "
-    "check them against the case and save again."
-)
 
 
 def add_months(day: date, months: int) -> date:
@@ -47,15 +45,16 @@ def _entry(
 
 
 def _locked(case: Case) -> Case:
-    """The case row, locked for this transaction, so that two people changing it one after the other each see
-    the other's change (SQLite serialises writers anyway)."""
+    """The case row as stored now, locked for this transaction: a stage move checks its rule (adopt only a case
+    not yet decided, ...) on the current stage, not on the page's copy (SQLite serialises writers anyway)."""
     return Case.objects.select_for_update(of=("self",)).select_related("referral", "panel").get(pk=case.pk)
 
 
-def _save_case(case: Case, fields: list[str]) -> None:
-    case.version += 1
+def _save_case(case: Case, fields: list[str], *, expected_version: int | None = None) -> Case:
+    """Saves `fields` through core.locking: with the version the page was opened at, a stale save raises
+    StaleEdit; without one (a stage move checked under the lock) it still raises the version."""
     case.full_clean()
-    case.save(update_fields=[*fields, "version", "updated_at"])
+    return versioned_update(instance=case, expected_version=expected_version, fields=fields)
 
 
 def _set_stage(case: Case, stage: str, on: date) -> None:

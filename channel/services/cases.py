@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_record
+from core.idempotency import create_once
 
 from ..models import (
     ADOPTED_STAGES,
@@ -24,7 +25,7 @@ from ..models import (
     ReviewKind,
     Stage,
 )
-from .case_rows import REVIEW_INTERVAL_DAYS, STALE, _entry, _locked, _mark_discussed, _save_case, _set_stage, add_months
+from .case_rows import REVIEW_INTERVAL_DAYS, _entry, _locked, _mark_discussed, _save_case, _set_stage, add_months
 
 # --- Opening a case ----------------------------------------------------------------------------------------------
 
@@ -156,13 +157,12 @@ def case_update(
     case_officer: Any,
     review_due_on: date | None,
     exit_proposed: bool,
-    version: int | None = None,
+    expected_version: int | None = None,
+    note: str = "",
     request: Any = None,
 ) -> Case:
-    """`version` is the case's version when the page was opened: a save made after someone else's is refused."""
-    case = _locked(case)
-    if version is not None and version != case.version:
-        raise ValidationError(STALE)
+    """`expected_version` is the case's version when the page was opened: a save made after someone else's is
+    refused with StaleEdit. A note, when given, goes into the chronology with the change."""
     before = {
         "case_officer": case.case_officer_id,
         "review_due_on": case.review_due_on,
@@ -171,7 +171,7 @@ def case_update(
     case.case_officer = case_officer
     case.review_due_on = review_due_on
     case.exit_proposed = exit_proposed and case.stage in OPEN_STAGES
-    _save_case(case, ["case_officer", "review_due_on", "exit_proposed"])
+    _save_case(case, ["case_officer", "review_due_on", "exit_proposed"], expected_version=expected_version)
     after = {
         "case_officer": case.case_officer_id,
         "review_due_on": case.review_due_on,
@@ -185,21 +185,30 @@ def case_update(
         for k, v in before.items()
         if after[k] != v
     }
-    if "exit_proposed" in changes and case.exit_proposed:
-        _entry(
-            case=case,
-            kind=EntryKind.NOTE,
-            actor=changed_by,
-            on=timezone.localdate(),
-            text="Exit proposed to the panel.",
+    text = "\n".join(
+        part
+        for part in (
+            "Exit proposed to the panel." if "exit_proposed" in changes and case.exit_proposed else "",
+            note.strip(),
         )
+        if part
+    )
+    if text:
+        _entry(case=case, kind=EntryKind.NOTE, actor=changed_by, on=timezone.localdate(), text=text)
     audit_record(actor=changed_by, action="channel.case_updated", obj=case, changes=changes, request=request)
     return case
 
 
 @transaction.atomic
 def case_note_add(
-    *, case: Case, text: str, on: date, author: Any, amends: CaseEntry | None = None, request: Any = None
+    *,
+    case: Case,
+    text: str,
+    on: date,
+    author: Any,
+    amends: CaseEntry | None = None,
+    form_token: str | None = None,
+    request: Any = None,
 ) -> CaseEntry:
     if not text.strip():
         raise ValidationError({"text": "Enter the note"})
@@ -207,15 +216,19 @@ def case_note_add(
         raise ValidationError({"on": "The date must be today or in the past"})
     if amends is not None and amends.case_id != case.pk:
         raise ValidationError("An amendment must point at an entry of the same case.")
-    entry = _entry(
-        case=case, kind=EntryKind.AMENDMENT if amends else EntryKind.NOTE, actor=author, on=on,
-        text=text.strip(), amends=amends,
-    )  # fmt: skip
-    audit_record(
-        actor=author, action="channel.case_note_amended" if amends else "channel.case_note_added", obj=case,
-        changes={"entry": entry.pk, **({"amends": amends.pk} if amends else {})}, request=request,
-    )  # fmt: skip
-    return entry
+
+    def add() -> CaseEntry:
+        entry = _entry(
+            case=case, kind=EntryKind.AMENDMENT if amends else EntryKind.NOTE, actor=author, on=on,
+            text=text.strip(), amends=amends,
+        )  # fmt: skip
+        audit_record(
+            actor=author, action="channel.case_note_amended" if amends else "channel.case_note_added", obj=case,
+            changes={"entry": entry.pk, **({"amends": amends.pk} if amends else {})}, request=request,
+        )  # fmt: skip
+        return entry
+
+    return create_once(token=form_token, actor=author, model=CaseEntry, create=add)
 
 
 # --- Exit --------------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_record
+from core.idempotency import create_once
 
 from ..models import (
     ADOPTED_STAGES,
@@ -76,6 +77,7 @@ def consent_record(
     recorded_by: Any,
     given_by_name: str = "",
     notes: str = "",
+    form_token: str | None = None,
     request: Any = None,
 ) -> ConsentRecord:
     case = _locked(case)
@@ -85,22 +87,26 @@ def consent_record(
         raise ValidationError({"on": "The date must be today or in the past"})
     if giver == ConsentGiver.PARENT and not given_by_name.strip():
         raise ValidationError({"given_by_name": "Enter the name of the parent or carer"})
-    record = ConsentRecord(
-        case=case, giver=giver, status=status, on=on, recorded_by=recorded_by,
-        given_by_name=given_by_name.strip(), notes=notes.strip(),
-    )  # fmt: skip
-    record.full_clean()
-    record.save()
-    text = f"{record.get_giver_display()}: consent {record.get_status_display().lower()}."
-    if notes.strip():
-        text += f"\n{notes.strip()}"
-    _entry(case=case, kind=EntryKind.CONSENT, actor=recorded_by, on=on, text=text)
-    if status == ConsentStatus.WITHDRAWN and case.stage in ADOPTED_STAGES and not case.exit_proposed:
-        # Support is voluntary: a withdrawal puts the exit in front of the panel.
-        case.exit_proposed = True
-        _save_case(case, ["exit_proposed"])
-    audit_record(
-        actor=recorded_by, action="channel.consent_recorded", obj=case, request=request,
-        changes={"giver": giver, "status": status, "on": on.isoformat()},
-    )  # fmt: skip
-    return record
+
+    def create() -> ConsentRecord:
+        record = ConsentRecord(
+            case=case, giver=giver, status=status, on=on, recorded_by=recorded_by,
+            given_by_name=given_by_name.strip(), notes=notes.strip(),
+        )  # fmt: skip
+        record.full_clean()
+        record.save()
+        text = f"{record.get_giver_display()}: consent {record.get_status_display().lower()}."
+        if notes.strip():
+            text += f"\n{notes.strip()}"
+        _entry(case=case, kind=EntryKind.CONSENT, actor=recorded_by, on=on, text=text)
+        if status == ConsentStatus.WITHDRAWN and case.stage in ADOPTED_STAGES and not case.exit_proposed:
+            # Support is voluntary: a withdrawal puts the exit in front of the panel.
+            case.exit_proposed = True
+            _save_case(case, ["exit_proposed"])
+        audit_record(
+            actor=recorded_by, action="channel.consent_recorded", obj=case, request=request,
+            changes={"giver": giver, "status": status, "on": on.isoformat()},
+        )  # fmt: skip
+        return record
+
+    return create_once(token=form_token, actor=recorded_by, model=ConsentRecord, create=create)

@@ -13,6 +13,8 @@ from django.utils import timezone
 from accounts.models import Membership
 from accounts.roles import Role
 from core.audit import audit_record
+from core.idempotency import create_once
+from core.locking import versioned_update
 
 from ..models import (
     ADOPTED_STAGES,
@@ -28,7 +30,7 @@ from ..models import (
     Panel,
     Stage,
 )
-from .case_rows import REVIEW_INTERVAL_DAYS, STALE, _entry, _locked, _mark_discussed, _save_case, _set_stage, add_months
+from .case_rows import REVIEW_INTERVAL_DAYS, _entry, _locked, _mark_discussed, _save_case, _set_stage, add_months
 from .cases import case_adopt, case_not_adopt
 
 
@@ -41,19 +43,27 @@ def meeting_schedule(
     starts_at: time | None = None,
     location: str = "",
     months: int = 1,
+    form_token: str | None = None,
     request: Any = None,
-) -> list[Meeting]:
-    """Schedules a meeting, and with months > 1 the same day of each following month."""
+) -> Meeting:
+    """Schedules a meeting, and with months > 1 the same day of each following month. Returns the first; a second
+    POST of the same form (one token) returns it again and schedules nothing."""
     if not 1 <= months <= 12:
         raise ValidationError({"months": "Schedule between 1 and 12 meetings at a time"})
-    meetings = []
-    for i in range(months):
-        meeting = Meeting(panel=panel, held_on=add_months(held_on, i), starts_at=starts_at, location=location.strip())
-        meeting.full_clean()
-        meeting.save()
-        meetings.append(meeting)
-        audit_record(actor=scheduled_by, action="channel.meeting_scheduled", obj=meeting, request=request)
-    return meetings
+
+    def create() -> Meeting:
+        meetings = []
+        for i in range(months):
+            meeting = Meeting(
+                panel=panel, held_on=add_months(held_on, i), starts_at=starts_at, location=location.strip()
+            )
+            meeting.full_clean()
+            meeting.save()
+            meetings.append(meeting)
+            audit_record(actor=scheduled_by, action="channel.meeting_scheduled", obj=meeting, request=request)
+        return meetings[0]
+
+    return create_once(token=form_token, actor=scheduled_by, model=Meeting, create=create)
 
 
 def agenda_reason(*, case: Case, on: date) -> str | None:
@@ -195,16 +205,13 @@ def agenda_item_record(
 
 @transaction.atomic
 def meeting_notes_save(
-    *, meeting: Meeting, notes: str, saved_by: Any, notes_before: str | None = None, request: Any = None
+    *, meeting: Meeting, notes: str, saved_by: Any, expected_version: int | None, request: Any = None
 ) -> Meeting:
-    """`notes_before` is the text the editor started from: if someone saved other minutes meanwhile, refuse."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    """The general minutes. A save from a page someone else has saved since is refused (StaleEdit)."""
     _refuse_if_signed_off(meeting)
-    if notes_before is not None and notes_before.strip() != meeting.notes.strip():
-        raise ValidationError(STALE)
     meeting.notes = notes.strip()
     meeting.full_clean()
-    meeting.save(update_fields=["notes", "updated_at"])
+    versioned_update(instance=meeting, expected_version=expected_version, fields=["notes"])
     audit_record(
         actor=saved_by,
         action="channel.minutes_saved",
@@ -234,6 +241,6 @@ def meeting_sign_off(*, meeting: Meeting, signed_off_by: Any, request: Any = Non
     meeting.signed_off_by = signed_off_by
     meeting.signed_off_at = timezone.now()
     meeting.full_clean()
-    meeting.save(update_fields=["signed_off_by", "signed_off_at", "updated_at"])
+    versioned_update(instance=meeting, expected_version=None, fields=["signed_off_by", "signed_off_at"])
     audit_record(actor=signed_off_by, action="channel.meeting_signed_off", obj=meeting, request=request)
     return meeting

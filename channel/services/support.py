@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_record
+from core.idempotency import create_once
+from core.locking import versioned_update
 
 from ..models import (
     ADOPTED_STAGES,
@@ -52,60 +54,87 @@ def support_item_add(
     starts_on: date,
     ends_on: date | None,
     added_by: Any,
+    form_token: str | None = None,
     request: Any = None,
 ) -> SupportItem:
     if case.stage not in ADOPTED_STAGES:
         raise ValidationError("A support plan is made once the panel has adopted the case.")
-    item = SupportItem(
-        case=case, kind=kind, provider=provider.strip(), description=description.strip(), starts_on=starts_on,
-        ends_on=ends_on, created_by=added_by,
-    )  # fmt: skip
-    if ends_on is not None and ends_on < starts_on:
-        raise ValidationError({"ends_on": "The end date must be on or after the start date"})
-    item.full_clean()
-    item.save()
-    _entry(
-        case=case, kind=EntryKind.SUPPORT, actor=added_by, on=starts_on, support_item=item,
-        text=f"Added to the support plan: {item.get_kind_display()}, {item.provider}.",
-    )  # fmt: skip
-    audit_record(
-        actor=added_by,
-        action="channel.support_item_added",
-        obj=case,
-        changes={"support_item": item.pk},
-        request=request,
-    )
-    return item
+
+    def create() -> SupportItem:
+        item = SupportItem(
+            case=case, kind=kind, provider=provider.strip(), description=description.strip(), starts_on=starts_on,
+            ends_on=ends_on, created_by=added_by,
+        )  # fmt: skip
+        if ends_on is not None and ends_on < starts_on:
+            raise ValidationError({"ends_on": "The end date must be on or after the start date"})
+        item.full_clean()
+        item.save()
+        _entry(
+            case=case, kind=EntryKind.SUPPORT, actor=added_by, on=starts_on, support_item=item,
+            text=f"Added to the support plan: {item.get_kind_display()}, {item.provider}.",
+        )  # fmt: skip
+        audit_record(
+            actor=added_by,
+            action="channel.support_item_added",
+            obj=case,
+            changes={"support_item": item.pk},
+            request=request,
+        )
+        return item
+
+    return create_once(token=form_token, actor=added_by, model=SupportItem, create=create)
 
 
 @transaction.atomic
-def support_item_end(*, item: SupportItem, ends_on: date | None, changed_by: Any, request: Any = None) -> SupportItem:
-    item = SupportItem.objects.select_for_update().get(pk=item.pk)
+def support_item_update(
+    *,
+    item: SupportItem,
+    description: str,
+    ends_on: date | None,
+    changed_by: Any,
+    expected_version: int | None,
+    request: Any = None,
+) -> SupportItem:
+    """What the support is and when it ends (or ended). A save from a page someone else has saved since is refused."""
     if ends_on is not None and ends_on < item.starts_on:
         raise ValidationError({"ends_on": "The end date must be on or after the start date"})
     before = item.ends_on
+    item.description = description.strip()
     item.ends_on = ends_on
     item.full_clean()
-    item.save(update_fields=["ends_on", "updated_at"])
-    _entry(
-        case=item.case, kind=EntryKind.SUPPORT, actor=changed_by, on=ends_on or timezone.localdate(), support_item=item,
-        text=f"End date of {item.provider} set to {ends_on:%d %B %Y}." if ends_on else f"End date of {item.provider} cleared.",
-    )  # fmt: skip
+    versioned_update(instance=item, expected_version=expected_version, fields=["description", "ends_on"])
+    if ends_on != before:
+        _entry(
+            case=item.case, kind=EntryKind.SUPPORT, actor=changed_by, on=ends_on or timezone.localdate(), support_item=item,
+            text=f"End date of {item.provider} set to {ends_on:%d %B %Y}." if ends_on else f"End date of {item.provider} cleared.",
+        )  # fmt: skip
     audit_record(
         actor=changed_by, action="channel.support_item_changed", obj=item.case, request=request,
-        changes={"support_item": item.pk, "ends_on": {"old": before.isoformat() if before else None, "new": ends_on.isoformat() if ends_on else None}},
+        changes={"support_item": item.pk, "ends_on": {"old": before.isoformat() if before else None, "new": ends_on.isoformat() if ends_on else None}, "description": {"sensitive": True}},
     )  # fmt: skip
     return item
 
 
 @transaction.atomic
-def progress_note_add(*, item: SupportItem, text: str, on: date, author: Any, request: Any = None) -> CaseEntry:
+def progress_note_add(
+    *, item: SupportItem, text: str, on: date, author: Any, form_token: str | None = None, request: Any = None
+) -> CaseEntry:
     if not text.strip():
         raise ValidationError({"text": "Enter the progress note"})
     if on > timezone.localdate():
         raise ValidationError({"on": "The date must be today or in the past"})
-    entry = _entry(case=item.case, kind=EntryKind.PROGRESS, actor=author, on=on, text=text.strip(), support_item=item)
-    audit_record(
-        actor=author, action="channel.progress_note_added", obj=item.case, changes={"entry": entry.pk}, request=request
-    )
-    return entry
+
+    def create() -> CaseEntry:
+        entry = _entry(
+            case=item.case, kind=EntryKind.PROGRESS, actor=author, on=on, text=text.strip(), support_item=item
+        )
+        audit_record(
+            actor=author,
+            action="channel.progress_note_added",
+            obj=item.case,
+            changes={"entry": entry.pk},
+            request=request,
+        )
+        return entry
+
+    return create_once(token=form_token, actor=author, model=CaseEntry, create=create)

@@ -24,7 +24,7 @@ from ..forms.cases import (
     NoteForm,
     ReviewForm,
     StageForm,
-    SupportEndForm,
+    SupportItemChangeForm,
     SupportItemForm,
     SupportStartForm,
 )
@@ -147,7 +147,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     def save(data: dict[str, Any]) -> None:
         cases.case_update(
             case=case, changed_by=request.user, case_officer=data["case_officer"], review_due_on=data["review_due_on"],
-            exit_proposed=data["exit_proposed"], version=data["version"], request=request,
+            exit_proposed=data["exit_proposed"], expected_version=data["version"], note=data["note"], request=request,
         )  # fmt: skip
 
     return form_page(
@@ -188,7 +188,7 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
     def save(data: dict[str, Any]) -> None:
         consent.consent_record(
             case=case, giver=data["giver"], status=data["status"], on=data["on"], recorded_by=request.user,
-            given_by_name=data["given_by_name"], notes=data["notes"], request=request,
+            given_by_name=data["given_by_name"], notes=data["notes"], form_token=data["form_token"], request=request,
         )  # fmt: skip
 
     return form_page(
@@ -234,7 +234,7 @@ def assessment_add(request: HttpRequest, pk: int) -> HttpResponse:
     def save(data: dict[str, Any]) -> None:
         assessments.assessment_record(
             case=case, assessed_on=data["assessed_on"], assessed_by=request.user, ratings=form.ratings(),
-            summary=data["summary"], request=request,
+            summary=data["summary"], form_token=data["form_token"], request=request,
         )  # fmt: skip
 
     return form_page(
@@ -261,7 +261,8 @@ def support_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     def save(data: dict[str, Any]) -> None:
         support.support_item_add(
             case=case, kind=data["kind"], provider=data["provider"], description=data["description"],
-            starts_on=data["starts_on"], ends_on=data["ends_on"], added_by=request.user, request=request,
+            starts_on=data["starts_on"], ends_on=data["ends_on"], added_by=request.user,
+            form_token=data["form_token"], request=request,
         )  # fmt: skip
 
     return form_page(
@@ -278,14 +279,18 @@ def _item(case: Any, item_pk: int) -> Any:
 def support_item_end(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     case = case_for_write(request, pk)
     item = _item(case, item_pk)
-    form = SupportEndForm(request.POST or None, initial={"ends_on": item.ends_on})
+    initial = {"description": item.description, "ends_on": item.ends_on, "version": item.version}
+    form = SupportItemChangeForm(request.POST or None, initial=initial)
 
     def save(data: dict[str, Any]) -> None:
-        support.support_item_end(item=item, ends_on=data["ends_on"], changed_by=request.user, request=request)
+        support.support_item_update(
+            item=item, description=data["description"], ends_on=data["ends_on"], changed_by=request.user,
+            expected_version=data["version"], request=request,
+        )  # fmt: skip
 
     return form_page(
-        request, form=form, title=f"End date: {item.provider}", caption=case.reference, back_url=_case_url(case),
-        on_valid=save, done_message="End date saved.",
+        request, form=form, title=f"Change: {item.provider}", caption=case.reference, back_url=_case_url(case),
+        on_valid=save, done_message="Support plan updated.",
     )  # fmt: skip
 
 
@@ -298,7 +303,10 @@ def progress_note_add(request: HttpRequest, pk: int, item_pk: int) -> HttpRespon
     )
 
     def save(data: dict[str, Any]) -> None:
-        support.progress_note_add(item=item, text=data["text"], on=data["on"], author=request.user, request=request)
+        support.progress_note_add(
+            item=item, text=data["text"], on=data["on"], author=request.user, form_token=data["form_token"],
+            request=request,
+        )  # fmt: skip
 
     return form_page(
         request, form=form, title=f"Progress: {item.provider}", caption=case.reference, back_url=_case_url(case),
@@ -324,8 +332,9 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> str:
         cases.case_note_add(
-            case=case, text=data["text"], on=data["on"], author=request.user, amends=amends, request=request
-        )
+            case=case, text=data["text"], on=data["on"], author=request.user, amends=amends,
+            form_token=data["form_token"], request=request,
+        )  # fmt: skip
         return reverse("channel:case_chronology", args=[case.pk])
 
     return form_page(

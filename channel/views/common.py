@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from core.forms import add_service_errors
+from core.locking import StaleEdit, stale_edit_show_on_form
 
 from ..models import Case
 from ..selectors import can_edit_case, case_get_for_user
@@ -33,10 +34,14 @@ def form_page(
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """Renders a form; on a valid POST calls `on_valid(cleaned_data)`; a ValidationError from the service comes
-    back as the GOV.UK error summary (nothing is written, the service runs in one transaction)."""
+    back as the GOV.UK error summary (nothing is written, the service runs in one transaction); a StaleEdit shows
+    what someone else saved, the person's typed values kept. A create form's one-time token is passed by `on_valid`
+    to its service, so a second POST of the same form redirects to what the first made."""
     if request.method == "POST" and form.is_valid():
         try:
             result = on_valid(form.cleaned_data)
+        except StaleEdit as exc:
+            stale_edit_show_on_form(form, exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

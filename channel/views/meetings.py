@@ -95,11 +95,11 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeetingForm(request.POST or None)
 
     def save(data: dict[str, Any]) -> str:
-        made = meetings.meeting_schedule(
+        first = meetings.meeting_schedule(
             panel=panel, held_on=data["held_on"], starts_at=data["starts_at"], location=data["location"],
-            months=data["months"], scheduled_by=request.user, request=request,
+            months=data["months"], scheduled_by=request.user, form_token=data["form_token"], request=request,
         )  # fmt: skip
-        return _meeting_url(made[0])
+        return _meeting_url(first)
 
     return form_page(
         request, form=form, title="Schedule a meeting", caption=panel.name,
@@ -200,13 +200,13 @@ def meeting_notes(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for_write(request, pk)
     if meeting.is_signed_off:
         raise PermissionDenied
-    form = MeetingNotesForm(request.POST or None, initial={"notes": meeting.notes, "notes_before": meeting.notes})
+    form = MeetingNotesForm(request.POST or None, initial={"notes": meeting.notes, "version": meeting.version})
 
     def save(data: dict[str, Any]) -> None:
         meetings.meeting_notes_save(
             meeting=meeting,
             notes=data["notes"],
-            notes_before=data["notes_before"],
+            expected_version=data["version"],
             saved_by=request.user,
             request=request,
         )
@@ -261,12 +261,40 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     def save(data: dict[str, Any]) -> None:
         actions.action_add(
             meeting=meeting, description=data["description"], owner=data["owner"], due_on=data["due_on"],
-            case=case_by_id.get(data["case"] or ""), added_by=request.user, request=request,
+            case=case_by_id.get(data["case"] or ""), added_by=request.user, form_token=data["form_token"],
+            request=request,
         )  # fmt: skip
 
     return form_page(
         request, form=form, title="Add an action", caption=str(meeting), back_url=_meeting_url(meeting),
         on_valid=save, done_message="Action added.",
+    )  # fmt: skip
+
+
+@capability_required(MEETINGS)
+def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The chair or a coordinator rewords an action, gives it to another member or moves its due date."""
+    action = action_get_for_user(user=request.user, pk=pk)
+    meeting = _meeting_for_write(request, action.meeting_id)
+    if action.done_on is not None:
+        raise Http404
+    initial = {
+        "description": action.description, "owner": action.owner_id, "due_on": action.due_on, "version": action.version,
+    }  # fmt: skip
+    form = ActionForm(
+        request.POST or None, owners=panel_member_choices(panel_id=meeting.panel_id), cases=[], editing=True,
+        initial=initial,
+    )  # fmt: skip
+
+    def save(data: dict[str, Any]) -> None:
+        actions.action_update(
+            action=action, description=data["description"], owner=data["owner"], due_on=data["due_on"],
+            changed_by=request.user, expected_version=data["version"], request=request,
+        )  # fmt: skip
+
+    return form_page(
+        request, form=form, title="Change an action", caption=str(meeting), back_url=_meeting_url(meeting),
+        on_valid=save, done_message="Action saved.",
     )  # fmt: skip
 
 

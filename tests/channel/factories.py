@@ -5,8 +5,9 @@ from datetime import date, timedelta
 import factory
 from django.utils import timezone
 
-from channel.models import Case, Meeting, Panel, PanelKind, Stage
+from channel.models import Action, Case, Meeting, Panel, PanelKind, Stage, SupportItem, SupportKind
 from referrals.models import Status
+from tests.accounts.factories import UserFactory
 from tests.referrals.factories import ReferralFactory
 
 
@@ -38,6 +39,28 @@ class MeetingFactory(factory.django.DjangoModelFactory):
 
     panel = factory.SubFactory(PanelFactory)
     held_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=7))
+
+
+class SupportItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupportItem
+
+    case = factory.SubFactory(CaseFactory)
+    kind = SupportKind.MAINSTREAM
+    provider = "Youth mentoring service"
+    starts_on = factory.LazyFunction(timezone.localdate)
+    created_by = factory.SubFactory(UserFactory)
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Action
+
+    meeting = factory.SubFactory(MeetingFactory)
+    description = "Ask the school for attendance figures"
+    owner = factory.SubFactory(UserFactory)
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=14))
+    created_by = factory.LazyAttribute(lambda o: o.owner)
 
 
 def adopted(case: Case, on: date | None = None) -> Case:

@@ -22,6 +22,7 @@ from channel.services.cases import case_exit, case_not_adopt, case_note_add, cas
 from channel.services.consent import consent_record, consent_state
 from channel.services.reviews import review_record
 from channel.services.support import case_support_start
+from core.idempotency import form_token_mint
 from referrals.models import Status
 from tests.channel.factories import CaseFactory, adopted
 from tests.referrals.factories import ReferralFactory
@@ -204,7 +205,13 @@ def test_an_assessment_is_recorded_through_the_page_starting_from_the_last_one(c
     factors = list(VafFactor.objects.filter(is_active=True))
     url = reverse("channel:assessment_add", args=[case.pk])
     client = client_for(panel_chair)
-    data = {"assessed_on_0": "20", "assessed_on_1": "11", "assessed_on_2": "2026", "summary": ""}
+    data = {
+        "assessed_on_0": "20",
+        "assessed_on_1": "11",
+        "assessed_on_2": "2026",
+        "summary": "",
+        "form_token": form_token_mint(),
+    }
     incomplete = client.post(url, data)
     assert incomplete.status_code == 200 and "govuk-error-summary" in incomplete.content.decode()
     for f in factors:

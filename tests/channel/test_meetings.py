@@ -12,6 +12,7 @@ from channel.selectors import cases_due_for_meeting
 from channel.services.actions import action_add
 from channel.services.cases import case_update
 from channel.services.meetings import agenda_item_record
+from core.idempotency import form_token_mint
 from tests.channel.factories import CaseFactory, MeetingFactory, adopted
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +136,7 @@ def test_a_chair_schedules_monthly_meetings(client_for, panel_chair, panel):
     day = timezone.localdate() + timedelta(days=3)
     response = client_for(panel_chair).post(
         reverse("channel:meeting_create", args=[panel.pk]),
-        {**_date("held_on", day), "months": "3", "starts_at": "14:00"},
+        {**_date("held_on", day), "months": "3", "starts_at": "14:00", "form_token": form_token_mint()},
     )
     assert response.status_code == 302
     assert panel.meetings.count() == 3

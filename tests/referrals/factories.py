@@ -5,7 +5,17 @@ from datetime import date
 import factory
 from django.utils import timezone
 
-from referrals.models import ConcernType, Gender, Referral, Sector, Status
+from referrals.models import (
+    ConcernType,
+    Gender,
+    Indicator,
+    Referral,
+    RoutingSettings,
+    ScreeningQuestion,
+    Sector,
+    SignpostService,
+    Status,
+)
 from tests.accounts.factories import UserFactory
 
 
@@ -40,3 +50,41 @@ class DraftReferralFactory(ReferralFactory):
     reference = None
     submitted_at = None
     submitted_on = None
+
+
+class RoutingSettingsFactory(factory.django.DjangoModelFactory):
+    """The council's one routing row (pk 1)."""
+
+    class Meta:
+        model = RoutingSettings
+        django_get_or_create = ("id",)
+
+    id = 1
+
+
+class ConcernTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConcernType
+
+    label = factory.Sequence(lambda n: f"Test concern {n}")
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Indicator
+
+    label = factory.Sequence(lambda n: f"Test indicator {n}")
+
+
+class ScreeningQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ScreeningQuestion
+
+    label = factory.Sequence(lambda n: f"Test question {n}?")
+
+
+class SignpostServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SignpostService
+
+    label = factory.Sequence(lambda n: f"Test service {n}")
