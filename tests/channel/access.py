@@ -70,6 +70,7 @@ ROWS = {
     "channel:meeting_sign_off": Row(ok={CHAIR}, read_only={COORDINATOR, MEMBER}, kwargs=_meeting),
     "channel:meeting_papers": Row(ok=MEETING_READERS, kwargs=_meeting),
     "channel:action_create": Row(ok=CASE_WRITERS, read_only={MEMBER}, kwargs=_meeting),
+    "channel:action_edit": Row(ok=CASE_WRITERS, read_only={MEMBER}, kwargs=lambda w: {"pk": w.action.pk}),
     # The action belongs to the panel member: they may close their own.
     "channel:action_done": Row(ok=MEETING_READERS, kwargs=lambda w: {"pk": w.action.pk}),
     "channel:case_list": Row(ok=CASE_READERS),
