@@ -61,7 +61,7 @@ class SecondFactorRequiredMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()
             and request.path not in self._open()
             and not request.path.startswith(_ALWAYS_OPEN_PREFIXES)
         ):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -9,6 +10,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .roles import ROLE_SCOPE, Role
+
+if TYPE_CHECKING:
+    from .permissions import Access
 
 
 class UserManager(BaseUserManager["User"]):
@@ -45,6 +49,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()
+
+    # Set on the request's user by django_otp's OTPMiddleware.
+    is_verified: Callable[[], bool]
+    # Kept per request by accounts.permissions.access_for.
+    _portal_access: Access
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -8,16 +8,22 @@ records through selectors: out of scope is a 404, in scope but read-only is a 40
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from .roles import Role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest
 
     from .models import User
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 class Capability(StrEnum):
@@ -117,7 +123,7 @@ def access_for(user: User | AnonymousUser | None) -> Access:
         chaired_panel_ids=frozenset(p for r, _, _, p in rows if r == R.PANEL_CHAIR and p),
         member_panel_ids=frozenset(p for r, _, _, p in rows if r == R.PANEL_MEMBER and p),
     )
-    user._portal_access = access  # type: ignore[union-attr]
+    user._portal_access = access
     return access
 
 
@@ -194,13 +200,15 @@ class CapabilityRequiredMixin:
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
 
-def capability_required(capability: Capability | str) -> Any:
+def capability_required(
+    capability: Capability | str,
+) -> Callable[[Callable[Concatenate[HttpRequest, _P], _R]], Callable[Concatenate[HttpRequest, _P], _R]]:
     """For function views: the same rule as CapabilityRequiredMixin."""
     from functools import wraps
 
-    def decorator(view: Any) -> Any:
+    def decorator(view: Callable[Concatenate[HttpRequest, _P], _R]) -> Callable[Concatenate[HttpRequest, _P], _R]:
         @wraps(view)
-        def wrapped(request: Any, *args: Any, **kwargs: Any) -> Any:
+        def wrapped(request: HttpRequest, *args: _P.args, **kwargs: _P.kwargs) -> _R:
             from django.http import Http404
 
             if not has_capability(request.user, capability):

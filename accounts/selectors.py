@@ -4,7 +4,7 @@ the user pages at all; everyone else gets a 404."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -18,6 +18,12 @@ from core.models import AuditEvent
 from .models import Membership, User
 from .permissions import Capability, has_capability
 from .roles import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import QueryDict
+
+    from .filters import UserFilter
 
 
 def _current_memberships() -> Prefetch:  # type: ignore[type-arg]
@@ -39,7 +45,7 @@ def _with_flags(qs: QuerySet[User]) -> QuerySet[User]:
     )
 
 
-def user_list_visible_to(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[User]:
+def user_list_visible_to(*, user: User | AnonymousUser, filters: dict[str, Any] | None = None) -> QuerySet[User]:
     """Every user of the council, with current roles (prefetched) and flags, for coordinators and system
     administrators; a 404 for anyone else."""
     if not has_capability(user, Capability.USERS_MANAGE):
@@ -52,14 +58,14 @@ def user_list_visible_to(*, user: Any, filters: dict[str, Any] | None = None) ->
     return qs
 
 
-def user_filter_for(*, user: Any, filters: Any = None) -> Any:
+def user_filter_for(*, user: User | AnonymousUser, filters: QueryDict | None = None) -> UserFilter:
     """A filter set over the users this person may see (its `.qs` is the match), for the users page."""
     from .filters import UserFilter
 
     return UserFilter(filters or None, queryset=user_list_visible_to(user=user))
 
 
-def user_get_for_user(*, user: Any, pk: int) -> User:
+def user_get_for_user(*, user: User | AnonymousUser, pk: int) -> User:
     """One user for the administration pages, with every membership (current and ended)."""
     if not has_capability(user, Capability.USERS_MANAGE):
         raise Http404
@@ -82,7 +88,7 @@ def user_get_for_user(*, user: Any, pk: int) -> User:
     return found
 
 
-def membership_get_for_user(*, user: Any, target: User, pk: int) -> Membership:
+def membership_get_for_user(*, user: User | AnonymousUser, target: User, pk: int) -> Membership:
     if not has_capability(user, Capability.USERS_MANAGE):
         raise Http404
     membership = Membership.objects.filter(user=target, pk=pk).select_related("school", "team", "panel").first()
@@ -151,7 +157,7 @@ def user_counts() -> dict[str, int]:
     )
 
 
-def audit_event_filter_for(*, user: Any, filters: Any = None) -> AuditEventFilter:
+def audit_event_filter_for(*, user: User | AnonymousUser, filters: QueryDict | None = None) -> AuditEventFilter:
     """A filter set over every event, newest first (its `.qs` is the match); a 404 for anyone without the audit
     capability. Fields with invalid values are left out of `.qs` and reported on the form."""
     if not has_capability(user, Capability.AUDIT_VIEW):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -41,10 +41,18 @@ from .models import (
     Stage,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest
+
+    from accounts.models import User
+
 # --- Scopes ------------------------------------------------------------------------------------------------------
 
 
-def _case_scope(user: Any) -> Q | None:
+def _case_scope(user: User | AnonymousUser) -> Q | None:
     access = access_for(user)
     if access.has(Role.COORDINATOR):
         return Q()
@@ -56,7 +64,7 @@ def _case_scope(user: Any) -> Q | None:
     return scope if (access.panel_ids or access.team_ids) else None
 
 
-def _panel_scope(user: Any) -> Q | None:
+def _panel_scope(user: User | AnonymousUser) -> Q | None:
     access = access_for(user)
     if access.has(Role.COORDINATOR):
         return Q()
@@ -65,25 +73,25 @@ def _panel_scope(user: Any) -> Q | None:
     return None
 
 
-def can_edit_case(*, user: Any, case: Case) -> bool:
+def can_edit_case(*, user: User | AnonymousUser, case: Case) -> bool:
     access = access_for(user)
     return access.has(Role.COORDINATOR) or case.panel_id in access.chaired_panel_ids
 
 
-def can_edit_panel(*, user: Any, panel_id: int) -> bool:
+def can_edit_panel(*, user: User | AnonymousUser, panel_id: int) -> bool:
     """Meetings, agendas and minutes of a panel: its chairs and coordinators."""
     access = access_for(user)
     return access.has(Role.COORDINATOR) or panel_id in access.chaired_panel_ids
 
 
-def can_complete_action(*, user: Any, action: Action) -> bool:
+def can_complete_action(*, user: User | AnonymousUser, action: Action) -> bool:
     return action.owner_id == user.pk or can_edit_panel(user=user, panel_id=action.meeting.panel_id)
 
 
 # --- Panels ------------------------------------------------------------------------------------------------------
 
 
-def panel_list_visible_to(*, user: Any) -> QuerySet[Panel]:
+def panel_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[Panel]:
     scope = _panel_scope(user)
     if scope is None:
         return Panel.objects.none()
@@ -96,7 +104,7 @@ def panel_list_visible_to(*, user: Any) -> QuerySet[Panel]:
     )
 
 
-def panel_get_for_user(*, user: Any, pk: int) -> Panel:
+def panel_get_for_user(*, user: User | AnonymousUser, pk: int) -> Panel:
     scope = _panel_scope(user)
     if scope is None:
         raise Http404
@@ -124,7 +132,7 @@ def panel_member_choices(*, panel_id: int, on: date | None = None) -> QuerySet[A
     return User.objects.filter(pk__in=ids, is_active=True).order_by("full_name")
 
 
-def next_meeting(*, panel_ids: Any, today: date | None = None) -> Meeting | None:
+def next_meeting(*, panel_ids: Iterable[int], today: date | None = None) -> Meeting | None:
     today = today or timezone.localdate()
     return (
         Meeting.objects.filter(panel_id__in=list(panel_ids), held_on__gte=today, is_cancelled=False)
@@ -139,7 +147,7 @@ def next_meeting(*, panel_ids: Any, today: date | None = None) -> Meeting | None
 CASE_LIST_FIELDS = ("referral", "panel", "case_officer")
 
 
-def case_list_visible_to(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Case]:
+def case_list_visible_to(*, user: User | AnonymousUser, filters: dict[str, Any] | None = None) -> QuerySet[Case]:
     scope = _case_scope(user)
     if scope is None:
         return Case.objects.none()
@@ -157,7 +165,9 @@ def case_list_visible_to(*, user: Any, filters: dict[str, Any] | None = None) ->
     return rows.order_by("-opened_on", "-id")
 
 
-def case_get_for_user(*, user: Any, pk: int, request: Any = None, audit: bool = True) -> Case:
+def case_get_for_user(
+    *, user: User | AnonymousUser, pk: int, request: HttpRequest | None = None, audit: bool = True
+) -> Case:
     """The case if the user may read it, else 404. Every read is audited."""
     scope = _case_scope(user)
     if scope is None:
@@ -171,7 +181,7 @@ def case_get_for_user(*, user: Any, pk: int, request: Any = None, audit: bool = 
     return case
 
 
-def case_stage_by_referral(*, referral_ids: Any) -> dict[int, str]:
+def case_stage_by_referral(*, referral_ids: Iterable[int]) -> dict[int, str]:
     """For the referrals pages and the journey table: the case stage's label for each referral that has a case."""
     labels = dict(Stage.choices)
     return {
@@ -257,7 +267,7 @@ RATING_LABELS = dict(Rating.choices)
 # --- Meetings ----------------------------------------------------------------------------------------------------
 
 
-def meeting_list_visible_to(*, user: Any) -> QuerySet[Meeting]:
+def meeting_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[Meeting]:
     scope = _panel_scope(user)
     if scope is None:
         return Meeting.objects.none()
@@ -270,7 +280,7 @@ def meeting_list_visible_to(*, user: Any) -> QuerySet[Meeting]:
     )
 
 
-def meeting_get_for_user(*, user: Any, pk: int) -> Meeting:
+def meeting_get_for_user(*, user: User | AnonymousUser, pk: int) -> Meeting:
     try:
         return meeting_list_visible_to(user=user).get(pk=pk)
     except Meeting.DoesNotExist:
@@ -319,7 +329,7 @@ def meeting_actions(*, meeting: Meeting) -> list[Action]:
     return list(meeting.actions.select_related("owner", "case__referral", "meeting").order_by("due_on", "id"))
 
 
-def action_get_for_user(*, user: Any, pk: int) -> Action:
+def action_get_for_user(*, user: User | AnonymousUser, pk: int) -> Action:
     scope = _panel_scope(user)
     if scope is None:
         raise Http404
@@ -332,9 +342,11 @@ def action_get_for_user(*, user: Any, pk: int) -> Action:
         raise Http404 from None
 
 
-def actions_of(*, user: Any, open_only: bool = True) -> list[Action]:
+def actions_of(*, user: User | AnonymousUser, open_only: bool = True) -> list[Action]:
     """A member's own actions, on the panels they sit on today."""
     access = access_for(user)
+    if not user.is_authenticated:
+        return []
     rows = Action.objects.filter(owner=user, meeting__panel_id__in=access.panel_ids).select_related(
         "meeting__panel", "case__referral"
     )
@@ -343,7 +355,9 @@ def actions_of(*, user: Any, open_only: bool = True) -> list[Action]:
     return list(rows.order_by("due_on", "id")[:20])
 
 
-def reviews_due(*, user: Any, within_days: int = 31, today: date | None = None) -> QuerySet[CaseReview]:
+def reviews_due(
+    *, user: User | AnonymousUser, within_days: int = 31, today: date | None = None
+) -> QuerySet[CaseReview]:
     """Reviews after exit not yet recorded and due within `within_days` (overdue ones included)."""
     from datetime import timedelta
 

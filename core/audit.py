@@ -9,14 +9,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
 from .models import AuditEvent
 
+if TYPE_CHECKING:
+    # Django's own user types: core never imports the accounts app, not even for types.
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest
 
-def client_ip(request: Any) -> str | None:
+
+def client_ip(request: HttpRequest | None) -> str | None:
     """The client address as the WSGI server saw it. Behind a proxy, gunicorn's forwarded-allow-ips and the
     proxy's X-Forwarded-For are configured in deployment; we do not trust the header here."""
     if request is None:
@@ -65,24 +71,24 @@ def changes_between(
 
 def audit_record(
     *,
-    actor: Any,
+    actor: AbstractBaseUser | AnonymousUser | None,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",
-    object_id: Any = "",
+    object_id: int | str = "",
     changes: Mapping[str, Any] | None = None,
     detail: str = "",
-    request: Any = None,
+    request: HttpRequest | None = None,
     actor_email: str = "",
 ) -> AuditEvent:
     """Append one event. `actor` may be None (anonymous or system); `detail` must never hold case content."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
-    real_actor = actor if getattr(actor, "is_authenticated", False) else None
+    real_actor = actor if actor is not None and actor.is_authenticated else None
     return AuditEvent.objects.create(
         actor=real_actor,
-        actor_email=actor_email or (getattr(real_actor, "email", "") if real_actor else ""),
+        actor_email=actor_email or (real_actor.email if real_actor else ""),
         ip_address=client_ip(request),
         action=action,
         object_type=object_type,

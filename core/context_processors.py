@@ -10,8 +10,8 @@ from .registry import nav_items_for
 
 def portal(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    signed_in = bool(user is not None and user.is_authenticated and user.is_verified())  # type: ignore[union-attr]
-    nav = nav_items_for(user) if signed_in else []
+    signed_in = bool(user is not None and user.is_authenticated and user.is_verified())
+    nav = nav_items_for(user) if user is not None and signed_in else []
     path = request.path
     active = max(
         (i for i in nav if (path == i.url if i.url == "/" else path.startswith(i.active_prefix or i.url))),

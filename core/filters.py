@@ -21,7 +21,7 @@ def record_type_choices() -> list[tuple[str, str]]:
     for model in apps.get_models():
         if model._meta.app_label in settings.PORTAL_APPS:
             choices.append(
-                (model._meta.label_lower, f"{model._meta.verbose_name.capitalize()} ({model._meta.label_lower})")
+                (model._meta.label_lower, f"{str(model._meta.verbose_name).capitalize()} ({model._meta.label_lower})")
             )
     return sorted(choices, key=lambda c: c[1])
 
@@ -58,13 +58,15 @@ class AuditEventFilter(django_filters.FilterSet):
 
         form = super().form
         if not hasattr(form, "helper"):
-            form.helper = filter_form_helper(
-                Field.text("person"),
-                Field.text("action"),
-                Field.select("object_type"),
-                Field.text("object_id"),
-                Field.text("date_from"),
-                Field.text("date_to"),
+            form.helper = (  # type: ignore[attr-defined]  # crispy-forms reads this attribute; Form declares none
+                filter_form_helper(
+                    Field.text("person"),
+                    Field.text("action"),
+                    Field.select("object_type"),
+                    Field.text("object_id"),
+                    Field.text("date_from"),
+                    Field.text("date_to"),
+                )
             )
         return form
 

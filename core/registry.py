@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    # The viewer as Django's own types name it: core never imports the accounts app, not even for types.
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
 
 @dataclass(frozen=True)
@@ -49,11 +54,11 @@ def register_home(hook: HomeHook) -> None:
     _add(_home_hooks, hook)
 
 
-def nav_items_for(user: Any) -> list[NavItem]:
+def nav_items_for(user: AbstractBaseUser | AnonymousUser) -> list[NavItem]:
     items = [item for hook in _nav_hooks for item in hook(user=user)]
     return sorted(items, key=lambda i: i.order)
 
 
-def home_sections_for(user: Any) -> list[HomeSection]:
+def home_sections_for(user: AbstractBaseUser | AnonymousUser) -> list[HomeSection]:
     sections = [s for hook in _home_hooks for s in hook(user=user)]
     return sorted(sections, key=lambda s: s.order)

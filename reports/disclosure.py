@@ -27,7 +27,6 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
 
 THRESHOLD = 5  # counts from 1 to THRESHOLD - 1 are withheld
 MARK = "*"
@@ -186,12 +185,13 @@ class CountTable:
     cells: list[list[int]]
     row_totals: bool = False
     col_totals: bool = True
-    withheld: set[tuple[Any, Any]] = field(default_factory=set)
+    withheld: set[Key] = field(default_factory=set)
 
     TOTAL = "total"
 
-    def values(self) -> dict[tuple[Any, Any], int]:
-        out: dict[tuple[Any, Any], int] = {}
+    def values(self) -> dict[Key, int]:
+        # Keys are (row, col): an index, or TOTAL for a margin.
+        out: dict[Key, int] = {}
         for r, row in enumerate(self.cells):
             for c, v in enumerate(row):
                 out[(r, c)] = int(v)
@@ -224,7 +224,7 @@ class CountTable:
         self.withheld = suppress(self.values(), self.constraints())
         return self
 
-    def show(self, row: Any, col: Any) -> str:
+    def show(self, row: int | str, col: int | str) -> str:
         if (row, col) in self.withheld:
             return MARK
         return f"{self.values()[(row, col)]:,}"

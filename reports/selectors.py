@@ -8,7 +8,7 @@ a chair cannot be given a part of one safely; chairs see General Release reports
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -17,12 +17,17 @@ from accounts.permissions import Capability, has_capability, is_coordinator
 
 from .models import Report, ReportSchedule, ReportState
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def can_read_official_sensitive(user: Any) -> bool:
+    from accounts.models import User
+
+
+def can_read_official_sensitive(user: User | AnonymousUser) -> bool:
     return is_coordinator(user)
 
 
-def report_list_visible_to(*, user: Any) -> QuerySet[Report]:
+def report_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[Report]:
     if not has_capability(user, Capability.REPORTS_VIEW):
         return Report.objects.none()
     qs = Report.objects.select_related("requested_by", "schedule")
@@ -32,25 +37,25 @@ def report_list_visible_to(*, user: Any) -> QuerySet[Report]:
     return qs.order_by("-created_at", "-id")
 
 
-def report_published_list_visible_to(*, user: Any) -> QuerySet[Report]:
+def report_published_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[Report]:
     """Finished reports the user may read: what scrutiny members and the home page list."""
     return report_list_visible_to(user=user).filter(state=ReportState.DONE)
 
 
-def report_get_for_user(*, user: Any, pk: int) -> Report:
+def report_get_for_user(*, user: User | AnonymousUser, pk: int) -> Report:
     try:
         return report_list_visible_to(user=user).get(pk=pk)
     except Report.DoesNotExist:
         raise Http404 from None
 
 
-def schedule_list_visible_to(*, user: Any) -> QuerySet[ReportSchedule]:
+def schedule_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[ReportSchedule]:
     if not has_capability(user, Capability.REPORTS_REQUEST):
         return ReportSchedule.objects.none()
     return ReportSchedule.objects.select_related("created_by").order_by("-is_active", "next_run_on", "title")
 
 
-def schedule_get_for_user(*, user: Any, pk: int) -> ReportSchedule:
+def schedule_get_for_user(*, user: User | AnonymousUser, pk: int) -> ReportSchedule:
     try:
         return schedule_list_visible_to(user=user).get(pk=pk)
     except ReportSchedule.DoesNotExist:

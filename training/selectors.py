@@ -13,11 +13,11 @@ Definitions used throughout:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Avg, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
@@ -28,6 +28,11 @@ from schools.models import Contact, ContactRole, Phase, School
 
 from .catalogue import PVE_CODES, TRAIN_THE_TRAINER_CODES, WRAP_CODES
 from .models import Attendance, Attendee, Course, Sector, Session
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
 
 DSL_CONTACT_ROLES = [ContactRole.DSL, ContactRole.DEPUTY_DSL]
 
@@ -179,7 +184,8 @@ def uptake_by_phase(*, on: date, ward: str | None = None) -> list[dict[str, Any]
         .order_by()
         .values("phase")
         .annotate(**_uptake_aggregates(on))
-        .values("phase", "open_schools", "wrap_schools", "pve_schools", "any_schools")
+        # The plugin cannot see annotations passed as **kwargs.
+        .values("phase", "open_schools", "wrap_schools", "pve_schools", "any_schools")  # type: ignore[misc]
     )
     out = [_with_pcts({**row, "phase_label": labels.get(row["phase"], row["phase"])}) for row in rows]
     return sorted(out, key=lambda r: order.index(r["phase"]) if r["phase"] in order else len(order))
@@ -301,7 +307,7 @@ def commissioned_delivery_in_period(*, start: date, end: date) -> list[dict[str,
     for course in Course.objects.filter(is_commissioned=True).order_by("order", "name"):
         if course.pk not in sessions:
             continue
-        r = reached.get(course.pk, {})
+        r: Mapping[str, Any] = reached.get(course.pk, {})
         rows.append(
             {
                 "programme": course.name,
@@ -317,11 +323,11 @@ def commissioned_delivery_in_period(*, start: date, end: date) -> list[dict[str,
 # ---- per-user scoping for the training pages ----
 
 
-def may_edit_training(*, user: Any) -> bool:
+def may_edit_training(*, user: User | AnonymousUser) -> bool:
     return has_capability(user, Capability.TRAINING_EDIT)
 
 
-def session_list_visible_to(*, user: Any) -> QuerySet[Session]:
+def session_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[Session]:
     """Coordinators, advisers and CSC practitioners see every session; a DSL those their school attended."""
     if not has_capability(user, Capability.TRAINING_VIEW):
         return Session.objects.none()
@@ -332,14 +338,14 @@ def session_list_visible_to(*, user: Any) -> QuerySet[Session]:
     return qs.filter(pk__in=Attendance.objects.filter(school_id__in=access.school_ids).values("session_id"))
 
 
-def session_get_for_user(*, user: Any, pk: int) -> Session:
+def session_get_for_user(*, user: User | AnonymousUser, pk: int) -> Session:
     try:
         return session_list_visible_to(user=user).get(pk=pk)
     except Session.DoesNotExist:
         raise Http404 from None
 
 
-def attendances_visible_to(*, user: Any, session: Session) -> QuerySet[Attendance]:
+def attendances_visible_to(*, user: User | AnonymousUser, session: Session) -> QuerySet[Attendance]:
     """A DSL sees only their own school's row of a session; the others see every row."""
     qs = session.attendances.select_related("school", "institution").order_by("school__name", "institution__name")
     if has_capability(user, Capability.TRAINING_EDIT) or access_for(user).has("csc_practitioner"):
@@ -347,7 +353,7 @@ def attendances_visible_to(*, user: Any, session: Session) -> QuerySet[Attendanc
     return qs.filter(school_id__in=access_for(user).school_ids)
 
 
-def attendance_get_for_user(*, user: Any, pk: int) -> Attendance:
+def attendance_get_for_user(*, user: User | AnonymousUser, pk: int) -> Attendance:
     if not has_capability(user, Capability.TRAINING_VIEW):
         raise Http404
     qs = Attendance.objects.select_related("session__course", "school", "institution")
@@ -360,7 +366,7 @@ def attendance_get_for_user(*, user: Any, pk: int) -> Attendance:
         raise Http404 from None
 
 
-def may_edit_attendees(*, user: Any, attendance: Attendance) -> bool:
+def may_edit_attendees(*, user: User | AnonymousUser, attendance: Attendance) -> bool:
     """Coordinators and advisers; a DSL for their own school's staff."""
     return may_edit_training(user=user) or (
         attendance.school_id is not None and attendance.school_id in access_for(user).school_ids
@@ -374,7 +380,7 @@ class DashboardScope:
     school_ids: frozenset[int] | None
 
 
-def dashboard_scope(*, user: Any) -> DashboardScope:
+def dashboard_scope(*, user: User | AnonymousUser) -> DashboardScope:
     if not has_capability(user, Capability.UPTAKE_VIEW):
         raise Http404
     access = access_for(user)
@@ -385,7 +391,7 @@ def dashboard_scope(*, user: Any) -> DashboardScope:
 
 def own_school_training(*, school_ids: Iterable[int], on: date) -> list[dict[str, Any]]:
     """For a DSL: each of their schools' courses with last date (one query)."""
-    return list(
+    rows = (
         Attendance.objects.filter(school_id__in=list(school_ids), session__held_on__lte=on)
         .values("school__name", "session__course__name", "session__course__code")
         .annotate(
@@ -397,3 +403,4 @@ def own_school_training(*, school_ids: Iterable[int], on: date) -> list[dict[str
         )
         .order_by("school__name", "session__course__order")
     )
+    return [dict(row) for row in rows]

@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from core.audit import audit_record
 from core.csv_export import csv_cell, csv_response
+from core.models import AuditEvent
 
 from ..permissions import Capability, capability_required
 from ..selectors import audit_event_filter_for
@@ -44,7 +46,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _rows(events: Any) -> Iterator[list[str]]:
+def _rows(events: QuerySet[AuditEvent]) -> Iterator[list[str]]:
     yield CSV_COLUMNS
     for event in events.iterator(chunk_size=2000):
         yield [
@@ -61,7 +63,7 @@ def _rows(events: Any) -> Iterator[list[str]]:
 
 
 @capability_required(Capability.AUDIT_VIEW)
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: HttpRequest) -> HttpResponseBase:
     filterset = audit_event_filter_for(user=request.user, filters=request.GET)
     if filterset.is_bound and not filterset.is_valid():
         messages.error(request, "Correct the search before exporting it.")
