@@ -39,6 +39,13 @@ def _seed(scale: str, db_url: str) -> None:
     subprocess.run([PYTHON, "manage.py", "seed_demo", "--scale", scale, "--if-empty"], cwd=ROOT, env=env, check=True)
 
 
+def _figure(pattern: str, text: str) -> str:
+    """The first group of `pattern` in `text`; a missing figure stops the run with the text it was looked for in."""
+    found = re.search(pattern, text)
+    assert found is not None, f"{pattern!r} not found in:\n{text}"
+    return found.group(1)
+
+
 def _render(db_url: str, classification: str) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         output = Path(tmp) / "report.pdf"
@@ -68,11 +75,9 @@ def _render(db_url: str, classification: str) -> dict[str, object]:
     wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", result.stderr)
     assert wall is not None, result.stderr
     hours, minutes, seconds = wall.groups()
-    cpu = sum(
-        float(re.search(rf"{kind} time \(seconds\): ([\d.]+)", result.stderr).group(1)) for kind in ("User", "System")
-    )
-    peak_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr).group(1))
-    pages = int(re.search(r": (\d+) pages", result.stdout).group(1))
+    cpu = sum(float(_figure(rf"{kind} time \(seconds\): ([\d.]+)", result.stderr)) for kind in ("User", "System"))
+    peak_kb = int(_figure(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr))
+    pages = int(_figure(r": (\d+) pages", result.stdout))
     return {
         "classification": classification,
         "seconds": round(int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds), 2),

@@ -86,9 +86,10 @@ def audit_record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
     real_actor = actor if actor is not None and actor.is_authenticated else None
+    # By id and EMAIL_FIELD: core knows the user model only as Django's AbstractBaseUser.
     return AuditEvent.objects.create(
-        actor=real_actor,
-        actor_email=actor_email or (real_actor.email if real_actor else ""),
+        actor_id=real_actor.pk if real_actor else None,
+        actor_email=actor_email or (getattr(real_actor, real_actor.get_email_field_name()) if real_actor else ""),
         ip_address=client_ip(request),
         action=action,
         object_type=object_type,

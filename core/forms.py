@@ -52,7 +52,7 @@ class GovUKDateField(DateInputField):
 
     def clean(self, value: Any) -> Any:
         try:
-            return super().clean(value)
+            return super().clean(value)  # type: ignore[no-untyped-call]  # crispy-forms-gds has no annotations
         except forms.ValidationError as error:
             # Letters in a part ("Enter a valid month") become one message about the date, as GOV.UK asks.
             if any(getattr(e, "code", None) == "invalid" for e in error.error_list):
@@ -61,7 +61,7 @@ class GovUKDateField(DateInputField):
 
     def compress(self, data_list: Any) -> Any:
         try:
-            return super().compress(data_list)
+            return super().compress(data_list)  # type: ignore[no-untyped-call]  # as above
         except (forms.ValidationError, OverflowError, ValueError):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
@@ -78,7 +78,7 @@ def govuk_date_field(
     """The date field of every form: "Enter the date of the visit", "Date of the visit must be a real date".
     `what` names the date in the "Enter ..." message; `invalid` replaces the "must be a real date" wording."""
     name = label.split(" (")[0]
-    field = GovUKDateField(
+    field = GovUKDateField(  # type: ignore[no-untyped-call]  # its __init__ is crispy-forms-gds's, unannotated
         label=label, required=required, help_text=help_text, initial=initial, require_all_fields=False
     )
     field.error_messages["invalid"] = invalid or f"{name} must be a real date"
