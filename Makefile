@@ -8,6 +8,7 @@ PIP_QUIET := --quiet --disable-pip-version-check --no-input
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k referral -x"`.
 PYTEST_ARGS ?=
 # The branch coverage `make coverage` insists on: the measured figure rounded down, so a drop fails CI.
+# Measured 90.99% on PostgreSQL and Redis (the Celery worker's own process is not measured). Raise it as it rises.
 COVERAGE_FLOOR ?= 90
 
 .PHONY: run test coverage lint typecheck install demo clean
