@@ -1,5 +1,5 @@
 """The accounts part of each role's home page: the roles a person holds; for system administrators the users and
-security events that need attention; for coordinators a way to the user pages."""
+security events that need attention, and a line when outbox messages have failed; for coordinators a way to the user pages."""
 
 from __future__ import annotations
 
@@ -9,11 +9,24 @@ from core.registry import HomeSection
 
 from .models import Membership
 from .permissions import Capability, has_capability, is_sysadmin
-from .selectors import locked_out_identities, security_events_recent, user_counts, users_without_second_factor
+from .selectors import (
+    locked_out_identities,
+    outbox_failed_count,
+    security_events_recent,
+    user_counts,
+    users_without_second_factor,
+)
 
 
 def home_sections(*, user: Any) -> list[HomeSection]:
     sections: list[HomeSection] = []
+    failed_messages = outbox_failed_count() if has_capability(user, Capability.SECURITY_ADMIN) else 0
+    if failed_messages:
+        sections.append(
+            HomeSection(
+                "E-mails not sent", "accounts/home_outbox.html", {"failed": failed_messages}, order=5, wide=True
+            )
+        )
     if is_sysadmin(user):
         without_count, without = users_without_second_factor(limit=5)
         sections.append(

@@ -15,4 +15,6 @@ def nav_items(*, user: Any) -> list[NavItem]:
         items.append(NavItem("Users", reverse("accounts:user_list"), order=90, active_prefix="/accounts/users/"))
     if has_capability(user, Capability.AUDIT_VIEW):
         items.append(NavItem("Audit", reverse("audit:list"), order=95, active_prefix="/audit/"))
+    if has_capability(user, Capability.SECURITY_ADMIN):
+        items.append(NavItem("Outbox", reverse("outbox:list"), order=96, active_prefix="/outbox/"))
     return items

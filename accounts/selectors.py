@@ -1,5 +1,5 @@
-"""Reads for user administration, scoped to who is asking: only coordinators and system administrators see
-the user pages at all; everyone else gets a 404."""
+"""Reads for user administration, the audit trail and the outbox page, scoped to who is asking: only
+coordinators and system administrators see the user pages at all; everyone else gets a 404."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.filters import AuditEventFilter
-from core.models import AuditEvent
+from core.models import AuditEvent, OutboxMessage
 
 from .models import Membership, User
 from .permissions import Capability, has_capability
@@ -164,3 +165,26 @@ def audit_event_filter_for(*, user: User | AnonymousUser, filters: QueryDict | N
         raise Http404
     qs = AuditEvent.objects.select_related("actor").order_by("-occurred_at", "-id")
     return AuditEventFilter(filters or None, queryset=qs)
+
+
+def outbox_messages_waiting_for(*, user: Any) -> QuerySet[OutboxMessage]:
+    """The outbox rows not yet sent (failed first, then the oldest waiting), for system administrators; a 404
+    for anyone else."""
+    if not has_capability(user, Capability.SECURITY_ADMIN):
+        raise Http404
+    failed_first = Case(
+        When(status=OutboxMessage.Status.FAILED, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    return (
+        OutboxMessage.objects.exclude(status=OutboxMessage.Status.SENT)
+        .annotate(failed_first=failed_first)
+        .order_by("failed_first", "created_at", "id")
+    )
+
+
+def outbox_message_waiting_for(*, user: Any, pk: int) -> OutboxMessage:
+    return get_object_or_404(outbox_messages_waiting_for(user=user), pk=pk)
+
+
+def outbox_failed_count() -> int:
+    return OutboxMessage.objects.filter(status=OutboxMessage.Status.FAILED).count()

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class TimeStampedModel(models.Model):
@@ -80,3 +81,39 @@ class SpentFormToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.token[:8]}… {self.content_type_id}:{self.object_id}"
+
+
+class OutboxMessage(models.Model):
+    """A side effect (an e-mail, or a background task to start) written in the transaction of the change that
+    causes it and delivered after commit by `core.outbox`. Holds no case content: only ids, recipient addresses
+    and template or task names; an e-mail's words are rendered from its template when it is delivered."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", "E-mail"
+        TASK = "task", "Background task"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to send"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    template = models.CharField(max_length=120, blank=True, help_text="E-mails: the template, without _subject.txt.")
+    recipients = models.JSONField(default=list, blank=True, help_text="E-mails: addresses only.")
+    context_ids = models.JSONField(default=dict, blank=True, help_text="E-mails: ids the template reads.")
+    task = models.CharField(max_length=120, blank=True, help_text="Tasks: the Celery task's name.")
+    task_args = models.JSONField(default=list, blank=True, help_text="Tasks: ids only.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk}: {self.template or self.task} ({self.status})"

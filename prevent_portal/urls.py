@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/login/", core_views.sign_in_redirect, name="login_redirect"),
     path("accounts/", include("accounts.urls")),
     path("audit/", include("accounts.audit_urls")),
+    path("outbox/", include("accounts.outbox_urls")),
     path("schools/", include("schools.urls")),
     path("training/", include("training.urls")),
     path("referrals/", include("referrals.urls")),

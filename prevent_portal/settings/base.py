@@ -204,8 +204,16 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 12 * 60
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 20 * 60}
+# A broker that does not answer fails a publish within seconds instead of holding a request (core/outbox.py).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 20 * 60, "socket_connect_timeout": 5}
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+
+# The outbox (core/outbox.py): e-mails and task starts written with the change, delivered after commit; a failed
+# attempt waits OUTBOX_RETRY_SECONDS, doubled each time, and the message is failed after OUTBOX_MAX_ATTEMPTS.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+OUTBOX_RETRY_SECONDS = env.int("OUTBOX_RETRY_SECONDS", default=60)
+OUTBOX_CLAIM_SECONDS = env.int("OUTBOX_CLAIM_SECONDS", default=5 * 60)  # a delivery still claimed after this died
+CELERY_BEAT_SCHEDULE["core-outbox-sweep"] = {"task": "core.tasks.outbox_sweep_task", "schedule": 60}
 
 # Reports (reports/): a running report whose heartbeat is older than this is requeued by the stale sweep.
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
@@ -230,6 +238,7 @@ CELERY_BEAT_SCHEDULE["training-dsl-refresher-reminders"] = {
 }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)  # a mail server that hangs fails the attempt; the outbox retries
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Prevent Portal <no-reply@northbrook.example.gov.uk>")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from tests.support.access import ALL_ROLES, COORDINATOR, SYSADMIN, Row
+from core.models import OutboxMessage
+from tests.support.access import ALL_ROLES, COORDINATOR, SYSADMIN, Row, World
 
 ROWS = {
     "healthz": Row(ok=ALL_ROLES, public=True),
@@ -10,4 +11,12 @@ ROWS = {
     "core:privacy": Row(ok=ALL_ROLES, public=True),
     "audit:list": Row(ok={COORDINATOR, SYSADMIN}),
     "audit:export": Row(ok={COORDINATOR, SYSADMIN}),
+    "outbox:list": Row(ok={SYSADMIN}),
+    "outbox:retry": Row(ok={SYSADMIN}, ok_status=405, kwargs=lambda w: {"pk": w.outbox_message.pk}),
 }
+
+
+def build(world: World) -> None:
+    world.outbox_message = OutboxMessage.objects.create(
+        kind=OutboxMessage.Kind.EMAIL, template="referrals/email/new_referral", recipients=["someone@example.test"]
+    )

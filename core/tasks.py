@@ -1,0 +1,26 @@
+"""Background work for the outbox (core/outbox.py). Thin: each task calls one service with ids."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import outbox
+from .models import OutboxMessage
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None, soft_time_limit=120, time_limit=180)
+def outbox_deliver_task(self, message_id: int) -> str | None:  # type: ignore[no-untyped-def]
+    """One delivery attempt; after a failure, another when the row's doubled wait is over (until the row is sent
+    or failed: the row counts the attempts, so this task needs no limit of its own)."""
+    status = outbox.outbox_deliver(message_id=message_id)
+    if status == OutboxMessage.Status.PENDING and not self.request.is_eager:
+        retry_at = OutboxMessage.objects.values_list("next_attempt_at", flat=True).get(pk=message_id)
+        raise self.retry(countdown=max((retry_at - timezone.now()).total_seconds(), 0))
+    return status
+
+
+@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
+def outbox_sweep_task() -> int:
+    """Every minute (CELERY_BEAT_SCHEDULE): deliver every row that is due, whatever left it behind."""
+    return outbox.outbox_sweep()
