@@ -91,16 +91,16 @@ def _write(message: OutboxMessage) -> None:
 
 def _deliver_after_commit(message_id: int) -> None:
     """Never raises: the change has committed, and a side effect that cannot go now goes with a later sweep."""
-    if celery_app.conf.task_always_eager:
-        outbox_deliver(message_id=message_id)
-        return
     from .tasks import outbox_deliver_task
 
     try:
-        # One try only: the request does not wait for a broker that is away; the sweep sends the row later.
-        outbox_deliver_task.apply_async(args=[message_id], retry=False)
-    except Exception as exc:  # noqa: BLE001 - whatever the broker's fault, the row waits for the sweep
-        logger.warning("outbox %s: could not queue its delivery, left for the sweep: %s", message_id, _describe(exc))
+        if celery_app.conf.task_always_eager:
+            outbox_deliver(message_id=message_id)
+        else:
+            # One try only: the request does not wait for a broker that is away; the sweep sends the row later.
+            outbox_deliver_task.apply_async(args=[message_id], retry=False)
+    except Exception as exc:  # noqa: BLE001 - whatever the fault (broker, database), the row waits for the sweep
+        logger.warning("outbox %s: not delivered now, left for the sweep: %s", message_id, _describe(exc))
 
 
 # ---- delivering ---------------------------------------------------------------------------------------------

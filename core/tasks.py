@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from . import outbox
 from .models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+# The database went away or was locked for a moment: the row cannot even be claimed, so the task tries again.
+TRANSIENT = (OperationalError, InterfaceError)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None, soft_time_limit=120, time_limit=180)
 def outbox_deliver_task(self, message_id: int) -> str | None:  # type: ignore[no-untyped-def]
     """One delivery attempt; after a failure, another when the row's doubled wait is over (until the row is sent
     or failed: the row counts the attempts, so this task needs no limit of its own)."""
-    status = outbox.outbox_deliver(message_id=message_id)
+    try:
+        status = outbox.outbox_deliver(message_id=message_id)
+    except TRANSIENT as exc:
+        if self.request.is_eager or self.request.retries >= outbox.max_attempts():
+            raise  # the row is still pending: the sweep delivers it when the database is back
+        logger.warning("outbox %s: transient fault, retrying: %s", message_id, type(exc).__name__)
+        raise self.retry(exc=exc, countdown=outbox.retry_seconds(self.request.retries + 1)) from exc
     if status == OutboxMessage.Status.PENDING and not self.request.is_eager:
         retry_at = OutboxMessage.objects.values_list("next_attempt_at", flat=True).get(pk=message_id)
         raise self.retry(countdown=max((retry_at - timezone.now()).total_seconds(), 0))

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -207,6 +207,14 @@ def report_render(*, report_id: int) -> Report | None:
         )
         _progress(report_id, 95, "Saving the file")
         path = _store(report, rendered.pdf)
+    with transaction.atomic():  # the report is done and its "ready" e-mail written, or neither
+        _mark_done(report_id, rendered, path)
+        report.refresh_from_db()
+        report_notify_ready(report=report)
+    return report
+
+
+def _mark_done(report_id: int, rendered: RenderedReport, path: str) -> None:
     Report.objects.filter(pk=report_id).update(
         state=ReportState.DONE,
         progress=100,
@@ -219,9 +227,6 @@ def report_render(*, report_id: int) -> Report | None:
         heartbeat_at=timezone.now(),
         error="",
     )
-    report.refresh_from_db()
-    report_notify_ready(report=report)
-    return report
 
 
 def describe_error(exc: BaseException) -> str:

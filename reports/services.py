@@ -12,12 +12,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from core.audit import audit_record
+from core.outbox import outbox_email, outbox_task
 
 from .models import ALL_SECTIONS, Classification, Report, ReportSchedule, ReportState
 from .sections import ORDER
@@ -66,9 +65,11 @@ def report_parameters(
 
 
 def _enqueue(report_id: int) -> None:
+    """Start the render through the outbox, in the caller's transaction; `report_claim` keeps the making to once
+    however many times the task is delivered."""
     from .tasks import report_render_task
 
-    report_render_task.delay(report_id)
+    outbox_task(task=report_render_task, args=[report_id])
 
 
 @transaction.atomic
@@ -118,7 +119,7 @@ def report_request(
         detail="made again" if made_again_from else ("scheduled" if schedule else ""),
         request=request,
     )
-    transaction.on_commit(lambda: _enqueue(report.pk))
+    _enqueue(report.pk)
     return report
 
 
@@ -147,7 +148,7 @@ def report_retry(*, report: Report, actor: Any, request: Any = None) -> Report:
     )
     if updated:
         audit_record(actor=actor, action="reports.report_retry", obj=report, request=request)
-        transaction.on_commit(lambda: _enqueue(report.pk))
+        _enqueue(report.pk)
     report.refresh_from_db()
     return report
 
@@ -178,11 +179,14 @@ def report_sweep_stale(*, older_than: timedelta | None = None) -> list[int]:
     ids = list(stale.values_list("pk", flat=True))
     requeued = []
     for report_id in ids:
-        if stale.filter(pk=report_id).update(
-            state=ReportState.QUEUED, progress_note="Starting again: the previous attempt stopped", heartbeat_at=None
-        ):
-            requeued.append(report_id)
-            _enqueue(report_id)
+        with transaction.atomic():
+            if stale.filter(pk=report_id).update(
+                state=ReportState.QUEUED,
+                progress_note="Starting again: the previous attempt stopped",
+                heartbeat_at=None,
+            ):
+                requeued.append(report_id)
+                _enqueue(report_id)
     if requeued:
         logger.warning("requeued stale reports: %s", requeued)
     return requeued
@@ -193,23 +197,12 @@ def report_sweep_stale(*, older_than: timedelta | None = None) -> list[int]:
 
 def report_notify_ready(*, report: Report) -> None:
     """Scheduled reports tell their recipients by e-mail: a link only, never a figure."""
-    if report.schedule_id is None:
+    if report.schedule_id is None or report.schedule is None:
         return
-    schedule = report.schedule
-    recipients = schedule.recipient_list() if schedule else []
-    if not recipients:
-        return
-    link = settings.SITE_URL.rstrip("/") + reverse("reports:detail", kwargs={"pk": report.pk})
-    send_mail(
-        subject=f"{settings.SERVICE_NAME}: a scheduled report is ready",
-        message=(
-            f'The scheduled report "{schedule.title}" for {report.period_start:%-d %B %Y} to '
-            f"{report.period_end:%-d %B %Y} is ready.\n\nSign in to read it:\n{link}\n\n"
-            f"{settings.COUNCIL_NAME}\n"
-        ),
-        from_email=None,
-        recipient_list=recipients,
-        fail_silently=True,
+    outbox_email(
+        to=report.schedule.recipient_list(),
+        template="reports/email/scheduled_report_ready",
+        context_ids={"report": report.pk},
     )
 
 

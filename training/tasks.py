@@ -6,7 +6,7 @@ from django.utils import timezone
 from .reminders import dsl_refresher_reminders_send
 
 
-@shared_task(soft_time_limit=300, time_limit=360, autoretry_for=(OSError,), retry_backoff=60, max_retries=3)
+@shared_task(soft_time_limit=300, time_limit=360)
 def dsl_refresher_reminders_task() -> int:
     """Monthly: e-mail each DSL whose Prevent training is due that it is due, with a link (nothing else)."""
     return dsl_refresher_reminders_send(on=timezone.localdate())

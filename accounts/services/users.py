@@ -9,15 +9,14 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from core.audit import audit_record
+from core.outbox import outbox_email
 
 from ..models import DUPLICATE_ROLE_MESSAGE, Membership, Team, User
 from ..permissions import Capability as C
@@ -48,21 +47,6 @@ def sign_in_link_url(*, user: User) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
-def _send_sign_in_link(*, user: User, invited: bool) -> None:
-    context = {
-        "user": user,
-        "url": sign_in_link_url(user=user),
-        "invited": invited,
-        "council_name": settings.COUNCIL_NAME,
-        "service_name": settings.SERVICE_NAME,
-        "support_email": settings.SUPPORT_EMAIL,
-        "valid_days": settings.PASSWORD_RESET_TIMEOUT // 86400,
-    }
-    subject = f"{'Your invitation to' if invited else 'Set a new password for'} the {settings.SERVICE_NAME}"
-    body = render_to_string("accounts/email/sign_in_link.txt", context)
-    send_mail(subject, body, None, [user.email])
-
-
 @transaction.atomic
 def user_invite(*, actor: User, email: str, full_name: str, job_title: str = "", request: Any = None) -> User:
     """Makes the account without a usable password and e-mails a one-time link to set one (after commit).
@@ -76,7 +60,8 @@ def user_invite(*, actor: User, email: str, full_name: str, job_title: str = "",
     user.full_clean()
     user.save()
     audit_record(actor=actor, action="accounts.user_invited", obj=user, request=request)
-    transaction.on_commit(lambda: _send_sign_in_link(user=user, invited=True))
+    # The link is made when the e-mail is sent (accounts/templatetags/sign_in_links.py), never stored.
+    outbox_email(to=[user.email], template="accounts/email/invitation", context_ids={"user": user.pk})
     return user
 
 
@@ -88,7 +73,7 @@ def sign_in_link_send(*, actor: User, user: User, request: Any = None) -> None:
     if not user.is_active:
         raise ValidationError("Reactivate the account before sending a sign-in link.")
     audit_record(actor=actor, action="accounts.sign_in_link_sent", obj=user, request=request)
-    transaction.on_commit(lambda: _send_sign_in_link(user=user, invited=False))
+    outbox_email(to=[user.email], template="accounts/email/new_sign_in_link", context_ids={"user": user.pk})
 
 
 @transaction.atomic

@@ -5,16 +5,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership
 from accounts.roles import Role
 from core.audit import audit_record
+from core.outbox import outbox_email
 
 from ..models import (
     CaseReview,
@@ -84,26 +82,19 @@ def review_reminders_send(*, today: date | None = None) -> int:
         .values_list("panel_id", "user__email")
     ):
         chairs.setdefault(panel_id, set()).add(email)
-    messages = []
-    for review in due:
-        to = set(chairs.get(review.case.panel_id, set()))
-        officer = review.case.case_officer
-        if officer is not None and officer.is_active:
-            to.add(officer.email)
-        if not to:
-            continue
-        link = settings.SITE_URL.rstrip("/") + reverse("channel:case_detail", args=[review.case_id])
-        body = (
-            "A review after exit of a panel case is due"
-            f" {'now' if review.due_on <= today else 'on ' + review.due_on.strftime('%d %B %Y')}.\n\n"
-            f"Sign in to the Prevent Portal to record it:\n{link}\n"
-        )
-        messages.append(("Prevent Portal: a case review is due", body, settings.DEFAULT_FROM_EMAIL, sorted(to)))
     with transaction.atomic():
-        send_mass_mail(messages, fail_silently=False)
+        reminders = 0
+        for review in due:
+            to = set(chairs.get(review.case.panel_id, set()))
+            officer = review.case.case_officer
+            if officer is not None and officer.is_active:
+                to.add(officer.email)
+            if to:
+                outbox_email(to=to, template="channel/email/review_due", context_ids={"case": review.case_id})
+                reminders += 1
         CaseReview.objects.filter(pk__in=[r.pk for r in due]).update(reminded_on=today)
         audit_record(
             actor=None, action="channel.review_reminders_sent", object_type="channel.casereview",
-            detail=f"{len(messages)} reminders for {len(due)} reviews",
+            detail=f"{reminders} reminders for {len(due)} reviews",
         )  # fmt: skip
     return len(due)

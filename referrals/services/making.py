@@ -200,7 +200,7 @@ def referral_submit(*, referral: Referral, submitted_by: User, expected_version:
     referral_event_add(referral=referral, kind=EventKind.SUBMITTED, actor=submitted_by)
     audit_record(actor=submitted_by, action="referrals.referral_submitted", obj=referral, request=request)
     referral_notify(
-        recipients=recipients_with_role(Role.COORDINATOR), subject="A new Prevent referral needs triage",
+        recipients=recipients_with_role(Role.COORDINATOR), template="referrals/email/new_referral",
         referral=referral,
     )  # fmt: skip
     return referral

@@ -71,7 +71,7 @@ def referral_assign(
     if team_changed and team is not None:
         referral_notify(
             recipients=recipients_with_role(Role.CSC_PRACTITIONER, team=team),
-            subject="A Prevent referral has been assigned to your team",
+            template="referrals/email/assigned_to_team",
             referral=referral,
         )
     return referral
@@ -227,7 +227,7 @@ def referral_decide(
         case_open_from_referral(referral=referral, panel=panel, opened_by=actor, request=request)
     referral_notify(
         recipients=[referral.created_by.email] if referral.created_by.is_active else [],
-        subject="A Prevent referral you made has a decision",
+        template="referrals/email/decision",
         referral=referral,
     )
     return referral

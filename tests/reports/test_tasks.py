@@ -51,12 +51,15 @@ def test_a_finished_report_is_not_made_again_by_a_redelivered_message():
     assert Report.objects.get(pk=report.pk).sha256 == sha
 
 
-def test_the_sweep_requeues_reports_whose_heartbeat_stopped_and_they_complete(settings):
+def test_the_sweep_requeues_reports_whose_heartbeat_stopped_and_they_complete(
+    settings, django_capture_on_commit_callbacks
+):
     stale = ReportFactory(
         state=ReportState.RUNNING, attempts=1, heartbeat_at=timezone.now() - timedelta(minutes=30), progress=40
     )
     fresh = ReportFactory(state=ReportState.RUNNING, attempts=1, heartbeat_at=timezone.now(), progress=40)
-    assert report_sweep_stale() == [stale.pk]  # eager: the requeued task runs at once
+    with django_capture_on_commit_callbacks(execute=True):
+        assert report_sweep_stale() == [stale.pk]  # eager: the requeued task runs at once after commit
     stale.refresh_from_db()
     fresh.refresh_from_db()
     assert stale.state == ReportState.DONE and stale.attempts == 2

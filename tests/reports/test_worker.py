@@ -180,14 +180,14 @@ def test_a_render_error_on_the_worker_ends_as_failed_with_the_reason_and_a_retry
 
 def test_a_database_that_is_away_for_a_moment_is_retried_and_the_report_completes(coordinator, start_worker, tmp_path):
     """SQLite only: the worker's database path goes through a folder that does not exist yet, so its first try
-    fails with OperationalError; the folder then appears (a link to the test database's folder) and the retry
-    makes the report."""
+    (the outbox delivery that starts the render) fails with OperationalError; the folder then appears (a link to
+    the test database's folder) and the retry makes the report."""
     if connection.vendor != "sqlite":
         pytest.skip("the database is made unreachable through its file path, which only SQLite has")
     real = Path(connection.settings_dict["NAME"])
     later = tmp_path / "later"
     report = _request(coordinator)
-    start_worker(DATABASE_URL=f"sqlite:///{later / real.name}", REPORTS_RETRY_SECONDS="1")
+    start_worker(DATABASE_URL=f"sqlite:///{later / real.name}", REPORTS_RETRY_SECONDS="1", OUTBOX_RETRY_SECONDS="1")
     log = tmp_path / "worker-0.log"
     deadline = time.monotonic() + 30
     while "transient fault, retrying" not in (log.read_text(errors="replace") if log.exists() else ""):

@@ -43,8 +43,11 @@ def leads(school: School, other_school: School) -> dict[str, Contact]:
     return made
 
 
-def test_reminders_go_to_each_dsl_due_and_say_only_that_training_is_due(leads: dict[str, Contact]) -> None:
-    sent = dsl_refresher_reminders_send(on=ON)
+def test_reminders_go_to_each_dsl_due_and_say_only_that_training_is_due(
+    leads: dict[str, Contact], django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = dsl_refresher_reminders_send(on=ON)
     assert sent == 2
     assert sorted(m.to[0] for m in mail.outbox) == ["due@a.example", "never@b.example"]
     for message in mail.outbox:
@@ -84,12 +87,15 @@ def test_coordinator_home_shows_uptake_and_dsls_due(
     assert "Training uptake" in text and "DSLs and deputies due a refresher" in text
 
 
-def test_the_command_sends_the_same_reminders_without_celery(leads: dict[str, Contact]) -> None:
+def test_the_command_sends_the_same_reminders_without_celery(
+    leads: dict[str, Contact], django_capture_on_commit_callbacks: Any
+) -> None:
     import io
 
     from django.core.management import call_command
 
     out = io.StringIO()
-    call_command("send_training_reminders", "--on", ON.isoformat(), stdout=out)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_training_reminders", "--on", ON.isoformat(), stdout=out)
     assert "Sent 2 reminders." in out.getvalue()
     assert len(mail.outbox) == 2
