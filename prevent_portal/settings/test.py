@@ -11,6 +11,9 @@ SECRET_KEY = "test-only-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed: hashing is not under test
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A real Celery worker started by a test (tests/core/test_outbox_outages.py) sends to that test's SMTP server.
+if env("TEST_EMAIL_URL", default=""):  # noqa: F405
+    vars().update(env.email_url("TEST_EMAIL_URL"))  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

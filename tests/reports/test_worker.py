@@ -2,15 +2,14 @@
 report and the report still finished by the next worker; a render error that ends as failed, shown on the
 page, and a retry that succeeds.
 
-The worker is a subprocess (`celery -A prevent_portal worker --pool solo`) on its own queue, pointed at the
-test database (committed data: transactional_db; on SQLite a file database) and the test's MEDIA_ROOT."""
+The worker is a subprocess on its own queue, pointed at the test database and the test's MEDIA_ROOT
+(tests/support/celery_worker.py)."""
 
 from __future__ import annotations
 
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -23,11 +22,11 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.urls import reverse
 
-from prevent_portal.celery import app as celery_app
 from reports.models import Classification, Report, ReportState
 from reports.services import report_request
 from tests.support import services as support
-from tests.support.production import database_url
+from tests.support.celery_worker import celery_on_broker, stop_worker
+from tests.support.celery_worker import start_worker as start_worker_process
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -37,72 +36,32 @@ def broker() -> Iterator[dict[str, str]]:
     support.require(support.redis_available(), "Redis is not reachable (set REDIS_URL or TEST_REDIS_URL)")
     url = support.test_redis_url()
     queue = f"reports-test-{uuid.uuid4().hex[:10]}"
-    saved = {k: celery_app.conf.get(k) for k in ("broker_url", "task_always_eager", "task_default_queue")}
-    celery_app.conf.update(broker_url=url, task_always_eager=False, task_default_queue=queue)
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    yield {"url": url, "queue": queue}
-    celery_app.conf.update(saved)
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
+    with celery_on_broker(url, queue):
+        yield {"url": url, "queue": queue}
     import redis
 
     redis.Redis.from_url(url).delete(queue)
 
 
 @pytest.fixture
-def start_worker(
-    broker: dict[str, str], settings: Any, tmp_path: Path
-) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
+def start_worker(broker: dict[str, str], tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
     workers: list[subprocess.Popen[bytes]] = []
 
     def start(**env_extra: str) -> subprocess.Popen[bytes]:
-        env = dict(os.environ)
-        env.update(
-            DJANGO_SETTINGS_MODULE="prevent_portal.settings.test",
-            REDIS_URL=broker["url"],
-            DATABASE_URL=database_url(connection.settings_dict),
-            MEDIA_ROOT=str(settings.MEDIA_ROOT),
-            CELERY_QUEUE=broker["queue"],
-            REPORTS_STALE_SECONDS="4",
-            REPORTS_HEARTBEAT_SECONDS="1",
-        )
-        env.update(env_extra)
-        log = (tmp_path / f"worker-{len(workers)}.log").open("wb")
-        proc = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "prevent_portal",
-                "worker",
-                "--pool",
-                "solo",
-                "-Q",
-                broker["queue"],
-                "-n",
-                f"{broker['queue']}-{len(workers)}@%h",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "--loglevel",
-                "INFO",
-            ],  # fmt: skip
-            cwd=django_settings.BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+        env = {"REPORTS_STALE_SECONDS": "4", "REPORTS_HEARTBEAT_SECONDS": "1", **env_extra}
+        proc = start_worker_process(
+            broker_url=broker["url"],
+            queue=broker["queue"],
+            name=f"{broker['queue']}-{len(workers)}",
+            log=tmp_path / f"worker-{len(workers)}.log",
+            **env,
         )
         workers.append(proc)
         return proc
 
     yield start
     for proc in workers:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+        stop_worker(proc)
 
 
 def _wait_for(
