@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from core.models import OutboxMessage
 from core.outbox import outbox_sweep
-from referrals.models import EarlyHelp, Referral, Status, YesNoUnknown
+from referrals.models import ConcernType, EarlyHelp, Referral, Status, YesNoUnknown
 from reports.models import Report, ReportState
 from reports.services import schedules_run_due
 from tests.referrals.factories import DraftReferralFactory
@@ -33,9 +33,17 @@ Pending = OutboxMessage.Status.PENDING
 
 
 def _ready_draft(dsl: Any, school: Any) -> Referral:
+    """A draft with every step answered. The concern type is made here: a transactional test may run after
+    another has emptied the tables the migrations seed."""
+    concern_type = ConcernType.objects.first() or ConcernType.objects.create(label="Mixed or unclear")
     answered = dict.fromkeys(("mental_health", "exploitation", "online_harm", "family_spoken_to"), YesNoUnknown.NO)
     return DraftReferralFactory(
-        created_by=dsl, school=school, early_help=EarlyHelp.NO, team_around_child=YesNoUnknown.NO, **answered
+        created_by=dsl,
+        school=school,
+        concern_type=concern_type,
+        early_help=EarlyHelp.NO,
+        team_around_child=YesNoUnknown.NO,
+        **answered,
     )
 
 
