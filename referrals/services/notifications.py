@@ -23,5 +23,5 @@ def recipients_with_role(role: str, **scope: Any) -> list[str]:
 
 def referral_notify(*, recipients: Sequence[str], template: str, referral: Referral) -> None:
     """An e-mail that says only that a referral needs attention, with a link: no name, no concern detail
-    (`referrals/email/<template>_subject.txt` and `_body.txt`, rendered when the outbox sends it)."""
+    (`<template>_subject.txt` and `<template>_body.txt`, rendered when the outbox sends it)."""
     outbox_email(to=recipients, template=template, context_ids={"referral": referral.pk})

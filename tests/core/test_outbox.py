@@ -4,7 +4,7 @@ wait, failed after the last attempt, delivered once however many try; the system
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -12,14 +12,14 @@ import time_machine
 from django.core import mail
 from django.db import connection, transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from core.models import AuditEvent, OutboxMessage
 from core.outbox import outbox_deliver, outbox_email, outbox_sweep, outbox_task
+from tests.support.clock import LONDON, TODAY
 from tests.support.mail_servers import free_port, use_smtp
 from tests.support.queries import assert_flat_queries
 
-FIXED_NOW = datetime(2026, 3, 10, 9, 0, tzinfo=timezone.get_default_timezone())
+FIXED_NOW = datetime.combine(TODAY, time(9, 0), tzinfo=LONDON)
 Status = OutboxMessage.Status
 
 
