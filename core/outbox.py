@@ -51,7 +51,8 @@ def max_attempts() -> int:
 
 def retry_seconds(attempts: int) -> float:
     """The wait after the `attempts`-th failed attempt: OUTBOX_RETRY_SECONDS, doubled with each attempt."""
-    return float(getattr(settings, "OUTBOX_RETRY_SECONDS", 60)) * 2 ** max(attempts - 1, 0)
+    base = float(getattr(settings, "OUTBOX_RETRY_SECONDS", 60))
+    return base * float(2 ** max(attempts - 1, 0))
 
 
 def claim_seconds() -> int:
@@ -77,7 +78,7 @@ def outbox_email(*, to: Iterable[str], template: str, context_ids: Mapping[str, 
     )
 
 
-def outbox_task(*, task: Task, args: Iterable[int] = ()) -> None:
+def outbox_task(*, task: Task[Any, Any], args: Iterable[int] = ()) -> None:
     """Start the Celery `task` with `args` (ids only) after the change commits."""
     _write(OutboxMessage(kind=OutboxMessage.Kind.TASK, task=task.name, task_args=list(args)))
 
@@ -98,7 +99,7 @@ def _deliver_after_commit(message_id: int) -> None:
             outbox_deliver(message_id=message_id)
         else:
             # One try only: the request does not wait for a broker that is away; the sweep sends the row later.
-            outbox_deliver_task.apply_async(args=[message_id], retry=False)
+            outbox_deliver_task.apply_async(args=(message_id,), retry=False)
     except Exception as exc:  # noqa: BLE001 - whatever the fault (broker, database), the row waits for the sweep
         logger.warning("outbox %s: not delivered now, left for the sweep: %s", message_id, _describe(exc))
 
