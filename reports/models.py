@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from core.locking import Versioned
 from core.models import TimeStampedModel
 
 
@@ -39,9 +40,14 @@ class ReportQuerySet(models.QuerySet["Report"]):
     def general_release(self) -> ReportQuerySet:
         return self.filter(classification=Classification.GENERAL_RELEASE)
 
-    def stale(self, *, older_than: timedelta, now: Any) -> ReportQuerySet:
-        """Reports marked running whose worker has not beaten its heartbeat for `older_than`: the worker died."""
-        return self.filter(state=ReportState.RUNNING, heartbeat_at__lt=now - older_than)
+    def lease_expired(self, *, now: Any) -> ReportQuerySet:
+        """Reports marked running whose worker stopped renewing its lease: the worker died or lost the database."""
+        return self.filter(state=ReportState.RUNNING, claimed_until__lt=now)
+
+    def dispatch_lost(self, *, older_than: timedelta, now: Any) -> ReportQuerySet:
+        """Reports queued longer than `older_than` since their task was last sent: the message was lost (Redis
+        restarted without its data, or the sending process died between the commit and the send)."""
+        return self.filter(state=ReportState.QUEUED, dispatched_at__lt=now - older_than)
 
 
 class Report(TimeStampedModel):
@@ -72,6 +78,15 @@ class Report(TimeStampedModel):
     attempts = models.PositiveSmallIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    dispatched_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the task to make it was last sent; the sweep resends a lost one."
+    )
+    claimed_by = models.CharField(
+        max_length=100, blank=True, help_text="The worker run that holds the lease: host, process and a random part."
+    )
+    claimed_until = models.DateTimeField(
+        null=True, blank=True, help_text="The lease: renewed by the heartbeat; once past, another worker may take over."
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
     file_path = models.CharField(max_length=255, blank=True, help_text="Relative to MEDIA_ROOT.")
     file_size = models.PositiveIntegerField(null=True, blank=True)
@@ -82,7 +97,7 @@ class Report(TimeStampedModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["state", "heartbeat_at"])]
+        indexes = [models.Index(fields=["state", "claimed_until"]), models.Index(fields=["state", "dispatched_at"])]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(period_start__lte=models.F("period_end")), name="report_period_in_order"
@@ -137,7 +152,7 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, 1)
 
 
-class ReportSchedule(TimeStampedModel):
+class ReportSchedule(TimeStampedModel, Versioned):
     """A report made by itself every period: on `next_run_on` a beat task makes the report for the period that
     has just ended and e-mails a link (never figures) to the recipients."""
 

@@ -1,11 +1,11 @@
 """Making a report: claim it, gather each section's figures, render the HTML and the PDF, store the file,
 and mark the run queued again or failed when it stops.
 
-`report_render(report_id=...)` claims the report (a conditional UPDATE, so two workers never make the same
-report), gathers each section's figures with database aggregates, renders `reports/pdf/report.html` and turns it
+`report_render(report_id=...)` claims the report under a lease (`reports.leases`: a conditional UPDATE, so two
+workers never make the same report), gathers each section's figures with database aggregates, renders `reports/pdf/report.html` and turns it
 into an A4, tagged (PDF/UA-1) PDF with WeasyPrint, stores it under MEDIA_ROOT with its SHA-256 and marks the
-report done. While it works a heartbeat is written; a run whose heartbeat stops (the worker was killed) is put
-back in the queue by `reports.services.report_sweep_stale`.
+report done if it still holds the lease. While it works a heartbeat renews the lease; a run whose lease expires
+(the worker was killed) is put back in the queue by `reports.leases.report_sweep_stale`.
 """
 
 from __future__ import annotations
@@ -22,23 +22,19 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from .leases import claim_holder, heartbeat_seconds, lease_renew, lease_wait_seconds, report_claim
 from .models import ALL_SECTIONS, Classification, Report, ReportState, SectionKey
 from .sections import ORDER, build_section
 from .sections.base import ReportContext, Section
-from .services import report_notify_ready, stale_after
+from .services import report_notify_ready
 
 logger = logging.getLogger(__name__)
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # a line per page laid out otherwise
 
 FONT_DIR = Path(getattr(settings, "REPORTS_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
-
-
-def heartbeat_seconds() -> float:
-    return min(float(getattr(settings, "REPORTS_HEARTBEAT_SECONDS", 15)), stale_after().total_seconds() / 3)
 
 
 # ---- making ------------------------------------------------------------------------------------------------
@@ -129,37 +125,23 @@ def report_build(params: dict[str, Any], *, report_id: int | None = None, progre
     return RenderedReport(pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(), pages=pages, html=html)
 
 
-def report_claim(*, report_id: int) -> bool:
-    """Mark a queued report (or a stale running one) as running, once: False if another worker has it or it is
-    finished. A conditional UPDATE, so it is safe with several workers and with a redelivered message."""
-    now = timezone.now()
-    claimable = Q(state=ReportState.QUEUED) | Q(state=ReportState.RUNNING, heartbeat_at__lt=now - stale_after())
-    return bool(
-        Report.objects.filter(claimable, pk=report_id).update(
-            state=ReportState.RUNNING,
-            attempts=F("attempts") + 1,
-            started_at=now,
-            heartbeat_at=now,
-            progress=1,
-            progress_note="Starting",
-            error="",
-        )
-    )
+class LeaseHeld(Exception):  # noqa: N818 - a state, not a fault
+    """Another worker holds a live lease on the report: the task waits `seconds` and tries again, so that if that
+    worker has died the report is taken up as soon as its lease runs out."""
 
-
-def _progress(report_id: int, percent: int, note: str) -> None:
-    Report.objects.filter(pk=report_id, state=ReportState.RUNNING).update(
-        progress=percent, progress_note=note[:120], heartbeat_at=timezone.now()
-    )
+    def __init__(self, report_id: int, seconds: float) -> None:
+        super().__init__(f"report {report_id} is being made elsewhere; trying again in {seconds:.0f}s")
+        self.seconds = seconds
 
 
 class Heartbeat:
     """Writes the report's heartbeat from a thread while WeasyPrint works (a long render has no other moment to
-    write it), so the stale sweep can tell a slow report from a dead worker. Not started inside an open
+    write it), renewing the lease, so the sweep can tell a slow report from a dead worker. Not started inside an open
     transaction (tests on the `db` fixture, where another connection could not see the row anyway)."""
 
-    def __init__(self, report_id: int) -> None:
+    def __init__(self, report_id: int, holder: str) -> None:
         self.report_id = report_id
+        self.holder = holder
         self.stop = threading.Event()
         self.thread: threading.Thread | None = None
 
@@ -172,8 +154,10 @@ class Heartbeat:
     def _run(self) -> None:
         try:
             while not self.stop.wait(heartbeat_seconds()):
-                Report.objects.filter(pk=self.report_id, state=ReportState.RUNNING).update(heartbeat_at=timezone.now())
-        except Exception:  # noqa: BLE001 - a missed heartbeat only risks a needless requeue
+                if not lease_renew(report_id=self.report_id, holder=self.holder):
+                    logger.warning("report %s: lease lost; another worker makes it", self.report_id)
+                    return
+        except Exception:  # noqa: BLE001 - a missed heartbeat only risks a second worker making it too
             logger.exception("report %s: heartbeat failed", self.report_id)
         finally:
             connection.close()
@@ -184,49 +168,65 @@ class Heartbeat:
             self.thread.join(timeout=5)
 
 
-def _store(report: Report, pdf: bytes) -> str:
+def _store(report: Report, pdf: bytes) -> Path:
     relative = Path("reports") / f"{report.created_at:%Y}" / f"report-{report.pk}-{report.attempts}.pdf"
     target = Path(settings.MEDIA_ROOT) / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".part")
     partial.write_bytes(pdf)
     os.replace(partial, target)  # a reader never sees half a file
-    return relative.as_posix()
+    return relative
 
 
-def report_render(*, report_id: int) -> Report | None:
-    """Make one report. Returns None when the report was not ours to make (already running elsewhere, or done).
-    Raises on failure; the task decides between retrying and `report_mark_failed`."""
-    if not report_claim(report_id=report_id):
-        logger.info("report %s: not claimed (running elsewhere or finished)", report_id)
-        return None
-    report = Report.objects.get(pk=report_id)
-    with Heartbeat(report_id):
-        rendered = report_build(
-            report.parameters, report_id=report.pk, progress=lambda p, note: _progress(report_id, p, note)
-        )
-        _progress(report_id, 95, "Saving the file")
-        path = _store(report, rendered.pdf)
-    with transaction.atomic():  # the report is done and its "ready" e-mail written, or neither
-        _mark_done(report_id, rendered, path)
-        report.refresh_from_db()
-        report_notify_ready(report=report)
-    return report
-
-
-def _mark_done(report_id: int, rendered: RenderedReport, path: str) -> None:
-    Report.objects.filter(pk=report_id).update(
+def report_mark_done(*, report: Report, holder: str, relative: Path, rendered: RenderedReport) -> bool:
+    """Records the file, if `holder` still holds the lease. A worker that lost its lease (it stalled past it and
+    another worker took the report over) removes its own file instead: one report, one file."""
+    now = timezone.now()
+    done = Report.objects.filter(pk=report.pk, state=ReportState.RUNNING, claimed_by=holder).update(
         state=ReportState.DONE,
         progress=100,
         progress_note="Ready",
-        file_path=path,
+        file_path=relative.as_posix(),
         file_size=len(rendered.pdf),
         sha256=rendered.sha256,
         pages=rendered.pages,
-        finished_at=timezone.now(),
-        heartbeat_at=timezone.now(),
+        finished_at=now,
+        heartbeat_at=now,
+        claimed_until=None,
         error="",
     )
+    if not done:
+        logger.warning("report %s: lease lost before the file was recorded; removing this attempt's file", report.pk)
+        (Path(settings.MEDIA_ROOT) / relative).unlink(missing_ok=True)
+    return bool(done)
+
+
+def report_render(*, report_id: int) -> Report | None:
+    """Make one report. Returns None when the report is not ours to make (finished, or finished by another worker
+    while we made it). Raises LeaseHeld when another worker holds a live lease on it, and any fault on failure;
+    the task decides between waiting, retrying and `report_mark_failed`."""
+    holder = claim_holder()
+    if not report_claim(report_id=report_id, holder=holder):
+        wait = lease_wait_seconds(report_id=report_id)
+        if wait is None:
+            logger.info("report %s: not claimed (finished)", report_id)
+            return None
+        raise LeaseHeld(report_id, wait)
+    report = Report.objects.get(pk=report_id)
+
+    def progress(percent: int, note: str) -> None:
+        lease_renew(report_id=report_id, holder=holder, progress=percent, progress_note=note[:120])
+
+    with Heartbeat(report_id, holder):
+        rendered = report_build(report.parameters, report_id=report.pk, progress=progress)
+        progress(95, "Saving the file")
+        relative = _store(report, rendered.pdf)
+    with transaction.atomic():  # the report is done and its "ready" e-mail written, or neither
+        if not report_mark_done(report=report, holder=holder, relative=relative, rendered=rendered):
+            return None
+        report.refresh_from_db()
+        report_notify_ready(report=report)
+    return report
 
 
 def describe_error(exc: BaseException) -> str:
@@ -243,12 +243,20 @@ def describe_error(exc: BaseException) -> str:
 
 def report_mark_failed(*, report_id: int, error: str) -> None:
     Report.objects.filter(pk=report_id).exclude(state=ReportState.DONE).update(
-        state=ReportState.FAILED, error=error[:2000], finished_at=timezone.now(), progress_note="Failed"
+        state=ReportState.FAILED,
+        error=error[:2000],
+        finished_at=timezone.now(),
+        progress_note="Failed",
+        claimed_until=None,
     )
 
 
 def report_mark_queued(*, report_id: int, note: str) -> None:
     """Back to the queue before a retry, so the next attempt can claim it."""
     Report.objects.filter(pk=report_id, state=ReportState.RUNNING).update(
-        state=ReportState.QUEUED, progress_note=note[:120], heartbeat_at=None
+        state=ReportState.QUEUED,
+        progress_note=note[:120],
+        heartbeat_at=None,
+        claimed_until=None,
+        dispatched_at=timezone.now(),
     )

@@ -1,14 +1,13 @@
 """Writes for reports: requesting, retrying, sweeping stale runs, notifications and schedules.
 
 The pipeline: `report_request` saves a Report and, on commit, queues `reports.tasks.report_render_task`, which
-calls `reports.rendering.report_render(report_id=...)` to make it. A run whose heartbeat stops (the worker was
-killed) is put back in the queue by `report_sweep_stale`.
+calls `reports.rendering.report_render(report_id=...)` to make it. A run whose lease expires (the worker was
+killed) or whose message was lost is put back in the queue by `reports.leases.report_sweep_stale`.
 """
 
 from __future__ import annotations
 
-import logging
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -21,13 +20,7 @@ from core.outbox import outbox_email, outbox_task
 from .models import ALL_SECTIONS, Classification, Report, ReportSchedule, ReportState
 from .sections import ORDER
 
-logger = logging.getLogger(__name__)
-
 MAX_ATTEMPTS = 3
-
-
-def stale_after() -> timedelta:
-    return timedelta(seconds=getattr(settings, "REPORTS_STALE_SECONDS", 600))
 
 
 def retry_seconds() -> int:
@@ -64,9 +57,10 @@ def report_parameters(
 # ---- requesting --------------------------------------------------------------------------------------------
 
 
-def _enqueue(report_id: int) -> None:
-    """Start the render through the outbox, in the caller's transaction; `report_claim` keeps the making to once
-    however many times the task is delivered."""
+def report_enqueue(report_id: int) -> None:
+    """Starts the render through the outbox, in the caller's transaction; the caller records `dispatched_at` in
+    the same transaction, so the sweep can tell a lost message, and `report_claim` keeps the making to once however
+    many times the task is delivered."""
     from .tasks import report_render_task
 
     outbox_task(task=report_render_task, args=[report_id])
@@ -108,6 +102,7 @@ def report_request(
         classification=params["classification"],
         parameters=params,
         state=ReportState.QUEUED,
+        dispatched_at=timezone.now(),
     )
     report.full_clean()
     report.save()
@@ -119,7 +114,7 @@ def report_request(
         detail="made again" if made_again_from else ("scheduled" if schedule else ""),
         request=request,
     )
-    _enqueue(report.pk)
+    report_enqueue(report.pk)
     return report
 
 
@@ -144,11 +139,16 @@ def report_make_again(*, report: Report, requested_by: Any, request: Any = None)
 def report_retry(*, report: Report, actor: Any, request: Any = None) -> Report:
     """Put a failed report back in the queue."""
     updated = Report.objects.filter(pk=report.pk, state=ReportState.FAILED).update(
-        state=ReportState.QUEUED, progress=0, progress_note="Waiting to start again", heartbeat_at=None
+        state=ReportState.QUEUED,
+        progress=0,
+        progress_note="Waiting to start again",
+        heartbeat_at=None,
+        claimed_until=None,
+        dispatched_at=timezone.now(),
     )
     if updated:
         audit_record(actor=actor, action="reports.report_retry", obj=report, request=request)
-        _enqueue(report.pk)
+        report_enqueue(report.pk)
     report.refresh_from_db()
     return report
 
@@ -161,35 +161,6 @@ def report_record_download(*, report: Report, user: Any, request: Any = None) ->
         detail=f"{report.get_classification_display()}; sha256 {report.sha256[:16]}",
         request=request,
     )
-
-
-def report_sweep_stale(*, older_than: timedelta | None = None) -> list[int]:
-    """Requeue reports stuck "running" whose heartbeat is older than the threshold (their worker died)."""
-    threshold = older_than or stale_after()
-    now = timezone.now()
-    stale = Report.objects.filter(state=ReportState.RUNNING, heartbeat_at__lt=now - threshold)
-    # A report that has killed its worker MAX_ATTEMPTS times (out of time or memory) would do it again: stop it.
-    stale.filter(attempts__gte=MAX_ATTEMPTS).update(
-        state=ReportState.FAILED,
-        error=f"The report stopped {MAX_ATTEMPTS} times before it was finished: its worker ran out of time or "
-        "memory. Try a shorter period or fewer sections.",
-        finished_at=now,
-        progress_note="Failed",
-    )
-    ids = list(stale.values_list("pk", flat=True))
-    requeued = []
-    for report_id in ids:
-        with transaction.atomic():
-            if stale.filter(pk=report_id).update(
-                state=ReportState.QUEUED,
-                progress_note="Starting again: the previous attempt stopped",
-                heartbeat_at=None,
-            ):
-                requeued.append(report_id)
-                _enqueue(report_id)
-    if requeued:
-        logger.warning("requeued stale reports: %s", requeued)
-    return requeued
 
 
 # ---- notifications and schedules -----------------------------------------------------------------------------

@@ -10,8 +10,9 @@ from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_ready
 from django.db import InterfaceError, OperationalError, connections
 
-from .rendering import describe_error, report_mark_failed, report_mark_queued, report_render
-from .services import report_sweep_stale, retry_seconds, schedules_run_due
+from .leases import lease_seconds, report_sweep_stale
+from .rendering import LeaseHeld, describe_error, report_mark_failed, report_mark_queued, report_render
+from .services import retry_seconds, schedules_run_due
 
 logger = logging.getLogger(__name__)
 
@@ -19,6 +20,12 @@ logger = logging.getLogger(__name__)
 TRANSIENT = (OperationalError, InterfaceError)
 SOFT_LIMIT = 10 * 60
 HARD_LIMIT = 12 * 60
+
+
+def max_lease_waits() -> int:
+    """A live lease is renewed only while its worker makes the report, which the time limit ends: waiting longer
+    than that means something else is wrong, and the sweep is still there."""
+    return int(HARD_LIMIT // lease_seconds()) + 2
 
 
 @shared_task(
@@ -29,9 +36,19 @@ HARD_LIMIT = 12 * 60
     soft_time_limit=SOFT_LIMIT,
     time_limit=HARD_LIMIT,
 )
-def report_render_task(self, report_id: int) -> str:  # type: ignore[no-untyped-def]
+def report_render_task(self, report_id: int, waits: int = 0) -> str:  # type: ignore[no-untyped-def]
     try:
         report = report_render(report_id=report_id)
+    except LeaseHeld as held:
+        # A redelivered message, or one the sweep sent again, for a report another worker holds a live lease on.
+        # Acknowledging it as skipped would leave the report to the sweep if that worker dies; instead a fresh
+        # message waits out the lease and tries the claim again. Not `self.retry`: that spends the retries meant
+        # for database faults.
+        if self.request.is_eager or waits >= max_lease_waits():
+            logger.info("report %s: %s; not waiting any longer", report_id, held)
+            return "held elsewhere"
+        report_render_task.apply_async((report_id,), {"waits": waits + 1}, countdown=held.seconds)
+        return "waiting"
     except SoftTimeLimitExceeded:
         report_mark_failed(
             report_id=report_id, error=f"The report took longer than {SOFT_LIMIT // 60} minutes and was stopped."

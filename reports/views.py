@@ -22,6 +22,7 @@ from core.forms import add_service_errors
 
 from . import services
 from .forms import ConfirmForm, ReportRequestForm, ScheduleForm
+from .leases import report_sweep_stale
 from .models import Report, ReportState
 from .selectors import (
     report_get_for_user,
@@ -49,7 +50,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     _require_view(request)
     can_request = has_capability(request.user, Capability.REPORTS_REQUEST)
     if can_request:
-        services.report_sweep_stale()  # a report left running by a dead worker goes back in the queue
+        report_sweep_stale()  # a report whose worker died, or whose message was lost, goes back in the queue
     page = Paginator(report_list_visible_to(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "reports/list.html", {"page_obj": page, "reports": page.object_list, "can_request": can_request}

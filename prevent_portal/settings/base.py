@@ -215,13 +215,20 @@ OUTBOX_RETRY_SECONDS = env.int("OUTBOX_RETRY_SECONDS", default=60)
 OUTBOX_CLAIM_SECONDS = env.int("OUTBOX_CLAIM_SECONDS", default=5 * 60)  # a delivery still claimed after this died
 CELERY_BEAT_SCHEDULE["core-outbox-sweep"] = {"task": "core.tasks.outbox_sweep_task", "schedule": 60}
 
-# Reports (reports/): a running report whose heartbeat is older than this is requeued by the stale sweep.
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
-REPORTS_STALE_SECONDS = env.int("REPORTS_STALE_SECONDS", default=10 * 60)
-REPORTS_HEARTBEAT_SECONDS = env.int("REPORTS_HEARTBEAT_SECONDS", default=15)
+# Reports (reports/leases.py): a running report's lease is three heartbeats long; the sweep puts back in the queue a
+# report whose lease expired (its worker died) or that stayed queued this long after its task was sent (lost).
+REPORTS_HEARTBEAT_SECONDS = env.float("REPORTS_HEARTBEAT_SECONDS", default=5)
+REPORTS_REDISPATCH_SECONDS = env.int("REPORTS_REDISPATCH_SECONDS", default=60)
+REPORTS_SWEEP_SECONDS = env.int("REPORTS_SWEEP_SECONDS", default=15)
 REPORTS_SECTION_PAUSE_SECONDS = env.float("REPORTS_SECTION_PAUSE_SECONDS", default=0)  # worker-failure tests only
 REPORTS_RETRY_SECONDS = env.int("REPORTS_RETRY_SECONDS", default=10)  # doubled on each retry
-CELERY_BEAT_SCHEDULE["reports-sweep-stale"] = {"task": "reports.tasks.report_sweep_stale_task", "schedule": 5 * 60}
+# A sweep not run by the time the next is due is dropped (`expires`): a worker that was down does not face a pile.
+CELERY_BEAT_SCHEDULE["reports-sweep-stale"] = {
+    "task": "reports.tasks.report_sweep_stale_task",
+    "schedule": REPORTS_SWEEP_SECONDS,
+    "options": {"expires": REPORTS_SWEEP_SECONDS},
+}
 CELERY_BEAT_SCHEDULE["reports-run-schedules"] = {
     "task": "reports.tasks.reports_run_schedules_task",
     "schedule": 60 * 60,

@@ -1,16 +1,11 @@
-"""The report task and its services in process (the embedded default): claiming, failing with a reason,
-retrying, and the stale sweep."""
+"""The report task and its services in process (the embedded default): making, failing with a reason, a
+redelivered message for a finished report, schedules. Leases and the sweep: test_leases.py."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from reports.models import Report, ReportState
-from reports.rendering import report_claim
-from reports.services import report_sweep_stale
 from reports.tasks import report_render_task, reports_run_schedules_task
 
 from .factories import ReportFactory
@@ -37,33 +32,12 @@ def test_a_render_error_ends_as_failed_with_the_reason(settings, tmp_path):
     assert report.error.startswith("The file could not be saved")
 
 
-def test_a_report_is_claimed_once():
-    report = ReportFactory()
-    assert report_claim(report_id=report.pk) is True
-    assert report_claim(report_id=report.pk) is False  # a second worker, or a redelivered message
-
-
 def test_a_finished_report_is_not_made_again_by_a_redelivered_message():
     report = ReportFactory()
     report_render_task.delay(report.pk)
     sha = Report.objects.get(pk=report.pk).sha256
     assert report_render_task.delay(report.pk).get() == "skipped"
     assert Report.objects.get(pk=report.pk).sha256 == sha
-
-
-def test_the_sweep_requeues_reports_whose_heartbeat_stopped_and_they_complete(
-    settings, django_capture_on_commit_callbacks
-):
-    stale = ReportFactory(
-        state=ReportState.RUNNING, attempts=1, heartbeat_at=timezone.now() - timedelta(minutes=30), progress=40
-    )
-    fresh = ReportFactory(state=ReportState.RUNNING, attempts=1, heartbeat_at=timezone.now(), progress=40)
-    with django_capture_on_commit_callbacks(execute=True):
-        assert report_sweep_stale() == [stale.pk]  # eager: the requeued task runs at once after commit
-    stale.refresh_from_db()
-    fresh.refresh_from_db()
-    assert stale.state == ReportState.DONE and stale.attempts == 2
-    assert fresh.state == ReportState.RUNNING
 
 
 def test_the_schedules_task_runs_due_schedules(coordinator):
@@ -79,11 +53,3 @@ def test_the_schedules_task_runs_due_schedules(coordinator):
 def test_beat_schedule_runs_the_sweep_and_the_schedules(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {"reports.tasks.report_sweep_stale_task", "reports.tasks.reports_run_schedules_task"} <= tasks
-
-
-def test_a_report_that_keeps_killing_its_worker_is_stopped_as_failed():
-    report = ReportFactory(state=ReportState.RUNNING, attempts=3, heartbeat_at=timezone.now() - timedelta(hours=1))
-    assert report_sweep_stale() == []
-    report.refresh_from_db()
-    assert report.state == ReportState.FAILED
-    assert "stopped 3 times" in report.error

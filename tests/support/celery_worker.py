@@ -35,6 +35,21 @@ def celery_on_broker(url: str, queue: str) -> Iterator[None]:
 
 
 def start_worker(*, broker_url: str, queue: str, name: str, log: Path, **env_extra: str) -> subprocess.Popen[bytes]:
+    arguments = ["worker", "--pool", "solo", "-Q", queue, "-n", f"{name}@%h",
+                 "--without-gossip", "--without-mingle", "--without-heartbeat"]  # fmt: skip
+    return _start_celery(arguments, broker_url=broker_url, queue=queue, log=log, **env_extra)
+
+
+def start_beat(*, broker_url: str, queue: str, schedule: Path, log: Path, **env_extra: str) -> subprocess.Popen[bytes]:
+    """Celery beat as production runs it (its own process), sending the periodic tasks to `queue`."""
+    return _start_celery(
+        ["beat", "--schedule", str(schedule)], broker_url=broker_url, queue=queue, log=log, **env_extra
+    )
+
+
+def _start_celery(
+    arguments: list[str], *, broker_url: str, queue: str, log: Path, **env_extra: str
+) -> subprocess.Popen[bytes]:
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="prevent_portal.settings.test",
@@ -45,25 +60,7 @@ def start_worker(*, broker_url: str, queue: str, name: str, log: Path, **env_ext
     )
     env.update(env_extra)
     return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "prevent_portal",
-            "worker",
-            "--pool",
-            "solo",
-            "-Q",
-            queue,
-            "-n",
-            f"{name}@%h",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel",
-            "INFO",
-        ],  # fmt: skip
+        [sys.executable, "-m", "celery", "-A", "prevent_portal", *arguments, "--loglevel", "INFO"],
         cwd=settings.BASE_DIR,
         env=env,
         stdout=log.open("wb"),
