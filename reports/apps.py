@@ -11,8 +11,20 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import demo, home, navigation
+        # core.locking defines a model base, so it is imported once the app registry is ready.
+        from core.locking import EditService, register_edit_service
+
+        from . import demo, home, models, navigation, services
 
         register_home(home.home_sections)
         register_navigation(navigation.nav_items)
         register_demo("reports", seed=demo.seed)
+        register_edit_service(
+            EditService(
+                model=models.ReportSchedule,
+                edit=lambda *, instance, expected_version, actor, text: services.schedule_update(
+                    schedule=instance, actor=actor, expected_version=expected_version, title=text
+                ),
+                read=lambda schedule: schedule.title,
+            )
+        )

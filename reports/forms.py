@@ -10,6 +10,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 
 from core.forms import govuk_date_field
+from core.idempotency import IdempotentFormMixin
 
 from .models import ALL_SECTIONS, Classification, Frequency, SectionKey, add_months
 
@@ -66,7 +67,7 @@ def _classification_field() -> forms.ChoiceField:
     return field
 
 
-class ReportRequestForm(forms.Form):
+class ReportRequestForm(IdempotentFormMixin, forms.Form):
     title = _text("Report title", what="a title for the report", initial="Prevent duty: delivery update")
     committee = _text(
         "Committee", what="the name of the committee", help_text="For example, Scrutiny Co-ordination Committee"
@@ -86,6 +87,7 @@ class ReportRequestForm(forms.Form):
         self.fields["sections"] = _sections_field()
         self.fields["classification"] = _classification_field()
         self.helper = FormHelper()
+        self.helper.render_hidden_fields = True  # the one-time token, or the version the page was opened at
         self.helper.layout = Layout(
             Field.text("title", field_width=Fluid.TWO_THIRDS),
             Field.text("committee", field_width=Fluid.TWO_THIRDS),
@@ -107,7 +109,9 @@ class ReportRequestForm(forms.Form):
         return data
 
 
-class ScheduleForm(forms.Form):
+class ScheduleFields(forms.Form):
+    """What a schedule makes and who is told: shared by the new-schedule and the change-schedule forms."""
+
     title = _text("Report title", what="a title for the report", initial="Prevent duty: quarterly update")
     committee = _text("Committee", what="the name of the committee")
     frequency = forms.ChoiceField(
@@ -125,36 +129,23 @@ class ScheduleForm(forms.Form):
         required=False,
         max_length=2000,
     )
+    submit_label = "Save the schedule"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["first_run_on"] = govuk_date_field(
-            "First report on",
-            required=True,
-            what="the date of the first report",
-            help_text="The report covers the whole period that ends the day before. The date moves to the first "
-            "of its month. For example, 1 1 2027",
-        )
         self.fields["sections"] = _sections_field()
         self.fields["classification"] = _classification_field()
         self.helper = FormHelper()
+        self.helper.render_hidden_fields = True  # the one-time token, or the version the page was opened at
         self.helper.layout = Layout(
             Field.text("title", field_width=Fluid.TWO_THIRDS),
             Field.text("committee", field_width=Fluid.TWO_THIRDS),
             Field.radios("frequency", legend_size=Size.MEDIUM, inline=True),
-            Field("first_run_on"),
             Field.checkboxes("sections", legend_size=Size.MEDIUM, small=True),
             Field.radios("classification", legend_size=Size.MEDIUM),
             Field.textarea("recipients"),
-            Button("submit", "Save the schedule", data_prevent_double_click="true"),
+            Button("submit", self.submit_label, data_prevent_double_click="true"),
         )
-
-    def clean_first_run_on(self) -> date:
-        day: date = self.cleaned_data["first_run_on"]
-        first = day.replace(day=1)
-        if first < timezone.localdate().replace(day=1):
-            raise forms.ValidationError("First report on must be this month or later")
-        return first if day.day == 1 else add_months(first, 1)
 
     def clean_recipients(self) -> str:
         lines = [line.strip() for line in self.cleaned_data.get("recipients", "").splitlines() if line.strip()]
@@ -166,6 +157,38 @@ class ScheduleForm(forms.Form):
                     "Enter each e-mail address on its own line, like name@example.gov.uk"
                 ) from None
         return "\n".join(lines)
+
+
+class ScheduleEditForm(ScheduleFields):
+    """Changing a schedule: the version it was opened at goes back with it, so a save over someone else's
+    change (or over a report made since) is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    submit_label = "Save changes"
+
+
+class ScheduleForm(IdempotentFormMixin, ScheduleFields):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["first_run_on"] = govuk_date_field(
+            "First report on",
+            required=True,
+            what="the date of the first report",
+            help_text="The report covers the whole period that ends the day before. The date moves to the first "
+            "of its month. For example, 1 1 2027",
+        )
+        self.helper.layout.insert(3, Field("first_run_on"))
+
+    def clean_first_run_on(self) -> date:
+        day: date = self.cleaned_data["first_run_on"]
+        first = day.replace(day=1)
+        if first < timezone.localdate().replace(day=1):
+            raise forms.ValidationError("First report on must be this month or later")
+        return first if day.day == 1 else add_months(first, 1)
+
+
+class MakeAgainForm(IdempotentFormMixin, forms.Form):
+    """The "make again" button's form: its token makes a double click one new report."""
 
 
 class ConfirmForm(forms.Form):

@@ -12,9 +12,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from core.audit import audit_record
+from core.idempotency import create_once
+from core.locking import versioned_update
 from core.outbox import outbox_email, outbox_task
 
 from .models import ALL_SECTIONS, Classification, Report, ReportSchedule, ReportState
@@ -66,7 +69,6 @@ def report_enqueue(report_id: int) -> None:
     outbox_task(task=report_render_task, args=[report_id])
 
 
-@transaction.atomic
 def report_request(
     *,
     requested_by: Any,
@@ -80,7 +82,10 @@ def report_request(
     schedule: ReportSchedule | None = None,
     made_again_from: Report | None = None,
     request: Any = None,
+    form_token: str | None = None,
 ) -> Report:
+    """Saves the request and sends the task that makes it. With a `form_token`, a second request with the same
+    token (a double click) returns the first report and makes nothing."""
     params = report_parameters(
         title=title,
         committee=committee,
@@ -104,21 +109,27 @@ def report_request(
         state=ReportState.QUEUED,
         dispatched_at=timezone.now(),
     )
-    report.full_clean()
-    report.save()
-    audit_record(
-        actor=requested_by,
-        action="reports.report_request",
-        obj=report,
-        changes={k: v for k, v in params.items() if k != "title"},
-        detail="made again" if made_again_from else ("scheduled" if schedule else ""),
-        request=request,
-    )
-    report_enqueue(report.pk)
-    return report
+
+    def create() -> Report:
+        report.full_clean()
+        report.save()
+        audit_record(
+            actor=requested_by,
+            action="reports.report_request",
+            obj=report,
+            changes={k: v for k, v in params.items() if k != "title"},
+            detail="made again" if made_again_from else ("scheduled" if schedule else ""),
+            request=request,
+        )
+        report_enqueue(report.pk)
+        return report
+
+    return create_once(token=form_token, actor=requested_by, model=Report, create=create)
 
 
-def report_make_again(*, report: Report, requested_by: Any, request: Any = None) -> Report:
+def report_make_again(
+    *, report: Report, requested_by: Any, request: Any = None, form_token: str | None = None
+) -> Report:
     """A new report with the same parameters (the old one, and its file, are kept)."""
     p = report.parameters
     return report_request(
@@ -132,6 +143,7 @@ def report_make_again(*, report: Report, requested_by: Any, request: Any = None)
         meeting_date=date.fromisoformat(p["meeting_date"]) if p.get("meeting_date") else None,
         made_again_from=report,
         request=request,
+        form_token=form_token,
     )
 
 
@@ -177,7 +189,6 @@ def report_notify_ready(*, report: Report) -> None:
     )
 
 
-@transaction.atomic
 def schedule_create(
     *,
     created_by: Any,
@@ -189,6 +200,7 @@ def schedule_create(
     recipients: str,
     next_run_on: date,
     request: Any = None,
+    form_token: str | None = None,
 ) -> ReportSchedule:
     schedule = ReportSchedule(
         created_by=created_by,
@@ -200,16 +212,56 @@ def schedule_create(
         recipients=recipients,
         next_run_on=next_run_on,
     )
+
+    def create() -> ReportSchedule:
+        schedule.full_clean()
+        schedule.save()
+        audit_record(actor=created_by, action="reports.schedule_create", obj=schedule, request=request)
+        return schedule
+
+    return create_once(token=form_token, actor=created_by, model=ReportSchedule, create=create)
+
+
+SCHEDULE_EDITABLE = ("title", "committee", "frequency", "classification", "sections", "recipients")
+
+
+@transaction.atomic
+def schedule_update(
+    *,
+    schedule: ReportSchedule,
+    actor: Any,
+    expected_version: int | None,
+    request: Any = None,
+    **changes: Any,
+) -> ReportSchedule:
+    """Changes what the schedule makes and who is told. Refused with StaleEdit if someone else changed the
+    schedule (or its report was made, moving it on) since the page was opened."""
+    unknown = set(changes) - set(SCHEDULE_EDITABLE)
+    if unknown:
+        raise TypeError(f"not editable here: {sorted(unknown)}")
+    if "sections" in changes:
+        changes["sections"] = [s for s in ORDER if s in changes["sections"]]
+    old = {name: getattr(schedule, name) for name in changes}
+    for name, value in changes.items():
+        setattr(schedule, name, value)
     schedule.full_clean()
-    schedule.save()
-    audit_record(actor=created_by, action="reports.schedule_create", obj=schedule, request=request)
+    versioned_update(instance=schedule, expected_version=expected_version, fields=list(changes))
+    audit_record(
+        actor=actor,
+        action="reports.schedule_update",
+        obj=schedule,
+        changes={k: {"old": old[k], "new": v} for k, v in changes.items() if old[k] != v},
+        request=request,
+    )
     return schedule
 
 
 @transaction.atomic
-def schedule_stop(*, schedule: ReportSchedule, actor: Any, request: Any = None) -> ReportSchedule:
+def schedule_stop(
+    *, schedule: ReportSchedule, actor: Any, request: Any = None, expected_version: int | None = None
+) -> ReportSchedule:
     schedule.is_active = False
-    schedule.save(update_fields=["is_active", "updated_at"])
+    versioned_update(instance=schedule, expected_version=expected_version, fields=["is_active"])
     audit_record(actor=actor, action="reports.schedule_stop", obj=schedule, request=request)
     return schedule
 
@@ -224,8 +276,9 @@ def schedules_run_due(*, today: date | None = None) -> list[Report]:
     for schedule in ReportSchedule.objects.filter(is_active=True, next_run_on__lte=today).select_related("created_by"):
         run_on = schedule.next_run_on
         with transaction.atomic():
+            # The version rises too: an edit page opened before the run must not write the old date back.
             claimed = ReportSchedule.objects.filter(pk=schedule.pk, next_run_on=run_on).update(
-                next_run_on=add_months(run_on, schedule.months), last_run_at=timezone.now()
+                next_run_on=add_months(run_on, schedule.months), last_run_at=timezone.now(), version=F("version") + 1
             )
             if not claimed:
                 continue

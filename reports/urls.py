@@ -16,5 +16,6 @@ urlpatterns = [
     path("<int:pk>/retry/", views.report_retry, name="retry"),
     path("schedules/", views.schedule_list, name="schedules"),
     path("schedules/new/", views.schedule_new, name="schedule_new"),
+    path("schedules/<int:pk>/edit/", views.schedule_edit, name="schedule_edit"),
     path("schedules/<int:pk>/stop/", views.schedule_stop, name="schedule_stop"),
 ]

@@ -19,9 +19,11 @@ from django.views.decorators.cache import never_cache
 
 from accounts.permissions import Capability, has_capability
 from core.forms import add_service_errors
+from core.idempotency import REUSED_MESSAGE
+from core.locking import StaleEdit, stale_edit_show_on_form
 
 from . import services
-from .forms import ConfirmForm, ReportRequestForm, ScheduleForm
+from .forms import ConfirmForm, MakeAgainForm, ReportRequestForm, ScheduleEditForm, ScheduleForm
 from .leases import report_sweep_stale
 from .models import Report, ReportState
 from .selectors import (
@@ -73,6 +75,7 @@ def report_request(request: HttpRequest) -> HttpResponse:
                 classification=data["classification"],
                 sections=data["sections"],
                 request=request,
+                form_token=data["form_token"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -102,7 +105,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "report": report,
             "can_request": can_request,
-            "again_form": ConfirmForm(submit_label="Make again with the same parameters", secondary=True),
+            "again_form": MakeAgainForm(),
             "retry_form": ConfirmForm(submit_label="Try again"),
             "made_again": list(report.made_again.order_by("-created_at")[:5]) if can_request else [],
         },
@@ -153,7 +156,17 @@ def report_make_again(request: HttpRequest, pk: int) -> HttpResponse:
     _require_request(request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    again = services.report_make_again(report=report, requested_by=request.user, request=request)
+    form = MakeAgainForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, REUSED_MESSAGE)
+        return redirect("reports:detail", pk=report.pk)
+    try:
+        again = services.report_make_again(
+            report=report, requested_by=request.user, request=request, form_token=form.cleaned_data["form_token"]
+        )
+    except ValidationError:
+        messages.error(request, REUSED_MESSAGE)
+        return redirect("reports:detail", pk=report.pk)
     messages.success(request, "A new report is being made with the same parameters.")
     return redirect("reports:detail", pk=again.pk)
 
@@ -198,6 +211,7 @@ def schedule_new(request: HttpRequest) -> HttpResponse:
                 recipients=data["recipients"],
                 next_run_on=data["first_run_on"],
                 request=request,
+                form_token=data["form_token"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -212,6 +226,42 @@ def schedule_new(request: HttpRequest) -> HttpResponse:
             "heading": "Schedule a report",
             "intro": "On each date the portal makes the report for the whole period just ended (for a quarterly "
             "report made on 1 January: 1 October to 31 December), and e-mails a link to the people you list.",
+            "back_url": reverse("reports:schedules"),
+            "back_text": "Back to scheduled reports",
+        },
+    )
+
+
+def schedule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_request(request)
+    schedule = schedule_get_for_user(user=request.user, pk=pk)
+    initial = {name: getattr(schedule, name) for name in services.SCHEDULE_EDITABLE}
+    form = ScheduleEditForm(request.POST or None, initial={**initial, "version": schedule.version})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.schedule_update(
+                schedule=schedule,
+                actor=request.user,
+                expected_version=data["version"],
+                request=request,
+                **{name: data[name] for name in services.SCHEDULE_EDITABLE},
+            )
+        except StaleEdit as exc:
+            stale_edit_show_on_form(form, exc)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "The schedule is saved.")
+            return redirect("reports:schedules")
+    return render(
+        request,
+        "reports/form_page.html",
+        {
+            "form": form,
+            "heading": f"Change the schedule \u201c{schedule.title}\u201d",
+            "intro": "Changes apply from the next report. The date of the next report stays "
+            f"{schedule.next_run_on:%-d %B %Y}.",
             "back_url": reverse("reports:schedules"),
             "back_text": "Back to scheduled reports",
         },

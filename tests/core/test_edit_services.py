@@ -15,10 +15,18 @@ from core.locking import EditService, StaleEdit, Versioned, edit_services
 from tests.accounts import factories as accounts_factories
 from tests.channel import factories as channel_factories
 from tests.referrals import factories as referrals_factories
+from tests.reports import factories as reports_factories
 from tests.schools import factories as schools_factories
 from tests.training import factories as training_factories
 
-FACTORY_MODULES = (accounts_factories, channel_factories, referrals_factories, schools_factories, training_factories)
+FACTORY_MODULES = (
+    accounts_factories,
+    channel_factories,
+    referrals_factories,
+    reports_factories,
+    schools_factories,
+    training_factories,
+)
 
 
 def _versioned_models() -> list[type[Versioned]]:

@@ -32,6 +32,9 @@ ROWS = {
     "reports:retry": Row(ok={COORDINATOR}, ok_status=405, kwargs=lambda w: {"pk": w.failed_report.pk}),
     "reports:schedules": Row(ok={COORDINATOR}, read_only=NOT_COORDINATOR_READERS),
     "reports:schedule_new": Row(ok={COORDINATOR}, read_only=NOT_COORDINATOR_READERS),
+    "reports:schedule_edit": Row(
+        ok={COORDINATOR}, read_only=NOT_COORDINATOR_READERS, kwargs=lambda w: {"pk": w.schedule.pk}
+    ),
     "reports:schedule_stop": Row(
         ok={COORDINATOR}, ok_status=405, read_only=NOT_COORDINATOR_READERS, kwargs=lambda w: {"pk": w.schedule.pk}
     ),

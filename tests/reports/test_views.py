@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from core.idempotency import form_token_mint
 from core.models import AuditEvent
 from reports.models import Classification, Report, ReportSchedule, ReportState
 from tests.support.clock import TODAY, frozen
@@ -32,6 +33,7 @@ FORM = {
     "period_end_2": "2026",
     "sections": ["schools", "referrals"],
     "classification": Classification.GENERAL_RELEASE,
+    "form_token": form_token_mint(),  # each test's database starts empty, so one token serves them all
 }
 
 
@@ -164,7 +166,9 @@ def test_make_again_creates_a_new_report_with_the_same_parameters(
 ):
     original = finished_report(requested_by=coordinator)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(coordinator).post(reverse("reports:make_again", kwargs={"pk": original.pk}))
+        response = client_for(coordinator).post(
+            reverse("reports:make_again", kwargs={"pk": original.pk}), {"form_token": form_token_mint()}
+        )
     again = Report.objects.exclude(pk=original.pk).get()
     assert response.url == reverse("reports:detail", kwargs={"pk": again.pk})
     assert again.parameters == original.parameters
@@ -215,6 +219,7 @@ def test_coordinator_schedules_a_quarterly_report(coordinator, client_for):
             "sections": ["schools", "referrals"],
             "classification": Classification.GENERAL_RELEASE,
             "recipients": "clerk@northbrook.example.gov.uk\nchair@northbrook.example.gov.uk",
+            "form_token": form_token_mint(),
         },
     )
     assert response.status_code == 302
