@@ -218,18 +218,19 @@ def schedule_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "The schedule is saved.")
             return redirect("reports:schedules")
-    return render(
+    return _schedule_form_page(
         request,
-        "reports/form_page.html",
-        {
-            "form": form,
-            "heading": "Schedule a report",
-            "intro": "On each date the portal makes the report for the whole period just ended (for a quarterly "
-            "report made on 1 January: 1 October to 31 December), and e-mails a link to the people you list.",
-            "back_url": reverse("reports:schedules"),
-            "back_text": "Back to scheduled reports",
-        },
+        form,
+        heading="Schedule a report",
+        intro="On each date the portal makes the report for the whole period just ended (for a quarterly report "
+        "made on 1 January: 1 October to 31 December), and e-mails a link to the people you list.",
     )
+
+
+def _schedule_form_page(request: HttpRequest, form: Any, *, heading: str, intro: str) -> HttpResponse:
+    context = {"form": form, "heading": heading, "intro": intro}
+    context.update(back_url=reverse("reports:schedules"), back_text="Back to scheduled reports")
+    return render(request, "reports/form_page.html", context)
 
 
 def schedule_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -254,17 +255,11 @@ def schedule_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "The schedule is saved.")
             return redirect("reports:schedules")
-    return render(
+    return _schedule_form_page(
         request,
-        "reports/form_page.html",
-        {
-            "form": form,
-            "heading": f"Change the schedule \u201c{schedule.title}\u201d",
-            "intro": "Changes apply from the next report. The date of the next report stays "
-            f"{schedule.next_run_on:%-d %B %Y}.",
-            "back_url": reverse("reports:schedules"),
-            "back_text": "Back to scheduled reports",
-        },
+        form,
+        heading=f"Change the schedule \u201c{schedule.title}\u201d",
+        intro=f"Changes apply from the next report. The date of the next report stays {schedule.next_run_on:%-d %B %Y}.",
     )
 
 
