@@ -11,10 +11,24 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # core.locking defines a model base, so it is imported once the app registry is ready.
+        from core.locking import EditService, register_edit_service
+
         from . import demo, home, navigation, receivers  # noqa: F401  (receivers connects the audit receivers)
         from .admin_site import install
+        from .models import User
+        from .services import user_update
 
         install()
+        register_edit_service(
+            EditService(
+                model=User,
+                edit=lambda *, instance, expected_version, actor, text: user_update(
+                    actor=actor, user=instance, expected_version=expected_version, full_name=text
+                ),
+                read=lambda user: user.full_name,
+            )
+        )
         register_home(home.home_sections)
         register_navigation(navigation.nav_items)
         register_demo("accounts", seed=demo.seed)

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from core.forms import govuk_date_field
+from core.idempotency import IdempotentFormMixin
 
 from .models import Team
 from .scopes import PANEL, SCHOOL, scope_choices
@@ -66,10 +67,14 @@ class TokenForm(forms.Form):
         return "".join(str(self.cleaned_data["token"]).split()).lower()
 
 
-class InviteForm(forms.Form):
+class UserDetailsFields(forms.Form):
     full_name = forms.CharField(
         label="Full name", max_length=150, error_messages={"required": "Enter the person's full name"}
     )
+    job_title = forms.CharField(label="Job title (optional)", max_length=150, required=False)
+
+
+class InviteForm(IdempotentFormMixin, UserDetailsFields):
     email = forms.EmailField(
         label="Work email address",
         help_text="We will send a link to this address to set a password. The link works once, for 3 days.",
@@ -79,7 +84,6 @@ class InviteForm(forms.Form):
             "invalid": "Enter an email address in the correct format, like name@example.gov.uk",
         },
     )
-    job_title = forms.CharField(label="Job title (optional)", max_length=150, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -90,9 +94,26 @@ class InviteForm(forms.Form):
             Field.text("job_title", field_width=Fluid.TWO_THIRDS),
             Button("submit", "Send invitation", data_prevent_double_click="true"),
         )
+        self.helper.render_hidden_fields = True  # the one-time token
 
 
-class MembershipForm(forms.Form):
+class UserDetailsForm(UserDetailsFields):
+    """A person's name and job title, with the version of the person the page was opened at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.render_hidden_fields = True
+        self.helper.layout = Layout(
+            Field.text("full_name", field_width=Fluid.TWO_THIRDS),
+            Field.text("job_title", field_width=Fluid.TWO_THIRDS),
+            Button("submit", "Save changes", data_prevent_double_click="true"),
+        )
+
+
+class MembershipForm(IdempotentFormMixin, forms.Form):
     """A role and its scope. Only the scope the chosen role needs is kept (see accounts.services)."""
 
     role = forms.ChoiceField(label="Role", widget=forms.RadioSelect, error_messages={"required": "Select a role"})
@@ -134,6 +155,7 @@ class MembershipForm(forms.Form):
             Field("ended_on"),
             Button("submit", "Add role", data_prevent_double_click="true"),
         )
+        self.helper.render_hidden_fields = True  # the one-time token
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -169,13 +191,20 @@ class ConfirmForm(forms.Form):
     def __init__(self, *args: Any, submit_label: str, warning: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.render_hidden_fields = True  # a one-time token, where a subclass adds one
         button = Button("submit", submit_label, data_prevent_double_click="true")
         if warning:
             button = Button.warning("submit", submit_label, data_prevent_double_click="true")
         self.helper.layout = Layout(button)
 
 
+class OnceConfirmForm(IdempotentFormMixin, ConfirmForm):
+    """A one-button form whose POST makes something: a double click makes it once."""
+
+
 class EndRoleForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)  # the person's, when the page was opened
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["ended_on"] = govuk_date_field(
@@ -184,6 +213,7 @@ class EndRoleForm(forms.Form):
             help_text="Leave blank to end it today, at once. Access ends at the start of this day.",
         )
         self.helper = FormHelper()
+        self.helper.render_hidden_fields = True
         self.helper.layout = Layout(
             Field("ended_on"),
             Button.warning("submit", "Remove role", data_prevent_double_click="true"),

@@ -9,6 +9,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.locking import Versioned
+
 from .roles import ROLE_SCOPE, Role
 
 if TYPE_CHECKING:
@@ -37,9 +39,10 @@ HONORIFICS = frozenset(
 )
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(AbstractBaseUser, PermissionsMixin, Versioned):
     """A person who signs in. The e-mail address is the login name. Users are deactivated, never deleted,
-    so that the audit trail keeps its actors."""
+    so that the audit trail keeps its actors. The version covers the details a coordinator edits and the roles
+    (a role added or ended raises it), so a page about the person opened before either is refused."""
 
     email = models.EmailField("e-mail address", unique=True)
     full_name = models.CharField(max_length=150)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("users/", users.user_list, name="user_list"),
     path("users/invite/", users.user_invite_page, name="user_invite"),
     path("users/<int:pk>/", users.user_detail, name="user_detail"),
+    path("users/<int:pk>/edit/", users.user_edit, name="user_edit"),
     path("users/lockouts/clear/", users.lockout_clear_view, name="lockout_clear"),
     path("users/<int:pk>/roles/add/", users.membership_add, name="membership_add"),
     path("users/<int:pk>/roles/<int:membership_pk>/end/", users.membership_end_page, name="membership_end"),

@@ -24,6 +24,7 @@ from .users import (
     user_deactivate,
     user_invite,
     user_reactivate,
+    user_update,
 )
 
 __all__ = [
@@ -47,4 +48,5 @@ __all__ = [
     "user_deactivate",
     "user_invite",
     "user_reactivate",
+    "user_update",
 ]

@@ -11,6 +11,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.audit import audit_record
+from core.idempotency import create_once
 
 from ..models import User
 from .sessions import session_track, sessions_end_all
@@ -83,12 +84,17 @@ def backup_codes_issue(*, user: User) -> list[str]:
     return codes
 
 
-@transaction.atomic
-def backup_codes_regenerate(*, user: User, request: Any = None) -> list[str]:
-    """New backup codes for the user themselves; the old ones stop working at once."""
-    codes = backup_codes_issue(user=user)
-    audit_record(actor=user, action="auth.backup_codes_regenerated", obj=user, request=request)
-    return codes
+def backup_codes_regenerate(*, user: User, request: Any = None, form_token: str | None = None) -> list[str]:
+    """New backup codes for the user themselves; the old ones stop working at once. A second send of the same
+    form (a double click) shows the codes the first made rather than replacing them unseen."""
+
+    def create() -> StaticDevice:
+        backup_codes_issue(user=user)
+        audit_record(actor=user, action="auth.backup_codes_regenerated", obj=user, request=request)
+        return StaticDevice.objects.get(user=user)
+
+    device = create_once(token=form_token, actor=user, model=StaticDevice, create=create)
+    return list(device.token_set.order_by("pk").values_list("token", flat=True))
 
 
 @transaction.atomic

@@ -16,6 +16,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from core.audit import audit_record
+from core.idempotency import create_once
+from core.locking import version_claim, versioned_update
 from core.outbox import outbox_email
 
 from ..models import DUPLICATE_ROLE_MESSAGE, Membership, Team, User
@@ -48,20 +50,61 @@ def sign_in_link_url(*, user: User) -> str:
 
 
 @transaction.atomic
-def user_invite(*, actor: User, email: str, full_name: str, job_title: str = "", request: Any = None) -> User:
+def user_invite(
+    *,
+    actor: User,
+    email: str,
+    full_name: str,
+    job_title: str = "",
+    request: Any = None,
+    form_token: str | None = None,
+) -> User:
     """Makes the account without a usable password and e-mails a one-time link to set one (after commit).
-    The new user still sets up two-factor sign-in at their first sign-in."""
+    The new user still sets up two-factor sign-in at their first sign-in. A second send of the same form
+    returns the account the first made, and sends no second e-mail."""
     _require_manage(actor)
-    email = User.objects.normalize_email(email).strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": "There is already an account with this email address."})
-    user = User(email=email, full_name=full_name.strip(), job_title=job_title.strip())
-    user.set_unusable_password()
-    user.full_clean()
-    user.save()
-    audit_record(actor=actor, action="accounts.user_invited", obj=user, request=request)
-    # The link is made when the e-mail is sent (accounts/templatetags/sign_in_links.py), never stored.
-    outbox_email(to=[user.email], template="accounts/email/invitation", context_ids={"user": user.pk})
+
+    def create() -> User:
+        address = User.objects.normalize_email(email).strip().lower()
+        if User.objects.filter(email__iexact=address).exists():
+            raise ValidationError({"email": "There is already an account with this email address."})
+        user = User(email=address, full_name=full_name.strip(), job_title=job_title.strip())
+        user.set_unusable_password()
+        user.full_clean()
+        user.save()
+        audit_record(actor=actor, action="accounts.user_invited", obj=user, request=request)
+        # The link is made when the e-mail is sent (accounts/templatetags/sign_in_links.py), never stored.
+        outbox_email(to=[user.email], template="accounts/email/invitation", context_ids={"user": user.pk})
+        return user
+
+    return create_once(token=form_token, actor=actor, model=User, create=create)
+
+
+@transaction.atomic
+def user_update(
+    *,
+    actor: User,
+    user: User,
+    expected_version: int | None,
+    full_name: str,
+    job_title: str = "",
+    request: Any = None,
+) -> User:
+    """Changes the person's name and job title. Refused with StaleEdit when someone else changed them, or their
+    roles, since the page was opened. The e-mail address is the login name and is not changed here."""
+    _require_manage(actor, user)
+    old = {"full_name": user.full_name, "job_title": user.job_title}
+    user.full_name, user.job_title = full_name.strip(), job_title.strip()
+    user.full_clean(exclude=["password"])
+    versioned_update(instance=user, expected_version=expected_version, fields=["full_name", "job_title"])
+    new = {"full_name": user.full_name, "job_title": user.job_title}
+    audit_record(
+        actor=actor,
+        action="accounts.user_updated",
+        obj=user,
+        changes={k: {"old": old[k], "new": new[k]} for k in new if old[k] != new[k]},
+        request=request,
+    )
     return user
 
 
@@ -86,7 +129,6 @@ def password_set_by_link(*, user: User, password: str, request: Any = None) -> N
     audit_record(actor=user, action="accounts.password_set", obj=user, request=request)
 
 
-@transaction.atomic
 def membership_assign(
     *,
     actor: User,
@@ -99,9 +141,11 @@ def membership_assign(
     started_on: date | None = None,
     ended_on: date | None = None,
     request: Any = None,
+    form_token: str | None = None,
 ) -> Membership:
     """Gives the user a role with the scope it needs: a DSL a school, a practitioner a team, a panel chair or
-    member a panel (and, for members, the agency they represent)."""
+    member a panel (and, for members, the agency they represent). A second send of the same form returns the
+    role the first gave."""
     _require_manage(actor, user)
     if role not in grantable_roles(actor):
         raise PermissionError("Only a system administrator can give the system administrator role.")
@@ -127,41 +171,56 @@ def membership_assign(
         errors["ended_on"] = "The end date must be after the start date"
     if errors:
         raise ValidationError(errors)
-    same_role = Membership.objects.filter(
-        user=user, role=role, school=membership.school, team=membership.team, panel=membership.panel
-    )
-    open_ended = same_role.filter(ended_on__isnull=True)
-    if same_role.current(on=membership.started_on).exists() or (membership.ended_on is None and open_ended.exists()):
-        raise ValidationError({"role": DUPLICATE_ROLE_MESSAGE})
-    membership.full_clean(validate_constraints=False)  # the check above says it in the form's words
-    try:
-        with transaction.atomic():
-            membership.save()
-    except IntegrityError:
-        # Someone gave the same role at the same moment: the unique constraint kept the first one.
-        if membership.ended_on is None and open_ended.exists():
-            raise ValidationError({"role": DUPLICATE_ROLE_MESSAGE}) from None
-        raise
-    forget_access(user)
-    audit_record(
-        actor=actor,
-        action="accounts.role_assigned",
-        obj=user,
-        changes={
-            "membership": {"old": None, "new": membership.pk},
-            "role": {"old": None, "new": role},
-            **({scope: {"old": None, "new": getattr(membership, f"{scope}_id")}} if scope else {}),
-            "started_on": {"old": None, "new": membership.started_on.isoformat()},
-        },
-        request=request,
-    )
-    return membership
+
+    def create() -> Membership:
+        same_role = Membership.objects.filter(
+            user=user, role=role, school=membership.school, team=membership.team, panel=membership.panel
+        )
+        open_ended = same_role.filter(ended_on__isnull=True)
+        if same_role.current(on=membership.started_on).exists() or (
+            membership.ended_on is None and open_ended.exists()
+        ):
+            raise ValidationError({"role": DUPLICATE_ROLE_MESSAGE})
+        membership.full_clean(validate_constraints=False)  # the check above says it in the form's words
+        try:
+            with transaction.atomic():
+                membership.save()
+        except IntegrityError:
+            # Someone gave the same role at the same moment: the unique constraint kept the first one.
+            if membership.ended_on is None and open_ended.exists():
+                raise ValidationError({"role": DUPLICATE_ROLE_MESSAGE}) from None
+            raise
+        version_claim(instance=user, expected_version=None)  # a page about the person opened before is now stale
+        forget_access(user)
+        audit_record(
+            actor=actor,
+            action="accounts.role_assigned",
+            obj=user,
+            changes={
+                "membership": {"old": None, "new": membership.pk},
+                "role": {"old": None, "new": role},
+                **({scope: {"old": None, "new": getattr(membership, f"{scope}_id")}} if scope else {}),
+                "started_on": {"old": None, "new": membership.started_on.isoformat()},
+            },
+            request=request,
+        )
+        return membership
+
+    return create_once(token=form_token, actor=actor, model=Membership, create=create)
 
 
 @transaction.atomic
-def membership_end(*, actor: User, membership: Membership, ended_on: date | None = None, request: Any = None) -> None:
+def membership_end(
+    *,
+    actor: User,
+    membership: Membership,
+    ended_on: date | None = None,
+    expected_version: int | None = None,
+    request: Any = None,
+) -> None:
     """Ends a role (never deletes it, so the history of who could see what stays). Access ends at the start of
-    `ended_on`, today by default: at once."""
+    `ended_on`, today by default: at once. `expected_version` is the person's version when the page was opened:
+    roles are part of the person's record, so a role added or ended since refuses the save (StaleEdit)."""
     membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
     user = membership.user
     _require_manage(actor, user)
@@ -175,6 +234,7 @@ def membership_end(*, actor: User, membership: Membership, ended_on: date | None
     old = membership.ended_on
     membership.ended_on = day
     membership.full_clean()
+    version_claim(instance=user, expected_version=expected_version)
     membership.save(update_fields=["ended_on"])
     forget_access(user)
     audit_record(
@@ -201,7 +261,7 @@ def user_deactivate(*, actor: User, user: User, request: Any = None) -> int:
     if not user.is_active:
         raise ValidationError("This account is already deactivated")
     user.is_active = False
-    user.save(update_fields=["is_active"])
+    versioned_update(instance=user, expected_version=None, fields=["is_active"])
     ended = sessions_end_all(user=user)
     audit_record(
         actor=actor,
@@ -221,7 +281,7 @@ def user_reactivate(*, actor: User, user: User, request: Any = None) -> None:
     if user.is_active:
         raise ValidationError("This account is already active")
     user.is_active = True
-    user.save(update_fields=["is_active"])
+    versioned_update(instance=user, expected_version=None, fields=["is_active"])
     audit_record(
         actor=actor,
         action="accounts.user_reactivated",

@@ -10,6 +10,7 @@ import qrcode
 import qrcode.image.svg
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +18,9 @@ from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ..forms import ConfirmForm, SignInForm, TokenForm
+from core.forms import add_service_errors
+
+from ..forms import OnceConfirmForm, SignInForm, TokenForm
 from ..forms import SetPasswordForm as PortalSetPasswordForm
 from ..services import (
     backup_codes_regenerate,
@@ -136,14 +139,21 @@ class SignOutView(auth_views.LogoutView):
 @require_http_methods(["GET", "POST"])
 def backup_codes_new(request: HttpRequest) -> HttpResponse:
     """A signed-in user makes new backup codes for themselves (the old ones stop working)."""
-    if request.method == "POST":
-        codes = backup_codes_regenerate(user=request.user, request=request)  # type: ignore[arg-type]
-        request.session[BACKUP_CODES_SESSION_KEY] = codes
-        request.session["portal_backup_codes_renewed"] = True
-        return redirect("accounts:backup_codes_shown")
-    return render(
-        request, "accounts/backup_codes_new.html", {"form": ConfirmForm(submit_label="Make new backup codes")}
-    )
+    form = OnceConfirmForm(request.POST if request.method == "POST" else None, submit_label="Make new backup codes")
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = backup_codes_regenerate(
+                user=request.user,  # type: ignore[arg-type]
+                request=request,
+                form_token=form.cleaned_data["form_token"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            request.session[BACKUP_CODES_SESSION_KEY] = codes
+            request.session["portal_backup_codes_renewed"] = True
+            return redirect("accounts:backup_codes_shown")
+    return render(request, "accounts/backup_codes_new.html", {"form": form})
 
 
 # Django's PasswordResetConfirmView is kept: it moves the token from the URL into the session before the form is

@@ -15,8 +15,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.forms import add_service_errors
+from core.locking import StaleEdit, stale_edit_show_on_form
 
-from ..forms import ConfirmForm, EndRoleForm, InviteForm, MembershipForm
+from ..forms import ConfirmForm, EndRoleForm, InviteForm, MembershipForm, UserDetailsForm
 from ..models import User
 from ..permissions import (
     Capability,
@@ -35,6 +36,7 @@ from ..services import (
     user_deactivate,
     user_invite,
     user_reactivate,
+    user_update,
 )
 
 PAGE_SIZE = 50
@@ -83,6 +85,32 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@capability_required(Capability.USERS_MANAGE)
+@require_http_methods(["GET", "POST"])
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    target = _managed_user_get(request, pk)
+    initial = {"full_name": target.full_name, "job_title": target.job_title, "version": target.version}
+    form = UserDetailsForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_update(
+                actor=request.user,  # type: ignore[arg-type]
+                user=target,
+                expected_version=form.cleaned_data["version"],
+                full_name=form.cleaned_data["full_name"],
+                job_title=form.cleaned_data["job_title"],
+                request=request,
+            )
+        except StaleEdit as error:
+            stale_edit_show_on_form(form, error)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The changes are saved.")
+            return redirect("accounts:user_detail", pk=target.pk)
+    return render(request, "accounts/user_edit.html", {"form": form, "target": target})
+
+
 def _managed_user_get(request: HttpRequest, pk: int) -> User:
     """The target user in scope (404), refused when the actor may not manage them (403)."""
     target = user_get_for_user(user=request.user, pk=pk)
@@ -114,15 +142,18 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
 def membership_end_page(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     target = _managed_user_get(request, pk)
     membership = membership_get_for_user(user=request.user, target=target, pk=membership_pk)
-    form = EndRoleForm(request.POST if request.method == "POST" else None)
+    form = EndRoleForm(request.POST if request.method == "POST" else None, initial={"version": target.version})
     if request.method == "POST" and form.is_valid():
         try:
             membership_end(
                 actor=request.user,  # type: ignore[arg-type]
                 membership=membership,
                 ended_on=form.cleaned_data.get("ended_on"),
+                expected_version=form.cleaned_data["version"],
                 request=request,
             )
+        except StaleEdit as error:
+            stale_edit_show_on_form(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

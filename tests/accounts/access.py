@@ -33,6 +33,7 @@ ROWS = {
     "accounts:user_detail": Row(ok=USER_ADMINS, kwargs=_target),
     # POST only; lifting a sign-in lock is the system administrator's alone.
     "accounts:lockout_clear": Row(ok={SYSADMIN}, ok_status=405),
+    "accounts:user_edit": Row(ok=USER_ADMINS, kwargs=_target),
     "accounts:membership_add": Row(ok=USER_ADMINS, kwargs=_target),
     "accounts:membership_end": Row(ok=USER_ADMINS, kwargs=_target_membership),
     "accounts:user_deactivate": Row(ok=USER_ADMINS, kwargs=_target),

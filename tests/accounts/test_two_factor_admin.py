@@ -7,6 +7,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.services import backup_codes_issue
+from core.idempotency import form_token_mint
 from core.models import AuditEvent
 from tests.accounts.support import sign_in_with_password
 
@@ -50,7 +51,9 @@ def test_new_backup_codes_replace_the_old_ones_and_each_works_once(client, clien
     old = backup_codes_issue(user=adviser)
     me = client_for(adviser)
     assert me.get("/accounts/two-factor/backup-codes/new/").status_code == 200
-    shown = me.post("/accounts/two-factor/backup-codes/new/", follow=True).content.decode()
+    shown = me.post(
+        "/accounts/two-factor/backup-codes/new/", {"form_token": form_token_mint()}, follow=True
+    ).content.decode()
     assert "New backup codes made" in shown
     new = list(StaticDevice.objects.get(user=adviser).token_set.values_list("token", flat=True))
     assert len(new) == 10 and not set(new) & set(old)

@@ -13,6 +13,7 @@ from accounts.models import Membership, User, UserSession
 from accounts.permissions import access_for, forget_access
 from accounts.roles import Role
 from accounts.services import membership_assign
+from core.idempotency import form_token_mint
 from core.models import AuditEvent
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.accounts.support import link_in, sign_in_fully, sign_in_with_password
@@ -82,7 +83,12 @@ def test_invitation_sends_a_one_time_link_that_sets_a_password_but_never_skips_t
     with django_capture_on_commit_callbacks(execute=True):
         response = admin.post(
             "/accounts/users/invite/",
-            {"full_name": "Imogen Vale", "email": "Imogen.Vale@Example.test", "job_title": "Head teacher"},
+            {
+                "form_token": form_token_mint(),
+                "full_name": "Imogen Vale",
+                "email": "Imogen.Vale@Example.test",
+                "job_title": "Head teacher",
+            },
         )
     invited = User.objects.get(email="imogen.vale@example.test")
     assert response.status_code == 302 and response.url == f"/accounts/users/{invited.pk}/roles/add/"
@@ -134,7 +140,7 @@ def test_a_sign_in_link_for_an_existing_user_still_asks_for_their_authenticator(
 def test_inviting_an_existing_address_shows_an_error_and_changes_nothing(client_for, coordinator, dsl):
     before = User.objects.count()
     response = client_for(coordinator).post(
-        "/accounts/users/invite/", {"full_name": "Someone", "email": dsl.email.upper()}
+        "/accounts/users/invite/", {"form_token": form_token_mint(), "full_name": "Someone", "email": dsl.email.upper()}
     )
     assert response.status_code == 200
     assert "There is already an account with this email address." in response.content.decode()
@@ -145,11 +151,16 @@ def test_inviting_an_existing_address_shows_an_error_and_changes_nothing(client_
 def test_coordinator_assigns_a_dsl_role_with_its_school_and_it_is_audited(client_for, coordinator, school, today):
     person = UserFactory(full_name="New Lead")
     client = client_for(coordinator)
-    missing = client.post(f"/accounts/users/{person.pk}/roles/add/", {"role": Role.DSL})
+    missing = client.post(
+        f"/accounts/users/{person.pk}/roles/add/", {"form_token": form_token_mint(), "role": Role.DSL}
+    )
     assert "Select the school this designated safeguarding lead is for" in missing.content.decode()
     assert not Membership.objects.filter(user=person).exists()
 
-    response = client.post(f"/accounts/users/{person.pk}/roles/add/", {"role": Role.DSL, "school": str(school.urn)})
+    response = client.post(
+        f"/accounts/users/{person.pk}/roles/add/",
+        {"form_token": form_token_mint(), "role": Role.DSL, "school": str(school.urn)},
+    )
     assert response.status_code == 302
     membership = Membership.objects.get(user=person)
     assert (membership.role, membership.school_id, membership.started_on) == (Role.DSL, school.pk, today)
@@ -169,6 +180,7 @@ def test_panel_member_role_keeps_panel_agency_and_dates_and_drops_other_scopes(
     response = client_for(sysadmin).post(
         f"/accounts/users/{person.pk}/roles/add/",
         {
+            "form_token": form_token_mint(),
             "role": Role.PANEL_MEMBER,
             "panel": panel.pk,
             "school": school.pk,
@@ -190,7 +202,9 @@ def test_coordinator_cannot_give_the_system_administrator_role(client_for, coord
     person = UserFactory()
     page = client_for(coordinator).get(f"/accounts/users/{person.pk}/roles/add/").content.decode()
     assert "System administrator" not in page
-    response = client_for(coordinator).post(f"/accounts/users/{person.pk}/roles/add/", {"role": Role.SYSADMIN})
+    response = client_for(coordinator).post(
+        f"/accounts/users/{person.pk}/roles/add/", {"form_token": form_token_mint(), "role": Role.SYSADMIN}
+    )
     assert response.status_code == 200 and "govuk-error-summary" in response.content.decode()
     with pytest.raises(PermissionError):
         membership_assign(actor=coordinator, user=person, role=Role.SYSADMIN)
@@ -219,7 +233,9 @@ def test_removing_a_role_ends_it_today_keeps_the_row_and_access_goes_at_once(
     client_for, coordinator, dsl, school, today
 ):
     membership = dsl.memberships.get()
-    response = client_for(coordinator).post(f"/accounts/users/{dsl.pk}/roles/{membership.pk}/end/")
+    response = client_for(coordinator).post(
+        f"/accounts/users/{dsl.pk}/roles/{membership.pk}/end/", {"version": User.objects.get(pk=dsl.pk).version}
+    )
     assert response.status_code == 302
     membership.refresh_from_db()
     assert membership.ended_on == today
@@ -228,13 +244,15 @@ def test_removing_a_role_ends_it_today_keeps_the_row_and_access_goes_at_once(
     assert event.changes["ended_on"] == {"old": None, "new": today.isoformat()}
     forget_access(dsl)
     assert access_for(dsl).school_ids == frozenset()
-    again = client_for(coordinator).post(f"/accounts/users/{dsl.pk}/roles/{membership.pk}/end/")
+    again = client_for(coordinator).post(
+        f"/accounts/users/{dsl.pk}/roles/{membership.pk}/end/", {"version": User.objects.get(pk=dsl.pk).version}
+    )
     assert "This role has already ended" in again.content.decode()
 
 
 def test_a_membership_of_another_user_is_not_found_through_this_users_url(client_for, coordinator, dsl, other_dsl):
     other = other_dsl.memberships.get()
-    response = client_for(coordinator).post(f"/accounts/users/{dsl.pk}/roles/{other.pk}/end/")
+    response = client_for(coordinator).post(f"/accounts/users/{dsl.pk}/roles/{other.pk}/end/", {"version": dsl.version})
     assert response.status_code == 404
     assert Membership.objects.get(pk=other.pk).ended_on is None
 
@@ -300,9 +318,14 @@ def test_the_school_is_found_by_urn_or_a_name_that_matches_only_one(client_for, 
     person = UserFactory()
     url = f"/accounts/users/{person.pk}/roles/add/"
     client = client_for(coordinator)
-    many = client.post(url, {"role": Role.DSL, "school": "larkhill"}).content.decode()
+    many = client.post(url, {"form_token": form_token_mint(), "role": Role.DSL, "school": "larkhill"}).content.decode()
     assert "More than one school matches" in many and f"Larkhill Primary School (URN {school.urn})" in many
-    none = client.post(url, {"role": Role.DSL, "school": "Nowhere Academy"}).content.decode()
+    none = client.post(
+        url, {"form_token": form_token_mint(), "role": Role.DSL, "school": "Nowhere Academy"}
+    ).content.decode()
     assert "No open school has that URN or name" in none
-    assert client.post(url, {"role": Role.DSL, "school": "quayside academy"}).status_code == 302
+    assert (
+        client.post(url, {"form_token": form_token_mint(), "role": Role.DSL, "school": "quayside academy"}).status_code
+        == 302
+    )
     assert Membership.objects.get(user=person).school == other_school
