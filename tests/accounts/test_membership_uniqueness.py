@@ -16,6 +16,7 @@ from accounts.models import DUPLICATE_ROLE_MESSAGE, Membership
 from accounts.roles import Role
 from accounts.services import membership_assign
 from conftest import signed_in_client
+from core.idempotency import form_token_mint
 from core.models import AuditEvent
 from tests.accounts.factories import UserFactory
 from tests.schools.factories import SchoolFactory
@@ -36,7 +37,10 @@ def test_two_coordinators_giving_the_same_role_at_once_make_one_membership_and_a
     first_client = signed_in_client(coordinator)
     second_client = signed_in_client(make_user(Role.COORDINATOR, full_name="Second Coordinator"))
 
-    first, second = collide(lambda: first_client.post(url, data), lambda: second_client.post(url, data))
+    first, second = collide(
+        lambda: first_client.post(url, {**data, "form_token": form_token_mint()}),
+        lambda: second_client.post(url, {**data, "form_token": form_token_mint()}),
+    )
 
     assert first.error is None and second.error is None, (first.error, second.error)
     assert first.result.status_code == 302

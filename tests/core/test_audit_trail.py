@@ -155,7 +155,8 @@ def test_reads_and_changes_write_events_with_actor_address_and_record(client_for
     """A change made through a page writes its event: actor, address, record and changed fields."""
     client = client_for(coordinator)
     membership = dsl.memberships.get()
-    client.post(f"/accounts/users/{dsl.pk}/roles/{membership.pk}/end/", REMOTE_ADDR="192.0.2.10")
+    url = f"/accounts/users/{dsl.pk}/roles/{membership.pk}/end/"
+    client.post(url, {"version": dsl.version}, REMOTE_ADDR="192.0.2.10")
     event = AuditEvent.objects.get(action="accounts.role_ended")
     assert (event.actor, event.ip_address, event.object_type, event.object_id) == (
         coordinator,
