@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-from .models import Panel, VafFactor
+from .models.assessments import VafFactor
+from .models.panels import Panel
 from .services.panels import panel_update
 
 

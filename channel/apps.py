@@ -15,7 +15,7 @@ class ChannelConfig(AppConfig):
         from core.locking import register_edit_service
 
         from . import demo, edits, home, navigation
-        from .models import Panel
+        from .models.panels import Panel
 
         register_home(home.home_sections)
         for service in edits.EDIT_SERVICES:

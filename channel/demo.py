@@ -21,36 +21,27 @@ from accounts.models import Membership, User
 from accounts.roles import Role
 from core.demo import DemoContext
 
-from .models import (
+from .models.assessments import Assessment, AssessmentRating, VafFactor
+from .models.cases import (
     ADOPTED_STAGES,
     AFTER_EXIT_STAGES,
     OPEN_STAGES,
     PRE_PANEL_STAGES,
-    Action,
-    AgendaItem,
-    AgendaReason,
-    Assessment,
-    AssessmentRating,
-    Attendance,
     Case,
     CaseEntry,
     CaseReview,
     ConsentGiver,
     ConsentRecord,
     ConsentStatus,
-    Decision,
     EntryKind,
     ExitOutcome,
-    Meeting,
-    MeetingAttendance,
-    Panel,
-    PanelKind,
     ReviewKind,
     Stage,
     SupportItem,
     SupportKind,
-    VafFactor,
 )
+from .models.meetings import Action, AgendaItem, AgendaReason, Attendance, Decision, Meeting, MeetingAttendance
+from .models.panels import Panel, PanelKind
 from .services.case_rows import add_months
 
 BATCH = 2000

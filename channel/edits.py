@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from core.locking import EditService
 
-from .models import Action, Case, EntryKind, Meeting, Panel, SupportItem
+from .models.cases import Case, EntryKind, SupportItem
+from .models.meetings import Action, Meeting
+from .models.panels import Panel
 from .services.actions import action_update
 from .services.cases import case_update
 from .services.meetings import meeting_notes_save

@@ -10,7 +10,9 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import Assessment, Case, Meeting, SupportItem
+from .models.assessments import Assessment
+from .models.cases import Case, SupportItem
+from .models.meetings import Meeting
 from .selectors import agenda_items, meeting_actions, meeting_attendance
 from .services.consent import consent_state
 

@@ -22,24 +22,10 @@ from accounts.permissions import access_for
 from accounts.roles import Role
 from core.audit import audit_record
 
-from .models import (
-    ADOPTED_STAGES,
-    OPEN_STAGES,
-    PRE_PANEL_STAGES,
-    Action,
-    AgendaItem,
-    Assessment,
-    AssessmentRating,
-    Case,
-    CaseEntry,
-    CaseReview,
-    Dimension,
-    ExitOutcome,
-    Meeting,
-    Panel,
-    Rating,
-    Stage,
-)
+from .models.assessments import Assessment, AssessmentRating, Dimension, Rating
+from .models.cases import ADOPTED_STAGES, OPEN_STAGES, PRE_PANEL_STAGES, Case, CaseEntry, CaseReview, ExitOutcome, Stage
+from .models.meetings import Action, AgendaItem, Meeting
+from .models.panels import Panel
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

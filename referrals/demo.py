@@ -16,7 +16,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
-from channel.models import Case, CaseEntry, EntryKind, ExitOutcome, Stage
+from channel.models.cases import Case, CaseEntry, EntryKind, ExitOutcome, Stage
 from core.demo import WARDS, DemoContext
 from schools.models import School
 

@@ -3,7 +3,7 @@ test drives every one of these through the app's real edit service (tests/core/t
 
 from __future__ import annotations
 
-from channel.models import Panel, PanelKind
+from channel.models.panels import Panel, PanelKind
 from core.locking import EditService
 
 from .models import ConcernType, Indicator, Referral, RoutingSettings, ScreeningQuestion, SignpostService

@@ -12,16 +12,8 @@ from django import forms
 from core.forms import govuk_date_field
 from core.idempotency import IdempotentFormMixin
 
-from ..models import (
-    ConsentGiver,
-    ConsentStatus,
-    Dimension,
-    ExitOutcome,
-    Rating,
-    Stage,
-    SupportKind,
-    VafFactor,
-)
+from ..models.assessments import Dimension, Rating, VafFactor
+from ..models.cases import ConsentGiver, ConsentStatus, ExitOutcome, Stage, SupportKind
 from ..services.cases import MANUAL_MOVES
 from .common import _not_future, _submit, _text
 

@@ -11,11 +11,8 @@ from django import forms
 from core.forms import govuk_date_field
 from core.idempotency import IdempotentFormMixin
 
-from ..models import (
-    Attendance,
-    Decision,
-    Stage,
-)
+from ..models.cases import Stage
+from ..models.meetings import Attendance, Decision
 from .common import _submit, _text
 
 

@@ -15,12 +15,8 @@ from core.audit import audit_record
 from core.idempotency import create_once
 from core.locking import versioned_update
 
-from ..models import (
-    Action,
-    Case,
-    EntryKind,
-    Meeting,
-)
+from ..models.cases import Case, EntryKind
+from ..models.meetings import Action, Meeting
 from .case_rows import _entry
 
 

@@ -13,14 +13,8 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.idempotency import create_once
 
-from ..models import (
-    Assessment,
-    AssessmentRating,
-    Case,
-    EntryKind,
-    Rating,
-    VafFactor,
-)
+from ..models.assessments import Assessment, AssessmentRating, Rating, VafFactor
+from ..models.cases import Case, EntryKind
 from .case_rows import _entry
 
 

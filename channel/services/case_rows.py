@@ -8,11 +8,7 @@ from typing import Any
 
 from core.locking import versioned_update
 
-from ..models import (
-    Case,
-    CaseEntry,
-    SupportItem,
-)
+from ..models.cases import Case, CaseEntry, SupportItem
 
 REVIEW_INTERVAL_DAYS = 28  # an adopted case comes back to the panel about monthly
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.idempotency import create_once
 
-from ..models import (
+from ..models.cases import (
     ADOPTED_STAGES,
     OPEN_STAGES,
     PRE_PANEL_STAGES,
@@ -21,10 +21,10 @@ from ..models import (
     CaseReview,
     EntryKind,
     ExitOutcome,
-    Panel,
     ReviewKind,
     Stage,
 )
+from ..models.panels import Panel
 from .case_rows import REVIEW_INTERVAL_DAYS, _entry, _locked, _mark_discussed, _save_case, _set_stage, add_months
 
 # --- Opening a case ----------------------------------------------------------------------------------------------

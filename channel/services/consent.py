@@ -13,15 +13,7 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.idempotency import create_once
 
-from ..models import (
-    ADOPTED_STAGES,
-    OPEN_STAGES,
-    Case,
-    ConsentGiver,
-    ConsentRecord,
-    ConsentStatus,
-    EntryKind,
-)
+from ..models.cases import ADOPTED_STAGES, OPEN_STAGES, Case, ConsentGiver, ConsentRecord, ConsentStatus, EntryKind
 from .case_rows import _entry, _locked, _save_case
 
 

@@ -16,20 +16,9 @@ from core.audit import audit_record
 from core.idempotency import create_once
 from core.locking import versioned_update
 
-from ..models import (
-    ADOPTED_STAGES,
-    OPEN_STAGES,
-    PRE_PANEL_STAGES,
-    AgendaItem,
-    AgendaReason,
-    Case,
-    Decision,
-    EntryKind,
-    Meeting,
-    MeetingAttendance,
-    Panel,
-    Stage,
-)
+from ..models.cases import ADOPTED_STAGES, OPEN_STAGES, PRE_PANEL_STAGES, Case, EntryKind, Stage
+from ..models.meetings import AgendaItem, AgendaReason, Decision, Meeting, MeetingAttendance
+from ..models.panels import Panel
 from .case_rows import REVIEW_INTERVAL_DAYS, _entry, _locked, _mark_discussed, _save_case, _set_stage, add_months
 from .cases import case_adopt, case_not_adopt
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from core.audit import audit_record, changes_between, snapshot
 from core.locking import versioned_update
 
-from ..models import Panel
+from ..models.panels import Panel
 
 PANEL_FIELDS = ("name", "kind", "is_active")
 

@@ -14,11 +14,7 @@ from accounts.roles import Role
 from core.audit import audit_record
 from core.outbox import outbox_email
 
-from ..models import (
-    CaseReview,
-    EntryKind,
-    Stage,
-)
+from ..models.cases import CaseReview, EntryKind, Stage
 from .case_rows import _entry, _locked, _save_case, _set_stage
 
 REMINDER_LEAD_DAYS = 14  # reminders go out this many days before a review after exit falls due

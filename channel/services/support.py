@@ -13,14 +13,7 @@ from core.audit import audit_record
 from core.idempotency import create_once
 from core.locking import versioned_update
 
-from ..models import (
-    ADOPTED_STAGES,
-    Case,
-    CaseEntry,
-    EntryKind,
-    Stage,
-    SupportItem,
-)
+from ..models.cases import ADOPTED_STAGES, Case, CaseEntry, EntryKind, Stage, SupportItem
 from .case_rows import _entry, _locked, _save_case, _set_stage
 from .consent import consent_state
 

@@ -28,7 +28,7 @@ from ..forms.cases import (
     SupportItemForm,
     SupportStartForm,
 )
-from ..models import ADOPTED_STAGES, OPEN_STAGES, PRE_PANEL_STAGES, CaseEntry, Stage
+from ..models.cases import ADOPTED_STAGES, OPEN_STAGES, PRE_PANEL_STAGES, CaseEntry, Stage
 from ..selectors import (
     assessment_comparison,
     can_edit_case,

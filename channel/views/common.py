@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from core.forms import add_service_errors
 from core.locking import StaleEdit, stale_edit_show_on_form
 
-from ..models import Case
+from ..models.cases import Case
 from ..selectors import can_edit_case, case_get_for_user
 
 

@@ -15,7 +15,7 @@ from accounts.permissions import Capability, access_for, capability_required, ha
 from core.audit import audit_record
 
 from ..forms.meetings import ActionForm, AgendaForm, AgendaItemForm, AttendanceForm, MeetingForm, MeetingNotesForm
-from ..models import AgendaReason
+from ..models.meetings import AgendaReason
 from ..papers import meeting_papers_pdf
 from ..selectors import (
     action_get_for_user,

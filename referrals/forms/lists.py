@@ -8,7 +8,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout
 from django import forms
 
-from channel.models import Panel
+from channel.models.panels import Panel
 from core.idempotency import IdempotentFormMixin
 
 from .common import VersionedForm, _text

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from django.db import transaction
 
 from accounts.models import User
-from channel.models import Panel, PanelKind
+from channel.models.panels import Panel, PanelKind
 from core.audit import audit_record, changes_between, snapshot
 from core.idempotency import create_once
 from core.locking import versioned_update

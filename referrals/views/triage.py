@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import Capability, capability_required, has_capability
-from channel.models import Case
+from channel.models.cases import Case
 from core.forms import add_service_errors
 from core.locking import StaleEdit, stale_edit_show_on_form
 

@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from channel.models import AgendaReason, Stage, SupportKind
+from channel.models.cases import Stage, SupportKind
+from channel.models.meetings import AgendaReason
 from channel.services.actions import action_add
 from channel.services.cases import case_exit
 from channel.services.support import support_item_add

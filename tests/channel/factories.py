@@ -5,7 +5,9 @@ from datetime import date, timedelta
 import factory
 from django.utils import timezone
 
-from channel.models import Action, Case, Meeting, Panel, PanelKind, Stage, SupportItem, SupportKind
+from channel.models.cases import Case, Stage, SupportItem, SupportKind
+from channel.models.meetings import Action, Meeting
+from channel.models.panels import Panel, PanelKind
 from referrals.models import Status
 from tests.accounts.factories import UserFactory
 from tests.referrals.factories import ReferralFactory

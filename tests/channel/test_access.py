@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from accounts.models import Membership
 from accounts.roles import Role
-from channel.models import AgendaReason
+from channel.models.meetings import AgendaReason
 from core.models import AuditEvent
 from tests.channel.factories import CaseFactory, MeetingFactory, PanelFactory, adopted
 

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.roles import Role
-from channel.models import Case, Stage
+from channel.models.cases import Case, Stage
 from tests.channel.factories import CaseFactory, MeetingFactory, PanelFactory
 
 pytestmark = pytest.mark.browser

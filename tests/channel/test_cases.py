@@ -5,7 +5,8 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
-from channel.models import (
+from channel.models.assessments import VafFactor
+from channel.models.cases import (
     CaseEntry,
     CaseReview,
     ConsentGiver,
@@ -14,7 +15,6 @@ from channel.models import (
     ExitOutcome,
     ReviewKind,
     Stage,
-    VafFactor,
 )
 from channel.selectors import assessment_comparison, case_stage_by_referral, case_statistics
 from channel.services.assessments import assessment_record

@@ -7,7 +7,8 @@ from django.core.management import call_command
 
 from accounts.models import User
 from accounts.permissions import access_for
-from channel.models import Case, Meeting
+from channel.models.cases import Case
+from channel.models.meetings import Meeting
 from channel.selectors import case_list_visible_to, next_meeting
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from channel.models import AgendaReason, Decision, Stage
+from channel.models.cases import Stage
+from channel.models.meetings import AgendaReason, Decision
 from channel.selectors import cases_due_for_meeting
 from channel.services.actions import action_add
 from channel.services.cases import case_update

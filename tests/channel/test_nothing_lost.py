@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from accounts.models import Membership
 from accounts.roles import Role
-from channel.models import Action, Assessment, CaseEntry, ConsentRecord, Meeting, SupportItem, VafFactor
+from channel.models.assessments import Assessment, VafFactor
+from channel.models.cases import CaseEntry, ConsentRecord, SupportItem
+from channel.models.meetings import Action, Meeting
 from channel.services.actions import action_update
 from channel.services.meetings import meeting_notes_save
 from channel.services.support import support_item_update

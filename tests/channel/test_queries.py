@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from channel.models import AgendaItem, AgendaReason, Case, Stage
+from channel.models.cases import Case, Stage
+from channel.models.meetings import AgendaItem, AgendaReason
 from referrals.models import Referral, Status
 from tests.channel.factories import CaseFactory, MeetingFactory
 from tests.support.queries import assert_flat_queries

@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from channel.models import ExitOutcome
+from channel.models.cases import ExitOutcome
 from channel.services.actions import action_add
 from channel.services.cases import case_exit
 from channel.services.reviews import review_reminders_send

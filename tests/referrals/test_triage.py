@@ -10,7 +10,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from channel.models import PanelKind
+from channel.models.panels import PanelKind
 from core.idempotency import form_token_mint
 from core.models import AuditEvent
 from referrals.models import (

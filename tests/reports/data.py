@@ -89,7 +89,7 @@ def make_cases() -> None:
     two still supported) and one not adopted."""
     from datetime import date
 
-    from channel.models import Case, ExitOutcome, Stage
+    from channel.models.cases import Case, ExitOutcome, Stage
     from referrals.models import Referral
     from tests.channel.factories import CaseFactory
 

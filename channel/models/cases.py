@@ -1,8 +1,7 @@
-"""Panels and their cases: from a referral's decision to the 12-month review after exit.
+"""A case and what is recorded on it: consent, the support plan, the reviews after exit and the chronology.
 
 A case is opened when a referral is sent to a panel (channel.services.cases.case_open_from_referral). Its chronology
-(CaseEntry) is append-only: a correction is a new entry pointing at the one it corrects. Who chairs or sits on a
-panel, and when, are accounts.Membership rows.
+(CaseEntry) is append-only: a correction is a new entry pointing at the one it corrects.
 """
 
 from __future__ import annotations
@@ -14,30 +13,9 @@ from django.db.models import Q
 from core.locking import Versioned
 from core.models import AppendOnlyModel, TimeStampedModel
 
+from .panels import Panel
+
 TEXT_LIMIT = 10_000
-
-
-class PanelKind(models.TextChoices):
-    CHANNEL = "channel", "Channel panel"
-    UNDER_18 = "under_18", "Social Inclusion Panel (under 18s)"
-    ADULT = "adult", "Safeguarding Adults Panel"
-
-
-class Panel(TimeStampedModel, Versioned):
-    """A multi-agency panel. Who chairs and who sits on it, and when, are accounts.Membership rows."""
-
-    name = models.CharField(max_length=150, unique=True)
-    kind = models.CharField(max_length=16, choices=PanelKind.choices)
-    is_active = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-# --- Cases -------------------------------------------------------------------------------------------------------
 
 
 class Stage(models.TextChoices):
@@ -170,73 +148,6 @@ class ConsentRecord(models.Model):
         return f"{self.get_giver_display()}: {self.get_status_display()} on {self.on:%d %b %Y}"
 
 
-# --- Vulnerability Assessment Framework --------------------------------------------------------------------------
-
-
-class Dimension(models.TextChoices):
-    ENGAGEMENT = "engagement", "Engagement with a group, cause or ideology"
-    INTENT = "intent", "Intent to cause harm"
-    CAPABILITY = "capability", "Capability to cause harm"
-
-
-class VafFactor(models.Model):
-    """One factor of the Vulnerability Assessment Framework. The list is data: seeded by a migration, switched off
-    rather than deleted, so old assessments keep their wording."""
-
-    dimension = models.CharField(max_length=16, choices=Dimension.choices)
-    label = models.CharField(max_length=200)
-    order = models.PositiveIntegerField(default=100)
-    is_active = models.BooleanField("in use", default=True)
-
-    class Meta:
-        ordering = ["order", "id"]
-        verbose_name = "Vulnerability Assessment Framework factor"
-
-    def __str__(self) -> str:
-        return self.label
-
-
-class Rating(models.IntegerChoices):
-    NOT_PRESENT = 0, "Not present"
-    LOW = 1, "Low"
-    MODERATE = 2, "Moderate"
-    HIGH = 3, "High"
-
-
-class Assessment(models.Model):
-    """A Vulnerability Assessment Framework assessment of a case on a date."""
-
-    AUDIT_SENSITIVE_FIELDS = ("summary",)
-
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assessments")
-    assessed_on = models.DateField()
-    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    summary = models.TextField(blank=True, max_length=TEXT_LIMIT)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["assessed_on", "id"]
-
-    def __str__(self) -> str:
-        return f"Assessment of {self.assessed_on:%d %b %Y}"
-
-
-class AssessmentRating(models.Model):
-    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="ratings")
-    factor = models.ForeignKey(VafFactor, on_delete=models.PROTECT, related_name="+")
-    factor_label = models.CharField(max_length=200, help_text="The wording rated against.")
-    dimension = models.CharField(max_length=16, choices=Dimension.choices)
-    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
-    rationale = models.CharField(max_length=500, blank=True)
-
-    class Meta:
-        ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["assessment", "factor"], name="assessment_factor_once")]
-
-    def __str__(self) -> str:
-        return f"{self.factor_label}: {self.get_rating_display()}"
-
-
 # --- Support plan ------------------------------------------------------------------------------------------------
 
 
@@ -268,111 +179,6 @@ class SupportItem(TimeStampedModel, Versioned):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.provider}"
-
-
-# --- Meetings ----------------------------------------------------------------------------------------------------
-
-
-class Meeting(TimeStampedModel, Versioned):
-    panel = models.ForeignKey(Panel, on_delete=models.PROTECT, related_name="meetings")
-    held_on = models.DateField("date", db_index=True)
-    starts_at = models.TimeField(null=True, blank=True)
-    location = models.CharField(max_length=200, blank=True)
-    is_cancelled = models.BooleanField(default=False)
-    notes = models.TextField("general minutes", blank=True, max_length=TEXT_LIMIT)
-    signed_off_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    signed_off_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-held_on", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.panel} meeting, {self.held_on:%d %B %Y}"
-
-    @property
-    def is_signed_off(self) -> bool:
-        return self.signed_off_at is not None
-
-
-class AgendaReason(models.TextChoices):
-    NEW = "new", "New case"
-    REVIEW = "review", "For review"
-    EXIT_PROPOSED = "exit_proposed", "Exit proposed"
-
-
-class Decision(models.TextChoices):
-    ADOPT = "adopt", "Adopt the case"
-    NOT_ADOPT = "not_adopt", "Do not adopt"
-    MORE_INFORMATION = "more_information", "Gather more information"
-    CONTINUE = "continue", "Continue support"
-    EXIT = "exit", "Agree exit"
-    DEFER = "defer", "Defer to the next meeting"
-
-
-class AgendaItem(models.Model):
-    """One case on one meeting's agenda, with the panel's minutes and decision on it."""
-
-    AUDIT_SENSITIVE_FIELDS = ("minutes", "decision_notes")
-
-    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="items")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="agenda_items")
-    reason = models.CharField(max_length=16, choices=AgendaReason.choices)
-    order = models.PositiveIntegerField(default=0)
-    minutes = models.TextField(blank=True, max_length=TEXT_LIMIT)
-    decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
-    decision_notes = models.TextField("reasons for the decision", blank=True, max_length=TEXT_LIMIT)
-    decided_by_consensus = models.BooleanField(default=True)
-    decision_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decision_recorded_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["order", "id"]
-        constraints = [models.UniqueConstraint(fields=["meeting", "case"], name="agenda_case_once")]
-
-    def __str__(self) -> str:
-        return f"{self.get_reason_display()}: {self.case}"
-
-
-class Attendance(models.TextChoices):
-    PRESENT = "present", "Present"
-    APOLOGIES = "apologies", "Apologies"
-    ABSENT = "absent", "Absent"
-
-
-class MeetingAttendance(models.Model):
-    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="attendance")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    agency = models.CharField(max_length=150, blank=True)
-    status = models.CharField(max_length=12, choices=Attendance.choices)
-
-    class Meta:
-        ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["meeting", "user"], name="attendance_once")]
-
-    def __str__(self) -> str:
-        return self.get_status_display()
-
-
-class Action(TimeStampedModel, Versioned):
-    """An action the panel gives one of its members, with a due date."""
-
-    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="actions")
-    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="actions")
-    description = models.CharField(max_length=500)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    due_on = models.DateField(db_index=True)
-    done_on = models.DateField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
-        ordering = ["due_on", "id"]
-
-    def __str__(self) -> str:
-        return f"Action due {self.due_on:%d %b %Y}"
 
 
 # --- Reviews after exit ------------------------------------------------------------------------------------------
