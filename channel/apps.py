@@ -14,12 +14,13 @@ class ChannelConfig(AppConfig):
     def ready(self) -> None:
         from core.locking import register_edit_service
 
-        from . import demo, edits, home, navigation
+        from . import edits, home, navigation
+        from .demo import seeding as demo_seeding
         from .models.panels import Panel
 
         register_home(home.home_sections)
         for service in edits.EDIT_SERVICES:
             register_edit_service(service)
         register_navigation(navigation.nav_items)
-        register_demo("channel", seed=demo.seed, finish=demo.finish)
+        register_demo("channel", seed=demo_seeding.seed, finish=demo_seeding.finish)
         register_scope_choices(PANEL, lambda: Panel.objects.filter(is_active=True).order_by("name"))
