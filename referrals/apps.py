@@ -14,11 +14,12 @@ class ReferralsConfig(AppConfig):
     def ready(self) -> None:
         from core.locking import register_edit_service
 
-        from . import demo, edits, home, navigation, selectors
+        from . import edits, home, navigation, selectors
+        from .demo import seeding as demo_seeding
 
         register_home(home.home_sections)
         for service in edits.EDIT_SERVICES:
             register_edit_service(service)
         register_navigation(navigation.nav_items)
-        register_demo("referrals", seed=demo.seed)
+        register_demo("referrals", seed=demo_seeding.seed)
         register_referral_facts(ReferralFacts(referral_count_for_school=selectors.referral_count_for_school))

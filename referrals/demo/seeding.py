@@ -8,19 +8,17 @@ national scale. Invented names only.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
-from channel.models.cases import Case, CaseEntry, EntryKind, ExitOutcome, Stage
 from core.demo import WARDS, DemoContext
 from schools.models import School
 
-from .models import (
+from ..models import (
     ConcernType,
     Decision,
     EarlyHelp,
@@ -41,12 +39,12 @@ from .models import (
     Status,
     YesNoUnknown,
 )
+from .panel_cases import seed_panel_cases
+from .rows import insert, insert_objects
 
-T = TypeVar("T")
 OWN_SCHOOL_MAX = 12
 YES_NO = tuple(YesNoUnknown.values)  # enum .values builds a new list on every call
 EARLY_HELP = tuple(EarlyHelp.values)
-BATCH = 5000
 
 # Shares close to the Home Office's published figures for England and Wales.
 SECTORS = {
@@ -96,10 +94,6 @@ NARRATIVES = (
 
 def _weighted(ctx: DemoContext, table: dict[Any, int], n: int) -> list[Any]:
     return ctx.rng.choices(list(table), weights=list(table.values()), k=n)
-
-
-def _batches(rows: Sequence[T]) -> list[Sequence[T]]:
-    return [rows[i : i + BATCH] for i in range(0, len(rows), BATCH)]
 
 
 def _at(day: date, hour: int = 10) -> datetime:
@@ -241,12 +235,12 @@ def seed(ctx: DemoContext) -> None:
             )
         )  # fmt: skip
 
-    _insert_objects(Referral, referrals)
+    insert_objects(Referral, referrals)
     ReferenceCounter.objects.bulk_create([ReferenceCounter(year=y, last=last) for y, last in counters.items()])
     submitted = [r for r in referrals if r.status != Status.DRAFT]
 
     _seed_children(ctx, submitted, indicators=indicators, questions=questions, services=services, actor=coordinator)
-    panel_ids = _seed_cases(ctx, submitted, actor=coordinator)
+    panel_ids = seed_panel_cases(ctx, submitted, actor=coordinator)
     ctx.made["panel_referral_ids"] = panel_ids
     ctx.made["referral_ids"] = [r.pk for r in submitted]
     by_status: dict[str, int] = {}
@@ -280,51 +274,6 @@ def _decide(ctx: DemoContext, referral: Referral, *, today: date, panel_share: f
             Decision.CSC_ASSESSMENT: "Wider safeguarding needs: a social care assessment.",
             Decision.POLICE_LED: "Passed to police: a risk that needs a police response.",
         }[referral.decision]
-
-
-def _insert(model: type[Any], columns: Sequence[str], rows: list[tuple]) -> None:
-    """Plain INSERTs (executemany) for the big tables: several times quicker than bulk_create at national
-    scale, and the same on SQLite and PostgreSQL (values adapted by the connection's own operations)."""
-    if not rows:
-        return
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608 - names from the model
-    with connection.cursor() as cursor:
-        for batch in _batches(rows):
-            cursor.executemany(sql, batch)
-
-
-def _insert_objects(model: type[Any], objects: list[Any]) -> None:
-    """Insert unsaved model instances with ids given here, by plain INSERTs (bulk_create spends most of its time
-    preparing values field by field), then move the id sequence on past them (PostgreSQL)."""
-    from django.core.management.color import no_style
-    from django.db.models import DateField, DateTimeField, Max
-
-    now = timezone.now()
-    next_id = (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
-    fields = list(model._meta.concrete_fields)
-    adapt: list[Any] = []
-    for f in fields:
-        if isinstance(f, DateTimeField):
-            adapt.append(connection.ops.adapt_datetimefield_value)
-        elif isinstance(f, DateField):
-            adapt.append(connection.ops.adapt_datefield_value)
-        else:
-            adapt.append(None)
-    rows: list[tuple] = []
-    for offset, obj in enumerate(objects):
-        obj.pk = next_id + offset
-        obj.created_at = obj.updated_at = getattr(obj, "submitted_at", None) or now
-        values = []
-        for f, a in zip(fields, adapt, strict=True):
-            value = getattr(obj, f.attname)
-            values.append(a(value) if a is not None and value is not None else value)
-        rows.append(tuple(values))
-    _insert(model, [f.column for f in fields], rows)
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), [model]):
-            cursor.execute(sql)
 
 
 def _seed_children(
@@ -371,71 +320,11 @@ def _seed_children(
         if r.decision == Decision.SIGNPOSTED and services:
             for service in rng.sample(services, k=rng.randint(1, 2)):
                 signposts.append((r.pk, service.pk, service.label))
-    _insert(ReferralIndicator, ("referral_id", "indicator_id", "label"), indicator_rows)
-    _insert(ReferralSignpost, ("referral_id", "service_id", "label"), signposts)
-    _insert(
+    insert(ReferralIndicator, ("referral_id", "indicator_id", "label"), indicator_rows)
+    insert(ReferralSignpost, ("referral_id", "service_id", "label"), signposts)
+    insert(
         ScreeningAnswer,
         ("referral_id", "question_id", "question_text", "answer", "comment", "answered_by_id", "answered_at"),
         answers,
     )
-    _insert(ReferralEvent, ("referral_id", "kind", "actor_id", "occurred_at", "text", "status_after"), events)
-
-
-def _seed_cases(ctx: DemoContext, referrals: list[Referral], *, actor: Any) -> list[int]:
-    """The panel cases of referrals sent to a panel, through channel's Case model (bulk), at a stage that fits
-    how long ago the decision was."""
-    at_panel = [r for r in referrals if r.status == Status.AT_PANEL]
-    rng = ctx.rng
-    today = ctx.today
-    cases: list[Any] = []
-    for r in at_panel:
-        opened = r.decided_at.date()
-        months = (today - opened).days / 30.4
-        case = Case(
-            referral_id=r.pk, panel_id=r.decision_panel_id, stage=Stage.INFORMATION_GATHERING,
-            is_under_18=(r.age_at_decision or 0) < 18, opened_on=opened, stage_changed_on=opened,
-        )  # fmt: skip
-        if months > 1:
-            case.preliminary_assessment_on = opened + timedelta(days=10)
-            case.stage = Stage.PRELIMINARY_ASSESSMENT
-        if months > 2:
-            case.discussed_on = opened + timedelta(days=30)
-            case.stage = Stage.DISCUSSED
-            if rng.random() < 0.35:
-                case.stage = Stage.NOT_ADOPTED
-                case.not_adopted_reason = "Needs better met by other services; signposted."
-                case.closed_on = case.discussed_on
-            else:
-                case.adopted_on = case.discussed_on
-                case.stage = Stage.ADOPTED
-                if months > 3:
-                    case.support_started_on = opened + timedelta(days=45)
-                    case.stage = Stage.SUPPORT
-                if months > 9:
-                    case.exited_on = opened + timedelta(days=rng.randint(200, 260))
-                    case.exit_outcome = (
-                        ExitOutcome.CONCERNS_REDUCED if rng.random() < 0.8 else ExitOutcome.WITHDREW_CONSENT
-                    )
-                    case.stage = Stage.EXITED if months < 15 else Stage.REVIEWS if months < 21 else Stage.CLOSED
-                    if case.stage == Stage.CLOSED:
-                        case.closed_on = case.exited_on + timedelta(days=366)
-        case.stage_changed_on = max(
-            d
-            for d in (
-                case.opened_on, case.preliminary_assessment_on, case.discussed_on, case.adopted_on,
-                case.support_started_on, case.exited_on, case.closed_on,
-            )
-            if d is not None
-        )  # fmt: skip
-        cases.append(case)
-    for batch in _batches(cases):
-        Case.objects.bulk_create(batch)
-    case_ids = dict(Case.objects.filter(referral_id__in=[r.pk for r in at_panel]).values_list("referral_id", "id"))
-    entries = [
-        CaseEntry(case_id=case_ids[c.referral_id], kind=EntryKind.OPENED, actor=actor, on=c.opened_on,
-                  stage_after=Stage.INFORMATION_GATHERING)
-        for c in cases
-    ]  # fmt: skip
-    for batch in _batches(entries):
-        CaseEntry.objects.bulk_create(batch)
-    return [r.pk for r in at_panel]
+    insert(ReferralEvent, ("referral_id", "kind", "actor_id", "occurred_at", "text", "status_after"), events)
