@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from .models.assessments import VafFactor
 from .models.panels import Panel
 from .services.panels import panel_update
+from .views.common import acting_user
 
 
 @admin.register(Panel)
@@ -20,7 +21,9 @@ class PanelAdmin(admin.ModelAdmin):
         if not change:
             super().save_model(request, obj, form, change)
             return
-        panel_update(panel=obj, data=form.cleaned_data, changed_by=request.user, expected_version=None, request=request)
+        panel_update(
+            panel=obj, data=form.cleaned_data, changed_by=acting_user(request), expected_version=None, request=request
+        )
 
 
 @admin.register(VafFactor)

@@ -28,7 +28,7 @@ from .models.meetings import Action, AgendaItem, Meeting
 from .models.panels import Panel
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     from django.contrib.auth.models import AnonymousUser
     from django.http import HttpRequest
@@ -108,8 +108,7 @@ def panel_memberships(*, panel: Panel, on: date | None = None, include_past: boo
     return sorted(rows, key=lambda m: (m.role != Role.PANEL_CHAIR, m.user.full_name))
 
 
-def panel_member_choices(*, panel_id: int, on: date | None = None) -> QuerySet[Any]:
-
+def panel_member_choices(*, panel_id: int, on: date | None = None) -> QuerySet[User]:
     ids = (
         Membership.objects.current(on=on)
         .filter(panel_id=panel_id, role__in=[Role.PANEL_CHAIR, Role.PANEL_MEMBER])
@@ -133,7 +132,7 @@ def next_meeting(*, panel_ids: Iterable[int], today: date | None = None) -> Meet
 CASE_LIST_FIELDS = ("referral", "panel", "case_officer")
 
 
-def case_list_visible_to(*, user: User | AnonymousUser, filters: dict[str, Any] | None = None) -> QuerySet[Case]:
+def case_list_visible_to(*, user: User | AnonymousUser, filters: Mapping[str, str] | None = None) -> QuerySet[Case]:
     scope = _case_scope(user)
     if scope is None:
         return Case.objects.none()

@@ -11,17 +11,20 @@ and the panel; everyone else sees status and outcome. Every read of a referral p
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import Capability, access_for, has_capability
 from accounts.roles import Role
 from core.audit import audit_record
+from schools.models import School
 
 from .models import (
     OPEN_STATUSES,
@@ -47,7 +50,7 @@ def _panel_scope_q(panel_ids: frozenset[int]) -> Q:
     return Q(case__panel_id__in=panel_ids)
 
 
-def _visibility_q(user: Any) -> Q | None:
+def _visibility_q(user: User | AnonymousUser) -> Q | None:
     """None means nothing at all."""
     access = access_for(user)
     if not access.roles:
@@ -72,7 +75,7 @@ def _visibility_q(user: Any) -> Q | None:
     return q
 
 
-def referral_list_visible_to(*, user: Any) -> QuerySet[Referral]:
+def referral_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[Referral]:
     q = _visibility_q(user)
     if q is None:
         return Referral.objects.none()
@@ -84,7 +87,7 @@ def referral_list_visible_to(*, user: Any) -> QuerySet[Referral]:
     )
 
 
-def referral_content_visible(*, user: Any, referral: Referral) -> bool:
+def referral_content_visible(*, user: User | AnonymousUser, referral: Referral) -> bool:
     """Whether the user may read the concern, screening answers, notes and decision reasons."""
     access = access_for(user)
     if referral.is_draft:
@@ -98,7 +101,7 @@ def referral_content_visible(*, user: Any, referral: Referral) -> bool:
     return False
 
 
-def referral_may_triage(*, user: Any, referral: Referral) -> bool:
+def referral_may_triage(*, user: User | AnonymousUser, referral: Referral) -> bool:
     access = access_for(user)
     if referral.is_draft or not has_capability(user, Capability.REFERRAL_TRIAGE):
         return False
@@ -107,7 +110,9 @@ def referral_may_triage(*, user: Any, referral: Referral) -> bool:
     return bool(referral.assigned_team_id and referral.assigned_team_id in access.team_ids)
 
 
-def referral_get_for_user(*, user: Any, pk: int, request: Any = None, page: str = "detail") -> Referral:
+def referral_get_for_user(
+    *, user: User | AnonymousUser, pk: int, request: HttpRequest | None = None, page: str = "detail"
+) -> Referral:
     """A referral the user may see (404 otherwise); the read is audited."""
     q = _visibility_q(user)
     if q is None:
@@ -129,7 +134,7 @@ def referral_timeline(*, referral: Referral) -> list[ReferralEvent]:
     return list(referral.events.select_related("actor", "amends").order_by("occurred_at", "id"))
 
 
-def overdue_before(*, today: date | None = None) -> Any:
+def overdue_before(*, today: date | None = None) -> datetime | date:
     """Referrals submitted before this moment and still open are overdue by the council's target."""
     target = routing_settings_get().triage_target_days
     return timezone.now() - timedelta(days=target) if today is None else today - timedelta(days=target)
@@ -146,7 +151,7 @@ QUEUE_TABS = {
 }
 
 
-def _triage_scope(user: Any) -> QuerySet[Referral]:
+def _triage_scope(user: User | AnonymousUser) -> QuerySet[Referral]:
     """What the user triages: every referral for a coordinator, their team's for a CSC practitioner."""
     access = access_for(user)
     qs = referral_list_visible_to(user=user).exclude(status=Status.DRAFT)
@@ -155,8 +160,10 @@ def _triage_scope(user: Any) -> QuerySet[Referral]:
     return qs.filter(assigned_team_id__in=access.team_ids)
 
 
-def referral_queue(*, user: Any, tab: str) -> QuerySet[Referral]:
+def referral_queue(*, user: User | AnonymousUser, tab: str) -> QuerySet[Referral]:
     if tab == "made":
+        if not user.is_authenticated:
+            return Referral.objects.none()
         return referral_list_visible_to(user=user).exclude(status=Status.DRAFT).filter(created_by=user)
     qs = _triage_scope(user)
     if tab == "overdue":
@@ -165,7 +172,7 @@ def referral_queue(*, user: Any, tab: str) -> QuerySet[Referral]:
     return qs.filter(label_q) if label_q is not None else qs
 
 
-def referral_queue_counts(*, user: Any) -> dict[str, int]:
+def referral_queue_counts(*, user: User | AnonymousUser) -> dict[str, int]:
     counts = _triage_scope(user).aggregate(
         new=Count("id", filter=Q(status=Status.NEW)),
         screening=Count("id", filter=Q(status=Status.SCREENING)),
@@ -174,11 +181,15 @@ def referral_queue_counts(*, user: Any) -> dict[str, int]:
         decided=Count("id", filter=Q(status__in=[Status.DECIDED, Status.AT_PANEL])),
         all=Count("id"),
     )
-    counts["made"] = Referral.objects.exclude(status=Status.DRAFT).filter(created_by=user).count()
+    counts["made"] = (
+        Referral.objects.exclude(status=Status.DRAFT).filter(created_by=user).count() if user.is_authenticated else 0
+    )
     return {k: v or 0 for k, v in counts.items()}
 
 
-def referral_drafts_of(*, user: Any) -> QuerySet[Referral]:
+def referral_drafts_of(*, user: User | AnonymousUser) -> QuerySet[Referral]:
+    if not user.is_authenticated:
+        return Referral.objects.none()
     return Referral.objects.filter(created_by=user, status=Status.DRAFT).order_by("-updated_at")
 
 
@@ -240,7 +251,7 @@ def referral_statistics(*, start: date, end: date) -> dict[str, Any]:
     }
 
 
-def referral_count_for_school(*, school: Any) -> int:
+def referral_count_for_school(*, school: School) -> int:
     """How many referrals a school's pupils have had (count only, for roles without case access)."""
     return Referral.objects.exclude(status=Status.DRAFT).filter(school=school).count()
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.models import Membership
+from accounts.models import Membership, User
 from accounts.roles import Role
 from core.audit import audit_record
 from core.idempotency import create_once
@@ -20,7 +20,7 @@ from ..models.meetings import Action, Meeting
 from .case_rows import _entry
 
 
-def _refuse_unless_on_panel(*, owner: Any, panel_id: int) -> None:
+def _refuse_unless_on_panel(*, owner: User, panel_id: int) -> None:
     is_member = (
         Membership.objects.current()
         .filter(user=owner, panel_id=panel_id, role__in=[Role.PANEL_CHAIR, Role.PANEL_MEMBER])
@@ -35,12 +35,12 @@ def action_add(
     *,
     meeting: Meeting,
     description: str,
-    owner: Any,
+    owner: User,
     due_on: date,
-    added_by: Any,
+    added_by: User,
     case: Case | None = None,
     form_token: str | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Action:
     _refuse_unless_on_panel(owner=owner, panel_id=meeting.panel_id)
     if case is not None and case.panel_id != meeting.panel_id:
@@ -73,7 +73,9 @@ def action_add(
 
 
 @transaction.atomic
-def action_complete(*, action: Action, done_by: Any, on: date | None = None, request: Any = None) -> Action:
+def action_complete(
+    *, action: Action, done_by: User, on: date | None = None, request: HttpRequest | None = None
+) -> Action:
     action = Action.objects.select_for_update().get(pk=action.pk)
     if action.done_on is not None:
         return action
@@ -81,7 +83,7 @@ def action_complete(*, action: Action, done_by: Any, on: date | None = None, req
     action.full_clean()
     # Marking done carries no version (a second "done" is a no-op above), but it still raises the action's.
     versioned_update(instance=action, expected_version=None, fields=["done_on"])
-    if action.case_id:
+    if action.case is not None:
         _entry(
             case=action.case,
             kind=EntryKind.ACTION,
@@ -98,11 +100,11 @@ def action_update(
     *,
     action: Action,
     description: str,
-    owner: Any,
+    owner: User,
     due_on: date,
-    changed_by: Any,
+    changed_by: User,
     expected_version: int | None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Action:
     """Reword an action, give it to another member or move its due date; a stale page's save is refused."""
     if owner.pk != action.owner_id:  # an owner who has since left the panel may keep an action given earlier

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.models import User
 from core.audit import audit_record
 from core.idempotency import create_once
 
@@ -23,11 +24,11 @@ def assessment_record(
     *,
     case: Case,
     assessed_on: date,
-    assessed_by: Any,
+    assessed_by: User,
     ratings: Mapping[int, tuple[int, str]],
     summary: str = "",
     form_token: str | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Assessment:
     """ratings: factor id -> (rating, rationale). Every factor in use must be rated."""
     factors = list(VafFactor.objects.filter(is_active=True))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
-from typing import Any
 
+from accounts.models import User
 from core.locking import versioned_update
 
 from ..models.cases import Case, CaseEntry, SupportItem
@@ -24,7 +24,7 @@ def _entry(
     *,
     case: Case,
     kind: str,
-    actor: Any,
+    actor: User,
     on: date,
     text: str = "",
     stage_after: str = "",

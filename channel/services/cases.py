@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.models import User
 from core.audit import audit_record
 from core.idempotency import create_once
+from referrals.models import Referral
 
 from ..models.cases import (
     ADOPTED_STAGES,
@@ -30,15 +32,17 @@ from .case_rows import REVIEW_INTERVAL_DAYS, _entry, _locked, _mark_discussed, _
 # --- Opening a case ----------------------------------------------------------------------------------------------
 
 
-def _is_under_18(referral: Any, on: date) -> bool:
-    age = getattr(referral, "age_at_decision", None) or getattr(referral, "age_at_referral", None)
-    if age is None and hasattr(referral, "age_on"):
+def _is_under_18(referral: Referral, on: date) -> bool:
+    age = referral.age_at_decision or referral.age_at_referral
+    if age is None:
         age = referral.age_on(on)
     return age is not None and age < 18
 
 
 @transaction.atomic
-def case_open_from_referral(*, referral: Any, panel: Panel, opened_by: Any, request: Any = None) -> Case:
+def case_open_from_referral(
+    *, referral: Referral, panel: Panel, opened_by: User, request: HttpRequest | None = None
+) -> Case:
     """Opens the panel case of a referral that a decision sent to `panel`. Called by the referrals app when the
     decision is recorded. A referral has one case: a second call returns the case already opened."""
     existing = Case.objects.filter(referral=referral).first()
@@ -71,7 +75,7 @@ MANUAL_MOVES: dict[str, tuple[str, ...]] = {
     Stage.PRELIMINARY_ASSESSMENT: (Stage.INFORMATION_GATHERING, Stage.DISCUSSED),
     Stage.DISCUSSED: (Stage.PRELIMINARY_ASSESSMENT,),
 }
-STAGE_DATE_FIELD = {
+STAGE_DATE_FIELD: dict[str, str] = {
     Stage.PRELIMINARY_ASSESSMENT: "preliminary_assessment_on",
     Stage.DISCUSSED: "discussed_on",
     Stage.ADOPTED: "adopted_on",
@@ -84,7 +88,7 @@ STAGE_DATE_FIELD = {
 
 @transaction.atomic
 def case_stage_change(
-    *, case: Case, stage: str, on: date, changed_by: Any, note: str = "", request: Any = None
+    *, case: Case, stage: str, on: date, changed_by: User, note: str = "", request: HttpRequest | None = None
 ) -> Case:
     case = _locked(case)
     if stage not in MANUAL_MOVES.get(case.stage, ()):
@@ -106,7 +110,7 @@ def case_stage_change(
 
 
 @transaction.atomic
-def case_adopt(*, case: Case, on: date, decided_by: Any, note: str = "", request: Any = None) -> Case:
+def case_adopt(*, case: Case, on: date, decided_by: User, note: str = "", request: HttpRequest | None = None) -> Case:
     case = _locked(case)
     if case.stage not in PRE_PANEL_STAGES:
         raise ValidationError(f"Only a case not yet decided can be adopted; this one is '{case.get_stage_display()}'.")
@@ -122,7 +126,7 @@ def case_adopt(*, case: Case, on: date, decided_by: Any, note: str = "", request
 
 
 @transaction.atomic
-def case_not_adopt(*, case: Case, reason: str, on: date, decided_by: Any, request: Any = None) -> Case:
+def case_not_adopt(*, case: Case, reason: str, on: date, decided_by: User, request: HttpRequest | None = None) -> Case:
     case = _locked(case)
     if case.stage not in PRE_PANEL_STAGES:
         raise ValidationError(
@@ -149,21 +153,25 @@ def case_not_adopt(*, case: Case, reason: str, on: date, decided_by: Any, reques
 # --- Case details, notes -----------------------------------------------------------------------------------------
 
 
+def _audit_value(value: int | date | bool | None) -> int | str | bool | None:
+    return value.isoformat() if isinstance(value, date) else value
+
+
 @transaction.atomic
 def case_update(
     *,
     case: Case,
-    changed_by: Any,
-    case_officer: Any,
+    changed_by: User,
+    case_officer: User | None,
     review_due_on: date | None,
     exit_proposed: bool,
     expected_version: int | None = None,
     note: str = "",
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Case:
     """`expected_version` is the case's version when the page was opened: a save made after someone else's is
     refused with StaleEdit. A note, when given, goes into the chronology with the change."""
-    before = {
+    before: dict[str, int | date | bool | None] = {
         "case_officer": case.case_officer_id,
         "review_due_on": case.review_due_on,
         "exit_proposed": case.exit_proposed,
@@ -179,8 +187,8 @@ def case_update(
     }
     changes = {
         k: {
-            "old": v.isoformat() if isinstance(v, date) else v,
-            "new": after[k].isoformat() if isinstance(after[k], date) else after[k],
+            "old": _audit_value(v),
+            "new": _audit_value(after[k]),
         }
         for k, v in before.items()
         if after[k] != v
@@ -205,10 +213,10 @@ def case_note_add(
     case: Case,
     text: str,
     on: date,
-    author: Any,
+    author: User,
     amends: CaseEntry | None = None,
     form_token: str | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> CaseEntry:
     if not text.strip():
         raise ValidationError({"text": "Enter the note"})
@@ -235,7 +243,9 @@ def case_note_add(
 
 
 @transaction.atomic
-def case_exit(*, case: Case, outcome: str, on: date, exited_by: Any, notes: str = "", request: Any = None) -> Case:
+def case_exit(
+    *, case: Case, outcome: str, on: date, exited_by: User, notes: str = "", request: HttpRequest | None = None
+) -> Case:
     """Closes the support and makes the 6- and 12-month reviews due."""
     case = _locked(case)
     if case.stage not in ADOPTED_STAGES:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.models import User
 from core.audit import audit_record
 from core.idempotency import create_once
 
@@ -66,11 +67,11 @@ def consent_record(
     giver: str,
     status: str,
     on: date,
-    recorded_by: Any,
+    recorded_by: User,
     given_by_name: str = "",
     notes: str = "",
     form_token: str | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> ConsentRecord:
     case = _locked(case)
     if case.stage not in OPEN_STAGES:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, time, timedelta
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.models import Membership
+from accounts.models import Membership, User
 from accounts.roles import Role
 from core.audit import audit_record
 from core.idempotency import create_once
@@ -28,12 +28,12 @@ def meeting_schedule(
     *,
     panel: Panel,
     held_on: date,
-    scheduled_by: Any,
+    scheduled_by: User,
     starts_at: time | None = None,
     location: str = "",
     months: int = 1,
     form_token: str | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Meeting:
     """Schedules a meeting, and with months > 1 the same day of each following month. Returns the first; a second
     POST of the same form (one token) returns it again and schedules nothing."""
@@ -74,13 +74,15 @@ def _refuse_if_signed_off(meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def agenda_build(*, meeting: Meeting, cases: list[Case], built_by: Any, request: Any = None) -> list[AgendaItem]:
+def agenda_build(
+    *, meeting: Meeting, cases: list[Case], built_by: User, request: HttpRequest | None = None
+) -> list[AgendaItem]:
     """Adds the chosen cases to the agenda, each with the reason it is due; cases already on it are kept."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _refuse_if_signed_off(meeting)
     on_agenda = set(meeting.items.values_list("case_id", flat=True))
     next_order = (meeting.items.order_by("-order").values_list("order", flat=True).first() or 0) + 1
-    order_of = {AgendaReason.NEW: 0, AgendaReason.REVIEW: 1, AgendaReason.EXIT_PROPOSED: 2}
+    order_of: dict[str, int] = {AgendaReason.NEW: 0, AgendaReason.REVIEW: 1, AgendaReason.EXIT_PROPOSED: 2}
     added = []
     for case in sorted(
         cases,
@@ -104,7 +106,9 @@ def agenda_build(*, meeting: Meeting, cases: list[Case], built_by: Any, request:
 
 
 @transaction.atomic
-def attendance_record(*, meeting: Meeting, statuses: Mapping[int, str], recorded_by: Any, request: Any = None) -> None:
+def attendance_record(
+    *, meeting: Meeting, statuses: Mapping[int, str], recorded_by: User, request: HttpRequest | None = None
+) -> None:
     """statuses: user id -> present / apologies / absent, for the panel's members on the meeting's date."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _refuse_if_signed_off(meeting)
@@ -133,8 +137,8 @@ def agenda_item_record(
     minutes: str,
     decision: str,
     decision_notes: str,
-    recorded_by: Any,
-    request: Any = None,
+    recorded_by: User,
+    request: HttpRequest | None = None,
 ) -> AgendaItem:
     """Minutes of one case and the panel's decision on it, reached by consensus. The decision acts on the case
     at once (adopt, close as not adopted, continue, propose exit); the chair signs the minutes off afterwards."""
@@ -194,7 +198,7 @@ def agenda_item_record(
 
 @transaction.atomic
 def meeting_notes_save(
-    *, meeting: Meeting, notes: str, saved_by: Any, expected_version: int | None, request: Any = None
+    *, meeting: Meeting, notes: str, saved_by: User, expected_version: int | None, request: HttpRequest | None = None
 ) -> Meeting:
     """The general minutes. A save from a page someone else has saved since is refused (StaleEdit)."""
     _refuse_if_signed_off(meeting)
@@ -212,7 +216,7 @@ def meeting_notes_save(
 
 
 @transaction.atomic
-def meeting_sign_off(*, meeting: Meeting, signed_off_by: Any, request: Any = None) -> Meeting:
+def meeting_sign_off(*, meeting: Meeting, signed_off_by: User, request: HttpRequest | None = None) -> Meeting:
     """The chair's sign-off of the minutes and decisions: only a current chair of the panel may give it."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _refuse_if_signed_off(meeting)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.http import HttpRequest
 
+from accounts.models import User
 from core.audit import audit_record, changes_between, snapshot
 from core.locking import versioned_update
 
@@ -16,7 +18,12 @@ PANEL_FIELDS = ("name", "kind", "is_active")
 
 @transaction.atomic
 def panel_update(
-    *, panel: Panel, data: dict[str, Any], changed_by: Any, expected_version: int | None, request: Any = None
+    *,
+    panel: Panel,
+    data: dict[str, Any],
+    changed_by: User,
+    expected_version: int | None,
+    request: HttpRequest | None = None,
 ) -> Panel:
     """Saves the panel's own fields; a save from a form opened before someone else's save is refused (StaleEdit)."""
     before = snapshot(Panel.objects.get(pk=panel.pk), PANEL_FIELDS)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.models import Membership
+from accounts.models import Membership, User
 from accounts.roles import Role
 from core.audit import audit_record
 from core.outbox import outbox_email
@@ -22,7 +22,13 @@ REMINDER_LEAD_DAYS = 14  # reminders go out this many days before a review after
 
 @transaction.atomic
 def review_record(
-    *, review: CaseReview, concerns_returned: bool, on: date, recorded_by: Any, notes: str = "", request: Any = None
+    *,
+    review: CaseReview,
+    concerns_returned: bool,
+    on: date,
+    recorded_by: User,
+    notes: str = "",
+    request: HttpRequest | None = None,
 ) -> CaseReview:
     review = CaseReview.objects.select_for_update().get(pk=review.pk)
     if review.is_done:

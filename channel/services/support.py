@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.models import User
 from core.audit import audit_record
 from core.idempotency import create_once
 from core.locking import versioned_update
@@ -19,7 +20,7 @@ from .consent import consent_state
 
 
 @transaction.atomic
-def case_support_start(*, case: Case, on: date, started_by: Any, request: Any = None) -> Case:
+def case_support_start(*, case: Case, on: date, started_by: User, request: HttpRequest | None = None) -> Case:
     """Support is voluntary: it cannot start without the person's consent (and a parent's for under 18s)."""
     case = _locked(case)
     if case.stage != Stage.ADOPTED:
@@ -46,9 +47,9 @@ def support_item_add(
     description: str,
     starts_on: date,
     ends_on: date | None,
-    added_by: Any,
+    added_by: User,
     form_token: str | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> SupportItem:
     if case.stage not in ADOPTED_STAGES:
         raise ValidationError("A support plan is made once the panel has adopted the case.")
@@ -84,9 +85,9 @@ def support_item_update(
     item: SupportItem,
     description: str,
     ends_on: date | None,
-    changed_by: Any,
+    changed_by: User,
     expected_version: int | None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> SupportItem:
     """What the support is and when it ends (or ended). A save from a page someone else has saved since is refused."""
     if ends_on is not None and ends_on < item.starts_on:
@@ -110,7 +111,13 @@ def support_item_update(
 
 @transaction.atomic
 def progress_note_add(
-    *, item: SupportItem, text: str, on: date, author: Any, form_token: str | None = None, request: Any = None
+    *,
+    item: SupportItem,
+    text: str,
+    on: date,
+    author: User,
+    form_token: str | None = None,
+    request: HttpRequest | None = None,
 ) -> CaseEntry:
     if not text.strip():
         raise ValidationError({"text": "Enter the progress note"})

@@ -33,7 +33,7 @@ from ..selectors import (
     panel_memberships,
 )
 from ..services import actions, meetings
-from .common import form_page
+from .common import acting_user, form_page
 
 MEETINGS = Capability.MEETINGS_VIEW
 
@@ -97,7 +97,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     def save(data: dict[str, Any]) -> str:
         first = meetings.meeting_schedule(
             panel=panel, held_on=data["held_on"], starts_at=data["starts_at"], location=data["location"],
-            months=data["months"], scheduled_by=request.user, form_token=data["form_token"], request=request,
+            months=data["months"], scheduled_by=acting_user(request), form_token=data["form_token"], request=request,
         )  # fmt: skip
         return _meeting_url(first)
 
@@ -136,7 +136,8 @@ def agenda_build(request: HttpRequest, pk: int) -> HttpResponse:
     due = cases_due_for_meeting(meeting=meeting)
     labelled = []
     for case in due:
-        reason = meetings.agenda_reason(case=case, on=meeting.held_on)
+        # The same reading as the agenda_build service: a due case with no other reason is up for review.
+        reason = meetings.agenda_reason(case=case, on=meeting.held_on) or AgendaReason.REVIEW
         label = f"{case.reference}: {case.get_stage_display()}"
         labelled.append((str(case.pk), f"{label} ({dict(AgendaReason.choices)[reason]})", reason))
     form = AgendaForm(request.POST or None, due=labelled)
@@ -144,7 +145,7 @@ def agenda_build(request: HttpRequest, pk: int) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> None:
         meetings.agenda_build(
-            meeting=meeting, cases=[by_pk[pk] for pk in data["cases"]], built_by=request.user, request=request
+            meeting=meeting, cases=[by_pk[pk] for pk in data["cases"]], built_by=acting_user(request), request=request
         )
 
     return form_page(
@@ -164,7 +165,9 @@ def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = AttendanceForm(request.POST or None, rows=rows)
 
     def save(data: dict[str, Any]) -> None:
-        meetings.attendance_record(meeting=meeting, statuses=form.statuses(), recorded_by=request.user, request=request)
+        meetings.attendance_record(
+            meeting=meeting, statuses=form.statuses(), recorded_by=acting_user(request), request=request
+        )
 
     return form_page(
         request, form=form, title="Attendance", caption=str(meeting), back_url=_meeting_url(meeting),
@@ -183,7 +186,7 @@ def agenda_item_record(request: HttpRequest, pk: int, item_pk: int) -> HttpRespo
     def save(data: dict[str, Any]) -> None:
         meetings.agenda_item_record(
             item=item, minutes=data["minutes"], decision=data["decision"], decision_notes=data["decision_notes"],
-            recorded_by=request.user, request=request,
+            recorded_by=acting_user(request), request=request,
         )  # fmt: skip
 
     return form_page(
@@ -207,7 +210,7 @@ def meeting_notes(request: HttpRequest, pk: int) -> HttpResponse:
             meeting=meeting,
             notes=data["notes"],
             expected_version=data["version"],
-            saved_by=request.user,
+            saved_by=acting_user(request),
             request=request,
         )
 
@@ -226,7 +229,7 @@ def meeting_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     problems: list[str] = []
     if request.method == "POST":
         try:
-            meetings.meeting_sign_off(meeting=meeting, signed_off_by=request.user, request=request)
+            meetings.meeting_sign_off(meeting=meeting, signed_off_by=acting_user(request), request=request)
         except ValidationError as exc:
             problems = exc.messages
         else:
@@ -261,7 +264,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     def save(data: dict[str, Any]) -> None:
         actions.action_add(
             meeting=meeting, description=data["description"], owner=data["owner"], due_on=data["due_on"],
-            case=case_by_id.get(data["case"] or ""), added_by=request.user, form_token=data["form_token"],
+            case=case_by_id.get(data["case"] or ""), added_by=acting_user(request), form_token=data["form_token"],
             request=request,
         )  # fmt: skip
 
@@ -289,7 +292,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     def save(data: dict[str, Any]) -> None:
         actions.action_update(
             action=action, description=data["description"], owner=data["owner"], due_on=data["due_on"],
-            changed_by=request.user, expected_version=data["version"], request=request,
+            changed_by=acting_user(request), expected_version=data["version"], request=request,
         )  # fmt: skip
 
     return form_page(
@@ -307,7 +310,7 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     if action.done_on is not None:
         raise Http404
     if request.method == "POST":
-        actions.action_complete(action=action, done_by=request.user, request=request)
+        actions.action_complete(action=action, done_by=acting_user(request), request=request)
         from django.contrib import messages
 
         messages.success(request, "Action marked as done.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.db import transaction
+from django.http import HttpRequest
 
 from accounts.models import User
 from channel.models.panels import Panel, PanelKind
@@ -18,7 +19,7 @@ from ..models import ListItem, RoutingSettings
 L = TypeVar("L", bound=ListItem)
 
 
-def panel_for(*, age: int | None, routing: RoutingSettings | None = None) -> Any:
+def panel_for(*, age: int | None, routing: RoutingSettings | None = None) -> Panel | None:
     """The panel the council sends someone of this age to: its under-18 panel or its adult panel, falling back
     on an active panel of the right kind, then on Channel."""
     routing = routing or RoutingSettings.objects.get_or_create(pk=1)[0]
@@ -39,7 +40,12 @@ LIST_ITEM_FIELDS = ("label", "hint", "is_active", "order")
 
 @transaction.atomic
 def list_item_add(
-    *, model: type[L], actor: User, data: dict[str, Any], form_token: str | None = None, request: Any = None
+    *,
+    model: type[L],
+    actor: User,
+    data: dict[str, Any],
+    form_token: str | None = None,
+    request: HttpRequest | None = None,
 ) -> L:
     """Add a row to an editable list; a second POST of the same form returns the row the first made."""
 
@@ -58,7 +64,7 @@ def list_item_add(
 
 @transaction.atomic
 def list_item_update(
-    *, item: L, actor: User, data: dict[str, Any], expected_version: int | None, request: Any = None
+    *, item: L, actor: User, data: dict[str, Any], expected_version: int | None, request: HttpRequest | None = None
 ) -> L:
     """Change a row of an editable list. Old referrals keep the wording they were answered with."""
     before = snapshot(item, LIST_ITEM_FIELDS)
@@ -85,7 +91,7 @@ def routing_settings_update(
     adult_panel: Panel | None,
     triage_target_days: int,
     expected_version: int | None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> RoutingSettings:
     row, _ = RoutingSettings.objects.get_or_create(pk=1)
     before = snapshot(row, ["under_18_panel", "adult_panel", "triage_target_days"])

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import User
@@ -48,14 +49,14 @@ STEP_FIELDS: dict[str, tuple[str, ...]] = {
 STEPS = tuple(STEP_FIELDS)
 
 
-def only_own_school(actor: Any) -> bool:
+def only_own_school(actor: User) -> bool:
     """A DSL (with no wider role that makes referrals) refers from their own school only."""
     access = access_for(actor)
     wider = {Role.COORDINATOR, Role.ADVISER, Role.CSC_PRACTITIONER}
     return bool(access.school_ids) and not (access.roles & wider)
 
 
-def referral_start(*, created_by: User, form_token: str | None = None, request: Any = None) -> Referral:
+def referral_start(*, created_by: User, form_token: str | None = None, request: HttpRequest | None = None) -> Referral:
     """A new draft, with what the portal already knows about the referrer filled in. A double click on "Start"
     sends one token twice: the second gets the draft the first started."""
     return create_once(
@@ -63,7 +64,7 @@ def referral_start(*, created_by: User, form_token: str | None = None, request: 
     )
 
 
-def _draft_start(created_by: User, request: Any) -> Referral:
+def _draft_start(created_by: User, request: HttpRequest | None) -> Referral:
     access = access_for(created_by)
     referral = Referral(
         created_by=created_by,
@@ -97,7 +98,7 @@ def referral_update_draft(
     data: dict[str, Any],
     expected_version: int,
     indicators: Iterable[Indicator] | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Referral:
     """Save one page of a draft. Only the fields of that page are touched."""
     if not referral.is_draft or referral.created_by_id != actor.pk:
@@ -178,7 +179,9 @@ def _next_reference(day: date) -> str:
 
 
 @transaction.atomic
-def referral_submit(*, referral: Referral, submitted_by: User, expected_version: int, request: Any = None) -> Referral:
+def referral_submit(
+    *, referral: Referral, submitted_by: User, expected_version: int, request: HttpRequest | None = None
+) -> Referral:
     if not referral.is_draft or referral.created_by_id != submitted_by.pk:
         raise PermissionDenied("Only the person making a draft referral may send it.")
     missing = referral_missing_steps(referral=referral)

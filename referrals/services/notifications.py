@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from accounts.models import Membership
+from accounts.models import Membership, Team
 from core.outbox import outbox_email
 
 from ..models import Referral
 
 
-def recipients_with_role(role: str, **scope: Any) -> list[str]:
-    return sorted(
-        set(
-            Membership.objects.current()
-            .filter(role=role, user__is_active=True, **scope)
-            .values_list("user__email", flat=True)
-        )
-    )
+def recipients_with_role(role: str, *, team: Team | None = None) -> list[str]:
+    """The active users who hold `role` today, in `team` if one is given."""
+    rows = Membership.objects.current().filter(role=role, user__is_active=True)
+    if team is not None:
+        rows = rows.filter(team=team)
+    return sorted(set(rows.values_list("user__email", flat=True)))
 
 
 def referral_notify(*, recipients: Sequence[str], template: str, referral: Referral) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import Membership, Team, User
@@ -43,7 +43,7 @@ def referral_assign(
     team: Team | None,
     assignee: User | None,
     expected_version: int,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Referral:
     if referral.is_draft:
         raise ValidationError("A draft cannot be assigned.")
@@ -84,7 +84,7 @@ def screening_answers_save(
     actor: User,
     answers: Sequence[tuple[ScreeningQuestion, str, str]],
     expected_version: int,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Referral:
     """Save the screening tool's answers (question, answer, comment); each keeps the question's wording."""
     if referral.is_draft or not referral.is_open:
@@ -126,7 +126,7 @@ def referral_note_add(
     text: str,
     amends: ReferralEvent | None = None,
     form_token: str | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> ReferralEvent:
     """Append a note. Notes are never edited: an amendment is a new note pointing at the one it corrects.
     Asking for information puts the referral in 'awaiting information'; recording it takes it back. A second POST
@@ -177,7 +177,7 @@ def referral_decide(
     expected_version: int,
     services: Iterable[SignpostService] = (),
     on: date | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Referral:
     """Record the decision. A panel decision goes to the panel for the person's age on the decision date
     (the council's configuration) and opens a case on it."""
