@@ -171,7 +171,7 @@ def seed_case_records(ctx: DemoContext, cases: list[Case], chairs: dict[int, Any
         is_open = case.stage in OPEN_STAGES
         if case.preliminary_assessment_on and (is_open or assess_closed):
             assessments.append((case, case.preliminary_assessment_on + timedelta(days=3), actor, 0.55))
-        if case.stage == Stage.NOT_ADOPTED:
+        if case.stage == Stage.NOT_ADOPTED and case.closed_on:
             entries.append(_e(case, EntryKind.DECISION, actor, case.closed_on, "Panel decision, by consensus: Do not adopt.\n" + case.not_adopted_reason))  # fmt: skip
             entries.append(_e(case, EntryKind.STAGE, actor, case.closed_on, case.not_adopted_reason, Stage.NOT_ADOPTED))
         if case.stage == Stage.DISCUSSED and case.discussed_on:
@@ -221,13 +221,15 @@ def seed_case_records(ctx: DemoContext, cases: list[Case], chairs: dict[int, Any
                     Stage.EXITED,
                 )
             )
-            for kind, months in ((ReviewKind.SIX_MONTHS, 6), (ReviewKind.TWELVE_MONTHS, 12)):
+            for review_kind, months in ((ReviewKind.SIX_MONTHS, 6), (ReviewKind.TWELVE_MONTHS, 12)):
                 due = add_months(case.exited_on, months)
-                done = (case.stage == Stage.CLOSED) or (case.stage == Stage.REVIEWS and kind == ReviewKind.SIX_MONTHS)
+                done = (case.stage == Stage.CLOSED) or (
+                    case.stage == Stage.REVIEWS and review_kind == ReviewKind.SIX_MONTHS
+                )
                 returned = done and rng.random() < 0.06
                 reviews.append(
                     CaseReview(
-                        case=case, kind=kind, due_on=due, completed_on=min(due, today) if done else None,
+                        case=case, kind=review_kind, due_on=due, completed_on=min(due, today) if done else None,
                         concerns_returned=returned if done else None, completed_by=actor if done else None,
                         notes="Contact with the family and school; no new concerns." if done and not returned else "",
                         reminded_on=due - timedelta(days=14) if done else None,
@@ -245,9 +247,10 @@ def seed_case_records(ctx: DemoContext, cases: list[Case], chairs: dict[int, Any
                             Stage.REVIEWS if months == 6 else Stage.CLOSED,
                         )
                     )
-    for model, rows in ((ConsentRecord, consents), (CaseReview, reviews)):
-        for i in range(0, len(rows), BATCH):
-            model.objects.bulk_create(rows[i : i + BATCH])
+    for i in range(0, len(consents), BATCH):
+        ConsentRecord.objects.bulk_create(consents[i : i + BATCH])
+    for i in range(0, len(reviews), BATCH):
+        CaseReview.objects.bulk_create(reviews[i : i + BATCH])
     for i in range(0, len(items), BATCH):
         SupportItem.objects.bulk_create(items[i : i + BATCH])
     if items and items[0].pk is None:  # databases that return no primary keys from bulk_create

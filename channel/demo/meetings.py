@@ -180,9 +180,10 @@ def seed_agendas(
     agency_of = _agencies()
     for row in attendance:
         row.agency = agency_of.get((row.user_id, row.meeting.panel_id), "")
-    for model, rows in ((MeetingAttendance, attendance), (Action, actions)):
-        for i in range(0, len(rows), BATCH):
-            model.objects.bulk_create(rows[i : i + BATCH])
+    for i in range(0, len(attendance), BATCH):
+        MeetingAttendance.objects.bulk_create(attendance[i : i + BATCH])
+    for i in range(0, len(actions), BATCH):
+        Action.objects.bulk_create(actions[i : i + BATCH])
 
 
 def _agencies() -> dict[tuple[int, int], str]:

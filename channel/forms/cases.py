@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size
 from django import forms
 
+from accounts.models import User
 from core.forms import govuk_date_field
 from core.idempotency import IdempotentFormMixin
 
@@ -26,9 +27,11 @@ class StageForm(forms.Form):
 
     def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["stage"].choices = [(s, Stage(s).label) for s in MANUAL_MOVES.get(current, ())]
+        cast(forms.ChoiceField, self.fields["stage"]).choices = [
+            (s, Stage(s).label) for s in MANUAL_MOVES.get(current, ())
+        ]
         self.fields["on"] = govuk_date_field("Date")
-        self.fields["on"].clean = self._clean_on(self.fields["on"].clean)
+        self.fields["on"].clean = self._clean_on(self.fields["on"].clean)  # type: ignore[method-assign]
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.radios("stage", legend_size=Size.MEDIUM), Field("on"), Field.textarea("note"), _submit()
@@ -40,16 +43,16 @@ class StageForm(forms.Form):
 
 
 class CaseUpdateForm(forms.Form):
-    case_officer = forms.ModelChoiceField(
+    case_officer: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label="Case officer", queryset=None, required=False, empty_label="No case officer"
-    )  # type: ignore[arg-type]
+    )
     exit_proposed = forms.BooleanField(label="Propose exit at the next meeting", required=False)
     note = _text("Note for the chronology (optional)", required=False, rows=3)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args: Any, officers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["case_officer"].queryset = officers
+        cast(forms.ModelChoiceField, self.fields["case_officer"]).queryset = officers
         self.fields["review_due_on"] = govuk_date_field(
             "Next panel review due",
             required=False,

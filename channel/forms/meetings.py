@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fixed, Fluid, Layout, Size
 from django import forms
 
+from accounts.models import User
 from core.forms import govuk_date_field
 from core.idempotency import IdempotentFormMixin
 
@@ -50,7 +51,7 @@ class AgendaForm(forms.Form):
 
     def __init__(self, *args: Any, due: list[tuple[str, str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cases"].choices = [(pk, label) for pk, label, _ in due]
+        cast(forms.ChoiceField, self.fields["cases"]).choices = [(pk, label) for pk, label, _ in due]
         self.fields["cases"].initial = [pk for pk, _, _ in due]
         self.helper = FormHelper()
         self.helper.layout = Layout(
@@ -95,7 +96,7 @@ class AgendaItemForm(forms.Form):
             allowed = [Decision.CONTINUE, Decision.EXIT, Decision.DEFER]
         else:
             allowed = [Decision.ADOPT, Decision.NOT_ADOPT, Decision.MORE_INFORMATION, Decision.DEFER]
-        self.fields["decision"].choices = [(d.value, d.label) for d in allowed]
+        cast(forms.ChoiceField, self.fields["decision"]).choices = [(d.value, d.label) for d in allowed]
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.textarea("minutes"),
@@ -127,7 +128,9 @@ class ActionForm(IdempotentFormMixin):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     description = forms.CharField(label="Action", max_length=500, error_messages={"required": "Enter the action"})
-    owner = forms.ModelChoiceField(label="Owner", queryset=None, error_messages={"required": "Select the owner"})  # type: ignore[arg-type]
+    owner: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label="Owner", queryset=None, error_messages={"required": "Select the owner"}
+    )
     case = forms.ChoiceField(label="Case (optional)", required=False)
 
     def __init__(
@@ -136,9 +139,9 @@ class ActionForm(IdempotentFormMixin):
         super().__init__(*args, **kwargs)
         for name in ("form_token", "case") if editing else ("version",):
             del self.fields[name]
-        self.fields["owner"].queryset = owners
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = owners
         if not editing:
-            self.fields["case"].choices = [("", "Not about one case"), *cases]
+            cast(forms.ChoiceField, self.fields["case"]).choices = [("", "Not about one case"), *cases]
         self.fields["due_on"] = govuk_date_field("Due date")
         self.helper = FormHelper()
         self.helper.layout = Layout(

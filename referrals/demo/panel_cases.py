@@ -21,10 +21,12 @@ def seed_panel_cases(ctx: DemoContext, referrals: list[Referral], *, actor: Any)
     today = ctx.today
     cases: list[Any] = []
     for r in at_panel:
-        opened = r.decided_at.date()
+        decided_at, panel_id = r.decided_at, r.decision_panel_id
+        assert decided_at is not None and panel_id is not None  # _decide sent the referral to a panel
+        opened = decided_at.date()
         months = (today - opened).days / 30.4
         case = Case(
-            referral_id=r.pk, panel_id=r.decision_panel_id, stage=Stage.INFORMATION_GATHERING,
+            referral_id=r.pk, panel_id=panel_id, stage=Stage.INFORMATION_GATHERING,
             is_under_18=(r.age_at_decision or 0) < 18, opened_on=opened, stage_changed_on=opened,
         )  # fmt: skip
         if months > 1:

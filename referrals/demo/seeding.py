@@ -254,8 +254,10 @@ def _decide(ctx: DemoContext, referral: Referral, *, today: date, panel_share: f
     """A decision a few days after the referral: to a panel for about one in seven, else mostly signposted or
     no further action."""
     rng = ctx.rng
-    decided_on = min(referral.submitted_on + timedelta(days=rng.randint(1, 12)), today)
-    age = referral.age_at_referral + (decided_on - referral.submitted_on).days // 365
+    submitted_on, age_at_referral = referral.submitted_on, referral.age_at_referral
+    assert submitted_on is not None and age_at_referral is not None  # seed() sets both before deciding
+    decided_on = min(submitted_on + timedelta(days=rng.randint(1, 12)), today)
+    age = age_at_referral + (decided_on - submitted_on).days // 365
     referral.decided_at = _at(decided_on, rng.randint(9, 17))
     referral.decided_by = actor
     referral.age_at_decision = age
@@ -268,12 +270,13 @@ def _decide(ctx: DemoContext, referral: Referral, *, today: date, panel_share: f
     else:
         referral.decision = _weighted(ctx, OUTCOMES, 1)[0]
         referral.status = Status.DECIDED
-        referral.decision_notes = {
+        notes: dict[str, str] = {
             Decision.NO_FURTHER_ACTION: "No Prevent concern found after screening.",
             Decision.SIGNPOSTED: "Needs met by universal and early help services.",
             Decision.CSC_ASSESSMENT: "Wider safeguarding needs: a social care assessment.",
             Decision.POLICE_LED: "Passed to police: a risk that needs a police response.",
-        }[referral.decision]
+        }
+        referral.decision_notes = notes[referral.decision]
 
 
 def _seed_children(
@@ -295,6 +298,7 @@ def _seed_children(
         for indicator in rng.sample(indicators, k=min(len(indicators), rng.randint(1, 2))):
             indicator_rows.append((r.pk, indicator.pk, indicator.label))
         made = r.submitted_at
+        assert made is not None  # only submitted referrals come here
         event(r, EventKind.SUBMITTED, r.created_by, made, Status.NEW)
         if r.assigned_team_id:
             event(
@@ -314,7 +318,7 @@ def _seed_children(
             at = when(made + timedelta(hours=4))
             for question in questions:
                 answers.append((r.pk, question.pk, question.label, rng.choice(YES_NO), "", actor.pk, at))
-        if r.decision:
+        if r.decision and r.decided_at is not None:
             text = r.get_decision_display() + (f": {r.decision_panel}" if r.decision_panel else "")
             event(r, EventKind.DECIDED, actor, r.decided_at, r.status, text)
         if r.decision == Decision.SIGNPOSTED and services:

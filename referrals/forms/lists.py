@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout
@@ -43,10 +43,10 @@ class ListItemForm(VersionedForm, IdempotentFormMixin):
 
 
 class RoutingForm(VersionedForm):
-    under_18_panel = forms.ModelChoiceField(
+    under_18_panel: forms.ModelChoiceField[Panel] = forms.ModelChoiceField(
         label="Panel for under 18s", queryset=None, required=False, empty_label="Not set (Social Inclusion or Channel)"
     )
-    adult_panel = forms.ModelChoiceField(
+    adult_panel: forms.ModelChoiceField[Panel] = forms.ModelChoiceField(
         label="Panel for adults", queryset=None, required=False, empty_label="Not set (Safeguarding Adults or Channel)"
     )
     triage_target_days = forms.IntegerField(
@@ -66,7 +66,9 @@ class RoutingForm(VersionedForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("under_18_panel", "adult_panel"):
-            self.fields[name].queryset = Panel.objects.filter(is_active=True).order_by("name")
+            cast(forms.ModelChoiceField, self.fields[name]).queryset = Panel.objects.filter(is_active=True).order_by(
+                "name"
+            )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

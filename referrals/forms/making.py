@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout, Size
@@ -101,7 +101,7 @@ class PersonForm(StepForm):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         neither = data.get("date_of_birth") is None and data.get("age_given") is None
         already = "date_of_birth" in self.errors or "age_given" in self.errors
         if not self.partial and neither and not already:
@@ -124,7 +124,7 @@ class SchoolForm(StepForm):
         if self.own_only:
             self.fields["school"] = forms.ModelChoiceField(
                 label="Which school is the person at?",
-                queryset=School.objects.filter(pk__in=own_school_ids).order_by("name"),
+                queryset=School.objects.filter(pk__in=own_school_ids or ()).order_by("name"),
                 widget=forms.RadioSelect,
                 required=not self.partial,
                 empty_label=None,
@@ -155,7 +155,7 @@ class SchoolForm(StepForm):
             )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if self.own_only:
             return data
         urn = data.get("school_urn")
@@ -205,7 +205,7 @@ class ReferrerForm(StepForm):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         no_contact = not data.get("referrer_email") and not data.get("referrer_phone")
         if not self.partial and no_contact and "referrer_email" not in self.errors:
             self.add_error("referrer_email", "Enter an email address or a telephone number")
@@ -240,8 +240,12 @@ class ConcernForm(StepForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["concern_type"].queryset = ConcernType.objects.filter(is_active=True).order_by("order", "label")
-        self.fields["indicators"].queryset = Indicator.objects.filter(is_active=True).order_by("order", "label")
+        cast(forms.ModelChoiceField, self.fields["concern_type"]).queryset = ConcernType.objects.filter(
+            is_active=True
+        ).order_by("order", "label")
+        cast(forms.ModelChoiceField, self.fields["indicators"]).queryset = Indicator.objects.filter(
+            is_active=True
+        ).order_by("order", "label")
         self.helper.layout = Layout(
             Field.radios("concern_type", legend_size=Size.SMALL),
             Field.checkboxes("indicators", legend_size=Size.SMALL, small=True),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
@@ -14,6 +15,7 @@ from core.idempotency import IdempotentFormMixin
 
 from ..models import (
     EventKind,
+    ScreeningAnswer,
     ScreeningQuestion,
     SignpostService,
     YesNoUnknown,
@@ -33,9 +35,9 @@ class AssignForm(VersionedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assigned_team"].queryset = Team.objects.order_by("name")
+        cast(forms.ModelChoiceField, self.fields["assigned_team"]).queryset = Team.objects.order_by("name")
         people = Membership.objects.current().filter(role__in=[Role.CSC_PRACTITIONER, Role.COORDINATOR])
-        self.fields["assigned_to"].queryset = User.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["assigned_to"]).queryset = User.objects.filter(
             is_active=True, pk__in=people.values("user_id")
         ).order_by("full_name")
         self.helper = FormHelper()
@@ -50,7 +52,13 @@ class ScreeningForm(VersionedForm):
     """The CSC screening tool: one set of radios and a comment per active question (and any question already
     answered, even if switched off since)."""
 
-    def __init__(self, *args: Any, questions: list[ScreeningQuestion], answers: dict[int, Any], **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        questions: list[ScreeningQuestion],
+        answers: Mapping[int | None, ScreeningAnswer],
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.questions = questions
         layout: list[Any] = []
@@ -133,8 +141,10 @@ class DecisionForm(VersionedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["decision"].choices = DecisionChoice.choices
-        self.fields["services"].queryset = SignpostService.objects.filter(is_active=True).order_by("order", "label")
+        cast(forms.ChoiceField, self.fields["decision"]).choices = DecisionChoice.choices
+        cast(forms.ModelChoiceField, self.fields["services"]).queryset = SignpostService.objects.filter(
+            is_active=True
+        ).order_by("order", "label")
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -146,7 +156,7 @@ class DecisionForm(VersionedForm):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("decision") == "signposted" and not data.get("services") and "services" not in self.errors:
             self.add_error("services", "Select the services the person is signposted to")
         return data
