@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.layout import Field
 from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 from django.core.exceptions import ValidationError
@@ -85,3 +86,17 @@ def govuk_date_field(
     field.error_messages["required"] = f"Enter {what or 'the ' + label.lower()}"
     field.error_messages["incomplete"] = f"{name} must include a day, month and year"
     return field
+
+
+def version_field() -> forms.IntegerField:
+    """The hidden version an edit form was drawn at (core.locking): the service refuses the save if the record's
+    version has moved on since."""
+    return forms.IntegerField(widget=forms.HiddenInput)
+
+
+def keep_one_of_token_and_version(form: forms.Form, *, editing: bool) -> list[Field]:
+    """For a form that both adds and edits, declaring `form_token` (IdempotentFormMixin) and `version`: adding
+    keeps the one-time token (a double click makes one record), editing keeps the version (a save over someone
+    else's newer one is refused). Returns the kept hidden field, for the crispy layout to draw."""
+    del form.fields["form_token" if editing else "version"]
+    return [Field("version" if editing else "form_token")]

@@ -17,7 +17,7 @@ model and prove that of two saves from the same starting version the second is r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -25,6 +25,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
+
+from .audit import snapshot
 
 STALE_MESSAGE = "Someone else changed this while you were editing"
 
@@ -75,6 +77,22 @@ def versioned_update(*, instance: V, expected_version: int | None, fields: Itera
         raise StaleEdit(current=model._default_manager.filter(pk=instance.pk).first())
     instance.version = model._default_manager.values_list("version", flat=True).get(pk=instance.pk)
     return instance
+
+
+def versioned_edit(
+    *, instance: V, expected_version: int | None, values: Mapping[str, Any], fields: Sequence[str]
+) -> tuple[V, dict[str, Any]]:
+    """The usual edit service's save: reads the record as stored, sets those of `fields` that `values` holds,
+    validates it (full_clean) and saves it with `versioned_update`. Returns the saved record and its fields as
+    they were, for the audit trail's `changes_between`. Raises StaleEdit as `versioned_update` does."""
+    saved = type(instance)._default_manager.get(pk=instance.pk)
+    before = snapshot(saved, fields)
+    for name in fields:
+        if name in values:
+            setattr(saved, name, values[name])
+    saved.full_clean()
+    versioned_update(instance=saved, expected_version=expected_version, fields=fields)
+    return saved, before
 
 
 def version_claim(*, instance: V, expected_version: int | None) -> V:

@@ -4,14 +4,18 @@ from datetime import date
 from typing import Any
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Fluid, Hidden, Layout, Size
+from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Fluid, Layout, Size
 from django import forms
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import escape
 
-from core.forms import govuk_date_field
+from core.forms import govuk_date_field, keep_one_of_token_and_version, version_field
+from core.idempotency import IdempotentFormMixin
+from core.locking import StaleEdit, stale_edit_show_on_form
 
 from .models import (
+    ChecklistConfirmation,
     ChecklistItem,
     Contact,
     ContactRole,
@@ -42,7 +46,7 @@ class SchoolForm(forms.Form):
     )
     ofsted_notes = forms.CharField(label="Ofsted notes", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     notes = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = version_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -53,12 +57,12 @@ class SchoolForm(forms.Form):
             Field("rrsa_achieved_on"),
             Field.textarea("ofsted_notes"),
             Field.textarea("notes"),
-            Hidden("version", self.initial.get("version", "")),
+            Field("version"),
             _submit("Save"),
         )
 
 
-class ContactForm(forms.ModelForm):  # type: ignore[type-arg]
+class ContactForm(IdempotentFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Contact
         fields = ["full_name", "role", "email", "phone", "is_prevent_spoc", "is_current"]
@@ -76,13 +80,12 @@ class ContactForm(forms.ModelForm):  # type: ignore[type-arg]
             "email": {"invalid": "Enter an email address in the correct format, like name@example.sch.uk"},
         }
 
-    stamp = forms.CharField(widget=forms.HiddenInput, required=False)
+    version = version_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from .services import stamp_of
-
-        self.fields["stamp"].initial = stamp_of(self.instance.updated_at) if self.instance.pk else ""
+        self.fields["version"].initial = self.instance.version
+        hidden = keep_one_of_token_and_version(self, editing=self.instance.pk is not None)
         self.fields["role"].choices = ContactRole.choices
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -93,7 +96,7 @@ class ContactForm(forms.ModelForm):  # type: ignore[type-arg]
             Field.text("phone", field_width=Fluid.ONE_THIRD, autocomplete="off"),
             Field.checkbox("is_prevent_spoc"),
             Field.checkbox("is_current"),
-            Field("stamp"),
+            *hidden,
             _submit("Save contact"),
         )
 
@@ -101,13 +104,11 @@ class ContactForm(forms.ModelForm):  # type: ignore[type-arg]
 class ChecklistForm(forms.Form):
     """One set of fields per Prevent duty checklist item: in place or not, confirm today, a short note."""
 
-    stamp = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The school's version: the checklist's rows may not exist yet, so the school guards them (checklist_confirm).
+    version = version_field()
 
     def __init__(self, *args: Any, current: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from .services import checklist_stamp
-
-        self.fields["stamp"].initial = checklist_stamp(current.values())
         parts: list[Any] = []
         for value, label in ChecklistItem.choices:
             row = current.get(value)
@@ -142,10 +143,25 @@ class ChecklistForm(forms.Form):
             )
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(*parts, Field("stamp"), _submit("Save checklist"))
+        self.helper.layout = Layout(*parts, Field("version"), _submit("Save checklist"))
+
+    def show_stale_edit(self, error: StaleEdit) -> None:
+        """The shared stale-edit summary, with their newer answers item by item (the school's own fields, which
+        the shared list would show, are not what this page edits)."""
+        stale_edit_show_on_form(self, error)
+        if error.current is None:
+            return
+        rows = {c.item: c for c in ChecklistConfirmation.objects.filter(school_id=error.current.pk)}
+        newer = [
+            (label, f"{'In place' if rows[value].in_place else 'Not in place'}. {rows[value].note}".strip())
+            for value, label in ChecklistItem.choices
+            if value in rows
+        ]
+        self.stale_values = newer
+        self.helper.layout[0] = HTML(render_to_string("includes/stale_edit.html", {"newer": newer}))
 
     def answers(self) -> list[Any]:
-        from .services import ChecklistAnswer
+        from .services.schools import ChecklistAnswer
 
         return [
             ChecklistAnswer(
@@ -158,7 +174,7 @@ class ChecklistForm(forms.Form):
         ]
 
 
-class VisitForm(forms.Form):
+class VisitForm(IdempotentFormMixin, forms.Form):
     """A visit, call or e-mail on one screen, quick to fill in on a phone: today's date and the school's tier are
     already chosen."""
 
@@ -169,6 +185,9 @@ class VisitForm(forms.Form):
     adviser = forms.ModelChoiceField(label="Adviser", queryset=None, error_messages={"required": "Select the adviser"})
     notes = forms.CharField(label="Notes (optional)", widget=forms.Textarea(attrs={"rows": 4}), required=False)
     follow_up_on = govuk_date_field("Follow-up date (optional)", required=False)
+    # Editing carries the version as well as the token: the token keeps a double click from adding the new
+    # actions twice, the version refuses a save over someone else's newer one.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(
         self,
@@ -180,6 +199,7 @@ class VisitForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["version"].required = new_actions
         self.fields["adviser"].queryset = advisers.distinct()
         self.fields["adviser"].label_from_instance = lambda u: u.full_name or u.email
         action_parts = []
@@ -229,6 +249,8 @@ class VisitForm(forms.Form):
             *action_parts[1:],
             HTML("</div></details>"),
             Field("follow_up_on"),
+            Field("form_token"),
+            Field("version"),
             _submit(submit_label),
         )
 
@@ -253,7 +275,7 @@ class VisitForm(forms.Form):
         return data
 
     def actions(self) -> list[Any]:
-        from .services import NewAction
+        from .services.visits import NewAction
 
         made = []
         for n in range(1, ACTION_ROWS + 1):
@@ -269,7 +291,7 @@ class VisitForm(forms.Form):
         return made
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(IdempotentFormMixin, forms.Form):
     kind = forms.ChoiceField(label="Type", choices=MeetingKind.choices, widget=forms.RadioSelect)
     title = forms.CharField(label="Title", max_length=200, error_messages={"required": "Enter a title"})
     held_on = govuk_date_field("Date")
@@ -287,9 +309,13 @@ class MeetingForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    version = version_field()
 
-    def __init__(self, *args: Any, contacts: Any, listed_all: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, contacts: Any, listed_all: bool = True, editing: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        hidden = keep_one_of_token_and_version(self, editing=editing)
         self.fields["attendees"].queryset = contacts
         self.fields["attendees"].label_from_instance = lambda c: f"{c.full_name}, {c.school.name}"
         if not listed_all:
@@ -305,6 +331,7 @@ class MeetingForm(forms.Form):
             Field.textarea("notes"),
             Field.checkboxes("attendees", legend_size=Size.SMALL, small=True),
             Field.textarea("add_urns"),
+            *hidden,
             _submit("Save meeting"),
         )
 
@@ -356,7 +383,7 @@ def today_default() -> date:
     return timezone.localdate()
 
 
-class InstitutionForm(forms.ModelForm):  # type: ignore[type-arg]
+class InstitutionForm(IdempotentFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Institution
         fields = ["name", "kind", "ward", "postcode", "notes"]
@@ -369,8 +396,12 @@ class InstitutionForm(forms.ModelForm):  # type: ignore[type-arg]
         error_messages = {"name": {"required": "Enter the name"}, "kind": {"required": "Select the type"}}
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
+    version = version_field()
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        hidden = keep_one_of_token_and_version(self, editing=self.instance.pk is not None)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -379,5 +410,6 @@ class InstitutionForm(forms.ModelForm):  # type: ignore[type-arg]
             Field.text("ward", field_width=Fluid.ONE_HALF),
             Field.text("postcode", field_width=Fluid.ONE_QUARTER),
             Field.textarea("notes"),
+            *hidden,
             _submit("Save"),
         )

@@ -3,7 +3,7 @@
 The real file is Windows-1252 with about 139 quoted columns that come and go between releases, so columns are read
 by header name and every one except URN, EstablishmentName and LA (code) is optional. A column that is absent
 leaves the school's value as it was. A bad row is reported with its line number and never stops the reading.
-Writing the result is `schools.services.gias_import_apply`.
+Writing the result is `schools.services.schools.gias_import_apply`.
 """
 
 from __future__ import annotations

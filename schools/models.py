@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.locking import Versioned
 from core.models import TimeStampedModel
 
 
@@ -64,7 +65,7 @@ class SchoolQuerySet(models.QuerySet["School"]):
         return self.exclude(status__in=[Status.CLOSED, Status.PROPOSED_TO_OPEN])
 
 
-class School(TimeStampedModel):
+class School(TimeStampedModel, Versioned):
     """A school from GIAS, keyed by URN. GIAS fields are overwritten by re-import; the council's own fields
     (below the line) never are."""
 
@@ -114,7 +115,6 @@ class School(TimeStampedModel):
     )
     notes = models.TextField(blank=True)
     ofsted_notes = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1, help_text="Bumped on each local edit; stale saves are refused.")
 
     objects = SchoolQuerySet.as_manager()
 
@@ -152,7 +152,7 @@ class InstitutionKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Institution(TimeStampedModel):
+class Institution(TimeStampedModel, Versioned):
     """A body without a URN that receives training: an early years setting, a college, a council service,
     a voluntary group, a faith setting such as a madrassah."""
 
@@ -178,7 +178,7 @@ class ContactRole(models.TextChoices):
     OTHER = "other", "Other staff"
 
 
-class Contact(TimeStampedModel):
+class Contact(TimeStampedModel, Versioned):
     """A person at a school: DSL, deputy, Prevent lead, head teacher. Linked to their portal account, if any."""
 
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="contacts")
@@ -264,7 +264,7 @@ class VisitPurpose(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Visit(TimeStampedModel):
+class Visit(TimeStampedModel, Versioned):
     """A visit, call or e-mail of the schools resilience adviser to one school."""
 
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="visits")
@@ -292,7 +292,7 @@ class VisitActionQuerySet(models.QuerySet["VisitAction"]):
         return self.filter(done_on__isnull=True, due_on__lt=day)
 
 
-class VisitAction(TimeStampedModel):
+class VisitAction(TimeStampedModel, Versioned):
     """An action agreed at a visit: who owns it, when it is due, and when it was done."""
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="actions")
@@ -322,7 +322,7 @@ class MeetingKind(models.TextChoices):
     CONFERENCE = "conference", "Safeguarding conference"
 
 
-class NetworkMeeting(TimeStampedModel):
+class NetworkMeeting(TimeStampedModel, Versioned):
     """A DSL network meeting or safeguarding conference, with the DSLs who attended."""
 
     kind = models.CharField(max_length=12, choices=MeetingKind.choices, default=MeetingKind.NETWORK)

@@ -172,7 +172,7 @@ def seed(ctx: DemoContext) -> None:
     session_fields = [
         "id", "created_at", "updated_at", "course", "held_on", "trainer", "trainer_contact", "trainer_name",
         "delivery", "venue", "sector", "capacity", "source", "responses", "better_understanding", "rating",
-        "quality_observation", "observed_on", "observed_by",
+        "quality_observation", "observed_on", "observed_by", "version",
     ]  # fmt: skip
     session_rows = []
     for session in sessions:
@@ -186,6 +186,7 @@ def seed(ctx: DemoContext) -> None:
                 session.better_understanding,
                 ops.adapt_decimalfield_value(Decimal(str(session.rating)), 3, 2) if session.rating else None,
                 session.quality_observation, ops.adapt_datefield_value(session.observed_on), session.observed_by_id,
+                1,
             )
         )  # fmt: skip
     _insert(Session, session_fields, session_rows)
@@ -231,11 +232,13 @@ def seed(ctx: DemoContext) -> None:
                     staff, parents = rng.randint(0, 2), rng.randint(5, 30)
                 else:
                     staff = rng.randint(2, 20)
-            attendance_rows.append((next_id, now, now, session.pk, school_id, institution_id, staff, pupils, parents))
+            attendance_rows.append(
+                (next_id, now, now, session.pk, school_id, institution_id, staff, pupils, parents, 1)
+            )
             next_id += 1
     _insert(
         Attendance,
-        ["id", "created_at", "updated_at", "session", "school", "institution", "staff", "pupils", "parents"],
+        ["id", "created_at", "updated_at", "session", "school", "institution", "staff", "pupils", "parents", "version"],
         attendance_rows,
     )
     _insert(

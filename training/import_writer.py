@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 
 from core.audit import audit_record
 from schools.models import Contact
@@ -61,9 +62,11 @@ def attendance_import_apply(
                 group.better_understanding,
             ):
                 session.responses, session.better_understanding = group.responses, group.better_understanding
+                # The version rises, so a feedback page opened before the import refuses to save over it.
+                session.version = F("version") + 1
                 feedback_changed.append(session)
         Session.objects.bulk_update(
-            feedback_changed, ["responses", "better_understanding", "updated_at"], batch_size=1000
+            feedback_changed, ["responses", "better_understanding", "updated_at", "version"], batch_size=1000
         )
 
         session_ids = [s.pk for s in existing.values()]
@@ -82,10 +85,11 @@ def attendance_import_apply(
                     new_att.append(a)
                 elif getattr(found, group.audience_field) != sg.count:
                     setattr(found, group.audience_field, sg.count)
+                    found.version = F("version") + 1
                     changed_att.append(found)
         Attendance.objects.bulk_create(new_att, batch_size=1000)
         fields = sorted({g.audience_field for g in plan.sessions.values()})
-        Attendance.objects.bulk_update(changed_att, [*fields, "updated_at"], batch_size=1000)
+        Attendance.objects.bulk_update(changed_att, [*fields, "updated_at", "version"], batch_size=1000)
         counts["attendances_new"], counts["attendances_changed"] = len(new_att), len(changed_att)
         if new_att and new_att[0].pk is None:
             new_att = []

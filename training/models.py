@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from core.locking import Versioned
 from core.models import TimeStampedModel
 
 
@@ -35,7 +36,7 @@ class Sector(models.TextChoices):
     PUPILS = "pupils", "Pupils"
 
 
-class Course(TimeStampedModel):
+class Course(TimeStampedModel, Versioned):
     """A course or kind of delivery. Seeded by a data migration; the coordinator may add more."""
 
     code = models.CharField(max_length=32, unique=True, help_text="Short code used in imports, e.g. WRAP.")
@@ -74,7 +75,7 @@ class SessionSource(models.TextChoices):
     IMPORTED = "imported", "Imported"
 
 
-class Session(TimeStampedModel):
+class Session(TimeStampedModel, Versioned):
     """One delivery of a course on a date, with its feedback and quality observation."""
 
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="sessions")
@@ -148,7 +149,7 @@ class Session(TimeStampedModel):
         return self.trainer_name
 
 
-class Attendance(TimeStampedModel):
+class Attendance(TimeStampedModel, Versioned):
     """Who came from one school or one other institution: head counts by audience."""
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")

@@ -11,14 +11,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
+from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.models import User
 from core.audit import audit_record, changes_between, snapshot
-from schools.models import Contact, School
+from core.idempotency import create_once
+from core.locking import versioned_edit, versioned_update
+from schools.models import Contact
 
 from .attendance_lines import AttendanceLine
-from .models import Attendance, Attendee, Course, Session, SessionSource
+from .models import Attendance, Attendee, Course, Session
 
 SESSION_FIELDS = (
     "course",
@@ -60,9 +64,11 @@ def _write_attendance_lines(*, session: Session, rows: Sequence[AttendanceLine])
             )
         elif (found.staff, found.pupils, found.parents) != (row.staff, row.pupils, row.parents):
             found.staff, found.pupils, found.parents, found.updated_at = row.staff, row.pupils, row.parents, now
+            # The version rises, so a school's numbers page opened before this refuses to save over it.
+            found.version = F("version") + 1  # type: ignore[assignment]
             changed.append(found)
     Attendance.objects.bulk_create(new)
-    Attendance.objects.bulk_update(changed, ["staff", "pupils", "parents", "updated_at"])
+    Attendance.objects.bulk_update(changed, ["staff", "pupils", "parents", "updated_at", "version"])
     return len(new), len(changed)
 
 
@@ -70,9 +76,16 @@ def _write_attendance_lines(*, session: Session, rows: Sequence[AttendanceLine])
 
 
 def session_create(
-    *, actor: Any, fields: dict[str, Any], attendance: Sequence[AttendanceLine] = (), request: Any = None
+    *,
+    actor: User,
+    fields: dict[str, Any],
+    attendance: Sequence[AttendanceLine] = (),
+    request: HttpRequest | None = None,
+    form_token: str | None = None,
 ) -> Session:
-    with transaction.atomic():
+    """Records a session with the schools that came; once per `form_token` (a double-clicked Save)."""
+
+    def create() -> Session:
         session = Session(**fields)
         session.full_clean()
         session.save()
@@ -84,63 +97,71 @@ def session_create(
             changes={"course": session.course.code, "held_on": session.held_on.isoformat(), "schools": added},
             request=request,
         )
-    return session
+        return session
+
+    return create_once(token=form_token, actor=actor, model=Session, create=create)
 
 
 def session_update(
     *,
-    actor: Any,
+    actor: User,
     session: Session,
+    version: int | None,
     fields: dict[str, Any],
     attendance: Sequence[AttendanceLine] = (),
-    request: Any = None,
+    request: HttpRequest | None = None,
+    form_token: str | None = None,
 ) -> Session:
-    with transaction.atomic():
-        before = snapshot(session, SESSION_FIELDS)
-        for name, value in fields.items():
-            setattr(session, name, value)
-        session.full_clean()
-        session.save()
-        added, changed = _write_attendance_lines(session=session, rows=attendance)
-        changes = changes_between(before, session)
+    """Changes a session and adds schools or changes their numbers. A stale `version` is refused; the same
+    `form_token` twice (a double-clicked Save) writes the schools once."""
+
+    def update() -> Session:
+        saved, before = versioned_edit(instance=session, expected_version=version, values=fields, fields=SESSION_FIELDS)
+        added, changed = _write_attendance_lines(session=saved, rows=attendance)
+        changes = changes_between(before, saved)
         if added or changed:
             changes["attendance"] = {"added": added, "changed": changed}
-        audit_record(actor=actor, action="training.session_changed", obj=session, changes=changes, request=request)
-    return session
+        audit_record(actor=actor, action="training.session_changed", obj=saved, changes=changes, request=request)
+        return saved
+
+    return create_once(token=form_token, actor=actor, model=Session, create=update)
 
 
 def session_feedback_record(
     *,
-    actor: Any,
+    actor: User,
     session: Session,
+    version: int | None,
     responses: int,
     better_understanding: int,
     rating: Decimal | None,
     quality_observation: str,
     observed_on: date | None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Session:
+    """Records a session's feedback and quality observation; a stale `version` is refused."""
     if better_understanding > responses:
         raise ValidationError({"better_understanding": "This cannot be more than the number of responses"})
     with transaction.atomic():
-        before = snapshot(session, FEEDBACK_FIELDS)
-        session.responses = responses
-        session.better_understanding = better_understanding
-        session.rating = rating
-        if quality_observation != session.quality_observation or observed_on != session.observed_on:
-            session.observed_by = actor if quality_observation else None
-        session.quality_observation = quality_observation
-        session.observed_on = observed_on if quality_observation else None
-        session.full_clean()
-        session.save()
+        saved = Session.objects.get(pk=session.pk)
+        before = snapshot(saved, FEEDBACK_FIELDS)
+        saved.responses = responses
+        saved.better_understanding = better_understanding
+        saved.rating = rating
+        if quality_observation != saved.quality_observation or observed_on != saved.observed_on:
+            saved.observed_by = actor if quality_observation else None
+        saved.quality_observation = quality_observation
+        saved.observed_on = observed_on if quality_observation else None
+        saved.full_clean()
+        versioned_update(instance=saved, expected_version=version, fields=FEEDBACK_FIELDS)
         audit_record(
             actor=actor,
             action="training.feedback_recorded",
-            obj=session,
-            changes=changes_between(before, session),
+            obj=saved,
+            changes=changes_between(before, saved),
             request=request,
         )
-    return session
+    return saved
 
 
 def session_delete(*, actor: Any, session: Session, request: Any = None) -> None:
@@ -168,21 +189,31 @@ def attendance_remove(*, actor: Any, attendance: Attendance, request: Any = None
 
 
 def attendance_counts_update(
-    *, actor: Any, attendance: Attendance, staff: int, pupils: int, parents: int, request: Any = None
+    *,
+    actor: User,
+    attendance: Attendance,
+    version: int | None,
+    staff: int,
+    pupils: int,
+    parents: int,
+    request: HttpRequest | None = None,
 ) -> Attendance:
+    """Sets a school's numbers at a session; a stale `version` is refused."""
     with transaction.atomic():
-        before = snapshot(attendance, ("staff", "pupils", "parents"))
-        attendance.staff, attendance.pupils, attendance.parents = staff, pupils, parents
-        attendance.full_clean()
-        attendance.save()
+        saved, before = versioned_edit(
+            instance=attendance,
+            expected_version=version,
+            values={"staff": staff, "pupils": pupils, "parents": parents},
+            fields=("staff", "pupils", "parents"),
+        )
         audit_record(
             actor=actor,
             action="training.attendance_changed",
-            obj=attendance,
-            changes=changes_between(before, attendance),
+            obj=saved,
+            changes=changes_between(before, saved),
             request=request,
         )
-    return attendance
+    return saved
 
 
 # ---- named attendees ----
@@ -200,20 +231,22 @@ def _matching_contact(*, school_id: int | None, full_name: str, email: str) -> C
 
 def attendee_add(
     *,
-    actor: Any,
+    actor: User,
     attendance: Attendance,
     full_name: str,
     email: str,
     role: str,
     contact: Contact | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
+    form_token: str | None = None,
 ) -> Attendee:
-    with transaction.atomic():
-        if contact is None:
-            contact = _matching_contact(school_id=attendance.school_id, full_name=full_name, email=email)
-        if contact is not None and contact.school_id != attendance.school_id:
+    """Names a person who came; once per `form_token` (a double-clicked Add)."""
+
+    def create() -> Attendee:
+        found = contact or _matching_contact(school_id=attendance.school_id, full_name=full_name, email=email)
+        if found is not None and found.school_id != attendance.school_id:
             raise ValidationError({"contact": "Choose a member of staff of this school"})
-        attendee = Attendee(attendance=attendance, full_name=full_name, email=email, role=role, contact=contact)
+        attendee = Attendee(attendance=attendance, full_name=full_name, email=email, role=role, contact=found)
         attendee.full_clean()
         attendee.save()
         audit_record(
@@ -223,7 +256,9 @@ def attendee_add(
             changes={"attendance": attendance.pk, "role": role, "full_name": {"sensitive": True}},
             request=request,
         )
-    return attendee
+        return attendee
+
+    return create_once(token=form_token, actor=actor, model=Attendee, create=create)
 
 
 def attendee_remove(*, actor: Any, attendee: Attendee, request: Any = None) -> None:
@@ -236,77 +271,6 @@ def attendee_remove(*, actor: Any, attendee: Attendee, request: Any = None) -> N
             request=request,
         )
         attendee.delete()
-
-
-# ---- e-learning recorded by a school ----
-
-ELEARNING_PROVIDER = "Home Office e-learning"
-
-
-def elearning_record(
-    *,
-    actor: Any,
-    school: School,
-    course: Course,
-    completed_on: date,
-    contacts: Sequence[Contact] = (),
-    other_staff: int = 0,
-    request: Any = None,
-) -> Attendance:
-    """Records Home Office e-learning completed by a school's staff: named staff (DSLs, deputies) and a number of
-    others. Completions of one course on one day share one online session; the school's row adds up."""
-    if not course.is_elearning:
-        raise ValidationError({"course": "Choose one of the Home Office e-learning courses"})
-    if any(c.school_id != school.pk for c in contacts):
-        raise ValidationError({"contacts": "Choose staff of this school"})
-    if not contacts and other_staff <= 0:
-        raise ValidationError({"other_staff": "Choose who completed it, or give the number of other staff"})
-    with transaction.atomic():
-        session = (
-            Session.objects.select_for_update()
-            .filter(
-                course=course,
-                held_on=completed_on,
-                delivery="online",
-                source=SessionSource.ENTERED,
-                trainer_name=ELEARNING_PROVIDER,
-            )
-            .order_by("pk")
-            .first()
-        )
-        if session is None:
-            session = Session(course=course, held_on=completed_on, delivery="online", trainer_name=ELEARNING_PROVIDER)
-            session.full_clean()
-            session.save()
-        attendance, _ = Attendance.objects.get_or_create(session=session, school=school)
-        known = set(attendance.attendees.filter(contact__isnull=False).values_list("contact_id", flat=True))
-        new_people = [c for c in contacts if c.pk not in known]
-        attendance.staff += len(new_people) + other_staff
-        attendance.full_clean()
-        attendance.save()
-        Attendee.objects.bulk_create(
-            Attendee(
-                attendance=attendance,
-                full_name=c.full_name,
-                email=c.email,
-                role=c.role if c.role in ("dsl", "deputy_dsl", "prevent_lead") else "staff",
-                contact=c,
-            )
-            for c in new_people
-        )
-        audit_record(
-            actor=actor,
-            action="training.elearning_recorded",
-            obj=attendance,
-            changes={
-                "course": course.code,
-                "completed_on": completed_on.isoformat(),
-                "named": len(new_people),
-                "other_staff": other_staff,
-            },
-            request=request,
-        )
-    return attendance
 
 
 COURSE_FIELDS = (
@@ -323,27 +287,41 @@ COURSE_FIELDS = (
 )
 
 
-def course_save(*, actor: Any, course: Course | None, fields: dict[str, Any], request: Any = None) -> Course:
-    """Adds a course or changes one. A course with sessions keeps its code, so imports keep finding it."""
-    with transaction.atomic():
-        creating = course is None
-        course = course or Course()
-        before = snapshot(course, COURSE_FIELDS) if not creating else {}
-        stored_code = Course.objects.filter(pk=course.pk).values_list("code", flat=True).first()
-        if not creating and stored_code != fields.get("code", stored_code) and course.sessions.exists():
-            raise ValidationError({"code": "This course has sessions, so its code cannot change"})
-        for name, value in fields.items():
-            setattr(course, name, value)
+def course_create(
+    *, actor: User, fields: dict[str, Any], request: HttpRequest | None = None, form_token: str | None = None
+) -> Course:
+    """Adds a course; once per `form_token`."""
+
+    def create() -> Course:
+        course = Course(**{k: v for k, v in fields.items() if k in COURSE_FIELDS})
         course.full_clean()
         course.save()
         audit_record(
+            actor=actor, action="training.course_added", obj=course, changes={"code": course.code}, request=request
+        )
+        return course
+
+    return create_once(token=form_token, actor=actor, model=Course, create=create)
+
+
+def course_update(
+    *, actor: User, course: Course, version: int | None, fields: dict[str, Any], request: HttpRequest | None = None
+) -> Course:
+    """Changes a course; a stale `version` is refused. A course with sessions keeps its code, so imports keep
+    finding it."""
+    with transaction.atomic():
+        stored_code = Course.objects.values_list("code", flat=True).get(pk=course.pk)
+        if stored_code != fields.get("code", stored_code) and course.sessions.exists():
+            raise ValidationError({"code": "This course has sessions, so its code cannot change"})
+        saved, before = versioned_edit(instance=course, expected_version=version, values=fields, fields=COURSE_FIELDS)
+        audit_record(
             actor=actor,
-            action="training.course_added" if creating else "training.course_changed",
-            obj=course,
-            changes={"code": course.code} if creating else changes_between(before, course),
+            action="training.course_changed",
+            obj=saved,
+            changes=changes_between(before, saved),
             request=request,
         )
-    return course
+    return saved
 
 
 def courses_ensure() -> int:

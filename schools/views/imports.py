@@ -25,7 +25,7 @@ from core.uploads import PendingUploads
 from ..forms import ImportUploadForm
 from ..gias import FIELD_LABELS, GiasFileError, ParsedFile, parse, plan
 from ..models import School
-from ..services import gias_import_apply
+from ..services.schools import gias_import_apply
 
 
 def _check(data: bytes, form: forms.Form) -> bytes:

@@ -12,11 +12,12 @@ from django.shortcuts import redirect, render
 
 from accounts.permissions import Capability, capability_required, has_capability
 from core.forms import add_service_errors
+from core.locking import StaleEdit, stale_edit_show_on_form
 
 from ..forms import InstitutionForm
 from ..models import Institution, InstitutionKind
 from ..selectors import institution_get_for_user, institution_list_visible_to
-from ..services import institution_save
+from ..services.visits import institution_create, institution_update
 
 PAGE_SIZE = 50
 
@@ -61,8 +62,14 @@ def _form(request: HttpRequest, institution: Institution | None) -> HttpResponse
         raise PermissionDenied("Only the Prevent team changes the list of institutions.")
     form = InstitutionForm(request.POST or None, instance=institution)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
         try:
-            saved = institution_save(institution=institution, actor=request.user, request=request, **form.cleaned_data)
+            if institution is None:
+                saved = institution_create(actor=request.user, request=request, **data)
+            else:
+                saved = institution_update(institution=institution, actor=request.user, request=request, **data)
+        except StaleEdit as error:
+            stale_edit_show_on_form(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

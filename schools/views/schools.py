@@ -20,6 +20,7 @@ from accounts.permissions import Capability, access_for, capability_required, ha
 from core.audit import audit_record
 from core.csv_export import csv_cell, csv_response
 from core.forms import add_service_errors
+from core.locking import StaleEdit, stale_edit_show_on_form
 
 from ..forms import ChecklistForm, ContactForm, SchoolForm
 from ..selectors import (
@@ -31,7 +32,7 @@ from ..selectors import (
     school_list_for_page,
     school_page,
 )
-from ..services import checklist_confirm, contact_create, contact_update, school_update
+from ..services.schools import checklist_confirm, contact_create, contact_update, school_update
 
 PAGE_SIZE = 50
 
@@ -133,6 +134,8 @@ def school_edit(request: HttpRequest, urn: int) -> HttpResponse:
                 request=request,
                 **data,
             )
+        except StaleEdit as error:
+            stale_edit_show_on_form(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -153,13 +156,15 @@ def contact_add(request: HttpRequest, urn: int) -> HttpResponse:
     school = _editable_school(request, urn)
     form = ContactForm(request.POST or None, initial={"is_current": True})
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
         try:
-            data = {k: v for k, v in form.cleaned_data.items() if k != "stamp"}
-            contact_create(school=school, actor=request.user, request=request, **data)
+            contact_create(
+                school=school, actor=request.user, request=request, form_token=data.pop("form_token"), **data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{form.cleaned_data['full_name']} added.")
+            messages.success(request, f"{data['full_name']} added.")
             return redirect(f"{reverse('schools:detail', kwargs={'urn': school.urn})}#contacts")
     return render(request, "schools/contact_form.html", {"school": school, "form": form, "contact": None})
 
@@ -172,8 +177,11 @@ def contact_edit(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
         raise PermissionDenied("You may read this school's page but not change it.")
     form = ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
         try:
-            contact_update(contact=contact, actor=request.user, request=request, **form.cleaned_data)
+            contact_update(contact=contact, actor=request.user, request=request, version=data.pop("version"), **data)
+        except StaleEdit as error:
+            stale_edit_show_on_form(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -186,7 +194,7 @@ def contact_edit(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
 def checklist_edit(request: HttpRequest, urn: int) -> HttpResponse:
     school = _editable_school(request, urn)
     current = {c.item: c for c in school.checklist.select_related("confirmed_by")}
-    form = ChecklistForm(request.POST or None, current=current)
+    form = ChecklistForm(request.POST or None, current=current, initial={"version": school.version})
     if request.method == "POST" and form.is_valid():
         try:
             checklist_confirm(
@@ -194,8 +202,10 @@ def checklist_edit(request: HttpRequest, urn: int) -> HttpResponse:
                 answers=form.answers(),
                 actor=request.user,
                 request=request,
-                stamp=form.cleaned_data.get("stamp", ""),
+                version=form.cleaned_data["version"],
             )
+        except StaleEdit as error:
+            form.show_stale_edit(error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -19,6 +18,7 @@ from accounts.models import Membership, User
 from accounts.permissions import Capability, capability_required, has_capability
 from accounts.roles import Role
 from core.forms import add_service_errors
+from core.locking import STALE_MESSAGE, StaleEdit, stale_edit_show_on_form
 
 from ..forms import MeetingForm, VisitForm
 from ..models import Contact, ContactRole, NetworkMeeting
@@ -32,7 +32,7 @@ from ..selectors import (
     school_get_for_user,
     visit_get_for_user,
 )
-from ..services import action_complete, meeting_save, visit_log, visit_update
+from ..services.visits import action_complete, meeting_create, meeting_update, visit_log, visit_update
 
 PAGE_SIZE = 50
 
@@ -71,12 +71,13 @@ def visit_add(request: HttpRequest, urn: int) -> HttpResponse:
                 actions=form.actions(),
                 actor=request.user,
                 request=request,
+                form_token=data["form_token"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, f"{visit.get_kind_display()} saved.")
-            return redirect(f"{reverse('schools:detail', kwargs={'urn': school.urn})}#visits")
+            return redirect("schools:visit_detail", pk=visit.pk)
     return render(request, "schools/visit_form.html", {"school": school, "form": form})
 
 
@@ -93,6 +94,7 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "adviser": visit.adviser_id,
         "notes": visit.notes,
         "follow_up_on": visit.follow_up_on,
+        "version": visit.version,
     }
     form = VisitForm(
         request.POST or None,
@@ -105,7 +107,17 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("action_")}
         try:
-            visit_update(visit=visit, actor=request.user, actions=form.actions(), request=request, **data)
+            visit_update(
+                visit=visit,
+                actor=request.user,
+                actions=form.actions(),
+                request=request,
+                version=data.pop("version"),
+                form_token=data.pop("form_token"),
+                **data,
+            )
+        except StaleEdit as error:
+            stale_edit_show_on_form(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -135,8 +147,19 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     action = action_get_for_user(user=request.user, pk=pk)
     done = request.POST.get("done", "yes") != "no"
-    action_complete(action=action, actor=request.user, done=done, request=request)
-    messages.success(request, f"Action marked {'done' if done else 'not done'}: {action.description}")
+    opened_at = request.POST.get("version", "")
+    try:
+        action_complete(
+            action=action,
+            actor=request.user,
+            done=done,
+            version=int(opened_at) if opened_at.isdigit() else None,
+            request=request,
+        )
+    except StaleEdit:
+        messages.error(request, f"{STALE_MESSAGE}: check the action and mark it again. {action.description}")
+    else:
+        messages.success(request, f"Action marked {'done' if done else 'not done'}: {action.description}")
     back = request.POST.get("next", "")
     if back.startswith("/") and not back.startswith("//"):
         return redirect(back)
@@ -232,10 +255,13 @@ def _meeting_form(request: HttpRequest, meeting: NetworkMeeting | None) -> HttpR
             "venue": meeting.venue,
             "notes": meeting.notes,
             "attendees": list(meeting.attendees.values_list("pk", flat=True)),
+            "version": meeting.version,
         }
     else:
         initial = {"kind": "network", "held_on": timezone.localdate()}
-    form = MeetingForm(request.POST or None, initial=initial, contacts=contacts, listed_all=listed_all)
+    form = MeetingForm(
+        request.POST or None, initial=initial, contacts=contacts, listed_all=listed_all, editing=meeting is not None
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         attendees = list(data.pop("attendees"))
@@ -243,7 +269,14 @@ def _meeting_form(request: HttpRequest, meeting: NetworkMeeting | None) -> HttpR
         if urns:
             attendees += list(_dsl_contacts().filter(school__urn__in=urns))
         try:
-            saved = meeting_save(meeting=meeting, actor=request.user, attendees=attendees, request=request, **data)
+            if meeting is None:
+                saved = meeting_create(actor=request.user, attendees=attendees, request=request, **data)
+            else:
+                saved = meeting_update(
+                    meeting=meeting, actor=request.user, attendees=attendees, request=request, **data
+                )
+        except StaleEdit as error:
+            stale_edit_show_on_form(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from core.idempotency import form_token_mint
 from core.models import AuditEvent
 from schools.models import Institution
 from tests.schools.factories import InstitutionFactory
@@ -11,7 +12,14 @@ def test_adviser_adds_and_changes_an_institution(client_for, adviser, db):
     client = client_for(adviser)
     response = client.post(
         reverse("schools:institution_add"),
-        {"name": "Al-Noor Madrassah", "kind": "faith", "ward": "Rookery", "postcode": "NB4 2XY", "notes": ""},
+        {
+            "name": "Al-Noor Madrassah",
+            "kind": "faith",
+            "ward": "Rookery",
+            "postcode": "NB4 2XY",
+            "notes": "",
+            "form_token": form_token_mint(),
+        },
     )
     assert response.status_code == 302
     institution = Institution.objects.get(name="Al-Noor Madrassah")
@@ -23,6 +31,7 @@ def test_adviser_adds_and_changes_an_institution(client_for, adviser, db):
             "ward": "Rookery",
             "postcode": "",
             "notes": "",
+            "version": institution.version,
         },
     )
     institution.refresh_from_db()

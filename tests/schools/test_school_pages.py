@@ -8,6 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.idempotency import form_token_mint
+from core.locking import STALE_MESSAGE
 from core.models import AuditEvent
 from schools.models import (
     ChecklistConfirmation,
@@ -227,9 +229,13 @@ def test_a_stale_edit_is_refused_and_nothing_is_overwritten(client_for, adviser,
     }
     assert client_for(coordinator).post(url, data).status_code == 302
     response = client_for(adviser).post(url, {**data, "notes": "Theirs"})
-    assert response.status_code == 200 and "Someone else changed this school" in response.content.decode()
+    html = response.content.decode()
+    assert response.status_code == 200 and STALE_MESSAGE in html
+    assert "What they saved" in html and "Mine" in html  # their newer notes
+    assert 'id="id_notes">\nTheirs</textarea>' in html  # the adviser's own typed notes, kept to save again
     school.refresh_from_db()
     assert school.notes == "Mine"
+    assert response.context["form"]["version"].value() == str(school.version)
 
 
 def test_dsl_adds_a_contact_and_confirms_the_checklist(client_for, dsl, school, db):
@@ -242,6 +248,7 @@ def test_dsl_adds_a_contact_and_confirms_the_checklist(client_for, dsl, school, 
             "email": "wren@school.example",
             "phone": "",
             "is_current": "on",
+            "form_token": form_token_mint(),
         },
     )
     assert response.status_code == 302
@@ -250,7 +257,7 @@ def test_dsl_adds_a_contact_and_confirms_the_checklist(client_for, dsl, school, 
     event = AuditEvent.objects.get(action="schools.contact_created")
     assert "Wren" not in str(event.changes) and "wren@" not in str(event.changes)
 
-    data = {}
+    data = {"version": school.version}
     for item in ChecklistItem.values:
         data[f"{item}__in_place"] = "yes"
         data[f"{item}__note"] = ""
@@ -314,6 +321,7 @@ def test_a_school_in_a_hidden_field_is_ignored(client_for, dsl, school, other_sc
             "school": other_school.pk,
             "school_id": other_school.pk,
             "is_current": "on",
+            "form_token": form_token_mint(),
         },
     )
     assert Contact.objects.get(full_name="Sneaky Person").school == school
@@ -375,11 +383,13 @@ def test_dsl_card_shows_training_and_the_due_tag_and_the_list_filters_on_trainin
 def test_a_contact_changed_by_someone_else_meanwhile_is_not_overwritten(client_for, adviser, dsl, school, db):
     contact = ContactFactory(school=school, full_name="Amara Eze")
     url = reverse("schools:contact_edit", args=[school.urn, contact.pk])
-    opened = client_for(dsl).get(url).context["form"]["stamp"].value()
-    data = {"role": "dsl", "email": "", "phone": "", "is_current": "on", "stamp": opened}
+    opened = client_for(dsl).get(url).context["form"]["version"].value()
+    data = {"role": "dsl", "email": "", "phone": "", "is_current": "on", "version": opened}
     assert client_for(adviser).post(url, {**data, "full_name": "Amara Eze-Holloway"}).status_code == 302
     response = client_for(dsl).post(url, {**data, "full_name": "Amara Ezeh"})
-    assert "Someone else changed this contact" in response.content.decode()
+    html = response.content.decode()
+    assert STALE_MESSAGE in html and "Amara Eze-Holloway" in html  # their newer name
+    assert 'value="Amara Ezeh"' in html  # the DSL's own typed name, kept to save again
     contact.refresh_from_db()
     assert contact.full_name == "Amara Eze-Holloway"
 
@@ -387,12 +397,18 @@ def test_a_contact_changed_by_someone_else_meanwhile_is_not_overwritten(client_f
 def test_a_checklist_changed_by_someone_else_meanwhile_is_not_overwritten(client_for, adviser, dsl, school, db):
     url = reverse("schools:checklist", args=[school.urn])
     base = {f"{item}__in_place": "yes" for item in ChecklistItem.values}
-    assert client_for(adviser).post(url, {**base, "stamp": ""}).status_code == 302
-    response = client_for(dsl).post(url, {**base, "risk_assessment__in_place": "no", "stamp": ""})
-    assert "Someone else changed this checklist" in response.content.decode()
+    opened = client_for(dsl).get(url).context["form"]["version"].value()
+    mine = {**base, "risk_assessment__note": "Reviewed in October", "version": opened}
+    assert client_for(adviser).post(url, mine).status_code == 302
+    response = client_for(dsl).post(url, {**base, "risk_assessment__in_place": "no", "version": opened})
+    html = response.content.decode()
+    assert STALE_MESSAGE in html and "In place. Reviewed in October" in html  # their newer answer
+    assert response.context["form"]["risk_assessment__in_place"].value() == "no"  # the DSL's own answer, kept
     assert ChecklistConfirmation.objects.get(school=school, item="risk_assessment").in_place
-    stamp = client_for(dsl).get(url).context["form"]["stamp"].value()
-    assert client_for(dsl).post(url, {**base, "risk_assessment__in_place": "no", "stamp": stamp}).status_code == 302
+    moved_on = response.context["form"]["version"].value()
+    assert (
+        client_for(dsl).post(url, {**base, "risk_assessment__in_place": "no", "version": moved_on}).status_code == 302
+    )
     assert not ChecklistConfirmation.objects.get(school=school, item="risk_assessment").in_place
 
 
@@ -417,10 +433,12 @@ def test_a_contact_is_linked_to_the_portal_account_of_a_dsl_of_that_school_only(
     client = client_for(adviser)
     base = {"role": "dsl", "phone": "", "is_current": "on"}
     client.post(
-        reverse("schools:contact_add", args=[school.urn]), {**base, "full_name": "Dee", "email": dsl.email.upper()}
+        reverse("schools:contact_add", args=[school.urn]),
+        {**base, "full_name": "Dee", "email": dsl.email.upper(), "form_token": form_token_mint()},
     )
     client.post(
-        reverse("schools:contact_add", args=[school.urn]), {**base, "full_name": "Otto", "email": other_dsl.email}
+        reverse("schools:contact_add", args=[school.urn]),
+        {**base, "full_name": "Otto", "email": other_dsl.email, "form_token": form_token_mint()},
     )
     assert Contact.objects.get(full_name="Dee").user == dsl
     assert Contact.objects.get(full_name="Otto").user is None

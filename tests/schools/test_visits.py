@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from core.idempotency import form_token_mint
 from core.models import AuditEvent
 from schools.models import NetworkMeeting, Visit, VisitAction
 from schools.selectors import actions_overdue, school_counts_by_support_tier, visit_counts_by_offer
@@ -27,6 +28,7 @@ def visit_data(adviser, **extra):
         "adviser": adviser.pk,
         "notes": "Reviewed the risk assessment with the DSL.",
         "follow_up_on": (today + timedelta(days=30)).isoformat(),
+        "form_token": form_token_mint(),
     }
     data.update(extra)
     return data
@@ -137,6 +139,7 @@ def test_network_meeting_with_the_dsls_who_attended(client_for, adviser, school,
             "held_on": "2026-10-20",
             "venue": "Council House",
             "attendees": [a.pk, b.pk],
+            "form_token": form_token_mint(),
         },
     )
     meeting = NetworkMeeting.objects.get()
@@ -144,7 +147,13 @@ def test_network_meeting_with_the_dsls_who_attended(client_for, adviser, school,
     assert "Amara Stainsby" in client.get(reverse("schools:meeting_detail", args=[meeting.pk])).content.decode()
     client.post(
         reverse("schools:meeting_edit", args=[meeting.pk]),
-        {"kind": "conference", "title": "Autumn safeguarding conference", "held_on": "2026-10-20", "attendees": [a.pk]},
+        {
+            "kind": "conference",
+            "title": "Autumn safeguarding conference",
+            "held_on": "2026-10-20",
+            "attendees": [a.pk],
+            "version": meeting.version,
+        },
     )
     assert list(meeting.attendees.all()) == [a]
     html = client.get(reverse("schools:detail", args=[school.urn])).content.decode()
@@ -175,7 +184,7 @@ def test_meeting_attendees_added_by_school_urn(client_for, adviser, school, othe
     dsl = ContactFactory(school=school, full_name="Priya Oakes", role="dsl")
     ContactFactory(school=school, full_name="Head Teacher", role="head_teacher")
     client = client_for(adviser)
-    data = {"kind": "network", "title": "Spring DSL network", "held_on": "2026-03-04"}
+    data = {"kind": "network", "title": "Spring DSL network", "held_on": "2026-03-04", "form_token": form_token_mint()}
     response = client.post(reverse("schools:meeting_add"), {**data, "add_urns": "999999, x1"})
     assert "Enter URNs as numbers" in response.content.decode()
     response = client.post(reverse("schools:meeting_add"), {**data, "add_urns": "999999"})
@@ -212,6 +221,7 @@ def test_adviser_corrects_a_visit_and_adds_an_action(client_for, adviser, dsl, s
             visited_on=visit.visited_on.isoformat(),
             follow_up_on="",
             notes="Corrected notes",
+            version=visit.version,
             action_1_description="Send the RRSA pack",
             action_1_owner=dsl.pk,
             action_1_due="2027-01-15",

@@ -4,7 +4,7 @@ import factory
 
 from tests.schools.factories import SchoolFactory
 from tests.support.clock import from_today
-from training.models import Attendance, Attendee, AttendeeRole, Course, Session
+from training.models import Attendance, Attendee, AttendeeRole, Audience, Course, Session
 
 
 def course(code: str) -> Course:
@@ -44,3 +44,12 @@ class AttendeeFactory(factory.django.DjangoModelFactory):
     full_name = factory.Sequence(lambda n: f"Attendee {n}")
     email = factory.Sequence(lambda n: f"attendee{n}@school.example")
     role = AttendeeRole.DSL
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Course
+
+    code = factory.Sequence(lambda n: f"TEST-COURSE-{n}")
+    name = factory.Sequence(lambda n: f"Test course {n}")
+    audience = Audience.ALL_STAFF

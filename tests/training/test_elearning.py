@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from core.idempotency import form_token_mint
 from schools.models import ContactRole, School
 from tests.schools.factories import ContactFactory
 from tests.support.clock import TODAY
@@ -32,9 +33,10 @@ def test_dsl_records_e_learning_for_their_staff_and_it_counts_as_prevent_trainin
         "contacts": [lead.pk, deputy.pk],
         "other_staff": "5",
     }
-    assert client.post(url, data).status_code == 302
+    assert client.post(url, {**data, "form_token": form_token_mint()}).status_code == 302
     # The same people again on the same day are not counted twice.
-    assert client.post(url, {**data, "other_staff": "0", "contacts": [lead.pk]}).status_code == 302
+    again = {**data, "other_staff": "0", "contacts": [lead.pk], "form_token": form_token_mint()}
+    assert client.post(url, again).status_code == 302
     attendance = Attendance.objects.get()
     assert attendance.staff == 7 and attendance.school == school
     assert Session.objects.get().delivery == "online"

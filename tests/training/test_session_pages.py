@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from core.idempotency import form_token_mint
 from core.models import AuditEvent
 from schools.models import Contact, ContactRole, School
 from tests.schools.factories import ContactFactory, SchoolFactory
@@ -34,6 +35,7 @@ def _form(**overrides: Any) -> dict[str, Any]:
         "trainer_contact": "",
         "trainer_name": "",
         "attendance": "",
+        "form_token": form_token_mint(),
     }
     data.update(overrides)
     return data
@@ -74,7 +76,7 @@ def test_editing_a_session_adds_schools_and_replaces_the_numbers_of_those_alread
     AttendanceFactory(session=session, school=a, staff=3)
     response = client_for(adviser).post(
         reverse("training:session_edit", args=[session.pk]),
-        _form(held_on="2026-10-01", attendance=f"{a.urn}, 5\n{b.urn}, 1, 30, 2"),
+        _form(held_on="2026-10-01", attendance=f"{a.urn}, 5\n{b.urn}, 1, 30, 2", version=session.version),
     )
     assert response.status_code == 302
     rows = {r.school_id: (r.staff, r.pupils, r.parents) for r in session.attendances.all()}
@@ -85,7 +87,10 @@ def test_feedback_cannot_report_more_better_understanding_than_responses(coordin
     session = SessionFactory()
     url = reverse("training:session_feedback", args=[session.pk])
     client = client_for(coordinator)
-    bad = client.post(url, {"responses": "10", "better_understanding": "11", "rating": "4", "quality_observation": ""})
+    bad = client.post(
+        url,
+        {"responses": "10", "better_understanding": "11", "rating": "4", "quality_observation": "", "version": "1"},
+    )
     assert bad.status_code == 200 and "cannot be more than" in bad.content.decode()
     good = client.post(
         url,
@@ -95,6 +100,7 @@ def test_feedback_cannot_report_more_better_understanding_than_responses(coordin
             "rating": "4.5",
             "quality_observation": "Observed: clear and well paced.",
             "observed_on": "2026-10-01",
+            "version": session.version,
         },
     )
     assert good.status_code == 302
@@ -111,7 +117,17 @@ def test_dsl_names_their_own_staff_but_cannot_change_counts_or_other_schools(
     lead = ContactFactory(school=school, full_name="Hana Northcott", role=ContactRole.DSL)
     client = client_for(dsl)
     url = reverse("training:attendance_detail", args=[own.pk])
-    response = client.post(url, {"form": "attendee", "contact": lead.pk, "full_name": "", "email": "", "role": "dsl"})
+    response = client.post(
+        url,
+        {
+            "form": "attendee",
+            "contact": lead.pk,
+            "full_name": "",
+            "email": "",
+            "role": "dsl",
+            "form_token": form_token_mint(),
+        },
+    )
     assert response.status_code == 302
     assert Attendee.objects.get(attendance=own).contact == lead
     assert client.post(url, {"form": "counts", "staff": "9", "pupils": "0", "parents": "0"}).status_code == 403
@@ -129,7 +145,13 @@ def test_named_attendee_is_linked_to_the_school_contact_by_email(coordinator: An
     )
     client_for(coordinator).post(
         reverse("training:attendance_detail", args=[attendance.pk]),
-        {"form": "attendee", "full_name": "I. Pennick", "email": "IDRIS@school.example", "role": "dsl"},
+        {
+            "form": "attendee",
+            "full_name": "I. Pennick",
+            "email": "IDRIS@school.example",
+            "role": "dsl",
+            "form_token": form_token_mint(),
+        },
     )
     assert Attendee.objects.get().contact == lead
 
@@ -274,17 +296,20 @@ def selectors_reach() -> dict[str, Any]:
 def test_coordinator_adds_a_course_and_cannot_recode_one_with_sessions(coordinator: Any, client_for: Any) -> None:
     client = client_for(coordinator)
     data = {"code": "prevent-leaders", "name": "Prevent for governors", "audience": "all_staff", "order": "95"}
-    assert client.post(reverse("training:course_add"), {**data, "is_active": "on"}).status_code == 302
+    made = {**data, "is_active": "on", "form_token": form_token_mint()}
+    assert client.post(reverse("training:course_add"), made).status_code == 302
     from training.models import Course
 
     made = Course.objects.get(code="PREVENT-LEADERS")
     assert made.is_active and not made.is_commissioned
     wrap = course("WRAP")
     SessionFactory(course=wrap)
-    response = client.post(reverse("training:course_edit", args=[wrap.pk]), {**data, "code": "WRAP2"})
+    response = client.post(
+        reverse("training:course_edit", args=[wrap.pk]), {**data, "code": "WRAP2", "version": wrap.version}
+    )
     assert "cannot change" in response.content.decode()
     assert Course.objects.filter(code="WRAP").exists()
-    bad = client.post(reverse("training:course_add"), {**data, "code": "no spaces!"})
+    bad = client.post(reverse("training:course_add"), {**data, "code": "no spaces!", "form_token": form_token_mint()})
     assert "capital letters, digits and hyphens" in bad.content.decode()
 
 

@@ -10,6 +10,7 @@ from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
 from core.forms import govuk_date_field
+from core.idempotency import IdempotentFormMixin
 from schools.models import Contact, School
 
 from ..models import Course
@@ -21,7 +22,7 @@ class ContactCheckboxField(forms.ModelMultipleChoiceField):  # type: ignore[type
         return f"{obj.full_name} ({obj.get_role_display()})"
 
 
-class ElearningForm(forms.Form):
+class ElearningForm(IdempotentFormMixin, forms.Form):
     """A school's record of Home Office e-learning completed by its staff."""
 
     school = forms.ModelChoiceField(label="School", queryset=School.objects.none(), empty_label=None)
@@ -83,6 +84,7 @@ class ElearningForm(forms.Form):
             Field("completed_on"),
             Field.checkboxes("contacts", legend_size=Size.SMALL, small=True),
             Field.text("other_staff"),
+            Field("form_token"),
             _submit("Record e-learning"),
         )
 

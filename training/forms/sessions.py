@@ -9,7 +9,8 @@ from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size
 from django import forms
 
 from accounts.models import User
-from core.forms import govuk_date_field
+from core.forms import govuk_date_field, keep_one_of_token_and_version, version_field
+from core.idempotency import IdempotentFormMixin
 from schools.models import Contact
 
 from ..attendance_lines import AttendanceLine, parse_attendance_lines
@@ -17,7 +18,7 @@ from ..models import AttendeeRole, Course, Delivery, Sector
 from .common import ContactChoiceField, _number_widget, _submit, accredited_trainers, council_trainers
 
 
-class SessionForm(forms.Form):
+class SessionForm(IdempotentFormMixin, forms.Form):
     """A session and, on the same page, the schools that came: one line each, `URN, staff`."""
 
     course = forms.ModelChoiceField(
@@ -57,8 +58,13 @@ class SessionForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, submit_label: str = "Save session", **kwargs: Any) -> None:
+    # Editing carries the version as well as the token: the token keeps a double click from adding the schools
+    # twice, the version refuses a save over someone else's newer one.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, submit_label: str = "Save session", editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["version"].required = editing
         self.fields["trainer"].queryset = council_trainers()
         self.fields["trainer_contact"].queryset = accredited_trainers()
         self.attendance_rows: list[AttendanceLine] = []
@@ -79,6 +85,8 @@ class SessionForm(forms.Form):
                 legend_size=Size.SMALL,
             ),
             Field.textarea("attendance"),
+            Field("form_token"),
+            Field("version"),
             _submit(submit_label),
         )
 
@@ -140,6 +148,7 @@ class FeedbackForm(forms.Form):
         help_text="What you saw of the session's quality, if you observed it.",
     )
     observed_on = govuk_date_field("Date observed (optional)", required=False)
+    version = version_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -151,6 +160,7 @@ class FeedbackForm(forms.Form):
             Field.text("rating"),
             Field.textarea("quality_observation"),
             Field("observed_on"),
+            Field("version"),
             _submit("Save feedback"),
         )
 
@@ -166,6 +176,7 @@ class AttendanceCountsForm(forms.Form):
     staff = forms.IntegerField(label="Staff", min_value=0, max_value=100000, widget=_number_widget())
     pupils = forms.IntegerField(label="Pupils", min_value=0, max_value=100000, widget=_number_widget())
     parents = forms.IntegerField(label="Parents", min_value=0, max_value=100000, widget=_number_widget())
+    version = version_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -175,11 +186,12 @@ class AttendanceCountsForm(forms.Form):
             Field.text("staff"),
             Field.text("pupils"),
             Field.text("parents"),
+            Field("version"),
             _submit("Save numbers"),
         )
 
 
-class AttendeeForm(forms.Form):
+class AttendeeForm(IdempotentFormMixin, forms.Form):
     contact = forms.ModelChoiceField(
         label="A member of staff already recorded (optional)",
         queryset=Contact.objects.none(),
@@ -208,6 +220,7 @@ class AttendeeForm(forms.Form):
             Field.text("full_name", field_width=Fluid.TWO_THIRDS),
             Field.text("email", field_width=Fluid.TWO_THIRDS, spellcheck="false"),
             Field.select("role"),
+            Field("form_token"),
             _submit("Add person"),
         )
 
@@ -222,7 +235,7 @@ class AttendeeForm(forms.Form):
         return data
 
 
-class CourseForm(forms.ModelForm):  # type: ignore[type-arg]
+class CourseForm(IdempotentFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Course
         fields = [
@@ -255,8 +268,12 @@ class CourseForm(forms.ModelForm):  # type: ignore[type-arg]
             "name": {"required": "Enter the course's name"},
         }
 
+    version = version_field()
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        hidden = keep_one_of_token_and_version(self, editing=self.instance.pk is not None)
         self.fields["code"].help_text = "Capital letters, digits and hyphens. Used in attendance imports."
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -271,6 +288,7 @@ class CourseForm(forms.ModelForm):  # type: ignore[type-arg]
             Field.checkbox("is_active"),
             Field.text("order"),
             Field.textarea("description"),
+            *hidden,
             _submit("Save course"),
         )
 

@@ -17,9 +17,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import Capability, capability_required
 from core.forms import add_service_errors
+from core.locking import StaleEdit, stale_edit_show_on_form
 from schools.models import School
 
-from .. import selectors, services
+from .. import elearning, selectors, services
 from ..filters import SessionFilter
 from ..forms.elearning import ElearningForm
 from ..forms.sessions import AttendanceCountsForm, AttendeeForm, CourseForm, FeedbackForm, SessionForm
@@ -112,7 +113,11 @@ def session_add(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             session = services.session_create(
-                actor=request.user, fields=form.session_fields(), attendance=form.attendance_rows, request=request
+                actor=request.user,
+                fields=form.session_fields(),
+                attendance=form.attendance_rows,
+                request=request,
+                form_token=form.cleaned_data["form_token"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -136,18 +141,23 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "trainer": session.trainer,
         "trainer_contact": session.trainer_contact,
         "trainer_name": session.trainer_name,
+        "version": session.version,
     }
-    form = SessionForm(request.POST or None, initial=initial, submit_label="Save changes")
+    form = SessionForm(request.POST or None, initial=initial, submit_label="Save changes", editing=True)
     form.fields["attendance"].label = "Add schools or change their numbers"
     if request.method == "POST" and form.is_valid():
         try:
             services.session_update(
                 actor=request.user,
                 session=session,
+                version=form.cleaned_data["version"],
                 fields=form.session_fields(),
                 attendance=form.attendance_rows,
                 request=request,
+                form_token=form.cleaned_data["form_token"],
             )
+        except StaleEdit as exc:
+            stale_edit_show_on_form(form, exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -168,11 +178,14 @@ def session_feedback(request: HttpRequest, pk: int) -> HttpResponse:
             "rating": session.rating,
             "quality_observation": session.quality_observation,
             "observed_on": session.observed_on,
+            "version": session.version,
         },
     )
     if request.method == "POST" and form.is_valid():
         try:
             services.session_feedback_record(actor=request.user, session=session, request=request, **form.cleaned_data)
+        except StaleEdit as exc:
+            stale_edit_show_on_form(form, exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -189,7 +202,12 @@ def attendance_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_edit_people = selectors.may_edit_attendees(user=request.user, attendance=attendance)
     may_edit_counts = selectors.may_edit_training(user=request.user)
     counts_form = AttendanceCountsForm(
-        initial={"staff": attendance.staff, "pupils": attendance.pupils, "parents": attendance.parents}
+        initial={
+            "staff": attendance.staff,
+            "pupils": attendance.pupils,
+            "parents": attendance.parents,
+            "version": attendance.version,
+        }
     )
     attendee_form = AttendeeForm(school_id=attendance.school_id)
     if request.method == "POST":
@@ -199,11 +217,15 @@ def attendance_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 raise PermissionDenied
             counts_form = AttendanceCountsForm(request.POST)
             if counts_form.is_valid():
-                services.attendance_counts_update(
-                    actor=request.user, attendance=attendance, request=request, **counts_form.cleaned_data
-                )
-                messages.success(request, "Numbers saved.")
-                return redirect("training:attendance_detail", pk=attendance.pk)
+                try:
+                    services.attendance_counts_update(
+                        actor=request.user, attendance=attendance, request=request, **counts_form.cleaned_data
+                    )
+                except StaleEdit as exc:
+                    stale_edit_show_on_form(counts_form, exc)
+                else:
+                    messages.success(request, "Numbers saved.")
+                    return redirect("training:attendance_detail", pk=attendance.pk)
         elif action == "attendee":
             if not may_edit_people:
                 raise PermissionDenied
@@ -219,6 +241,7 @@ def attendance_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         role=d["role"],
                         contact=d["contact"],
                         request=request,
+                        form_token=d["form_token"],
                     )
                 except ValidationError as exc:
                     add_service_errors(attendee_form, exc)
@@ -290,7 +313,7 @@ def record_elearning(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            attendance = services.elearning_record(
+            attendance = elearning.elearning_record(
                 actor=request.user,
                 school=d["school"],
                 course=d["course"],
@@ -298,6 +321,7 @@ def record_elearning(request: HttpRequest) -> HttpResponse:
                 contacts=list(d["contacts"]),
                 other_staff=d["other_staff"] or 0,
                 request=request,
+                form_token=d["form_token"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -315,7 +339,20 @@ def course_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
-            services.course_save(actor=request.user, course=course, fields=fields, request=request)
+            if course is None:
+                services.course_create(
+                    actor=request.user, fields=fields, request=request, form_token=form.cleaned_data["form_token"]
+                )
+            else:
+                services.course_update(
+                    actor=request.user,
+                    course=course,
+                    version=form.cleaned_data["version"],
+                    fields=fields,
+                    request=request,
+                )
+        except StaleEdit as exc:
+            stale_edit_show_on_form(form, exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

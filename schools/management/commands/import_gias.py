@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from schools.gias import FIELD_LABELS, GiasFileError, ImportPlan, parse, plan
-from schools.services import gias_import_apply
+from schools.services.schools import gias_import_apply
 
 
 class Command(BaseCommand):
