@@ -21,6 +21,7 @@ urlpatterns = [
     path("visits/<int:pk>/edit/", visits.visit_edit, name="visit_edit"),
     path("actions/", visits.my_actions, name="my_actions"),
     path("actions/overdue/", visits.overdue_actions, name="overdue_actions"),
+    path("actions/<int:pk>/edit/", visits.action_edit, name="action_edit"),
     path("actions/<int:pk>/done/", visits.action_done, name="action_done"),
     path("institutions/", institutions.institution_list, name="institution_list"),
     path("institutions/new/", institutions.institution_add, name="institution_add"),

@@ -287,6 +287,11 @@ COURSE_FIELDS = (
 )
 
 
+def _refuse_a_code_in_use(course: Course) -> None:
+    if Course.objects.filter(code=course.code).exclude(pk=course.pk).exists():
+        raise ValidationError({"code": "Another course has this code"})
+
+
 def course_create(
     *, actor: User, fields: dict[str, Any], request: HttpRequest | None = None, form_token: str | None = None
 ) -> Course:
@@ -294,6 +299,7 @@ def course_create(
 
     def create() -> Course:
         course = Course(**{k: v for k, v in fields.items() if k in COURSE_FIELDS})
+        _refuse_a_code_in_use(course)
         course.full_clean()
         course.save()
         audit_record(
@@ -313,6 +319,7 @@ def course_update(
         stored_code = Course.objects.values_list("code", flat=True).get(pk=course.pk)
         if stored_code != fields.get("code", stored_code) and course.sessions.exists():
             raise ValidationError({"code": "This course has sessions, so its code cannot change"})
+        _refuse_a_code_in_use(Course(pk=course.pk, code=fields.get("code", stored_code)))
         saved, before = versioned_edit(instance=course, expected_version=version, values=fields, fields=COURSE_FIELDS)
         audit_record(
             actor=actor,

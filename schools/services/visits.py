@@ -223,6 +223,12 @@ def meeting_update(
 # ---- other institutions ----
 
 
+def _refuse_a_second_institution_of(institution: Institution) -> None:
+    twin = Institution.objects.filter(name__iexact=institution.name, kind=institution.kind).exclude(pk=institution.pk)
+    if twin.exists():
+        raise ValidationError({"name": "An institution of this type already has this name"})
+
+
 def institution_create(
     *, actor: User, request: HttpRequest | None = None, form_token: str | None = None, **values: Any
 ) -> Institution:
@@ -230,6 +236,7 @@ def institution_create(
 
     def create() -> Institution:
         institution = Institution(**{k: v for k, v in values.items() if k in INSTITUTION_FIELDS})
+        _refuse_a_second_institution_of(institution)
         institution.full_clean()
         institution.save()
         audit_record(actor=actor, action="schools.institution_created", obj=institution, request=request)
@@ -246,6 +253,7 @@ def institution_update(
         saved, before = versioned_edit(
             instance=institution, expected_version=version, values=values, fields=INSTITUTION_FIELDS
         )
+        _refuse_a_second_institution_of(saved)  # the transaction undoes the save
         audit_record(
             actor=actor,
             action="schools.institution_updated",

@@ -22,7 +22,7 @@ from core.imports import (
 )
 from core.uploads import PendingUploads
 
-from ..forms import ImportUploadForm
+from ..forms.schools import ImportUploadForm
 from ..gias import FIELD_LABELS, GiasFileError, ParsedFile, parse, plan
 from ..models import School
 from ..services.schools import gias_import_apply

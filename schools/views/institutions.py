@@ -14,7 +14,7 @@ from accounts.permissions import Capability, capability_required, has_capability
 from core.forms import add_service_errors
 from core.locking import StaleEdit, stale_edit_show_on_form
 
-from ..forms import InstitutionForm
+from ..forms.schools import InstitutionForm
 from ..models import Institution, InstitutionKind
 from ..selectors import institution_get_for_user, institution_list_visible_to
 from ..services.visits import institution_create, institution_update
@@ -60,7 +60,7 @@ def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _form(request: HttpRequest, institution: Institution | None) -> HttpResponse:
     if not has_capability(request.user, Capability.SCHOOLS_EDIT_ANY):
         raise PermissionDenied("Only the Prevent team changes the list of institutions.")
-    form = InstitutionForm(request.POST or None, instance=institution)
+    form = InstitutionForm(request.POST or None, institution=institution)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:

@@ -22,7 +22,7 @@ from core.csv_export import csv_cell, csv_response
 from core.forms import add_service_errors
 from core.locking import StaleEdit, stale_edit_show_on_form
 
-from ..forms import ChecklistForm, ContactForm, SchoolForm
+from ..forms.schools import ChecklistForm, ContactForm, SchoolForm
 from ..selectors import (
     ALL_SCHOOLS_ROLES,
     contact_get_for_user,

@@ -20,7 +20,7 @@ from accounts.roles import Role
 from core.forms import add_service_errors
 from core.locking import STALE_MESSAGE, StaleEdit, stale_edit_show_on_form
 
-from ..forms import MeetingForm, VisitForm
+from ..forms.visits import ActionForm, MeetingForm, VisitForm
 from ..models import Contact, ContactRole, NetworkMeeting
 from ..selectors import (
     action_get_for_user,
@@ -32,7 +32,14 @@ from ..selectors import (
     school_get_for_user,
     visit_get_for_user,
 )
-from ..services.visits import action_complete, meeting_create, meeting_update, visit_log, visit_update
+from ..services.visits import (
+    action_complete,
+    action_update,
+    meeting_create,
+    meeting_update,
+    visit_log,
+    visit_update,
+)
 
 PAGE_SIZE = 50
 
@@ -140,6 +147,31 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
         },
     )
+
+
+@capability_required(Capability.VISITS_EDIT)
+def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    action = action_get_for_user(user=request.user, pk=pk)
+    owners = action_owner_choices(school=action.school) | User.objects.filter(pk=action.owner_id)
+    initial = {
+        "description": action.description,
+        "owner": action.owner_id,
+        "due_on": action.due_on,
+        "version": action.version,
+    }
+    form = ActionForm(request.POST or None, initial=initial, owners=owners.distinct())
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            action_update(action=action, actor=request.user, request=request, **data)
+        except StaleEdit as error:
+            stale_edit_show_on_form(form, error)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Action saved: {data['description']}")
+            return redirect("schools:visit_detail", pk=action.visit_id)
+    return render(request, "schools/action_form.html", {"form": form, "action": action})
 
 
 @capability_required(Capability.VISITS_EDIT)

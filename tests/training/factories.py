@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import factory
 
 from tests.schools.factories import SchoolFactory
@@ -16,6 +18,23 @@ def course(code: str) -> Course:
         courses_ensure()
         found = Course.objects.get(code=code)
     return found
+
+
+def session_form(**overrides: Any) -> dict[str, Any]:
+    """What the session page posts for a WRAP session on 14 October 2026 with no schools yet."""
+    return {
+        "course": course("WRAP").pk,
+        "held_on": "2026-10-14",
+        "sector": "schools",
+        "delivery": "venue",
+        "venue": "Council House",
+        "capacity": "",
+        "trainer": "",
+        "trainer_contact": "",
+        "trainer_name": "",
+        "attendance": "",
+        **overrides,
+    }
 
 
 class SessionFactory(factory.django.DjangoModelFactory):

@@ -11,7 +11,7 @@ from core.models import AuditEvent
 from schools.models import Contact, ContactRole, School
 from tests.schools.factories import ContactFactory, SchoolFactory
 from tests.support.queries import assert_flat_queries
-from tests.training.factories import AttendanceFactory, AttendeeFactory, SessionFactory, course
+from tests.training.factories import AttendanceFactory, AttendeeFactory, SessionFactory, course, session_form
 from training.models import Attendance, Attendee, Session
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]  # dates typed as on a calendar
@@ -24,21 +24,7 @@ def _schools(n: int, start: int = 300000) -> list[School]:
 
 
 def _form(**overrides: Any) -> dict[str, Any]:
-    data = {
-        "course": course("WRAP").pk,
-        "held_on": "2026-10-14",
-        "sector": "schools",
-        "delivery": "venue",
-        "venue": "Council House",
-        "capacity": "",
-        "trainer": "",
-        "trainer_contact": "",
-        "trainer_name": "",
-        "attendance": "",
-        "form_token": form_token_mint(),
-    }
-    data.update(overrides)
-    return data
+    return session_form(**{"form_token": form_token_mint(), **overrides})
 
 
 def test_coordinator_enters_a_session_with_thirty_schools_on_one_page(coordinator: Any, client_for: Any) -> None:

@@ -264,11 +264,15 @@ class CourseForm(IdempotentFormMixin, forms.ModelForm):  # type: ignore[type-arg
         }
         widgets = {"order": _number_widget(), "description": forms.Textarea(attrs={"rows": 3})}
         error_messages = {
-            "code": {"required": "Enter a short code, like WRAP", "unique": "Another course has this code"},
+            "code": {"required": "Enter a short code, like WRAP"},
             "name": {"required": "Enter the course's name"},
         }
 
     version = version_field()
+
+    def validate_unique(self) -> None:
+        """Left to the service: a double-clicked Save must reach create_once, which answers the second POST with
+        the record the first made, rather than be refused here as a duplicate of it."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
