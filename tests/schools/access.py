@@ -30,6 +30,7 @@ ROWS = {
     "schools:visit_edit": Row(ok=TEAM, read_only={DSL}, kwargs=lambda w: {"pk": w.visit.pk}),
     "schools:my_actions": Row(ok=TEAM),
     "schools:overdue_actions": Row(ok=TEAM),
+    "schools:action_edit": Row(ok=TEAM, kwargs=lambda w: {"pk": w.visit_action.pk}),
     "schools:action_done": Row(ok=TEAM, ok_status=405, kwargs=lambda w: {"pk": w.visit_action.pk}),
     "schools:meeting_list": Row(ok=TEAM),
     "schools:meeting_add": Row(ok=TEAM),

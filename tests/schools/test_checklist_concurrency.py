@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from conftest import signed_in_client
+from core.locking import STALE_MESSAGE
 from schools.models import ChecklistConfirmation, ChecklistItem
-from schools.services import ChecklistAnswer, checklist_confirm
+from schools.services.schools import ChecklistAnswer, checklist_confirm
 from tests.support.concurrency import collide
 
 pytestmark = [
@@ -20,8 +21,8 @@ pytestmark = [
 ]
 
 
-def _form(*, in_place: str) -> dict[str, str]:
-    data = {"stamp": ""}  # the stamp of a checklist nobody has saved yet
+def _form(*, in_place: str, version: int) -> dict[str, str]:
+    data = {"version": str(version)}  # the school's version when the (never saved) checklist was opened
     for item in ChecklistItem.values:
         data[f"{item}__in_place"] = in_place
         data[f"{item}__note"] = ""
@@ -35,13 +36,14 @@ def test_two_first_saves_at_once_save_the_first_and_refuse_the_second_as_stale(d
     dsl_client, adviser_client = signed_in_client(dsl), signed_in_client(adviser)
 
     first, second = collide(
-        lambda: dsl_client.post(url, _form(in_place="yes")), lambda: adviser_client.post(url, _form(in_place="no"))
+        lambda: dsl_client.post(url, _form(in_place="yes", version=school.version)),
+        lambda: adviser_client.post(url, _form(in_place="no", version=school.version)),
     )
 
     assert first.error is None and second.error is None, (first.error, second.error)
     assert first.result.status_code == 302
     assert second.result.status_code == 200
-    assert "Someone else changed this checklist after you opened the page" in second.result.content.decode()
+    assert STALE_MESSAGE in second.result.content.decode()
     rows = ChecklistConfirmation.objects.filter(school=school)
     assert rows.count() == len(ChecklistItem.values)
     assert all(row.in_place and row.confirmed_by == dsl for row in rows)

@@ -23,6 +23,8 @@ from tests.schools.factories import (
 from tests.support.concurrency import at_once
 from tests.support.submits import assert_same_redirect, post_twice
 
+pytestmark = pytest.mark.usefixtures("frozen_today")  # dates typed as on a calendar
+
 # ---- a double-clicked Save makes one record ----
 
 

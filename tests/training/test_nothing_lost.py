@@ -16,7 +16,7 @@ from tests.support.submits import assert_same_redirect, post_twice
 from tests.training.factories import AttendanceFactory, CourseFactory, SessionFactory, course, session_form
 from training.models import Attendance, Attendee, Course, Session
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]  # dates typed as on a calendar
 
 
 # ---- a double-clicked Save makes one record ----
