@@ -65,7 +65,7 @@ def _write_attendance_lines(*, session: Session, rows: Sequence[AttendanceLine])
         elif (found.staff, found.pupils, found.parents) != (row.staff, row.pupils, row.parents):
             found.staff, found.pupils, found.parents, found.updated_at = row.staff, row.pupils, row.parents, now
             # The version rises, so a school's numbers page opened before this refuses to save over it.
-            found.version = F("version") + 1  # type: ignore[assignment]
+            found.version = F("version") + 1
             changed.append(found)
     Attendance.objects.bulk_create(new)
     Attendance.objects.bulk_update(changed, ["staff", "pupils", "parents", "updated_at", "version"])

@@ -57,8 +57,10 @@ def gias_import_apply(*, parsed: ParsedFile, actor: Any = None, request: Any = N
             for row, fields in result.changed:
                 school = School(pk=result.existing_ids[row["urn"]], **row, gias_imported_at=now, updated_at=now)
                 by_fields.setdefault(tuple(sorted(fields)), []).append(school)
-            for fields, schools in by_fields.items():
-                School.objects.bulk_update(schools, [*fields, "gias_imported_at", "updated_at"], batch_size=1000)
+            for changed_fields, schools in by_fields.items():
+                School.objects.bulk_update(
+                    schools, [*changed_fields, "gias_imported_at", "updated_at"], batch_size=1000
+                )
         audit_record(
             actor=actor,
             action="schools.gias_imported",
