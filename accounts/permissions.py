@@ -218,3 +218,15 @@ def capability_required(
         return wrapped
 
     return decorator
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The person making a request that passed `capability_required` (so signed in), typed as the portal's User
+    for the services that record who acted. An anonymous request reaching here is a wiring mistake: refused."""
+    from django.core.exceptions import PermissionDenied
+
+    from .models import User
+
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user

@@ -100,3 +100,19 @@ def keep_one_of_token_and_version(form: forms.Form, *, editing: bool) -> list[Fi
     else's newer one is refused). Returns the kept hidden field, for the crispy layout to draw."""
     del form.fields["form_token" if editing else "version"]
     return [Field("version" if editing else "form_token")]
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """A form's model choice field, typed, to set its queryset and labels for this form."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{name} is not a model choice field")
+    return field
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """A form's choice field, typed, to set its choices for this form."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name} is not a choice field")
+    return field

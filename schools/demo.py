@@ -173,7 +173,7 @@ def _insert(model: type[models.Model], objs: list[Any]) -> None:
     ops = connection.ops
     now = timezone.now()
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    names = ", ".join(ops.quote_name(f.column) for f in fields)
+    names = ", ".join(ops.quote_name(str(f.column)) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     # Table and column names come from the model's own metadata; every value is a query parameter.
     sql = f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
@@ -379,7 +379,7 @@ def after_accounts(ctx: DemoContext) -> None:
 
     for user in users.values():
         membership = Membership.objects.filter(user=user, role=Role.DSL).first()
-        if membership is None:
+        if membership is None or membership.school_id is None:
             continue
         contact = (
             Contact.objects.filter(school_id=membership.school_id, role=ContactRole.DSL, is_current=True)

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import django_filters
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, OrderBy, Q, QuerySet
 
 from core.filters import filter_form_helper
 
@@ -14,7 +14,7 @@ from .facts import training_facts
 from .models import Contact, ContactRole, Phase, RRSALevel, School, SchoolType, Status, SupportTier, Visit
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
-SORTS = {
+SORTS: dict[str, tuple[str, list[str | OrderBy]]] = {
     "name": ("Name (A to Z)", ["name", "urn"]),
     "-name": ("Name (Z to A)", ["-name", "-urn"]),
     "urn": ("URN", ["urn"]),
@@ -70,7 +70,8 @@ class SchoolFilter(django_filters.FilterSet):
         self.today = today
         self.show_visits = show_visits
         # Wards of the schools this user may see only (a DSL's list holds nothing of other schools).
-        wards = self.queryset.exclude(ward="").order_by("ward").values_list("ward", flat=True).distinct()
+        visible = self.queryset if self.queryset is not None else School.objects.none()
+        wards = visible.exclude(ward="").order_by("ward").values_list("ward", flat=True).distinct()
         self.filters["ward"].extra["choices"] = lambda: [(w, w) for w in wards]
         if not show_visits:
             del self.filters["no_recent_visit"]
@@ -83,7 +84,9 @@ class SchoolFilter(django_filters.FilterSet):
         form = super().form
         if not hasattr(form, "helper"):
             fields = [Field.text("q")] + [Field.select(name) for name in self.filters if name != "q"]
-            form.helper = filter_form_helper(*fields, columns="one-quarter")
+            form.helper = filter_form_helper(  # type: ignore[attr-defined]  # crispy-forms reads it; Form declares none
+                *fields, columns="one-quarter"
+            )
         return form
 
     @property

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.db import models
+
 from .models import Phase, School, SchoolType, Status
 
 REQUIRED = ("URN", "EstablishmentName", "LA (code)")
@@ -70,12 +72,9 @@ TYPE_GROUPS = {
     "independent schools": SchoolType.INDEPENDENT,
 }
 # Human names of the School fields, for the preview's "changed" column.
-FIELD_LABELS = {name: str(School._meta.get_field(name).verbose_name) for name in School.GIAS_FIELDS}
-MAX_LENGTHS = {
-    name: School._meta.get_field(name).max_length
-    for name in School.GIAS_FIELDS
-    if getattr(School._meta.get_field(name), "max_length", None)
-}
+GIAS_MODEL_FIELDS = [School._meta.get_field(name) for name in School.GIAS_FIELDS]
+FIELD_LABELS = {f.name: str(f.verbose_name) for f in GIAS_MODEL_FIELDS if isinstance(f, models.Field)}
+MAX_LENGTHS = {f.name: f.max_length for f in GIAS_MODEL_FIELDS if isinstance(f, models.Field) and f.max_length}
 
 
 class GiasFileError(Exception):

@@ -76,12 +76,12 @@ def seed(ctx: DemoContext) -> None:
     users = ctx.made.get("demo_users") or {}
     trainers = [u for e, u in users.items() if e.startswith(("coordinator@", "adviser@"))]
     dsl_contacts: dict[int, list[tuple[int, str, str, str]]] = {}
-    for pk, school_id, name, email, role in (
+    for pk, contact_school_id, name, email, role in (
         Contact.objects.filter(role__in=[ContactRole.DSL, ContactRole.DEPUTY_DSL], is_current=True)
         .order_by("id")
         .values_list("id", "school_id", "full_name", "email", "role")
     ):
-        dsl_contacts.setdefault(school_id, []).append((pk, name, email, role))
+        dsl_contacts.setdefault(contact_school_id, []).append((pk, name, email, role))
     if not schools:
         return
 
@@ -110,7 +110,7 @@ def seed(ctx: DemoContext) -> None:
             low, high = INSTITUTION_COURSES[code][1]
             picked = rng.sample(institutions, min(len(institutions), rng.randint(low, high)))
             sector = (
-                SECTOR_FOR_KIND.get(picked[0][1], Sector.VOLUNTARY)
+                SECTOR_FOR_KIND.get(InstitutionKind(picked[0][1]), Sector.VOLUNTARY)
                 if code != "COMMUNITY-WORKSHOP"
                 else (Sector.FAITH if rng.random() < 0.4 else Sector.VOLUNTARY)
             )
@@ -199,7 +199,8 @@ def seed(ctx: DemoContext) -> None:
         code = session.course.code
         for target_id in ids:
             staff = pupils = parents = 0
-            school_id = institution_id = None
+            school_id: int | None = None
+            institution_id: int | None = None
             if for_schools:
                 school_id = target_id
                 if code == "PUPIL-WORKSHOP":

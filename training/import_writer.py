@@ -113,7 +113,7 @@ def attendance_import_apply(
                     "attendance_id", "full_name", "email"
                 ):
                     known.add((att_id, name.lower(), email.lower()))
-            school_ids = list({a.school_id for a, _ in named})
+            school_ids = list({a.school_id for a, _ in named if a.school_id is not None})
             contacts_by_email: dict[tuple[int, str], int] = {}
             contacts_by_name: dict[tuple[int, str], int] = {}
             for chunk in _chunks(school_ids, 500):
@@ -129,8 +129,11 @@ def attendance_import_apply(
                 if key3 in known:
                     continue
                 known.add(key3)
-                contact_id = contacts_by_email.get((attendance.school_id, person.email)) if person.email else None
-                contact_id = contact_id or contacts_by_name.get((attendance.school_id, person.full_name.lower()))
+                contact_id = None
+                if attendance.school_id is not None:  # named people of a school are matched to its contacts
+                    school_id = attendance.school_id
+                    contact_id = contacts_by_email.get((school_id, person.email)) if person.email else None
+                    contact_id = contact_id or contacts_by_name.get((school_id, person.full_name.lower()))
                 new_people.append(
                     Attendee(
                         attendance=attendance,

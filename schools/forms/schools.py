@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import escape
 
-from core.forms import govuk_date_field, keep_one_of_token_and_version, version_field
+from core.forms import choice_field, govuk_date_field, keep_one_of_token_and_version, version_field
 from core.idempotency import IdempotentFormMixin
 from core.locking import StaleEdit, stale_edit_show_on_form
 
@@ -80,7 +80,7 @@ class ContactForm(IdempotentFormMixin, forms.ModelForm):  # type: ignore[type-ar
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
         hidden = keep_one_of_token_and_version(self, editing=self.instance.pk is not None)
-        self.fields["role"].choices = ContactRole.choices
+        choice_field(self, "role").choices = ContactRole.choices
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

@@ -7,7 +7,7 @@ from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size
 from django import forms
 from django.utils import timezone
 
-from core.forms import govuk_date_field, keep_one_of_token_and_version, version_field
+from core.forms import govuk_date_field, keep_one_of_token_and_version, model_choice_field, version_field
 from core.idempotency import IdempotentFormMixin
 
 from ..models import (
@@ -18,7 +18,7 @@ from ..models import (
     VisitPurpose,
 )
 from ..services.visits import NewAction
-from .common import submit_button
+from .common import AttendeeChoiceField, PersonChoiceField, submit_button
 
 ACTION_ROWS = 3
 
@@ -31,7 +31,7 @@ class VisitForm(IdempotentFormMixin, forms.Form):
     kind = forms.ChoiceField(label="Type of contact", choices=VisitKind.choices, widget=forms.RadioSelect)
     offer_level = forms.ChoiceField(label="Offer level", choices=SupportTier.choices, widget=forms.RadioSelect)
     purpose = forms.ChoiceField(label="Purpose", choices=VisitPurpose.choices)
-    adviser = forms.ModelChoiceField(label="Adviser", queryset=None, error_messages={"required": "Select the adviser"})
+    adviser = PersonChoiceField(label="Adviser", queryset=None, error_messages={"required": "Select the adviser"})
     notes = forms.CharField(label="Notes (optional)", widget=forms.Textarea(attrs={"rows": 4}), required=False)
     follow_up_on = govuk_date_field("Follow-up date (optional)", required=False)
     # Editing carries the version as well as the token: the token keeps a double click from adding the new
@@ -49,16 +49,15 @@ class VisitForm(IdempotentFormMixin, forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["version"].required = new_actions
-        self.fields["adviser"].queryset = advisers.distinct()
-        self.fields["adviser"].label_from_instance = lambda u: u.full_name or u.email
+        model_choice_field(self, "adviser").queryset = advisers.distinct()
         action_parts = []
         for n in range(1, ACTION_ROWS + 1):
             self.fields[f"action_{n}_description"] = forms.CharField(
                 label="What needs doing", max_length=300, required=False
             )
-            owner = forms.ModelChoiceField(label="Owner", queryset=owners, required=False, empty_label="Choose")
-            owner.label_from_instance = lambda u: u.full_name or u.email  # type: ignore[method-assign]
-            self.fields[f"action_{n}_owner"] = owner
+            self.fields[f"action_{n}_owner"] = PersonChoiceField(
+                label="Owner", queryset=owners, required=False, empty_label="Choose"
+            )
             self.fields[f"action_{n}_due"] = govuk_date_field("Due date", required=False)
             action_parts.append(
                 Fieldset(
@@ -144,14 +143,13 @@ class ActionForm(forms.Form):
     description = forms.CharField(
         label="What needs doing", max_length=300, error_messages={"required": "Enter what the action is"}
     )
-    owner = forms.ModelChoiceField(label="Owner", queryset=None, error_messages={"required": "Select the owner"})
+    owner = PersonChoiceField(label="Owner", queryset=None, error_messages={"required": "Select the owner"})
     due_on = govuk_date_field("Due date")
     version = version_field()
 
     def __init__(self, *args: Any, owners: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owners
-        self.fields["owner"].label_from_instance = lambda u: u.full_name or u.email
+        model_choice_field(self, "owner").queryset = owners
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -169,7 +167,7 @@ class MeetingForm(IdempotentFormMixin, forms.Form):
     held_on = govuk_date_field("Date")
     venue = forms.CharField(label="Venue or online (optional)", max_length=200, required=False)
     notes = forms.CharField(label="Notes (optional)", widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    attendees = forms.ModelMultipleChoiceField(
+    attendees = AttendeeChoiceField(
         label="Designated safeguarding leads who attended", queryset=None, required=False,
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
@@ -188,8 +186,7 @@ class MeetingForm(IdempotentFormMixin, forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         hidden = keep_one_of_token_and_version(self, editing=editing)
-        self.fields["attendees"].queryset = contacts
-        self.fields["attendees"].label_from_instance = lambda c: f"{c.full_name}, {c.school.name}"
+        model_choice_field(self, "attendees").queryset = contacts
         if not listed_all:
             # Too many DSLs to list as checkboxes: only those already recorded are listed, to untick.
             self.fields["attendees"].help_text = "Too many DSLs to list here: add them by school URN below."

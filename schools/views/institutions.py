@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from accounts.permissions import Capability, capability_required, has_capability
+from accounts.permissions import Capability, capability_required, has_capability, signed_in_user
 from core.forms import add_service_errors
 from core.locking import StaleEdit, stale_edit_show_on_form
 
@@ -65,9 +65,11 @@ def _form(request: HttpRequest, institution: Institution | None) -> HttpResponse
         data = dict(form.cleaned_data)
         try:
             if institution is None:
-                saved = institution_create(actor=request.user, request=request, **data)
+                saved = institution_create(actor=signed_in_user(request), request=request, **data)
             else:
-                saved = institution_update(institution=institution, actor=request.user, request=request, **data)
+                saved = institution_update(
+                    institution=institution, actor=signed_in_user(request), request=request, **data
+                )
         except StaleEdit as error:
             stale_edit_show_on_form(form, error)
         except ValidationError as error:

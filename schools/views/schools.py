@@ -11,12 +11,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.permissions import Capability, access_for, capability_required, has_capability
+from accounts.permissions import Capability, access_for, capability_required, has_capability, signed_in_user
 from core.audit import audit_record
 from core.csv_export import csv_cell, csv_response
 from core.forms import add_service_errors
@@ -57,7 +57,7 @@ def school_list(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.SCHOOLS_VIEW)
-def school_export(request: HttpRequest) -> HttpResponse:
+def school_export(request: HttpRequest) -> HttpResponseBase:
     filterset = school_list_for_page(user=request.user, filters=request.GET, today=timezone.localdate())
     if filterset.is_bound and not filterset.is_valid():
         messages.error(request, "Correct the filters before exporting the list.")
@@ -68,7 +68,7 @@ def school_export(request: HttpRequest) -> HttpResponse:
     with transaction.atomic():
         count = schools.count()
         audit_record(
-            actor=request.user,
+            actor=signed_in_user(request),
             action="schools.exported",
             object_type="schools.school",
             detail=f"{count} schools; filters: {', '.join(used) or 'none'}",
@@ -128,7 +128,7 @@ def school_edit(request: HttpRequest, urn: int) -> HttpResponse:
         try:
             school_update(
                 school=school,
-                actor=request.user,
+                actor=signed_in_user(request),
                 version=data.pop("version"),
                 rrsa_achieved_on=data.pop("rrsa_achieved_on"),
                 request=request,
@@ -159,7 +159,7 @@ def contact_add(request: HttpRequest, urn: int) -> HttpResponse:
         data = dict(form.cleaned_data)
         try:
             contact_create(
-                school=school, actor=request.user, request=request, form_token=data.pop("form_token"), **data
+                school=school, actor=signed_in_user(request), request=request, form_token=data.pop("form_token"), **data
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -179,7 +179,9 @@ def contact_edit(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            contact_update(contact=contact, actor=request.user, request=request, version=data.pop("version"), **data)
+            contact_update(
+                contact=contact, actor=signed_in_user(request), request=request, version=data.pop("version"), **data
+            )
         except StaleEdit as error:
             stale_edit_show_on_form(form, error)
         except ValidationError as error:
@@ -200,7 +202,7 @@ def checklist_edit(request: HttpRequest, urn: int) -> HttpResponse:
             checklist_confirm(
                 school=school,
                 answers=form.answers(),
-                actor=request.user,
+                actor=signed_in_user(request),
                 request=request,
                 version=form.cleaned_data["version"],
             )

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import Membership, User
-from accounts.permissions import Capability, capability_required, has_capability
+from accounts.permissions import Capability, capability_required, has_capability, signed_in_user
 from accounts.roles import Role
 from core.forms import add_service_errors
 from core.locking import STALE_MESSAGE, StaleEdit, stale_edit_show_on_form
@@ -76,7 +76,7 @@ def visit_add(request: HttpRequest, urn: int) -> HttpResponse:
                 notes=data["notes"],
                 follow_up_on=data["follow_up_on"],
                 actions=form.actions(),
-                actor=request.user,
+                actor=signed_in_user(request),
                 request=request,
                 form_token=data["form_token"],
             )
@@ -116,7 +116,7 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             visit_update(
                 visit=visit,
-                actor=request.user,
+                actor=signed_in_user(request),
                 actions=form.actions(),
                 request=request,
                 version=data.pop("version"),
@@ -163,7 +163,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            action_update(action=action, actor=request.user, request=request, **data)
+            action_update(action=action, actor=signed_in_user(request), request=request, **data)
         except StaleEdit as error:
             stale_edit_show_on_form(form, error)
         except ValidationError as error:
@@ -183,7 +183,7 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         action_complete(
             action=action,
-            actor=request.user,
+            actor=signed_in_user(request),
             done=done,
             version=int(opened_at) if opened_at.isdigit() else None,
             request=request,
@@ -268,7 +268,7 @@ def _meeting_form(request: HttpRequest, meeting: NetworkMeeting | None) -> HttpR
     contacts = _dsl_contacts()
     listed_all = contacts.count() <= MAX_LISTED_ATTENDEES
     if not listed_all:
-        contacts = contacts.filter(pk__in=meeting.attendees.values("pk") if meeting else [])
+        contacts = contacts.filter(pk__in=meeting.attendees.values_list("pk", flat=True) if meeting else [])
     if meeting is not None and listed_all:
         # People who attended and have since left their school still show, ticked.
         contacts = (
@@ -302,10 +302,10 @@ def _meeting_form(request: HttpRequest, meeting: NetworkMeeting | None) -> HttpR
             attendees += list(_dsl_contacts().filter(school__urn__in=urns))
         try:
             if meeting is None:
-                saved = meeting_create(actor=request.user, attendees=attendees, request=request, **data)
+                saved = meeting_create(actor=signed_in_user(request), attendees=attendees, request=request, **data)
             else:
                 saved = meeting_update(
-                    meeting=meeting, actor=request.user, attendees=attendees, request=request, **data
+                    meeting=meeting, actor=signed_in_user(request), attendees=attendees, request=request, **data
                 )
         except StaleEdit as error:
             stale_edit_show_on_form(form, error)

@@ -9,7 +9,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 
-from core.forms import govuk_date_field
+from core.forms import choice_field, govuk_date_field
 from schools.models import Phase
 
 
@@ -23,7 +23,7 @@ class DashboardForm(forms.Form):
 
     def __init__(self, *args: Any, wards: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ward"].choices = [("", "All wards"), *[(w, w) for w in wards]]
+        choice_field(self, "ward").choices = [("", "All wards"), *[(w, w) for w in wards]]
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.form_tag = False

@@ -9,7 +9,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
-from core.forms import govuk_date_field
+from core.forms import govuk_date_field, model_choice_field
 from core.idempotency import IdempotentFormMixin
 from schools.models import Contact, School
 
@@ -58,7 +58,9 @@ class ElearningForm(IdempotentFormMixin, forms.Form):
         if schools is not None:
             # A DSL: their own school(s) only.
             del self.fields["urn"]
-            self.fields["school"].queryset = School.objects.filter(pk__in=[s.pk for s in schools]).order_by("name")
+            model_choice_field(self, "school").queryset = School.objects.filter(
+                pk__in=[s.pk for s in schools]
+            ).order_by("name")
             if len(schools) == 1:
                 del self.fields["school"]  # their only school: nothing to choose
             else:
@@ -71,7 +73,7 @@ class ElearningForm(IdempotentFormMixin, forms.Form):
             urn = self.data.get("urn") if self.is_bound else self.initial.get("urn")
             if urn and str(urn).isdigit():
                 school_ids = list(School.objects.filter(urn=int(urn)).values_list("pk", flat=True))
-        self.fields["contacts"].queryset = (
+        model_choice_field(self, "contacts").queryset = (
             Contact.objects.filter(school_id__in=school_ids, is_current=True)
             .select_related("school")
             .order_by("role", "full_name")

@@ -9,7 +9,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size
 from django import forms
 
 from accounts.models import User
-from core.forms import govuk_date_field, keep_one_of_token_and_version, version_field
+from core.forms import govuk_date_field, keep_one_of_token_and_version, model_choice_field, version_field
 from core.idempotency import IdempotentFormMixin
 from schools.models import Contact
 
@@ -65,8 +65,8 @@ class SessionForm(IdempotentFormMixin, forms.Form):
     def __init__(self, *args: Any, submit_label: str = "Save session", editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["version"].required = editing
-        self.fields["trainer"].queryset = council_trainers()
-        self.fields["trainer_contact"].queryset = accredited_trainers()
+        model_choice_field(self, "trainer").queryset = council_trainers()
+        model_choice_field(self, "trainer_contact").queryset = accredited_trainers()
         self.attendance_rows: list[AttendanceLine] = []
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -208,7 +208,7 @@ class AttendeeForm(IdempotentFormMixin, forms.Form):
 
     def __init__(self, *args: Any, school_id: int | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["contact"].queryset = (
+        model_choice_field(self, "contact").queryset = (
             Contact.objects.filter(school_id=school_id, is_current=True).order_by("full_name")
             if school_id
             else Contact.objects.none()

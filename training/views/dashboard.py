@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from accounts.permissions import Capability, access_for, capability_required
+from accounts.permissions import Capability, access_for, capability_required, signed_in_user
 from schools.models import Contact, Phase, School
 
 from .. import selectors
@@ -101,7 +101,7 @@ def refreshers(request: HttpRequest) -> HttpResponse:
 def my_training(request: HttpRequest) -> HttpResponse:
     """The page a reminder links to: the signed-in person's own Prevent training and whether it is due."""
     today = timezone.localdate()
-    contacts = list(Contact.objects.filter(user=request.user, is_current=True).select_related("school"))
+    contacts = list(Contact.objects.filter(user=signed_in_user(request), is_current=True).select_related("school"))
     last = selectors.contact_last_prevent_training(contact_ids=[c.pk for c in contacts])
     rows = [
         {"contact": c, "last": last.get(c.pk), "due": selectors.prevent_training_due(last.get(c.pk), on=today)}

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import Capability, capability_required
+from accounts.permissions import Capability, access_for, capability_required, signed_in_user
 from core.forms import add_service_errors
 from core.locking import StaleEdit, stale_edit_show_on_form
 from schools.models import School
@@ -113,7 +113,7 @@ def session_add(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             session = services.session_create(
-                actor=request.user,
+                actor=signed_in_user(request),
                 fields=form.session_fields(),
                 attendance=form.attendance_rows,
                 request=request,
@@ -148,7 +148,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.session_update(
-                actor=request.user,
+                actor=signed_in_user(request),
                 session=session,
                 version=form.cleaned_data["version"],
                 fields=form.session_fields(),
@@ -183,7 +183,9 @@ def session_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.session_feedback_record(actor=request.user, session=session, request=request, **form.cleaned_data)
+            services.session_feedback_record(
+                actor=signed_in_user(request), session=session, request=request, **form.cleaned_data
+            )
         except StaleEdit as exc:
             stale_edit_show_on_form(form, exc)
         except ValidationError as exc:
@@ -219,7 +221,10 @@ def attendance_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if counts_form.is_valid():
                 try:
                     services.attendance_counts_update(
-                        actor=request.user, attendance=attendance, request=request, **counts_form.cleaned_data
+                        actor=signed_in_user(request),
+                        attendance=attendance,
+                        request=request,
+                        **counts_form.cleaned_data,
                     )
                 except StaleEdit as exc:
                     stale_edit_show_on_form(counts_form, exc)
@@ -234,7 +239,7 @@ def attendance_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 d = attendee_form.cleaned_data
                 try:
                     services.attendee_add(
-                        actor=request.user,
+                        actor=signed_in_user(request),
                         attendance=attendance,
                         full_name=d["full_name"],
                         email=d["email"] or "",
@@ -271,7 +276,7 @@ def attendance_remove(request: HttpRequest, pk: int) -> HttpResponse:
     attendance = selectors.attendance_get_for_user(user=request.user, pk=pk)
     _require_edit(request)
     session_pk = attendance.session_id
-    services.attendance_remove(actor=request.user, attendance=attendance, request=request)
+    services.attendance_remove(actor=signed_in_user(request), attendance=attendance, request=request)
     messages.success(request, "School removed from the session.")
     return redirect("training:session_detail", pk=session_pk)
 
@@ -283,7 +288,7 @@ def attendee_remove(request: HttpRequest, pk: int) -> HttpResponse:
     attendance = selectors.attendance_get_for_user(user=request.user, pk=attendee.attendance_id)
     if not selectors.may_edit_attendees(user=request.user, attendance=attendance):
         raise PermissionDenied
-    services.attendee_remove(actor=request.user, attendee=attendee, request=request)
+    services.attendee_remove(actor=signed_in_user(request), attendee=attendee, request=request)
     messages.success(request, "Person removed.")
     return redirect("training:attendance_detail", pk=attendance.pk)
 
@@ -304,7 +309,7 @@ def record_elearning(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     schools: list[School] | None = None
     if not selectors.may_edit_training(user=request.user):
-        own = selectors.access_for(request.user).school_ids
+        own = access_for(request.user).school_ids
         if not own:
             raise PermissionDenied
         schools = list(School.objects.filter(pk__in=own).order_by("name"))
@@ -314,7 +319,7 @@ def record_elearning(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         try:
             attendance = elearning.elearning_record(
-                actor=request.user,
+                actor=signed_in_user(request),
                 school=d["school"],
                 course=d["course"],
                 completed_on=d["completed_on"],
@@ -341,11 +346,14 @@ def course_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         try:
             if course is None:
                 services.course_create(
-                    actor=request.user, fields=fields, request=request, form_token=form.cleaned_data["form_token"]
+                    actor=signed_in_user(request),
+                    fields=fields,
+                    request=request,
+                    form_token=form.cleaned_data["form_token"],
                 )
             else:
                 services.course_update(
-                    actor=request.user,
+                    actor=signed_in_user(request),
                     course=course,
                     version=form.cleaned_data["version"],
                     fields=fields,
@@ -366,6 +374,6 @@ def course_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
     session = selectors.session_get_for_user(user=request.user, pk=pk)
     _require_edit(request)
-    services.session_delete(actor=request.user, session=session, request=request)
+    services.session_delete(actor=signed_in_user(request), session=session, request=request)
     messages.success(request, "Session deleted with its attendance.")
     return redirect("training:session_list")
