@@ -91,9 +91,6 @@ EDITED_BY_PEOPLE = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the apps move their edit services onto core.locking one by one; remove when all are"
-)
 def test_the_records_people_edit_are_all_versioned():
     versioned = {m._meta.label for m in _versioned_models()}
     assert sorted(EDITED_BY_PEOPLE - versioned) == []
