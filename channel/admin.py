@@ -4,10 +4,11 @@ from django.contrib import admin
 from django.forms import ModelForm
 from django.http import HttpRequest
 
+from accounts.permissions import signed_in_user
+
 from .models.assessments import VafFactor
 from .models.panels import Panel
 from .services.panels import panel_update
-from .views.common import acting_user
 
 
 @admin.register(Panel)
@@ -22,7 +23,11 @@ class PanelAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             return
         panel_update(
-            panel=obj, data=form.cleaned_data, changed_by=acting_user(request), expected_version=None, request=request
+            panel=obj,
+            data=form.cleaned_data,
+            changed_by=signed_in_user(request),
+            expected_version=None,
+            request=request,
         )
 
 

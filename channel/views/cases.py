@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, User
-from accounts.permissions import Capability, capability_required, has_capability
+from accounts.permissions import Capability, capability_required, has_capability, signed_in_user
 from accounts.roles import Role
 
 from ..forms.cases import (
@@ -38,7 +38,7 @@ from ..selectors import (
     panel_list_visible_to,
 )
 from ..services import assessments, cases, consent, reviews, support
-from .common import acting_user, case_for_write, form_page
+from .common import case_for_write, form_page
 
 PAGE_SIZE = 50
 CASES = Capability.CASES_VIEW
@@ -146,7 +146,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> None:
         cases.case_update(
-            case=case, changed_by=acting_user(request), case_officer=data["case_officer"], review_due_on=data["review_due_on"],
+            case=case, changed_by=signed_in_user(request), case_officer=data["case_officer"], review_due_on=data["review_due_on"],
             exit_proposed=data["exit_proposed"], expected_version=data["version"], note=data["note"], request=request,
         )  # fmt: skip
 
@@ -168,7 +168,7 @@ def case_stage(request: HttpRequest, pk: int) -> HttpResponse:
             case=case,
             stage=data["stage"],
             on=data["on"],
-            changed_by=acting_user(request),
+            changed_by=signed_in_user(request),
             note=data["note"],
             request=request,
         )
@@ -192,7 +192,7 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> None:
         consent.consent_record(
-            case=case, giver=data["giver"], status=data["status"], on=data["on"], recorded_by=acting_user(request),
+            case=case, giver=data["giver"], status=data["status"], on=data["on"], recorded_by=signed_in_user(request),
             given_by_name=data["given_by_name"], notes=data["notes"], form_token=data["form_token"], request=request,
         )  # fmt: skip
 
@@ -211,7 +211,7 @@ def support_start(request: HttpRequest, pk: int) -> HttpResponse:
     form = SupportStartForm(request.POST or None, initial={"on": timezone.localdate()})
 
     def save(data: dict[str, Any]) -> None:
-        support.case_support_start(case=case, on=data["on"], started_by=acting_user(request), request=request)
+        support.case_support_start(case=case, on=data["on"], started_by=signed_in_user(request), request=request)
 
     warnings = []
     if not state.allows_support:
@@ -238,7 +238,7 @@ def assessment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> None:
         assessments.assessment_record(
-            case=case, assessed_on=data["assessed_on"], assessed_by=acting_user(request), ratings=form.ratings(),
+            case=case, assessed_on=data["assessed_on"], assessed_by=signed_in_user(request), ratings=form.ratings(),
             summary=data["summary"], form_token=data["form_token"], request=request,
         )  # fmt: skip
 
@@ -266,7 +266,7 @@ def support_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     def save(data: dict[str, Any]) -> None:
         support.support_item_add(
             case=case, kind=data["kind"], provider=data["provider"], description=data["description"],
-            starts_on=data["starts_on"], ends_on=data["ends_on"], added_by=acting_user(request),
+            starts_on=data["starts_on"], ends_on=data["ends_on"], added_by=signed_in_user(request),
             form_token=data["form_token"], request=request,
         )  # fmt: skip
 
@@ -289,7 +289,7 @@ def support_item_end(request: HttpRequest, pk: int, item_pk: int) -> HttpRespons
 
     def save(data: dict[str, Any]) -> None:
         support.support_item_update(
-            item=item, description=data["description"], ends_on=data["ends_on"], changed_by=acting_user(request),
+            item=item, description=data["description"], ends_on=data["ends_on"], changed_by=signed_in_user(request),
             expected_version=data["version"], request=request,
         )  # fmt: skip
 
@@ -309,7 +309,7 @@ def progress_note_add(request: HttpRequest, pk: int, item_pk: int) -> HttpRespon
 
     def save(data: dict[str, Any]) -> None:
         support.progress_note_add(
-            item=item, text=data["text"], on=data["on"], author=acting_user(request), form_token=data["form_token"],
+            item=item, text=data["text"], on=data["on"], author=signed_in_user(request), form_token=data["form_token"],
             request=request,
         )  # fmt: skip
 
@@ -337,7 +337,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> str:
         cases.case_note_add(
-            case=case, text=data["text"], on=data["on"], author=acting_user(request), amends=amends,
+            case=case, text=data["text"], on=data["on"], author=signed_in_user(request), amends=amends,
             form_token=data["form_token"], request=request,
         )  # fmt: skip
         return reverse("channel:case_chronology", args=[case.pk])
@@ -361,7 +361,7 @@ def case_exit(request: HttpRequest, pk: int) -> HttpResponse:
             case=case,
             outcome=data["outcome"],
             on=data["on"],
-            exited_by=acting_user(request),
+            exited_by=signed_in_user(request),
             notes=data["notes"],
             request=request,
         )
@@ -383,7 +383,7 @@ def review_record(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse
 
     def save(data: dict[str, Any]) -> None:
         reviews.review_record(
-            review=review, concerns_returned=data["concerns_returned"], on=data["on"], recorded_by=acting_user(request),
+            review=review, concerns_returned=data["concerns_returned"], on=data["on"], recorded_by=signed_in_user(request),
             notes=data["notes"], request=request,
         )  # fmt: skip
 

@@ -8,10 +8,9 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from accounts.models import User
 from core.forms import add_service_errors
 from core.locking import StaleEdit, stale_edit_show_on_form
 
@@ -60,15 +59,6 @@ def form_page(
         **(extra or {}),
     }
     return render(request, "channel/form_page.html", context, status=200)
-
-
-def acting_user(request: HttpRequest) -> User:
-    """The signed-in user a change is made by, typed as the services take it. Every panel page needs a capability an
-    anonymous visitor never has, so the 404 here is the one capability_required would have answered first."""
-    user = request.user
-    if not isinstance(user, User):
-        raise Http404
-    return user
 
 
 def case_for_write(request: HttpRequest, pk: int) -> Case:

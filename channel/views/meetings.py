@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.permissions import Capability, access_for, capability_required, has_capability
+from accounts.permissions import Capability, access_for, capability_required, has_capability, signed_in_user
 from core.audit import audit_record
 
 from ..forms.meetings import ActionForm, AgendaForm, AgendaItemForm, AttendanceForm, MeetingForm, MeetingNotesForm
@@ -33,7 +33,7 @@ from ..selectors import (
     panel_memberships,
 )
 from ..services import actions, meetings
-from .common import acting_user, form_page
+from .common import form_page
 
 MEETINGS = Capability.MEETINGS_VIEW
 
@@ -97,7 +97,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     def save(data: dict[str, Any]) -> str:
         first = meetings.meeting_schedule(
             panel=panel, held_on=data["held_on"], starts_at=data["starts_at"], location=data["location"],
-            months=data["months"], scheduled_by=acting_user(request), form_token=data["form_token"], request=request,
+            months=data["months"], scheduled_by=signed_in_user(request), form_token=data["form_token"], request=request,
         )  # fmt: skip
         return _meeting_url(first)
 
@@ -145,7 +145,10 @@ def agenda_build(request: HttpRequest, pk: int) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> None:
         meetings.agenda_build(
-            meeting=meeting, cases=[by_pk[pk] for pk in data["cases"]], built_by=acting_user(request), request=request
+            meeting=meeting,
+            cases=[by_pk[pk] for pk in data["cases"]],
+            built_by=signed_in_user(request),
+            request=request,
         )
 
     return form_page(
@@ -166,7 +169,7 @@ def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> None:
         meetings.attendance_record(
-            meeting=meeting, statuses=form.statuses(), recorded_by=acting_user(request), request=request
+            meeting=meeting, statuses=form.statuses(), recorded_by=signed_in_user(request), request=request
         )
 
     return form_page(
@@ -186,7 +189,7 @@ def agenda_item_record(request: HttpRequest, pk: int, item_pk: int) -> HttpRespo
     def save(data: dict[str, Any]) -> None:
         meetings.agenda_item_record(
             item=item, minutes=data["minutes"], decision=data["decision"], decision_notes=data["decision_notes"],
-            recorded_by=acting_user(request), request=request,
+            recorded_by=signed_in_user(request), request=request,
         )  # fmt: skip
 
     return form_page(
@@ -210,7 +213,7 @@ def meeting_notes(request: HttpRequest, pk: int) -> HttpResponse:
             meeting=meeting,
             notes=data["notes"],
             expected_version=data["version"],
-            saved_by=acting_user(request),
+            saved_by=signed_in_user(request),
             request=request,
         )
 
@@ -229,7 +232,7 @@ def meeting_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     problems: list[str] = []
     if request.method == "POST":
         try:
-            meetings.meeting_sign_off(meeting=meeting, signed_off_by=acting_user(request), request=request)
+            meetings.meeting_sign_off(meeting=meeting, signed_off_by=signed_in_user(request), request=request)
         except ValidationError as exc:
             problems = exc.messages
         else:
@@ -264,7 +267,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     def save(data: dict[str, Any]) -> None:
         actions.action_add(
             meeting=meeting, description=data["description"], owner=data["owner"], due_on=data["due_on"],
-            case=case_by_id.get(data["case"] or ""), added_by=acting_user(request), form_token=data["form_token"],
+            case=case_by_id.get(data["case"] or ""), added_by=signed_in_user(request), form_token=data["form_token"],
             request=request,
         )  # fmt: skip
 
@@ -292,7 +295,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     def save(data: dict[str, Any]) -> None:
         actions.action_update(
             action=action, description=data["description"], owner=data["owner"], due_on=data["due_on"],
-            changed_by=acting_user(request), expected_version=data["version"], request=request,
+            changed_by=signed_in_user(request), expected_version=data["version"], request=request,
         )  # fmt: skip
 
     return form_page(
@@ -310,7 +313,7 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     if action.done_on is not None:
         raise Http404
     if request.method == "POST":
-        actions.action_complete(action=action, done_by=acting_user(request), request=request)
+        actions.action_complete(action=action, done_by=signed_in_user(request), request=request)
         from django.contrib import messages
 
         messages.success(request, "Action marked as done.")

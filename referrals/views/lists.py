@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from accounts.permissions import Capability, capability_required
+from accounts.permissions import Capability, capability_required, signed_in_user
 from core.forms import add_service_errors
 from core.locking import StaleEdit, stale_edit_show_on_form
 
@@ -49,7 +49,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             routing_settings_update(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=signed_in_user(request),
                 under_18_panel=form.cleaned_data["under_18_panel"],
                 adult_panel=form.cleaned_data["adult_panel"],
                 triage_target_days=form.cleaned_data["triage_target_days"],
@@ -88,12 +88,12 @@ def list_item(request: HttpRequest, kind: str, pk: int | None = None) -> HttpRes
         try:
             if item is None:
                 list_item_add(
-                    model=model, actor=request.user, data=form.cleaned_data,  # type: ignore[arg-type]
+                    model=model, actor=signed_in_user(request), data=form.cleaned_data,
                     form_token=form.cleaned_data["form_token"], request=request,
                 )  # fmt: skip
             else:
                 list_item_update(
-                    item=item, actor=request.user, data=form.cleaned_data,  # type: ignore[arg-type]
+                    item=item, actor=signed_in_user(request), data=form.cleaned_data,
                     expected_version=form.cleaned_data["version"], request=request,
                 )  # fmt: skip
         except StaleEdit as error:

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.permissions import Capability, access_for, capability_required
+from accounts.permissions import Capability, access_for, capability_required, signed_in_user
 from core.forms import add_service_errors
 from core.locking import StaleEdit, stale_edit_show_on_form
 
@@ -57,7 +57,7 @@ def start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             referral = referral_start(
-                created_by=request.user,  # type: ignore[arg-type]
+                created_by=signed_in_user(request),
                 form_token=form.cleaned_data["form_token"],
                 request=request,
             )
@@ -128,7 +128,7 @@ def step_page(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         try:
             referral_update_draft(
                 referral=referral,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=signed_in_user(request),
                 step=step,
                 data=form.referral_data(),
                 indicators=form.cleaned_data.get("indicators") if step == "concern" else None,
@@ -201,7 +201,7 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             referral_submit(
                 referral=referral,
-                submitted_by=request.user,  # type: ignore[arg-type]
+                submitted_by=signed_in_user(request),
                 expected_version=form.cleaned_data["version"],
                 request=request,
             )

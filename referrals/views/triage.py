@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.permissions import Capability, capability_required, has_capability
+from accounts.permissions import Capability, capability_required, has_capability, signed_in_user
 from channel.models.cases import Case
 from core.forms import add_service_errors
 from core.locking import StaleEdit, stale_edit_show_on_form
@@ -123,7 +123,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             referral_assign(
                 referral=referral,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=signed_in_user(request),
                 team=form.cleaned_data["assigned_team"],
                 assignee=form.cleaned_data["assigned_to"],
                 expected_version=form.cleaned_data["version"],
@@ -155,7 +155,7 @@ def screening(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             screening_answers_save(
                 referral=referral,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=signed_in_user(request),
                 answers=form.answers(),
                 expected_version=form.cleaned_data["version"],
                 request=request,
@@ -192,7 +192,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 referral_note_add(
                     referral=referral,
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=signed_in_user(request),
                     kind=form.cleaned_data["kind"],
                     text=form.cleaned_data["text"],
                     amends=amends,
@@ -226,7 +226,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             referral_decide(
                 referral=referral,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=signed_in_user(request),
                 choice=form.cleaned_data["decision"],
                 notes=form.cleaned_data["decision_notes"],
                 services=form.cleaned_data["services"],

@@ -21,7 +21,7 @@ from tests.schools.factories import (
     VisitFactory,
 )
 from tests.support.concurrency import at_once
-from tests.support.submits import assert_same_redirect, post_twice
+from tests.support.nothing_lost import assert_same_redirect, post_twice
 
 pytestmark = pytest.mark.usefixtures("frozen_today")  # dates typed as on a calendar
 

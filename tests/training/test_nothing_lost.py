@@ -12,7 +12,7 @@ from django.urls import reverse
 from core.locking import STALE_MESSAGE
 from schools.models import ContactRole, School
 from tests.schools.factories import ContactFactory
-from tests.support.submits import assert_same_redirect, post_twice
+from tests.support.nothing_lost import assert_same_redirect, post_twice
 from tests.training.factories import AttendanceFactory, CourseFactory, SessionFactory, course, session_form
 from training.models import Attendance, Attendee, Course, Session
 
