@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
@@ -14,6 +16,7 @@ from accounts.permissions import Capability, access_for, can_edit_school, has_ca
 from accounts.roles import Role
 
 from .facts import referral_facts, training_facts
+from .filters import SchoolFilter
 from .models import (
     ChecklistItem,
     Contact,
@@ -29,7 +32,7 @@ from .models import (
 )
 
 
-def schools_of_dsl(*, user: Any) -> list[School]:
+def schools_of_dsl(*, user: User | AnonymousUser) -> list[School]:
     """The schools a DSL is linked to through their current memberships."""
     ids = access_for(user).school_ids
     return list(School.objects.filter(pk__in=ids).order_by("name")) if ids else []
@@ -90,7 +93,7 @@ ALL_SCHOOLS_ROLES = frozenset(
 )
 
 
-def school_list_visible_to(*, user: Any) -> QuerySet[School]:
+def school_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[School]:
     """Every school for the council's roles; a DSL's own schools only; a 404 for anyone else."""
     access = access_for(user)
     if access.roles & ALL_SCHOOLS_ROLES:
@@ -100,29 +103,29 @@ def school_list_visible_to(*, user: Any) -> QuerySet[School]:
     raise Http404
 
 
-def school_get_for_user(*, user: Any, urn: int) -> School:
+def school_get_for_user(*, user: User | AnonymousUser, urn: int) -> School:
     try:
         return school_list_visible_to(user=user).get(urn=urn)
     except School.DoesNotExist:
         raise Http404 from None
 
 
-def may_edit_school(*, user: Any, school: School) -> bool:
+def may_edit_school(*, user: User | AnonymousUser, school: School) -> bool:
     """Contacts and checklist: coordinators, advisers and the school's own DSL."""
     return can_edit_school(user, school.pk)
 
 
-def may_edit_council_fields(*, user: Any) -> bool:
+def may_edit_council_fields(*, user: User | AnonymousUser) -> bool:
     """Support tier, RRSA level and notes are the Prevent team's judgement, so a DSL does not set them."""
     return has_capability(user, Capability.SCHOOLS_EDIT_ANY)
 
 
-def may_see_visits(*, user: Any, school: School) -> bool:
+def may_see_visits(*, user: User | AnonymousUser, school: School) -> bool:
     access = access_for(user)
     return has_capability(user, Capability.VISITS_EDIT) or (Role.DSL in access.roles and school.pk in access.school_ids)
 
 
-def contact_get_for_user(*, user: Any, school: School, pk: int) -> Contact:
+def contact_get_for_user(*, user: User | AnonymousUser, school: School, pk: int) -> Contact:
     """A contact of a school the user may already see (the school comes from school_get_for_user)."""
     try:
         return Contact.objects.get(school=school, pk=pk)
@@ -130,7 +133,7 @@ def contact_get_for_user(*, user: Any, school: School, pk: int) -> Contact:
         raise Http404 from None
 
 
-def visit_list_visible_to(*, user: Any) -> QuerySet[Visit]:
+def visit_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[Visit]:
     access = access_for(user)
     if has_capability(user, Capability.VISITS_EDIT):
         return Visit.objects.all()
@@ -139,14 +142,14 @@ def visit_list_visible_to(*, user: Any) -> QuerySet[Visit]:
     raise Http404
 
 
-def visit_get_for_user(*, user: Any, pk: int) -> Visit:
+def visit_get_for_user(*, user: User | AnonymousUser, pk: int) -> Visit:
     try:
         return visit_list_visible_to(user=user).select_related("school", "adviser").get(pk=pk)
     except Visit.DoesNotExist:
         raise Http404 from None
 
 
-def action_get_for_user(*, user: Any, pk: int) -> VisitAction:
+def action_get_for_user(*, user: User | AnonymousUser, pk: int) -> VisitAction:
     """An action the user may change: coordinators and advisers only (others get a 404)."""
     if not has_capability(user, Capability.VISITS_EDIT):
         raise Http404
@@ -156,13 +159,13 @@ def action_get_for_user(*, user: Any, pk: int) -> VisitAction:
         raise Http404 from None
 
 
-def meeting_list_visible_to(*, user: Any) -> QuerySet[NetworkMeeting]:
+def meeting_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[NetworkMeeting]:
     if not has_capability(user, Capability.VISITS_EDIT):
         raise Http404
     return NetworkMeeting.objects.annotate(attendee_count=Count("attendees")).order_by("-held_on", "-id")
 
 
-def meeting_get_for_user(*, user: Any, pk: int) -> NetworkMeeting:
+def meeting_get_for_user(*, user: User | AnonymousUser, pk: int) -> NetworkMeeting:
     try:
         return meeting_list_visible_to(user=user).get(pk=pk)
     except NetworkMeeting.DoesNotExist:
@@ -172,11 +175,9 @@ def meeting_get_for_user(*, user: Any, pk: int) -> NetworkMeeting:
 # ---- the school list ----
 
 
-def school_list_for_page(*, user: Any, filters: Any, today: date) -> Any:
+def school_list_for_page(*, user: User | AnonymousUser, filters: Mapping[str, Any], today: date) -> SchoolFilter:
     """The filter set of the list page over the schools the user may see, with the last visit (for roles that
     may see visits) and the current DSL's name, in one query per page."""
-    from .filters import SchoolFilter
-
     qs = school_list_visible_to(user=user)
     show_visits = has_capability(user, Capability.VISITS_VIEW)
     dsl_name = (
@@ -228,7 +229,7 @@ class SchoolPage:
     may_log_visits: bool
 
 
-def school_page(*, user: Any, school: School, today: date) -> SchoolPage:
+def school_page(*, user: User | AnonymousUser, school: School, today: date) -> SchoolPage:
     """Everything on a school's page, in a fixed number of queries whatever the data size."""
     role_order = {role: n for n, role in enumerate(ContactRole.values)}
     contacts = sorted(
@@ -284,19 +285,19 @@ def school_page(*, user: Any, school: School, today: date) -> SchoolPage:
 # ---- visits and actions lists ----
 
 
-def actions_of(*, user: Any) -> QuerySet[VisitAction]:
+def actions_of(*, user: User | AnonymousUser) -> QuerySet[VisitAction]:
     """'My actions': the user's open actions, soonest due first."""
     if not has_capability(user, Capability.VISITS_EDIT):
         raise Http404
     return (
         VisitAction.objects.open()
-        .filter(owner=user)
+        .filter(owner_id=user.pk)
         .select_related("school", "visit", "owner")
         .order_by("due_on", "id")
     )
 
 
-def actions_overdue_for(*, user: Any, on: date) -> QuerySet[VisitAction]:
+def actions_overdue_for(*, user: User | AnonymousUser, on: date) -> QuerySet[VisitAction]:
     if not has_capability(user, Capability.VISITS_EDIT):
         raise Http404
     return actions_overdue(on=on).select_related("school", "owner", "visit")
@@ -313,7 +314,7 @@ def action_owner_choices(*, school: School) -> QuerySet[Any]:
     return User.objects.filter(is_active=True, pk__in=ids).order_by("full_name")
 
 
-def adviser_home_counts(*, user: Any, today: date, week_end: date) -> dict[str, int]:
+def adviser_home_counts(*, user: User | AnonymousUser, today: date, week_end: date) -> dict[str, int]:
     """The adviser's home page: their open and overdue actions, every overdue action, follow-ups due this week."""
     counts = VisitAction.objects.open().aggregate(
         mine=Count("id", filter=Q(owner=user)),
@@ -324,14 +325,14 @@ def adviser_home_counts(*, user: Any, today: date, week_end: date) -> dict[str, 
     return counts
 
 
-def institution_list_visible_to(*, user: Any) -> QuerySet[Institution]:
+def institution_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[Institution]:
     """Other institutions: the council's roles that read schools; a DSL sees only their own school (404)."""
     if not access_for(user).roles & ALL_SCHOOLS_ROLES:
         raise Http404
     return Institution.objects.order_by("name", "id")
 
 
-def institution_get_for_user(*, user: Any, pk: int) -> Institution:
+def institution_get_for_user(*, user: User | AnonymousUser, pk: int) -> Institution:
     try:
         return institution_list_visible_to(user=user).get(pk=pk)
     except Institution.DoesNotExist:

@@ -164,7 +164,7 @@ def session_feedback_record(
     return saved
 
 
-def session_delete(*, actor: Any, session: Session, request: Any = None) -> None:
+def session_delete(*, actor: User, session: Session, request: HttpRequest | None = None) -> None:
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -176,7 +176,7 @@ def session_delete(*, actor: Any, session: Session, request: Any = None) -> None
         session.delete()
 
 
-def attendance_remove(*, actor: Any, attendance: Attendance, request: Any = None) -> None:
+def attendance_remove(*, actor: User, attendance: Attendance, request: HttpRequest | None = None) -> None:
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -261,7 +261,7 @@ def attendee_add(
     return create_once(token=form_token, actor=actor, model=Attendee, create=create)
 
 
-def attendee_remove(*, actor: Any, attendee: Attendee, request: Any = None) -> None:
+def attendee_remove(*, actor: User, attendee: Attendee, request: HttpRequest | None = None) -> None:
     with transaction.atomic():
         audit_record(
             actor=actor,

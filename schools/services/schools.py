@@ -38,7 +38,9 @@ CONTACT_SENSITIVE = ("full_name", "email", "phone")
 # ---- GIAS import ----
 
 
-def gias_import_apply(*, parsed: ParsedFile, actor: Any = None, request: Any = None, filename: str = "") -> ImportPlan:
+def gias_import_apply(
+    *, parsed: ParsedFile, actor: User | None = None, request: HttpRequest | None = None, filename: str = ""
+) -> ImportPlan:
     """Applies a parsed GIAS file in one transaction: creates new schools and updates the GIAS fields of changed
     ones (never the council's own fields). Schools missing from the file are left as they are. A file with rows
     in error changes nothing: a ValidationError lists them."""

@@ -11,7 +11,7 @@ from django import forms
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from accounts.permissions import Capability, capability_required
+from accounts.permissions import Capability, capability_required, signed_in_user
 from core.imports import (
     PREVIEW_ROWS,
     ImportFlow,
@@ -68,7 +68,7 @@ def _preview(parsed: ParsedFile) -> ImportPreview:
 
 
 def _apply(parsed: ParsedFile, *, request: HttpRequest, filename: str) -> str:
-    result = gias_import_apply(parsed=parsed, actor=request.user, request=request, filename=filename)
+    result = gias_import_apply(parsed=parsed, actor=signed_in_user(request), request=request, filename=filename)
     return f"GIAS import done: {result.summary()}."
 
 

@@ -91,10 +91,11 @@ def school_export(request: HttpRequest) -> HttpResponseBase:
                 school.pupils,
                 school.get_support_tier_display(),
                 school.get_rrsa_level_display(),
-                school.dsl_name,
+                school.dsl_name,  # type: ignore[attr-defined]  # annotated by school_list_for_page
             ]
             if show_visits:
-                row.append(school.last_visit.isoformat() if school.last_visit else "")
+                last_visit = school.last_visit  # type: ignore[attr-defined]  # annotated for roles that see visits
+                row.append(last_visit.isoformat() if last_visit else "")
             yield [csv_cell(v) for v in row]
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
