@@ -60,3 +60,32 @@ def test_dsl_edits_their_checklist(page, live_server, sign_in, dsl, school, axe)
     assert row.in_place and row.confirmed_on == timezone.localdate() and row.confirmed_by == dsl
     assert ChecklistConfirmation.objects.get(school=school, item="online_filtering").note == "New provider from January"
     assert len(axe.checked) >= 4
+
+
+def test_two_advisers_editing_one_visit_the_second_sees_what_changed_and_keeps_their_text(
+    chromium, live_server, sign_in, adviser, make_user, school, axe
+):
+    from accounts.roles import Role
+    from tests.schools.factories import VisitFactory
+
+    colleague = make_user(Role.ADVISER, full_name="Colm League")
+    visit = VisitFactory(school=school, adviser=adviser, notes="Met the DSL.")
+    url = f"{live_server.url}/schools/visits/{visit.pk}/edit/"
+    mine, theirs = chromium.new_context().new_page(), chromium.new_context().new_page()
+    sign_in(mine, adviser)
+    sign_in(theirs, colleague)
+    mine.goto(url)
+    theirs.goto(url)
+    theirs.get_by_label("Notes (optional)").fill("Met the DSL and the head.")
+    theirs.get_by_role("button", name="Save changes").click()
+    mine.get_by_label("Notes (optional)").fill("Met the DSL; policy reviewed.")
+    mine.get_by_role("button", name="Save changes").click()
+    summary = mine.get_by_role("alert")
+    expect(summary).to_contain_text("Someone else changed this while you were editing")
+    expect(mine.locator("#stale-edit")).to_contain_text("Met the DSL and the head.")
+    expect(mine.get_by_label("Notes (optional)")).to_have_value("Met the DSL; policy reviewed.")
+    mine.screenshot(path="test-artifacts/stale-visit-edit.png", full_page=True)
+    axe.check(mine)
+    mine.get_by_role("button", name="Save changes").click()  # saving again applies my text over theirs, on purpose
+    visit.refresh_from_db()
+    assert visit.notes == "Met the DSL; policy reviewed." and visit.version == 3
