@@ -11,13 +11,19 @@ from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .locking import StaleEdit, stale_edit_show_on_form
+
 DATE_HINT = "For example, 23 11 2026"
 ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     """Shows a service's ValidationError on the form: an error about a field the form has goes on that field,
-    everything else in the error summary above the form."""
+    everything else in the error summary above the form. A StaleEdit (someone else saved first) is shown the one
+    way every edit page shows it."""
+    if isinstance(error, StaleEdit):
+        stale_edit_show_on_form(form, error)
+        return
     if hasattr(error, "error_dict"):
         for field, messages in error.message_dict.items():
             target = field if field in form.fields else None

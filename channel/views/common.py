@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from core.forms import add_service_errors
-from core.locking import StaleEdit, stale_edit_show_on_form
 
 from ..models.cases import Case
 from ..selectors import can_edit_case, case_get_for_user
@@ -40,8 +39,6 @@ def form_page(
     if request.method == "POST" and form.is_valid():
         try:
             result = on_valid(form.cleaned_data)
-        except StaleEdit as exc:
-            stale_edit_show_on_form(form, exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import Capability, capability_required, signed_in_user
 from core.forms import add_service_errors
-from core.locking import StaleEdit, stale_edit_show_on_form
 
 from ..forms.lists import ListItemForm, RoutingForm
 from ..models import ConcernType, Indicator, ScreeningQuestion, SignpostService
@@ -56,8 +55,6 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
                 request=request,
             )
-        except StaleEdit as error:
-            stale_edit_show_on_form(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -96,8 +93,6 @@ def list_item(request: HttpRequest, kind: str, pk: int | None = None) -> HttpRes
                     item=item, actor=signed_in_user(request), data=form.cleaned_data,
                     expected_version=form.cleaned_data["version"], request=request,
                 )  # fmt: skip
-        except StaleEdit as error:
-            stale_edit_show_on_form(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -135,8 +135,6 @@ def step_page(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
                 request=request,
             )
-        except StaleEdit as error:
-            stale_edit_show_on_form(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

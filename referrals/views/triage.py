@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.permissions import Capability, capability_required, has_capability, signed_in_user
 from channel.models.cases import Case
 from core.forms import add_service_errors
-from core.locking import StaleEdit, stale_edit_show_on_form
 
 from ..forms.triage import AssignForm, DecisionForm, NoteForm, ScreeningForm
 from ..models import Referral, ScreeningQuestion
@@ -129,8 +128,6 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
                 request=request,
             )
-        except StaleEdit as error:
-            stale_edit_show_on_form(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -160,8 +157,6 @@ def screening(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
                 request=request,
             )
-        except StaleEdit as error:
-            stale_edit_show_on_form(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -233,8 +228,6 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
                 request=request,
             )
-        except StaleEdit as error:
-            stale_edit_show_on_form(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

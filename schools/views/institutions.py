@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 
 from accounts.permissions import Capability, capability_required, has_capability, signed_in_user
 from core.forms import add_service_errors
-from core.locking import StaleEdit, stale_edit_show_on_form
 
 from ..forms.schools import InstitutionForm
 from ..models import Institution, InstitutionKind
@@ -70,8 +69,6 @@ def _form(request: HttpRequest, institution: Institution | None) -> HttpResponse
                 saved = institution_update(
                     institution=institution, actor=signed_in_user(request), request=request, **data
                 )
-        except StaleEdit as error:
-            stale_edit_show_on_form(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

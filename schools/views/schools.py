@@ -20,7 +20,7 @@ from accounts.permissions import Capability, access_for, capability_required, ha
 from core.audit import audit_record
 from core.csv_export import csv_cell, csv_response
 from core.forms import add_service_errors
-from core.locking import StaleEdit, stale_edit_show_on_form
+from core.locking import StaleEdit
 
 from ..forms.schools import ChecklistForm, ContactForm, SchoolForm
 from ..selectors import (
@@ -135,8 +135,6 @@ def school_edit(request: HttpRequest, urn: int) -> HttpResponse:
                 request=request,
                 **data,
             )
-        except StaleEdit as error:
-            stale_edit_show_on_form(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -183,8 +181,6 @@ def contact_edit(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
             contact_update(
                 contact=contact, actor=signed_in_user(request), request=request, version=data.pop("version"), **data
             )
-        except StaleEdit as error:
-            stale_edit_show_on_form(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -18,7 +18,7 @@ from accounts.models import Membership, User
 from accounts.permissions import Capability, capability_required, has_capability, signed_in_user
 from accounts.roles import Role
 from core.forms import add_service_errors
-from core.locking import STALE_MESSAGE, StaleEdit, stale_edit_show_on_form
+from core.locking import STALE_MESSAGE, StaleEdit
 
 from ..forms.visits import ActionForm, MeetingForm, VisitForm
 from ..models import Contact, ContactRole, NetworkMeeting
@@ -123,8 +123,6 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 form_token=data.pop("form_token"),
                 **data,
             )
-        except StaleEdit as error:
-            stale_edit_show_on_form(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -164,8 +162,6 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = dict(form.cleaned_data)
         try:
             action_update(action=action, actor=signed_in_user(request), request=request, **data)
-        except StaleEdit as error:
-            stale_edit_show_on_form(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -307,8 +303,6 @@ def _meeting_form(request: HttpRequest, meeting: NetworkMeeting | None) -> HttpR
                 saved = meeting_update(
                     meeting=meeting, actor=signed_in_user(request), attendees=attendees, request=request, **data
                 )
-        except StaleEdit as error:
-            stale_edit_show_on_form(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -156,8 +156,6 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
                 form_token=form.cleaned_data["form_token"],
             )
-        except StaleEdit as exc:
-            stale_edit_show_on_form(form, exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -186,8 +184,6 @@ def session_feedback(request: HttpRequest, pk: int) -> HttpResponse:
             services.session_feedback_record(
                 actor=signed_in_user(request), session=session, request=request, **form.cleaned_data
             )
-        except StaleEdit as exc:
-            stale_edit_show_on_form(form, exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -359,8 +355,6 @@ def course_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                     fields=fields,
                     request=request,
                 )
-        except StaleEdit as exc:
-            stale_edit_show_on_form(form, exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
