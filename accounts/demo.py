@@ -9,6 +9,8 @@ from __future__ import annotations
 import base64
 import hashlib
 from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.hashers import make_password
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -17,6 +19,10 @@ from core.demo import DemoContext
 
 from .models import Membership, Team, User
 from .roles import Role
+
+if TYPE_CHECKING:
+    # For the annotation only: at run time accounts does not import the apps above it.
+    from channel.models import Panel
 
 DEMO_PASSWORD = "Northbrook-Demo-2026"
 DEMO_DOMAIN = "northbrook.example"
@@ -81,7 +87,9 @@ def seed(ctx: DemoContext) -> None:
     ctx.say(f"  {len(DEMO_USERS)} demo users")
 
 
-def _seed_user_admin_examples(ctx: DemoContext, *, school_ids: list[int], panels: dict, start: object) -> None:
+def _seed_user_admin_examples(
+    ctx: DemoContext, *, school_ids: list[int], panels: dict[str, Panel], start: date
+) -> None:
     """A few accounts in the states the user pages deal with: invited and not yet signed in, and a former panel
     member whose role has ended and whose account is deactivated (kept, so the audit trail keeps its actor)."""
     invited = User(email=f"new.dsl@{DEMO_DOMAIN}", full_name="Aisha Pemberton", job_title="Deputy DSL")

@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from crispy_forms_gds.layout import Field
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -19,6 +21,14 @@ STATUS_CHOICES = [
 ]
 
 
+class UserFilterForm(forms.Form):
+    """The filter's form; crispy-forms lays it out from `helper`."""
+
+    @property
+    def helper(self) -> Any:
+        return filter_form_helper(Field.text("q"), Field.select("role"), Field.select("status"))
+
+
 class UserFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Name or email address", method="filter_q")
     role = django_filters.ChoiceFilter(label="Role", choices=Role.choices, method="filter_role", empty_label="Any role")
@@ -28,16 +38,8 @@ class UserFilter(django_filters.FilterSet):
 
     class Meta:
         model = User
+        form = UserFilterForm
         fields: list[str] = []
-
-    @property
-    def form(self) -> Any:
-        from crispy_forms_gds.layout import Field
-
-        form = super().form
-        if not hasattr(form, "helper"):
-            form.helper = filter_form_helper(Field.text("q"), Field.select("role"), Field.select("status"))
-        return form
 
     def filter_q(self, qs: QuerySet[User], name: str, value: str) -> QuerySet[User]:
         value = value.strip()

@@ -1,16 +1,24 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import SetPasswordForm as DjangoSetPasswordForm
+from django.http import HttpRequest
 
 from core.forms import govuk_date_field
 from core.idempotency import IdempotentFormMixin
 
-from .models import Team
+from .models import Team, User
+from .roles import Role
+
+if TYPE_CHECKING:
+    # For annotations only: at run time accounts does not import the apps above it (see accounts.scopes).
+    from channel.models import Panel
+    from schools.models import School
 from .scopes import PANEL, SCHOOL, scope_choices
 
 
@@ -31,7 +39,7 @@ class SignInForm(AuthenticationForm):
         "inactive": "Enter a correct email address and password.",
     }
 
-    def __init__(self, request: Any = None, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, request: HttpRequest | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(request, *args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout(
@@ -123,8 +131,13 @@ class MembershipForm(IdempotentFormMixin, forms.Form):
         max_length=200,
         required=False,
     )
-    team = forms.ModelChoiceField(label="Team (for a CSC practitioner)", queryset=None, required=False)
-    panel = forms.ModelChoiceField(label="Panel (for a panel chair or member)", queryset=None, required=False)
+    team = forms.ModelChoiceField(
+        label="Team (for a CSC practitioner)", queryset=Team.objects.order_by("name"), required=False
+    )
+    # Panels belong to an app above accounts: the rows come from the registered scope (see accounts.scopes).
+    panel: forms.ModelChoiceField[Panel] = forms.ModelChoiceField(
+        label="Panel (for a panel chair or member)", queryset=None, required=False
+    )
     agency = forms.CharField(
         label="Agency (for a panel member)",
         help_text="For example Police, Health, Probation or Children's Social Care.",
@@ -132,12 +145,12 @@ class MembershipForm(IdempotentFormMixin, forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, roles: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, roles: list[Role], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(r.value, r.label) for r in roles]
+        # `fields` holds this form's own copies of the declared fields, typed only as Field by the stubs.
+        cast(forms.ChoiceField, self.fields["role"]).choices = [(r.value, r.label) for r in roles]
         self._schools = scope_choices(SCHOOL)
-        self.fields["team"].queryset = Team.objects.order_by("name")
-        self.fields["panel"].queryset = scope_choices(PANEL)
+        cast("forms.ModelChoiceField[Panel]", self.fields["panel"]).queryset = scope_choices(PANEL)
         self.fields["started_on"] = govuk_date_field(
             "Start date", required=False, help_text="Leave blank to start today. For example, 27 3 2026"
         )
@@ -158,11 +171,11 @@ class MembershipForm(IdempotentFormMixin, forms.Form):
         self.helper.render_hidden_fields = True  # the one-time token
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         data["school"] = self._find_school(data.get("school")) if data.get("role") == "dsl" else None
         return data
 
-    def _find_school(self, typed: Any) -> Any:
+    def _find_school(self, typed: str | None) -> School | None:
         """A text box, not a list: a council may have hundreds of schools. A URN or a name that finds exactly one
         open school; otherwise a message that says how to narrow it."""
         text = " ".join(str(typed or "").split())
@@ -220,8 +233,12 @@ class EndRoleForm(forms.Form):
         )
 
 
-class SetPasswordForm(forms.Form):
-    """A new password, checked by every one of the project's password validators."""
+class SetPasswordForm(DjangoSetPasswordForm):
+    """A new password, checked by every one of the project's password validators. Django's form (whose
+    matching and validation it keeps) with the portal's labels and messages, as PasswordResetConfirmView
+    expects."""
+
+    error_messages = {"password_mismatch": "The passwords do not match"}
 
     new_password1 = forms.CharField(
         label="New password",
@@ -237,23 +254,11 @@ class SetPasswordForm(forms.Form):
         error_messages={"required": "Enter the new password again"},
     )
 
-    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
-        self.user = user
-        super().__init__(*args, **kwargs)
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field("new_password1"),
             Field("new_password2"),
             Button("submit", "Set password", data_prevent_double_click="true"),
         )
-
-    def clean_new_password2(self) -> str:
-        from django.contrib.auth import password_validation
-
-        first = self.cleaned_data.get("new_password1")
-        second = self.cleaned_data.get("new_password2") or ""
-        if first and second and first != second:
-            raise forms.ValidationError("The passwords do not match")
-        if first:
-            password_validation.validate_password(second, self.user)
-        return second

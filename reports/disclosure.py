@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TypeVar
 
 THRESHOLD = 5  # counts from 1 to THRESHOLD - 1 are withheld
 MARK = "*"
@@ -36,7 +37,9 @@ FOOTNOTE = (
 )
 
 Key = Hashable
-Constraint = tuple[Key, Sequence[Key]]
+# The rules work on any kind of cell key; a caller gets back the same kind of key it passed in.
+K = TypeVar("K", bound=Hashable)
+Constraint = tuple[K, Sequence[K]]
 
 
 def is_small(value: int | None) -> bool:
@@ -44,11 +47,11 @@ def is_small(value: int | None) -> bool:
     return value is not None and 0 < value < THRESHOLD
 
 
-def primary(values: Mapping[Key, int]) -> set[Key]:
+def primary(values: Mapping[K, int]) -> set[K]:
     return {k for k, v in values.items() if is_small(v)}
 
 
-def _pick_partner(total: Key, members: Sequence[Key], values: Mapping[Key, int], withheld: set[Key]) -> Key | None:
+def _pick_partner(total: K, members: Sequence[K], values: Mapping[K, int], withheld: set[K]) -> K | None:
     """The cell to withhold beside a lone withheld one: the smallest non-zero part, else the total, else a zero."""
     candidates = [k for k in members if k not in withheld]
     if not candidates:
@@ -57,13 +60,13 @@ def _pick_partner(total: Key, members: Sequence[Key], values: Mapping[Key, int],
 
 
 def _unknown_rows(
-    values: Mapping[Key, int], constraints: Sequence[Constraint], withheld: set[Key]
-) -> tuple[list[Key], list[tuple[dict[Key, int], int]]]:
+    values: Mapping[K, int], constraints: Sequence[Constraint[K]], withheld: set[K]
+) -> tuple[list[K], list[tuple[dict[K, int], int]]]:
     """Each constraint as (coefficients over withheld keys, known right-hand side)."""
     unknowns = sorted(withheld, key=str)
-    rows: list[tuple[dict[Key, int], int]] = []
+    rows: list[tuple[dict[K, int], int]] = []
     for total, parts in constraints:
-        coeffs: dict[Key, int] = {}
+        coeffs: dict[K, int] = {}
         rhs = 0
         # sum(parts) - total = 0
         for key, sign in [(p, 1) for p in parts] + [(total, -1)]:
@@ -77,7 +80,7 @@ def _unknown_rows(
     return unknowns, rows
 
 
-def determined(values: Mapping[Key, int], constraints: Sequence[Constraint], withheld: set[Key]) -> set[Key]:
+def determined(values: Mapping[K, int], constraints: Sequence[Constraint[K]], withheld: set[K]) -> set[K]:
     """The withheld keys whose exact value follows from the published cells and the constraints."""
     unknowns, rows = _unknown_rows(values, constraints, withheld)
     if not unknowns or not rows:
@@ -105,7 +108,7 @@ def determined(values: Mapping[Key, int], constraints: Sequence[Constraint], wit
         pivot_row += 1
         if pivot_row == len(matrix):
             break
-    found_keys: set[Key] = set()
+    found_keys: set[K] = set()
     for r in range(pivot_row):
         nonzero = [c for c, v in enumerate(matrix[r]) if v != 0]
         if len(nonzero) == 1:
@@ -114,12 +117,12 @@ def determined(values: Mapping[Key, int], constraints: Sequence[Constraint], wit
 
 
 def pinned_by_bounds(
-    values: Mapping[Key, int], constraints: Sequence[Constraint], withheld: set[Key], small: set[Key]
-) -> set[Key]:
+    values: Mapping[K, int], constraints: Sequence[Constraint[K]], withheld: set[K], small: set[K]
+) -> set[K]:
     """Withheld keys pinned because every unknown of a constraint is a primary cell (known to lie in 1..4) and
     their known sum is the least (all 1) or the greatest (all 4) it could be."""
     _unknowns, rows = _unknown_rows(values, constraints, withheld)
-    pinned: set[Key] = set()
+    pinned: set[K] = set()
     for coeffs, rhs in rows:
         if not all(k in small for k in coeffs):
             continue
@@ -133,7 +136,7 @@ def pinned_by_bounds(
     return pinned
 
 
-def suppress(values: Mapping[Key, int], constraints: Iterable[Constraint] = ()) -> set[Key]:
+def suppress(values: Mapping[K, int], constraints: Iterable[Constraint[K]] = ()) -> set[K]:
     """Keys to withhold: primary (1-4) and secondary, so that none can be recovered. See the module docstring."""
     constraints = [(total, list(parts)) for total, parts in constraints]
     small = primary(values)
@@ -204,10 +207,10 @@ class CountTable:
                 out[(self.TOTAL, self.TOTAL)] = sum(int(v) for row in self.cells for v in row)
         return out
 
-    def constraints(self) -> list[Constraint]:
+    def constraints(self) -> list[Constraint[Key]]:
         rows = list(range(len(self.cells)))
         cols = list(range(len(self.col_labels)))
-        out: list[Constraint] = []
+        out: list[Constraint[Key]] = []
         if self.row_totals:
             for r in rows:
                 out.append(((r, self.TOTAL), [(r, c) for c in cols]))
@@ -243,7 +246,7 @@ def show_percent(numerator: int, denominator: int, *, withheld: bool = False, pl
     return f"{100 * numerator / denominator:.{places}f}%"
 
 
-def recoverable(values: Mapping[Key, int], constraints: Iterable[Constraint], withheld: set[Key]) -> set[Key]:
+def recoverable(values: Mapping[K, int], constraints: Iterable[Constraint[K]], withheld: set[K]) -> set[K]:
     """For tests and checks: withheld keys an attacker could work out (linear algebra and bounds)."""
     constraints = [(t, list(p)) for t, p in constraints]
     return determined(values, constraints, withheld) | pinned_by_bounds(values, constraints, withheld, primary(values))

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size
@@ -56,7 +56,11 @@ def _sections_field() -> forms.MultipleChoiceField:
 def _classification_field() -> forms.ChoiceField:
     from crispy_forms_gds.choices import Choice
 
-    choices = [Choice(value, label, hint=CLASSIFICATION_HINTS[value]) for value, label in CLASSIFICATION_CHOICES]
+    # A Choice stands for a (value, label) pair with a hint; the stubs know choices only as pairs.
+    choices = cast(
+        list[tuple[str, str]],
+        [Choice(value, label, hint=CLASSIFICATION_HINTS[value]) for value, label in CLASSIFICATION_CHOICES],
+    )
     field = forms.ChoiceField(
         label="Classification",
         choices=choices,
@@ -100,7 +104,7 @@ class ReportRequestForm(IdempotentFormMixin, forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and start > end:
             self.add_error("period_end", "Period to must be the same as or after period from")

@@ -133,7 +133,7 @@ def report_status(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse(_status(report))
 
 
-def report_download(request: HttpRequest, pk: int) -> HttpResponse:
+def report_download(request: HttpRequest, pk: int) -> FileResponse:
     _require_view(request)
     report = report_get_for_user(user=request.user, pk=pk)
     if report.state != ReportState.DONE or not report.file_path:

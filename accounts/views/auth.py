@@ -10,6 +10,7 @@ import qrcode
 import qrcode.image.svg
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import SetPasswordForm as DjangoSetPasswordForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +23,8 @@ from core.forms import add_service_errors
 
 from ..forms import OnceConfirmForm, SignInForm, TokenForm
 from ..forms import SetPasswordForm as PortalSetPasswordForm
+from ..http import AuthenticatedHttpRequest
+from ..models import User
 from ..services import (
     backup_codes_regenerate,
     has_second_factor,
@@ -69,15 +72,15 @@ def _next_url(request: HttpRequest) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def two_factor(request: HttpRequest) -> HttpResponse:
+def two_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Asks for the authenticator code, or sends a user without one to enrol."""
-    if request.method != "POST" and request.user.is_verified():  # type: ignore[union-attr]
+    if request.method != "POST" and request.user.is_verified():
         return redirect(_next_url(request))
-    if not has_second_factor(user=request.user):  # type: ignore[arg-type]
+    if not has_second_factor(user=request.user):
         return redirect("accounts:enrol")
     form = TokenForm(request.POST if request.method == "POST" else None, submit_label="Continue")
     if request.method == "POST" and form.is_valid():
-        if second_factor_verify(request=request, user=request.user, token=form.cleaned_data["token"]):  # type: ignore[arg-type]
+        if second_factor_verify(request=request, user=request.user, token=form.cleaned_data["token"]):
             return redirect(_next_url(request))
         form.add_error("token", "The security code is not right or has already been used. Try the next code.")
     return render(request, "accounts/two_factor.html", {"form": form})
@@ -91,24 +94,24 @@ def _qr_svg(uri: str) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def enrol(request: HttpRequest) -> HttpResponse:
+def enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
     """First sign-in: set up an authenticator app (QR code and the secret as text), then show backup codes."""
-    if has_second_factor(user=request.user):  # type: ignore[arg-type]
+    if has_second_factor(user=request.user):
         return redirect("accounts:two_factor")
     form = TokenForm(request.POST if request.method == "POST" else None, submit_label="Confirm")
-    device = totp_device_pending(user=request.user)  # type: ignore[arg-type]
+    device = totp_device_pending(user=request.user)
     if request.method == "POST" and form.is_valid():
         codes = totp_enrolment_confirm(
             request=request,
             user=request.user,
             device=device,
-            token=form.cleaned_data["token"],  # type: ignore[arg-type]
+            token=form.cleaned_data["token"],
         )
         if codes is not None:
             request.session[BACKUP_CODES_SESSION_KEY] = codes
             return redirect("accounts:backup_codes_shown")
         form.add_error("token", "The security code is not right. Check the time on your phone and try again.")
-        device = totp_device_pending(user=request.user)  # type: ignore[arg-type]
+        device = totp_device_pending(user=request.user)
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
     context = {
         "form": form,
@@ -137,13 +140,13 @@ class SignOutView(auth_views.LogoutView):
 
 
 @require_http_methods(["GET", "POST"])
-def backup_codes_new(request: HttpRequest) -> HttpResponse:
+def backup_codes_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A signed-in user makes new backup codes for themselves (the old ones stop working)."""
     form = OnceConfirmForm(request.POST if request.method == "POST" else None, submit_label="Make new backup codes")
     if request.method == "POST" and form.is_valid():
         try:
             codes = backup_codes_regenerate(
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 request=request,
                 form_token=form.cleaned_data["form_token"],
             )
@@ -165,14 +168,16 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     form_class = PortalSetPasswordForm
     template_name = "accounts/set_password.html"
 
-    def get_user(self, uidb64: str) -> Any:
+    def get_user(self, uidb64: str) -> User | None:
         user = super().get_user(uidb64)
         return user if user is not None and user.is_active else None
 
-    def form_valid(self, form: Any) -> HttpResponse:
+    def form_valid(self, form: DjangoSetPasswordForm[User]) -> HttpResponse:
         from django.contrib import messages
         from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
 
+        # Django shows the form only for a valid link, and a valid link has found its user.
+        assert self.user is not None
         password_set_by_link(user=self.user, password=form.cleaned_data["new_password1"], request=self.request)
         self.request.session.pop(INTERNAL_RESET_SESSION_TOKEN, None)
         messages.success(

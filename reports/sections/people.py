@@ -66,7 +66,8 @@ BREAKDOWNS = [
     ("gender", ("by_gender",), "Referrals by gender", "Gender"),
 ]
 
-Key = tuple[Any, ...]
+# (kind of figure, its name): ("ref", "referrals"), ("case", "adopted"), ("sector", "Education")...
+Key = tuple[str, str]
 
 
 def stage_key(key: Any) -> str:
@@ -128,17 +129,18 @@ def _build(ctx: ReportContext) -> PeopleFigures:
             f.case_rows.append(
                 (CASE_LABELS.get(stage_key(name), str(name).replace("_", " ").capitalize()), ("case", stage_key(name)))
             )
-    outcomes = cases.get("outcomes") if isinstance(cases.get("outcomes"), dict) else {}
+    reported_outcomes = cases.get("outcomes")
+    outcomes: dict[str, Any] = reported_outcomes if isinstance(reported_outcomes, dict) else {}
     for label, value in outcomes.items():
         f.values[("outcome", str(label))] = count(value)
         f.outcome_rows.append((str(label), ("outcome", str(label))))
     if outcomes:
-        total = sum(f.values[k] for _, k in f.outcome_rows)
-        if f.values.get(("case", "exited")) == total:
+        outcomes_sum = sum(f.values[k] for _, k in f.outcome_rows)
+        if f.values.get(("case", "exited")) == outcomes_sum:
             f.outcome_total = ("case", "exited")
         else:
             f.outcome_total = ("outcome", "total")
-            f.values[f.outcome_total] = total
+            f.values[f.outcome_total] = outcomes_sum
         f.constraints.append((f.outcome_total, [k for _, k in f.outcome_rows]))
     f.add_if_adds_up(("case", "cases"), [("case", "adopted"), ("case", "not_adopted")])
     f.add_if_adds_up(("case", "adopted"), [("case", s) for s in ("exited", "ongoing")])
