@@ -167,7 +167,7 @@ def audit_event_filter_for(*, user: User | AnonymousUser, filters: QueryDict | N
     return AuditEventFilter(filters or None, queryset=qs)
 
 
-def outbox_messages_waiting_for(*, user: Any) -> QuerySet[OutboxMessage]:
+def outbox_messages_waiting_for(*, user: User) -> QuerySet[OutboxMessage]:
     """The outbox rows not yet sent (failed first, then the oldest waiting), for system administrators; a 404
     for anyone else."""
     if not has_capability(user, Capability.SECURITY_ADMIN):
@@ -182,7 +182,7 @@ def outbox_messages_waiting_for(*, user: Any) -> QuerySet[OutboxMessage]:
     )
 
 
-def outbox_message_waiting_for(*, user: Any, pk: int) -> OutboxMessage:
+def outbox_message_waiting_for(*, user: User, pk: int) -> OutboxMessage:
     return get_object_or_404(outbox_messages_waiting_for(user=user), pk=pk)
 
 

@@ -15,9 +15,11 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 from django.conf import settings
@@ -32,6 +34,9 @@ from .sections.base import ReportContext, Section
 from .services import report_notify_ready
 
 logger = logging.getLogger(__name__)
+# Told how far a report has got: a percentage and a short note for the page.
+Progress = Callable[[int, str], None]
+
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # a line per page laid out otherwise
 
 FONT_DIR = Path(getattr(settings, "REPORTS_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
@@ -56,7 +61,9 @@ def _context(params: dict[str, Any]) -> ReportContext:
     )
 
 
-def report_gather(params: dict[str, Any], *, on_section: Any = None) -> list[Section]:
+def report_gather(
+    params: dict[str, Any], *, on_section: Callable[[int, int, str], None] | None = None
+) -> list[Section]:
     """Each chosen section's figures, in report order. `on_section(i, n, key)` is called before each."""
     ctx = _context(params)
     keys = [k for k in ORDER if k in params.get("sections", ALL_SECTIONS)]
@@ -71,7 +78,7 @@ def report_gather(params: dict[str, Any], *, on_section: Any = None) -> list[Sec
 
 
 def report_html(
-    params: dict[str, Any], sections: list[Section], *, made_at: Any = None, report_id: int | None = None
+    params: dict[str, Any], sections: list[Section], *, made_at: datetime | None = None, report_id: int | None = None
 ) -> str:
     ctx = _context(params)
     official_sensitive = params["classification"] == Classification.OFFICIAL_SENSITIVE
@@ -105,7 +112,9 @@ def report_pdf(html: str, *, title: str) -> tuple[bytes, int]:
     return pdf, len(document.pages)
 
 
-def report_build(params: dict[str, Any], *, report_id: int | None = None, progress: Any = None) -> RenderedReport:
+def report_build(
+    params: dict[str, Any], *, report_id: int | None = None, progress: Progress | None = None
+) -> RenderedReport:
     """The whole report, synchronously: used by the task (through report_render) and by `render_report`."""
 
     def on_section(i: int, n: int, key: str) -> None:
@@ -162,7 +171,9 @@ class Heartbeat:
         finally:
             connection.close()
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
         self.stop.set()
         if self.thread is not None:
             self.thread.join(timeout=5)

@@ -8,13 +8,15 @@ killed) or whose message was lost is put back in the queue by `reports.leases.re
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.models import User
 from core.audit import audit_record
 from core.idempotency import create_once
 from core.locking import versioned_update
@@ -71,7 +73,7 @@ def report_enqueue(report_id: int) -> None:
 
 def report_request(
     *,
-    requested_by: Any,
+    requested_by: User,
     title: str,
     committee: str,
     period_start: date,
@@ -81,7 +83,7 @@ def report_request(
     meeting_date: date | None = None,
     schedule: ReportSchedule | None = None,
     made_again_from: Report | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
     form_token: str | None = None,
 ) -> Report:
     """Saves the request and sends the task that makes it. With a `form_token`, a second request with the same
@@ -128,7 +130,7 @@ def report_request(
 
 
 def report_make_again(
-    *, report: Report, requested_by: Any, request: Any = None, form_token: str | None = None
+    *, report: Report, requested_by: User, request: HttpRequest | None = None, form_token: str | None = None
 ) -> Report:
     """A new report with the same parameters (the old one, and its file, are kept)."""
     p = report.parameters
@@ -148,7 +150,7 @@ def report_make_again(
 
 
 @transaction.atomic
-def report_retry(*, report: Report, actor: Any, request: Any = None) -> Report:
+def report_retry(*, report: Report, actor: User, request: HttpRequest | None = None) -> Report:
     """Put a failed report back in the queue."""
     updated = Report.objects.filter(pk=report.pk, state=ReportState.FAILED).update(
         state=ReportState.QUEUED,
@@ -165,7 +167,7 @@ def report_retry(*, report: Report, actor: Any, request: Any = None) -> Report:
     return report
 
 
-def report_record_download(*, report: Report, user: Any, request: Any = None) -> None:
+def report_record_download(*, report: Report, user: User, request: HttpRequest | None = None) -> None:
     audit_record(
         actor=user,
         action="reports.report_download",
@@ -191,7 +193,7 @@ def report_notify_ready(*, report: Report) -> None:
 
 def schedule_create(
     *,
-    created_by: Any,
+    created_by: User,
     title: str,
     committee: str,
     frequency: str,
@@ -199,7 +201,7 @@ def schedule_create(
     sections: list[str],
     recipients: str,
     next_run_on: date,
-    request: Any = None,
+    request: HttpRequest | None = None,
     form_token: str | None = None,
 ) -> ReportSchedule:
     schedule = ReportSchedule(
@@ -225,14 +227,25 @@ def schedule_create(
 SCHEDULE_EDITABLE = ("title", "committee", "frequency", "classification", "sections", "recipients")
 
 
+class ScheduleChanges(TypedDict, total=False):
+    """The fields of a schedule `schedule_update` changes (SCHEDULE_EDITABLE), each optional."""
+
+    title: str
+    committee: str
+    frequency: str
+    classification: str
+    sections: list[str]
+    recipients: str
+
+
 @transaction.atomic
 def schedule_update(
     *,
     schedule: ReportSchedule,
-    actor: Any,
+    actor: User,
     expected_version: int | None,
-    request: Any = None,
-    **changes: Any,
+    request: HttpRequest | None = None,
+    **changes: Unpack[ScheduleChanges],
 ) -> ReportSchedule:
     """Changes what the schedule makes and who is told. Refused with StaleEdit if someone else changed the
     schedule (or its report was made, moving it on) since the page was opened."""
@@ -258,7 +271,7 @@ def schedule_update(
 
 @transaction.atomic
 def schedule_stop(
-    *, schedule: ReportSchedule, actor: Any, request: Any = None, expected_version: int | None = None
+    *, schedule: ReportSchedule, actor: User, request: HttpRequest | None = None, expected_version: int | None = None
 ) -> ReportSchedule:
     schedule.is_active = False
     versioned_update(instance=schedule, expected_version=expected_version, fields=["is_active"])

@@ -12,11 +12,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import Capability, has_capability
 from core.forms import add_service_errors
 from core.idempotency import REUSED_MESSAGE
@@ -36,19 +37,19 @@ from .selectors import (
 PAGE_SIZE = 25
 
 
-def _require_view(request: HttpRequest) -> None:
+def _require_view(request: AuthenticatedHttpRequest) -> None:
     if not has_capability(request.user, Capability.REPORTS_VIEW):
         raise Http404
 
 
-def _require_request(request: HttpRequest) -> None:
+def _require_request(request: AuthenticatedHttpRequest) -> None:
     """Coordinators only; other report readers see the page exists but may not use it."""
     _require_view(request)
     if not has_capability(request.user, Capability.REPORTS_REQUEST):
         raise PermissionDenied
 
 
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_view(request)
     can_request = has_capability(request.user, Capability.REPORTS_REQUEST)
     if can_request:
@@ -59,7 +60,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def report_request(request: HttpRequest) -> HttpResponse:
+def report_request(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_request(request)
     form = ReportRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -95,7 +96,7 @@ def report_request(request: HttpRequest) -> HttpResponse:
     )
 
 
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_view(request)
     report = report_get_for_user(user=request.user, pk=pk)
     can_request = has_capability(request.user, Capability.REPORTS_REQUEST)
@@ -126,14 +127,14 @@ def _status(report: Report) -> dict[str, Any]:
 
 
 @never_cache
-def report_status(request: HttpRequest, pk: int) -> JsonResponse:
+def report_status(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     """For the page's progress script: state and progress only, never a figure."""
     _require_view(request)
     report = report_get_for_user(user=request.user, pk=pk)
     return JsonResponse(_status(report))
 
 
-def report_download(request: HttpRequest, pk: int) -> FileResponse:
+def report_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     _require_view(request)
     report = report_get_for_user(user=request.user, pk=pk)
     if report.state != ReportState.DONE or not report.file_path:
@@ -150,7 +151,7 @@ def report_download(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
-def report_make_again(request: HttpRequest, pk: int) -> HttpResponse:
+def report_make_again(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_view(request)
     report = report_get_for_user(user=request.user, pk=pk)
     _require_request(request)
@@ -171,7 +172,7 @@ def report_make_again(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reports:detail", pk=again.pk)
 
 
-def report_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def report_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_view(request)
     report = report_get_for_user(user=request.user, pk=pk)
     _require_request(request)
@@ -185,7 +186,7 @@ def report_retry(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reports:detail", pk=report.pk)
 
 
-def schedule_list(request: HttpRequest) -> HttpResponse:
+def schedule_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_request(request)
     schedules = list(schedule_list_visible_to(user=request.user))
     return render(
@@ -195,7 +196,7 @@ def schedule_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def schedule_new(request: HttpRequest) -> HttpResponse:
+def schedule_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_request(request)
     form = ScheduleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -227,13 +228,13 @@ def schedule_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _schedule_form_page(request: HttpRequest, form: Any, *, heading: str, intro: str) -> HttpResponse:
+def _schedule_form_page(request: AuthenticatedHttpRequest, form: Any, *, heading: str, intro: str) -> HttpResponse:
     context = {"form": form, "heading": heading, "intro": intro}
     context.update(back_url=reverse("reports:schedules"), back_text="Back to scheduled reports")
     return render(request, "reports/form_page.html", context)
 
 
-def schedule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def schedule_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_request(request)
     schedule = schedule_get_for_user(user=request.user, pk=pk)
     initial = {name: getattr(schedule, name) for name in services.SCHEDULE_EDITABLE}
@@ -263,7 +264,7 @@ def schedule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def schedule_stop(request: HttpRequest, pk: int) -> HttpResponse:
+def schedule_stop(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_request(request)
     schedule = schedule_get_for_user(user=request.user, pk=pk)
     if request.method != "POST":

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
+from django.http import HttpRequest
 
 from core.audit import audit_record
 
@@ -13,7 +12,7 @@ from ..permissions import is_sysadmin
 
 
 @transaction.atomic
-def lockout_clear(*, actor: User, username: str, request: Any = None) -> int:
+def lockout_clear(*, actor: User, username: str, request: HttpRequest | None = None) -> int:
     """Forgets the failed attempts recorded against an account (an e-mail address as typed), so it can sign in
     again at once. A lock on an address still runs its course. Returns how many attempt records went."""
     from axes.utils import reset

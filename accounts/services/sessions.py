@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.sessions.models import Session
+from django.http import HttpRequest
 
 from ..models import User, UserSession
 
 
-def session_track(*, user: User, request: Any) -> None:
+def session_track(*, user: User, request: HttpRequest) -> None:
     """Records the request's current session key against the user. Called at each step of sign-in, since
     each step gives the session a new key."""
     session = getattr(request, "session", None)

@@ -6,6 +6,7 @@ import secrets
 from typing import Any
 
 from django.db import transaction
+from django.http import HttpRequest
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -39,7 +40,7 @@ def has_second_factor(*, user: User) -> bool:
 
 
 @transaction.atomic
-def second_factor_verify(*, request: Any, user: User, token: str) -> bool:
+def second_factor_verify(*, request: HttpRequest, user: User, token: str) -> bool:
     """Checks a TOTP or backup code against the user's devices. A TOTP code is accepted once only (django-otp
     keeps the last time step used) and a backup code is spent when used."""
     for device in confirmed_devices(user=user):
@@ -60,7 +61,7 @@ def second_factor_verify(*, request: Any, user: User, token: str) -> bool:
 
 
 @transaction.atomic
-def totp_enrolment_confirm(*, request: Any, user: User, device: TOTPDevice, token: str) -> list[str] | None:
+def totp_enrolment_confirm(*, request: HttpRequest, user: User, device: TOTPDevice, token: str) -> list[str] | None:
     """Confirms the new authenticator when the code matches, issues fresh backup codes and returns them
     (shown once); returns None when the code is wrong."""
     if not device.verify_token(token):
@@ -84,7 +85,9 @@ def backup_codes_issue(*, user: User) -> list[str]:
     return codes
 
 
-def backup_codes_regenerate(*, user: User, request: Any = None, form_token: str | None = None) -> list[str]:
+def backup_codes_regenerate(
+    *, user: User, request: HttpRequest | None = None, form_token: str | None = None
+) -> list[str]:
     """New backup codes for the user themselves; the old ones stop working at once. A second send of the same
     form (a double click) shows the codes the first made rather than replacing them unseen."""
 
@@ -98,7 +101,7 @@ def backup_codes_regenerate(*, user: User, request: Any = None, form_token: str 
 
 
 @transaction.atomic
-def second_factor_reset(*, actor: User, user: User, request: Any = None) -> int:
+def second_factor_reset(*, actor: User, user: User, request: HttpRequest | None = None) -> int:
     """A system administrator removes a user's authenticator and backup codes (a lost phone): the user sets up
     a new authenticator at their next sign-in. Every session of the user ends, so a session verified with the
     old device cannot go on. Returns the number of devices removed."""

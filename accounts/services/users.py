@@ -4,12 +4,13 @@ audited in the same transaction; coordinators may not manage system administrato
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -25,6 +26,11 @@ from ..permissions import Capability as C
 from ..permissions import can_manage_user, forget_access, grantable_roles, has_capability
 from ..roles import ROLE_SCOPE, Role
 from .sessions import sessions_end_all
+
+if TYPE_CHECKING:
+    # For the annotations only: at run time accounts does not import the apps above it.
+    from channel.models import Panel
+    from schools.models import School
 
 PANEL_ROLES = frozenset({Role.PANEL_CHAIR, Role.PANEL_MEMBER})
 
@@ -56,7 +62,7 @@ def user_invite(
     email: str,
     full_name: str,
     job_title: str = "",
-    request: Any = None,
+    request: HttpRequest | None = None,
     form_token: str | None = None,
 ) -> User:
     """Makes the account without a usable password and e-mails a one-time link to set one (after commit).
@@ -88,7 +94,7 @@ def user_update(
     expected_version: int | None,
     full_name: str,
     job_title: str = "",
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> User:
     """Changes the person's name and job title. Refused with StaleEdit when someone else changed them, or their
     roles, since the page was opened. The e-mail address is the login name and is not changed here."""
@@ -109,7 +115,7 @@ def user_update(
 
 
 @transaction.atomic
-def sign_in_link_send(*, actor: User, user: User, request: Any = None) -> None:
+def sign_in_link_send(*, actor: User, user: User, request: HttpRequest | None = None) -> None:
     """A new one-time link to set a password, for a forgotten password or a lapsed invitation. The current
     password keeps working until the new one is set; the second factor is asked for as always."""
     _require_manage(actor, user)
@@ -120,7 +126,7 @@ def sign_in_link_send(*, actor: User, user: User, request: Any = None) -> None:
 
 
 @transaction.atomic
-def password_set_by_link(*, user: User, password: str, request: Any = None) -> None:
+def password_set_by_link(*, user: User, password: str, request: HttpRequest | None = None) -> None:
     """The user sets their password from a one-time link. They are not signed in: the sign-in page and the
     second factor come next, so a link never skips the second factor."""
     user.set_password(password)
@@ -134,13 +140,13 @@ def membership_assign(
     actor: User,
     user: User,
     role: str,
-    school: Any = None,
+    school: School | None = None,
     team: Team | None = None,
-    panel: Any = None,
+    panel: Panel | None = None,
     agency: str = "",
     started_on: date | None = None,
     ended_on: date | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
     form_token: str | None = None,
 ) -> Membership:
     """Gives the user a role with the scope it needs: a DSL a school, a practitioner a team, a panel chair or
@@ -216,7 +222,7 @@ def membership_end(
     membership: Membership,
     ended_on: date | None = None,
     expected_version: int | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> None:
     """Ends a role (never deletes it, so the history of who could see what stays). Access ends at the start of
     `ended_on`, today by default: at once. `expected_version` is the person's version when the page was opened:
@@ -251,7 +257,7 @@ def membership_end(
 
 
 @transaction.atomic
-def user_deactivate(*, actor: User, user: User, request: Any = None) -> int:
+def user_deactivate(*, actor: User, user: User, request: HttpRequest | None = None) -> int:
     """Stops the user signing in and ends every session they hold at once. The account stays, so the audit
     trail keeps its actor. Returns the number of sessions ended."""
     _require_manage(actor, user)
@@ -275,7 +281,7 @@ def user_deactivate(*, actor: User, user: User, request: Any = None) -> int:
 
 
 @transaction.atomic
-def user_reactivate(*, actor: User, user: User, request: Any = None) -> None:
+def user_reactivate(*, actor: User, user: User, request: HttpRequest | None = None) -> None:
     _require_manage(actor, user)
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_active:

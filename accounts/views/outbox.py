@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from core.outbox import max_attempts, outbox_retry
 
+from ..http import AuthenticatedHttpRequest
 from ..permissions import Capability, capability_required
 from ..selectors import outbox_message_waiting_for, outbox_messages_waiting_for
 
@@ -18,7 +19,7 @@ PAGE_SIZE = 50
 
 
 @capability_required(Capability.SECURITY_ADMIN)
-def outbox_list(request: HttpRequest) -> HttpResponse:
+def outbox_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(outbox_messages_waiting_for(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -29,7 +30,7 @@ def outbox_list(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.SECURITY_ADMIN)
 @require_POST
-def outbox_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+def outbox_retry_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     message = outbox_message_waiting_for(user=request.user, pk=pk)
     if outbox_retry(message=message, actor=request.user, request=request):
         messages.success(request, f"Message {pk} is being sent again.")
