@@ -22,7 +22,7 @@ from .roles import Role
 
 if TYPE_CHECKING:
     # For the annotation only: at run time accounts does not import the apps above it.
-    from channel.models import Panel
+    from channel.models.panels import Panel
 
 DEMO_PASSWORD = "Northbrook-Demo-2026"
 DEMO_DOMAIN = "northbrook.example"

@@ -17,7 +17,7 @@ from .roles import Role
 
 if TYPE_CHECKING:
     # For annotations only: at run time accounts does not import the apps above it (see accounts.scopes).
-    from channel.models import Panel
+    from channel.models.panels import Panel
     from schools.models import School
 from .scopes import PANEL, SCHOOL, scope_choices
 

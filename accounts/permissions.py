@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
-_Request = TypeVar("_Request", bound="HttpRequest")
 
 
 class Capability(StrEnum):
@@ -203,14 +202,13 @@ class CapabilityRequiredMixin:
 
 def capability_required(
     capability: Capability | str,
-) -> Callable[[Callable[Concatenate[_Request, _P], _R]], Callable[Concatenate[_Request, _P], _R]]:
-    """For function views: the same rule as CapabilityRequiredMixin. The view keeps its own request type
-    (an AuthenticatedHttpRequest, where it reads `request.user` as a User)."""
+) -> Callable[[Callable[Concatenate[HttpRequest, _P], _R]], Callable[Concatenate[HttpRequest, _P], _R]]:
+    """For function views: the same rule as CapabilityRequiredMixin."""
     from functools import wraps
 
-    def decorator(view: Callable[Concatenate[_Request, _P], _R]) -> Callable[Concatenate[_Request, _P], _R]:
+    def decorator(view: Callable[Concatenate[HttpRequest, _P], _R]) -> Callable[Concatenate[HttpRequest, _P], _R]:
         @wraps(view)
-        def wrapped(request: _Request, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        def wrapped(request: HttpRequest, *args: _P.args, **kwargs: _P.kwargs) -> _R:
             from django.http import Http404
 
             if not has_capability(request.user, capability):

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .filters import UserFilter
 
 
-def _current_memberships() -> Prefetch:  # type: ignore[type-arg]
+def _current_memberships() -> Prefetch[str, QuerySet[Membership], str]:
     return Prefetch(
         "memberships",
         queryset=Membership.objects.current().select_related("school", "team", "panel").order_by("role", "id"),

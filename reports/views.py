@@ -12,13 +12,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from accounts.http import AuthenticatedHttpRequest
-from accounts.permissions import Capability, has_capability
+from accounts.permissions import Capability, has_capability, signed_in_user
 from core.forms import add_service_errors
 from core.idempotency import REUSED_MESSAGE
 from core.locking import StaleEdit, stale_edit_show_on_form
@@ -37,19 +36,19 @@ from .selectors import (
 PAGE_SIZE = 25
 
 
-def _require_view(request: AuthenticatedHttpRequest) -> None:
+def _require_view(request: HttpRequest) -> None:
     if not has_capability(request.user, Capability.REPORTS_VIEW):
         raise Http404
 
 
-def _require_request(request: AuthenticatedHttpRequest) -> None:
+def _require_request(request: HttpRequest) -> None:
     """Coordinators only; other report readers see the page exists but may not use it."""
     _require_view(request)
     if not has_capability(request.user, Capability.REPORTS_REQUEST):
         raise PermissionDenied
 
 
-def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+def report_list(request: HttpRequest) -> HttpResponse:
     _require_view(request)
     can_request = has_capability(request.user, Capability.REPORTS_REQUEST)
     if can_request:
@@ -60,14 +59,14 @@ def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def report_request(request: AuthenticatedHttpRequest) -> HttpResponse:
+def report_request(request: HttpRequest) -> HttpResponse:
     _require_request(request)
     form = ReportRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             report = services.report_request(
-                requested_by=request.user,
+                requested_by=signed_in_user(request),
                 title=data["title"],
                 committee=data["committee"],
                 meeting_date=data.get("meeting_date"),
@@ -96,7 +95,7 @@ def report_request(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_view(request)
     report = report_get_for_user(user=request.user, pk=pk)
     can_request = has_capability(request.user, Capability.REPORTS_REQUEST)
@@ -127,14 +126,14 @@ def _status(report: Report) -> dict[str, Any]:
 
 
 @never_cache
-def report_status(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
+def report_status(request: HttpRequest, pk: int) -> JsonResponse:
     """For the page's progress script: state and progress only, never a figure."""
     _require_view(request)
     report = report_get_for_user(user=request.user, pk=pk)
     return JsonResponse(_status(report))
 
 
-def report_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+def report_download(request: HttpRequest, pk: int) -> FileResponse:
     _require_view(request)
     report = report_get_for_user(user=request.user, pk=pk)
     if report.state != ReportState.DONE or not report.file_path:
@@ -143,7 +142,7 @@ def report_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     if not path.is_relative_to(Path(settings.MEDIA_ROOT).resolve()) or not path.exists():
         raise Http404
     with transaction.atomic():
-        services.report_record_download(report=report, user=request.user, request=request)
+        services.report_record_download(report=report, user=signed_in_user(request), request=request)
     response = FileResponse(
         path.open("rb"), content_type="application/pdf", as_attachment=True, filename=report.download_name
     )
@@ -151,7 +150,7 @@ def report_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     return response
 
 
-def report_make_again(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def report_make_again(request: HttpRequest, pk: int) -> HttpResponse:
     _require_view(request)
     report = report_get_for_user(user=request.user, pk=pk)
     _require_request(request)
@@ -163,7 +162,10 @@ def report_make_again(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         return redirect("reports:detail", pk=report.pk)
     try:
         again = services.report_make_again(
-            report=report, requested_by=request.user, request=request, form_token=form.cleaned_data["form_token"]
+            report=report,
+            requested_by=signed_in_user(request),
+            request=request,
+            form_token=form.cleaned_data["form_token"],
         )
     except ValidationError:
         messages.error(request, REUSED_MESSAGE)
@@ -172,7 +174,7 @@ def report_make_again(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     return redirect("reports:detail", pk=again.pk)
 
 
-def report_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def report_retry(request: HttpRequest, pk: int) -> HttpResponse:
     _require_view(request)
     report = report_get_for_user(user=request.user, pk=pk)
     _require_request(request)
@@ -181,12 +183,12 @@ def report_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if report.state != ReportState.FAILED:
         messages.info(request, "Only a failed report can be tried again.")
         return redirect("reports:detail", pk=report.pk)
-    services.report_retry(report=report, actor=request.user, request=request)
+    services.report_retry(report=report, actor=signed_in_user(request), request=request)
     messages.success(request, "The report is being made again.")
     return redirect("reports:detail", pk=report.pk)
 
 
-def schedule_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+def schedule_list(request: HttpRequest) -> HttpResponse:
     _require_request(request)
     schedules = list(schedule_list_visible_to(user=request.user))
     return render(
@@ -196,14 +198,14 @@ def schedule_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def schedule_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+def schedule_new(request: HttpRequest) -> HttpResponse:
     _require_request(request)
     form = ScheduleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.schedule_create(
-                created_by=request.user,
+                created_by=signed_in_user(request),
                 title=data["title"],
                 committee=data["committee"],
                 frequency=data["frequency"],
@@ -228,13 +230,13 @@ def schedule_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _schedule_form_page(request: AuthenticatedHttpRequest, form: Any, *, heading: str, intro: str) -> HttpResponse:
+def _schedule_form_page(request: HttpRequest, form: Any, *, heading: str, intro: str) -> HttpResponse:
     context = {"form": form, "heading": heading, "intro": intro}
     context.update(back_url=reverse("reports:schedules"), back_text="Back to scheduled reports")
     return render(request, "reports/form_page.html", context)
 
 
-def schedule_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def schedule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_request(request)
     schedule = schedule_get_for_user(user=request.user, pk=pk)
     initial = {name: getattr(schedule, name) for name in services.SCHEDULE_EDITABLE}
@@ -244,7 +246,7 @@ def schedule_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             services.schedule_update(
                 schedule=schedule,
-                actor=request.user,
+                actor=signed_in_user(request),
                 expected_version=data["version"],
                 request=request,
                 **{name: data[name] for name in services.SCHEDULE_EDITABLE},
@@ -264,11 +266,11 @@ def schedule_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def schedule_stop(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def schedule_stop(request: HttpRequest, pk: int) -> HttpResponse:
     _require_request(request)
     schedule = schedule_get_for_user(user=request.user, pk=pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    services.schedule_stop(schedule=schedule, actor=request.user, request=request)
+    services.schedule_stop(schedule=schedule, actor=signed_in_user(request), request=request)
     messages.success(request, f"No more reports will be made by the schedule \u201c{schedule.title}\u201d.")
     return redirect("reports:schedules")

@@ -29,7 +29,7 @@ from .sessions import sessions_end_all
 
 if TYPE_CHECKING:
     # For the annotations only: at run time accounts does not import the apps above it.
-    from channel.models import Panel
+    from channel.models.panels import Panel
     from schools.models import School
 
 PANEL_ROLES = frozenset({Role.PANEL_CHAIR, Role.PANEL_MEMBER})

@@ -23,8 +23,8 @@ from core.forms import add_service_errors
 
 from ..forms import OnceConfirmForm, SignInForm, TokenForm
 from ..forms import SetPasswordForm as PortalSetPasswordForm
-from ..http import AuthenticatedHttpRequest
 from ..models import User
+from ..permissions import signed_in_user
 from ..services import (
     backup_codes_regenerate,
     has_second_factor,
@@ -72,15 +72,16 @@ def _next_url(request: HttpRequest) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def two_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
+def two_factor(request: HttpRequest) -> HttpResponse:
     """Asks for the authenticator code, or sends a user without one to enrol."""
-    if request.method != "POST" and request.user.is_verified():
+    user = signed_in_user(request)  # signed in with the password, not yet with the second factor
+    if request.method != "POST" and user.is_verified():
         return redirect(_next_url(request))
-    if not has_second_factor(user=request.user):
+    if not has_second_factor(user=user):
         return redirect("accounts:enrol")
     form = TokenForm(request.POST if request.method == "POST" else None, submit_label="Continue")
     if request.method == "POST" and form.is_valid():
-        if second_factor_verify(request=request, user=request.user, token=form.cleaned_data["token"]):
+        if second_factor_verify(request=request, user=user, token=form.cleaned_data["token"]):
             return redirect(_next_url(request))
         form.add_error("token", "The security code is not right or has already been used. Try the next code.")
     return render(request, "accounts/two_factor.html", {"form": form})
@@ -94,16 +95,17 @@ def _qr_svg(uri: str) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
+def enrol(request: HttpRequest) -> HttpResponse:
     """First sign-in: set up an authenticator app (QR code and the secret as text), then show backup codes."""
-    if has_second_factor(user=request.user):
+    user = signed_in_user(request)
+    if has_second_factor(user=user):
         return redirect("accounts:two_factor")
     form = TokenForm(request.POST if request.method == "POST" else None, submit_label="Confirm")
-    device = totp_device_pending(user=request.user)
+    device = totp_device_pending(user=user)
     if request.method == "POST" and form.is_valid():
         codes = totp_enrolment_confirm(
             request=request,
-            user=request.user,
+            user=user,
             device=device,
             token=form.cleaned_data["token"],
         )
@@ -111,7 +113,7 @@ def enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
             request.session[BACKUP_CODES_SESSION_KEY] = codes
             return redirect("accounts:backup_codes_shown")
         form.add_error("token", "The security code is not right. Check the time on your phone and try again.")
-        device = totp_device_pending(user=request.user)
+        device = totp_device_pending(user=user)
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
     context = {
         "form": form,
@@ -140,13 +142,13 @@ class SignOutView(auth_views.LogoutView):
 
 
 @require_http_methods(["GET", "POST"])
-def backup_codes_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+def backup_codes_new(request: HttpRequest) -> HttpResponse:
     """A signed-in user makes new backup codes for themselves (the old ones stop working)."""
     form = OnceConfirmForm(request.POST if request.method == "POST" else None, submit_label="Make new backup codes")
     if request.method == "POST" and form.is_valid():
         try:
             codes = backup_codes_regenerate(
-                user=request.user,
+                user=signed_in_user(request),
                 request=request,
                 form_token=form.cleaned_data["form_token"],
             )

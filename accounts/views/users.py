@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -18,7 +18,6 @@ from core.forms import add_service_errors
 from core.locking import StaleEdit, stale_edit_show_on_form
 
 from ..forms import ConfirmForm, EndRoleForm, InviteForm, MembershipForm, UserDetailsForm
-from ..http import AuthenticatedHttpRequest
 from ..models import User
 from ..permissions import (
     Capability,
@@ -26,6 +25,7 @@ from ..permissions import (
     capability_required,
     grantable_roles,
     is_sysadmin,
+    signed_in_user,
 )
 from ..selectors import membership_get_for_user, user_filter_for, user_get_for_user
 from ..services import (
@@ -45,7 +45,7 @@ PAGE_SIZE = 50
 
 @capability_required(Capability.USERS_MANAGE)
 @require_GET
-def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+def user_list(request: HttpRequest) -> HttpResponse:
     filterset = user_filter_for(user=request.user, filters=request.GET)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -57,11 +57,11 @@ def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @capability_required(Capability.USERS_MANAGE)
 @require_http_methods(["GET", "POST"])
-def user_invite_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+def user_invite_page(request: HttpRequest) -> HttpResponse:
     form = InviteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = user_invite(actor=request.user, request=request, **form.cleaned_data)
+            user = user_invite(actor=signed_in_user(request), request=request, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -72,7 +72,7 @@ def user_invite_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @capability_required(Capability.USERS_MANAGE)
 @require_GET
-def user_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     target = user_get_for_user(user=request.user, pk=pk)
     return render(
         request,
@@ -88,14 +88,14 @@ def user_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.USERS_MANAGE)
 @require_http_methods(["GET", "POST"])
-def user_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     target = _managed_user_get(request, pk)
     initial = {"full_name": target.full_name, "job_title": target.job_title, "version": target.version}
     form = UserDetailsForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             user_update(
-                actor=request.user,
+                actor=signed_in_user(request),
                 user=target,
                 expected_version=form.cleaned_data["version"],
                 full_name=form.cleaned_data["full_name"],
@@ -112,7 +112,7 @@ def user_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "accounts/user_edit.html", {"form": form, "target": target})
 
 
-def _managed_user_get(request: AuthenticatedHttpRequest, pk: int) -> User:
+def _managed_user_get(request: HttpRequest, pk: int) -> User:
     """The target user in scope (404), refused when the actor may not manage them (403)."""
     target = user_get_for_user(user=request.user, pk=pk)
     if not can_manage_user(request.user, target):
@@ -122,12 +122,14 @@ def _managed_user_get(request: AuthenticatedHttpRequest, pk: int) -> User:
 
 @capability_required(Capability.USERS_MANAGE)
 @require_http_methods(["GET", "POST"])
-def membership_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     target = _managed_user_get(request, pk)
     form = MembershipForm(request.POST if request.method == "POST" else None, roles=grantable_roles(request.user))
     if request.method == "POST" and form.is_valid():
         try:
-            membership = membership_assign(actor=request.user, user=target, request=request, **form.cleaned_data)
+            membership = membership_assign(
+                actor=signed_in_user(request), user=target, request=request, **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         except PermissionError as error:
@@ -140,14 +142,14 @@ def membership_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.USERS_MANAGE)
 @require_http_methods(["GET", "POST"])
-def membership_end_page(request: AuthenticatedHttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def membership_end_page(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     target = _managed_user_get(request, pk)
     membership = membership_get_for_user(user=request.user, target=target, pk=membership_pk)
     form = EndRoleForm(request.POST if request.method == "POST" else None, initial={"version": target.version})
     if request.method == "POST" and form.is_valid():
         try:
             membership_end(
-                actor=request.user,
+                actor=signed_in_user(request),
                 membership=membership,
                 ended_on=form.cleaned_data.get("ended_on"),
                 expected_version=form.cleaned_data["version"],
@@ -171,11 +173,11 @@ class _ConfirmAction:
     title: str
     submit_label: str
     explanation: str
-    act: Callable[[AuthenticatedHttpRequest, User], str]  # returns the success message; may raise ValidationError
+    act: Callable[[HttpRequest, User], str]  # returns the success message; may raise ValidationError
     warning: bool = False
 
 
-def _confirm_page(request: AuthenticatedHttpRequest, pk: int, action: _ConfirmAction) -> HttpResponse:
+def _confirm_page(request: HttpRequest, pk: int, action: _ConfirmAction) -> HttpResponse:
     target = _managed_user_get(request, pk)
     form = ConfirmForm(
         request.POST if request.method == "POST" else None, submit_label=action.submit_label, warning=action.warning
@@ -192,23 +194,23 @@ def _confirm_page(request: AuthenticatedHttpRequest, pk: int, action: _ConfirmAc
     return render(request, "accounts/user_confirm.html", context)
 
 
-def _deactivate(request: AuthenticatedHttpRequest, target: User) -> str:
-    ended = user_deactivate(actor=request.user, user=target, request=request)
+def _deactivate(request: HttpRequest, target: User) -> str:
+    ended = user_deactivate(actor=signed_in_user(request), user=target, request=request)
     return f"{target.full_name}'s account is deactivated. {ended} signed-in session(s) ended."
 
 
-def _reactivate(request: AuthenticatedHttpRequest, target: User) -> str:
-    user_reactivate(actor=request.user, user=target, request=request)
+def _reactivate(request: HttpRequest, target: User) -> str:
+    user_reactivate(actor=signed_in_user(request), user=target, request=request)
     return f"{target.full_name}'s account is active again."
 
 
-def _send_link(request: AuthenticatedHttpRequest, target: User) -> str:
-    sign_in_link_send(actor=request.user, user=target, request=request)
+def _send_link(request: HttpRequest, target: User) -> str:
+    sign_in_link_send(actor=signed_in_user(request), user=target, request=request)
     return f"A link to set a new password has been sent to {target.email}."
 
 
-def _reset_second_factor(request: AuthenticatedHttpRequest, target: User) -> str:
-    second_factor_reset(actor=request.user, user=target, request=request)
+def _reset_second_factor(request: HttpRequest, target: User) -> str:
+    second_factor_reset(actor=signed_in_user(request), user=target, request=request)
     return f"Two-factor sign-in is reset for {target.full_name}. They will set it up again at their next sign-in."
 
 
@@ -254,38 +256,38 @@ RESET_SECOND_FACTOR = _ConfirmAction(
 
 @capability_required(Capability.USERS_MANAGE)
 @require_http_methods(["GET", "POST"])
-def user_deactivate_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def user_deactivate_page(request: HttpRequest, pk: int) -> HttpResponse:
     return _confirm_page(request, pk, DEACTIVATE)
 
 
 @capability_required(Capability.USERS_MANAGE)
 @require_http_methods(["GET", "POST"])
-def user_reactivate_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def user_reactivate_page(request: HttpRequest, pk: int) -> HttpResponse:
     return _confirm_page(request, pk, REACTIVATE)
 
 
 @capability_required(Capability.USERS_MANAGE)
 @require_http_methods(["GET", "POST"])
-def sign_in_link_send_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def sign_in_link_send_page(request: HttpRequest, pk: int) -> HttpResponse:
     return _confirm_page(request, pk, SEND_SIGN_IN_LINK)
 
 
 @capability_required(Capability.USERS_MANAGE)
 @require_http_methods(["GET", "POST"])
-def second_factor_reset_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def second_factor_reset_page(request: HttpRequest, pk: int) -> HttpResponse:
     # Only system administrators reset a second factor: anyone else gets a 404 before the target is fetched.
     if not is_sysadmin(request.user):
         raise Http404
     return _confirm_page(request, pk, RESET_SECOND_FACTOR)
 
 
-def lockout_clear_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+def lockout_clear_view(request: HttpRequest) -> HttpResponse:
     """POST from the system administrator's home page: lift the lock on one account now. Anyone else: 404."""
     if not is_sysadmin(request.user):
         raise Http404
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    cleared = lockout_clear(actor=request.user, username=request.POST.get("username", ""), request=request)
+    cleared = lockout_clear(actor=signed_in_user(request), username=request.POST.get("username", ""), request=request)
     if cleared:
         messages.success(request, "The account can sign in again now. A lock on an address lifts by itself.")
     else:
