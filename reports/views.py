@@ -20,7 +20,6 @@ from django.views.decorators.cache import never_cache
 from accounts.permissions import Capability, has_capability, signed_in_user
 from core.forms import add_service_errors
 from core.idempotency import REUSED_MESSAGE
-from core.locking import StaleEdit, stale_edit_show_on_form
 
 from . import services
 from .forms import ConfirmForm, MakeAgainForm, ReportRequestForm, ScheduleEditForm, ScheduleForm
@@ -251,8 +250,6 @@ def schedule_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
                 **{name: data[name] for name in services.SCHEDULE_EDITABLE},
             )
-        except StaleEdit as exc:
-            stale_edit_show_on_form(form, exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -15,7 +15,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.forms import add_service_errors
-from core.locking import StaleEdit, stale_edit_show_on_form
 
 from ..forms import ConfirmForm, EndRoleForm, InviteForm, MembershipForm, UserDetailsForm
 from ..models import User
@@ -102,8 +101,6 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 job_title=form.cleaned_data["job_title"],
                 request=request,
             )
-        except StaleEdit as error:
-            stale_edit_show_on_form(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -155,8 +152,6 @@ def membership_end_page(request: HttpRequest, pk: int, membership_pk: int) -> Ht
                 expected_version=form.cleaned_data["version"],
                 request=request,
             )
-        except StaleEdit as error:
-            stale_edit_show_on_form(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
