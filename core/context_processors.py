@@ -7,6 +7,11 @@ from django.http import HttpRequest
 
 from .registry import nav_items_for
 
+# Every page under these shows referral or case data (referrals, the queue, panels, cases, meetings and their papers),
+# so base.html marks it OFFICIAL-SENSITIVE on screen and on every printed page. Other pages that show such figures
+# (a school's referral count) fill base.html's `marking` block themselves.
+OFFICIAL_SENSITIVE_PREFIXES = ("/referrals/", "/panels/")
+
 
 def portal(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
@@ -26,4 +31,5 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         "nav_items": nav,
         "nav_active": active,
         "fully_signed_in": signed_in,
+        "official_sensitive": path.startswith(OFFICIAL_SENSITIVE_PREFIXES),
     }
