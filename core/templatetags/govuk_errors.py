@@ -47,7 +47,7 @@ def first_input_id(bound_field: forms.BoundField) -> str:
 @register.filter
 def summary_errors(bound_field: forms.BoundField) -> Iterable[tuple[str, list[str]]]:
     """(target id, messages) pairs for one field's summary entries, each id naming an input on the page."""
-    messages = list(bound_field.errors)
+    messages = [str(message) for message in bound_field.errors]
     return [(first_input_id(bound_field), messages)] if messages else []
 
 
