@@ -18,11 +18,14 @@ CHOICE_GROUP_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
 
 
 def _has_errors(value: Any) -> bool:
-    if isinstance(value, forms.BaseForm):
+    # type(), not isinstance(): isinstance reads __class__, which would evaluate lazy context values such as
+    # csrf_token (setting a CSRF cookie on pages that show no form).
+    kind = type(value)
+    if issubclass(kind, forms.BaseForm):
         return value.is_bound and bool(value.errors)
-    if isinstance(value, BaseFormSet):
+    if issubclass(kind, BaseFormSet):
         return value.is_bound and not value.is_valid()
-    if isinstance(value, FilterSet):
+    if issubclass(kind, FilterSet):
         return value.is_bound and bool(value.form.errors)
     return False
 

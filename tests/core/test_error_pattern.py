@@ -68,3 +68,9 @@ def test_pages_without_referral_or_case_data_carry_no_marking(client_for, coordi
 def test_a_school_page_showing_its_referral_count_carries_the_marking(client_for, coordinator, school):
     body = client_for(coordinator).get(reverse("schools:detail", args=[school.urn])).content.decode()
     assert "Prevent referrals made" in body and MARKING in body
+
+
+def test_a_filter_with_bad_input_titles_the_page_error(client_for, sysadmin):
+    client = client_for(sysadmin)
+    assert not _title(client.get("/audit/?date_from=2026-01-01").content.decode()).startswith("Error:")
+    assert _title(client.get("/audit/?date_from=not-a-date").content.decode()).startswith("Error: Audit trail")
