@@ -49,9 +49,19 @@ def first_input_id(bound_field: forms.BoundField) -> str:
 
 @register.filter
 def summary_errors(bound_field: forms.BoundField) -> Iterable[tuple[str, list[str]]]:
-    """(target id, messages) pairs for one field's summary entries, each id naming an input on the page."""
-    messages = [str(message) for message in bound_field.errors]
-    return [(first_input_id(bound_field), messages)] if messages else []
+    """(target id, messages) pairs for one field's summary entries, each id naming an input on the page. A date's
+    part-by-part messages (core.forms.govuk_date_field puts them on each part's widget) link to that part."""
+    entries: dict[str, list[str]] = {}
+    seen: list[str] = []
+    for index, part in enumerate(getattr(bound_field.field, "fields", ())):
+        part_errors = [str(message) for message in getattr(part.widget, "errors", [])]
+        if part_errors:
+            entries[f"{bound_field.auto_id}_{index}"] = part_errors
+            seen.extend(part_errors)
+    rest = [str(message) for message in bound_field.errors if str(message) not in seen]
+    if rest:
+        entries.setdefault(first_input_id(bound_field), []).extend(rest)
+    return entries.items()
 
 
 @register.filter
