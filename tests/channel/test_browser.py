@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.roles import Role
 from channel.models.cases import Case, Stage
@@ -35,34 +36,30 @@ def test_chair_adopts_a_case_at_a_meeting_and_a_member_of_another_panel_cannot_o
     go(page, page.get_by_role("link", name="Build the agenda"))
     assert page.get_by_label(re.compile(case.referral.reference)).is_checked()
     go(page, page.get_by_role("button", name="Add to agenda"))
-    assert page.get_by_text("Agenda updated.").is_visible()
-
+    expect(page.get_by_text("Agenda updated.")).to_be_visible()
     go(page, page.get_by_role("link", name=f"Record minutes and decision for {case.referral.reference}"))
     page.get_by_label("Minutes for this case").fill("Partners shared what they know; support is needed.")
     page.get_by_label("Adopt the case").check()
     go(page, page.get_by_role("button", name="Record decision"))
-    assert page.get_by_text("Decision recorded.").is_visible()
-    assert page.get_by_role("cell", name=re.compile("Adopt the case")).is_visible()
-
+    expect(page.get_by_text("Decision recorded.")).to_be_visible()
+    expect(page.get_by_role("cell", name=re.compile("Adopt the case"))).to_be_visible()
     go(page, page.get_by_role("link", name=case.referral.reference))
-    assert page.get_by_role("heading", name=re.compile("Adopted")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile("Adopted"))).to_be_visible()
     go(page, page.get_by_role("link", name="Start support"))
-    assert page.get_by_text("Support cannot start without consent.").is_visible()
+    expect(page.get_by_text("Support cannot start without consent.")).to_be_visible()
     go(page, page.get_by_role("link", name="Record consent").first)
     page.get_by_label("The person (informed consent)").check()
     page.get_by_label("Given").check()
     go(page, page.get_by_role("button", name="Save"))
-    assert page.get_by_text("Consent recorded.").is_visible()
-
+    expect(page.get_by_text("Consent recorded.")).to_be_visible()
     go(page, page.get_by_role("link", name="Add to the support plan"))
     page.get_by_label("Intervention Provider or mentor").check()
     page.get_by_label("Provider or service").fill("Northbrook Mentoring Service")
     go(page, page.get_by_role("button", name="Add to the support plan"))
-    assert page.get_by_text("Support plan updated.").is_visible()
-
+    expect(page.get_by_text("Support plan updated.")).to_be_visible()
     go(page, page.get_by_role("link", name="Start support"))
     go(page, page.get_by_role("button", name="Record that support has started"))
-    assert page.get_by_text("Support has started.").is_visible()
+    expect(page.get_by_text("Support has started.")).to_be_visible()
     case.refresh_from_db()
     assert case.stage == Stage.SUPPORT
     assert case.support_items.count() == 1 and case.consents.count() == 1

@@ -7,6 +7,7 @@ import io
 import re
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from referrals.models import EventKind, ReferralEvent
@@ -51,8 +52,7 @@ def test_a_printed_referral_is_marked_on_every_sheet_without_navigation_or_butto
         )
     sign_in(page, coordinator)
     page.goto(f"{live_server.url}/referrals/{referral.pk}/")
-    assert page.locator(".portal-marking").first.is_visible()
-
+    expect(page.locator(".portal-marking").first).to_be_visible()
     pdf = PdfReader(io.BytesIO(page.pdf(format="A4")))
     texts = [sheet.extract_text() for sheet in pdf.pages]
     assert len(texts) >= 2

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from referrals.models import Referral, Status
 from tests.referrals.factories import ReferralFactory
@@ -49,9 +50,9 @@ def test_dsl_refers_by_keyboard_and_a_coordinator_decides(
     press_button(page, "Start now")
 
     # About the person
-    assert page.get_by_role("heading", name="About the person").is_visible()
+    expect(page.get_by_role("heading", name="About the person")).to_be_visible()
     press_button(page, "Save and continue")  # nothing typed: the error summary, focused
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     type_into(page, "#id_first_name", "Sam")
     type_into(page, "#id_last_name", "Larkin <b>")
     type_into(page, "#id_date_of_birth_0", "1")
@@ -62,10 +63,10 @@ def test_dsl_refers_by_keyboard_and_a_coordinator_decides(
     press_button(page, "Save and continue")
 
     # The school: the DSL's own, already chosen
-    assert page.get_by_role("heading", name="The person's school").is_visible()
+    expect(page.get_by_role("heading", name="The person's school")).to_be_visible()
     press_button(page, "Save and continue")
     # Who is making the referral: filled in from the DSL's account and school
-    assert page.get_by_role("heading", name="Who is making the referral").is_visible()
+    expect(page.get_by_role("heading", name="Who is making the referral")).to_be_visible()
     press_button(page, "Save and continue")
 
     # The concern
@@ -88,7 +89,7 @@ def test_dsl_refers_by_keyboard_and_a_coordinator_decides(
     press_button(page, "Save and continue")
 
     # Check your answers, then send
-    assert page.get_by_role("heading", name="Check your answers before sending the referral").is_visible()
+    expect(page.get_by_role("heading", name="Check your answers before sending the referral")).to_be_visible()
     assert "<script>alert(1)</script>" in page.locator("main").inner_text()  # shown as text, not run
     press_button(page, "Send referral")
     panel_text = page.locator(".govuk-panel").inner_text()

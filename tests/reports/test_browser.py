@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from reports.models import Report, ReportState
 
@@ -38,11 +39,11 @@ def test_coordinator_requests_a_report_and_downloads_it(page, live_server, sign_
         page.get_by_role("link", name="Download the report (PDF)").click()
     assert "-OFFICIAL-" in download.value.suggested_filename
     page.goto(f"{live_server.url}/reports/")
-    assert page.get_by_role("link", name="Prevent duty: delivery update").is_visible()
+    expect(page.get_by_role("link", name="Prevent duty: delivery update")).to_be_visible()
     _shot(page, "list")
     page.goto(f"{live_server.url}/reports/schedules/new/")
     page.get_by_role("button", name="Save the schedule").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     _shot(page, "schedule-errors")
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from schools.models import School
 from training.models import Session
@@ -27,8 +28,8 @@ def test_coordinator_enters_a_session_with_attendance_and_reads_the_dashboard(
         "\n".join(f"{s.urn}\t{2 + i % 5}" for i, s in enumerate(schools))
     )
     page.get_by_role("button", name="Save session").click()
-    assert page.get_by_text("Session saved with 30 schools.").is_visible()
-    assert page.get_by_role("link", name="Brightwell School 0").is_visible()
+    expect(page.get_by_text("Session saved with 30 schools.")).to_be_visible()
+    expect(page.get_by_role("link", name="Brightwell School 0")).to_be_visible()
     session = Session.objects.get()
     assert session.attendances.count() == 30
 
@@ -36,11 +37,10 @@ def test_coordinator_enters_a_session_with_attendance_and_reads_the_dashboard(
     page.get_by_label("Feedback forms returned").fill("60")
     page.get_by_label("Of those, how many reported a better understanding").fill("59")
     page.get_by_role("button", name="Save feedback").click()
-    assert page.get_by_text("Feedback saved.").is_visible()
-
+    expect(page.get_by_text("Feedback saved.")).to_be_visible()
     page.goto(f"{live_server.url}/training/?on=2026-11-23")
-    assert page.get_by_role("heading", name="Training uptake").is_visible()
-    assert page.get_by_role("img", name="Share of open schools that had accessed training, over time").is_visible()
+    expect(page.get_by_role("heading", name="Training uptake")).to_be_visible()
+    expect(page.get_by_role("img", name="Share of open schools that had accessed training, over time")).to_be_visible()
     for path, heading in (
         ("import/", "Import training attendance"),
         ("refreshers/", "DSL Prevent training due"),
@@ -50,7 +50,7 @@ def test_coordinator_enters_a_session_with_attendance_and_reads_the_dashboard(
         ("my-training/", "Your Prevent training"),
     ):
         page.goto(f"{live_server.url}/training/{path}")
-        assert page.get_by_role("heading", name=heading, exact=True).is_visible()
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
     assert len(axe.checked) >= 8, axe.checked
 
 
@@ -62,19 +62,19 @@ def test_dsl_reads_their_school_training_on_a_phone(
     attendance = AttendanceFactory(school=school)
     sign_in(phone_page, dsl)
     phone_page.goto(f"{live_server.url}/training/")
-    assert phone_page.get_by_role("heading", name="Your school's training").is_visible()
+    expect(phone_page.get_by_role("heading", name="Your school's training")).to_be_visible()
     phone_page.goto(f"{live_server.url}/training/attendance/{attendance.pk}/")
-    assert phone_page.get_by_role("heading", name="Named people").is_visible()
+    expect(phone_page.get_by_role("heading", name="Named people")).to_be_visible()
     phone_page.get_by_label("Full name").fill("Dee Eskay")
     phone_page.get_by_role("button", name="Add person").click()
-    assert phone_page.get_by_text("Person added.").is_visible()
+    expect(phone_page.get_by_text("Person added.")).to_be_visible()
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
     phone_page.goto(f"{live_server.url}/training/record-e-learning/")
-    assert phone_page.get_by_role("heading", name="Record Home Office e-learning").is_visible()
+    expect(phone_page.get_by_role("heading", name="Record Home Office e-learning")).to_be_visible()
     phone_page.get_by_label("Course").select_option(label="Prevent duty e-learning: Awareness")
     for part, value in enumerate(["2", "11", "2026"]):
         phone_page.locator(f"#id_completed_on_{part}").fill(value)
     phone_page.get_by_label("Number of other staff who completed it").fill("4")
     phone_page.get_by_role("button", name="Record e-learning").click()
-    assert phone_page.get_by_text("E-learning recorded.").is_visible()
+    expect(phone_page.get_by_text("E-learning recorded.")).to_be_visible()
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
