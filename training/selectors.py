@@ -1,6 +1,6 @@
-"""Reads of training records and the uptake measures. Every measure is one SQL aggregate (or a fixed number of
-them), never a Python loop over schools, so the dashboard and the committee report cost the same at 40 schools and
-at 24,000.
+"""Reads of training records and the measures (the uptake measures are in `uptake.py`). Every measure is one SQL
+aggregate (or a fixed number of them), never a Python loop over schools, so the dashboard and the committee report
+cost the same at 40 schools and at 24,000.
 
 Definitions used throughout:
 - "open schools" on a date: `School.objects.open_on(date)` (opened on or before it, not closed by then);
@@ -24,10 +24,14 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from accounts.permissions import Capability, access_for, has_capability
-from schools.models import Contact, ContactRole, Phase, School
+from schools.models import Contact, ContactRole, School
 
-from .catalogue import PVE_CODES, TRAIN_THE_TRAINER_CODES, WRAP_CODES
+from .catalogue import TRAIN_THE_TRAINER_CODES
 from .models import Attendance, Attendee, Course, Sector, Session
+from .uptake import percent
+from .uptake import uptake_as_at as uptake_as_at
+from .uptake import uptake_by_phase as uptake_by_phase
+from .uptake import uptake_series as uptake_series
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -136,29 +140,6 @@ def school_training_summary(*, school: School) -> dict[str, Any]:
     }
 
 
-def _pct(part: int, whole: int) -> int:
-    return round(100 * part / whole) if whole else 0
-
-
-def _uptake_aggregates(on: date) -> dict[str, Any]:
-    wrap = school_ids_with_course(course_codes=WRAP_CODES, on=on)
-    pve = school_ids_with_course(course_codes=PVE_CODES, on=on)
-    any_ = school_ids_with_course(course_codes=None, on=on)
-    return {
-        "open_schools": Count("pk"),
-        "wrap_schools": Count("pk", filter=Q(pk__in=wrap)),
-        "pve_schools": Count("pk", filter=Q(pk__in=pve)),
-        "any_schools": Count("pk", filter=Q(pk__in=any_)),
-    }
-
-
-def _with_pcts(row: dict[str, Any]) -> dict[str, Any]:
-    for key in ("wrap", "pve", "any"):
-        row[f"{key}_pct"] = _pct(row[f"{key}_schools"], row["open_schools"])
-    row["none_schools"] = row["open_schools"] - row["any_schools"]
-    return row
-
-
 def open_schools_on(*, on: date, phase: str | None = None, ward: str | None = None) -> QuerySet[School]:
     qs = School.objects.open_on(on)
     if phase:
@@ -166,34 +147,6 @@ def open_schools_on(*, on: date, phase: str | None = None, ward: str | None = No
     if ward:
         qs = qs.filter(ward=ward)
     return qs
-
-
-def uptake_as_at(*, on: date, phase: str | None = None, ward: str | None = None) -> dict[str, Any]:
-    """Open schools on `on` and how many (and what share) had accessed WRAP, PVE and any Prevent training by
-    then. One query. Percentages are rounded to whole numbers."""
-    row = open_schools_on(on=on, phase=phase, ward=ward).aggregate(**_uptake_aggregates(on))
-    return _with_pcts({"on": on, **row})
-
-
-def uptake_by_phase(*, on: date, ward: str | None = None) -> list[dict[str, Any]]:
-    """uptake_as_at for each phase with open schools, in phase order. One query."""
-    labels = dict(Phase.choices)
-    order = list(labels)
-    rows = (
-        open_schools_on(on=on, ward=ward)
-        .order_by()
-        .values("phase")
-        .annotate(**_uptake_aggregates(on))
-        # The plugin cannot see annotations passed as **kwargs.
-        .values("phase", "open_schools", "wrap_schools", "pve_schools", "any_schools")  # type: ignore[misc]
-    )
-    out = [_with_pcts({**row, "phase_label": labels.get(row["phase"], row["phase"])}) for row in rows]
-    return sorted(out, key=lambda r: order.index(r["phase"]) if r["phase"] in order else len(order))
-
-
-def uptake_series(*, dates: list[date], phase: str | None = None, ward: str | None = None) -> list[dict[str, Any]]:
-    """uptake_as_at at each date (one query per date: a fixed, small number of points)."""
-    return [uptake_as_at(on=day, phase=phase, ward=ward) for day in dates]
 
 
 def schools_without_training(*, on: date, phase: str | None = None, ward: str | None = None) -> QuerySet[School]:
@@ -274,7 +227,9 @@ def feedback_in_period(*, start: date, end: date) -> dict[str, Any]:
         "sessions": row["sessions"],
         "responses": row["responses"],
         "better_understanding": row["better_understanding"],
-        "better_understanding_pct": _pct(row["better_understanding"], row["responses"]) if row["responses"] else None,
+        "better_understanding_pct": percent(row["better_understanding"], row["responses"])
+        if row["responses"]
+        else None,
         "mean_rating": round(float(mean), 1) if isinstance(mean, float | Decimal) else None,
         "sessions_observed": row["sessions_observed"],
     }

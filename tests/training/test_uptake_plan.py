@@ -1,0 +1,90 @@
+"""The uptake query stays a single pass: the whole dashboard series is one query with the same figures as each
+date alone, and on PostgreSQL its plan has no subquery run again for each school (issue 13: a `pk IN (...)`
+inside the aggregate was re-run for each of 24,000 schools at the default work_mem)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from schools.models import Phase, School, Status
+from tests.training.factories import course
+from training import selectors
+from training.models import Attendance, Session
+from training.uptake import open_on_q
+
+pytestmark = pytest.mark.django_db
+
+DATES = [date(2014, 8, 31), date(2015, 8, 31), date(2015, 10, 31), date(2016, 2, 1)]
+
+
+def _seed() -> None:
+    schools = School.objects.bulk_create(
+        [
+            *(School(urn=300000 + i, la_code="888", name=f"P{i}", phase=Phase.PRIMARY) for i in range(12)),
+            *(School(urn=300100 + i, la_code="888", name=f"S{i}", phase=Phase.SECONDARY) for i in range(5)),
+            School(urn=300200, la_code="888", name="Later", open_date=date(2016, 1, 1)),
+            School(urn=300201, la_code="888", name="Closed", status=Status.CLOSED, close_date=date(2015, 7, 31)),
+            School(urn=300202, la_code="888", name="Proposed", status=Status.PROPOSED_TO_OPEN),
+        ]
+    )
+    for code, held_on, attending in [
+        ("WRAP", date(2014, 6, 1), schools[:3] + schools[-2:]),
+        ("WRAP", date(2015, 9, 15), schools[2:8] + schools[12:14]),
+        ("PVE", date(2015, 10, 20), schools[:4]),
+        ("PUPIL-WORKSHOP", date(2015, 9, 1), schools[8:11]),
+    ]:
+        session = Session.objects.create(course=course(code), held_on=held_on)
+        Attendance.objects.bulk_create(Attendance(session=session, school=s, staff=5) for s in attending)
+
+
+def test_open_on_condition_matches_the_school_queryset() -> None:
+    _seed()
+    for day in DATES:
+        assert set(School.objects.filter(open_on_q(day)).values_list("pk", flat=True)) == set(
+            School.objects.open_on(day).values_list("pk", flat=True)
+        )
+
+
+def test_series_is_one_query_with_the_figures_of_each_date(django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    _seed()
+    with django_assert_num_queries(1):
+        series = selectors.uptake_series(dates=DATES, phase=Phase.PRIMARY)
+    assert series == [selectors.uptake_as_at(on=day, phase=Phase.PRIMARY) for day in DATES]
+    assert [row["wrap_schools"] for row in selectors.uptake_series(dates=DATES)] == [4, 3, 10, 10]
+    by_phase = {row["phase"]: row for row in selectors.uptake_by_phase(on=DATES[2])}
+    assert set(by_phase) == {Phase.PRIMARY, Phase.SECONDARY}
+    assert (by_phase[Phase.SECONDARY]["open_schools"], by_phase[Phase.SECONDARY]["wrap_pct"]) == (5, 40)
+
+
+def _nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from _nodes(child)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN (FORMAT JSON) plans are PostgreSQL's")
+def test_uptake_plans_have_no_subquery_per_school() -> None:
+    _seed()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE schools_school, training_attendance, training_session, training_course")
+        # The smallest work_mem: the plan must not depend on a hashed subquery fitting in memory.
+        cursor.execute("SET LOCAL work_mem = '64kB'")
+    with CaptureQueriesContext(connection) as captured:
+        selectors.uptake_as_at(on=DATES[2], ward="")
+        selectors.uptake_series(dates=DATES)
+        selectors.uptake_by_phase(on=DATES[2])
+    assert len(captured.captured_queries) == 3
+    for query in captured.captured_queries:
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (FORMAT JSON) " + query["sql"])
+            explained = cursor.fetchone()[0]
+        plan = (json.loads(explained) if isinstance(explained, str) else explained)[0]["Plan"]
+        subplans = [node for node in _nodes(plan) if node.get("Parent Relationship") in ("SubPlan", "InitPlan")]
+        assert subplans == [], json.dumps(plan, indent=1)
