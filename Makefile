@@ -9,7 +9,7 @@ PIP_QUIET := --quiet --disable-pip-version-check --no-input
 PYTEST_ARGS ?=
 # The branch coverage `make coverage` insists on: the measured figure rounded down, so a drop fails CI.
 # Measured 90.99% on PostgreSQL and Redis (the Celery worker's own process is not measured). Raise it as it rises.
-COVERAGE_FLOOR ?= 90
+COVERAGE_FLOOR ?= 91
 
 .PHONY: run test coverage lint typecheck install demo clean
 
