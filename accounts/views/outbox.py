@@ -33,7 +33,7 @@ def outbox_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def outbox_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     message = outbox_message_waiting_for(user=signed_in_user(request), pk=pk)
-    if outbox_retry(message=message, actor=request.user, request=request):
+    if outbox_retry(message=message, actor=signed_in_user(request), request=request):
         messages.success(request, f"Message {pk} is being sent again.")
     else:
         messages.info(request, f"Message {pk} is being sent already.")

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from accounts.permissions import Capability, capability_required, has_capability
+from accounts.permissions import Capability, capability_required, has_capability, signed_in_user
 from core.imports import (
     PREVIEW_ROWS,
     ImportFlow,
@@ -59,7 +59,7 @@ def _preview(plan: ImportPlan) -> ImportPreview:
 
 
 def _apply(plan: ImportPlan, *, request: HttpRequest, filename: str) -> str:
-    counts = attendance_import_apply(plan=plan, actor=request.user, request=request, filename=filename)
+    counts = attendance_import_apply(plan=plan, actor=signed_in_user(request), request=request, filename=filename)
     return (
         f"Imported: {counts['sessions_new']} new sessions, {counts['attendances_new']} new and "
         f"{counts['attendances_changed']} changed school attendances, {counts['attendees_new']} new named people."
