@@ -22,25 +22,42 @@ _SECOND_FACTOR_OPEN = ("accounts:two_factor", "accounts:enrol", "accounts:logout
 _ALWAYS_OPEN_PREFIXES = ("/static/", "/healthz", "/accessibility/", "/privacy/")
 
 
+def session_seconds_left(request: HttpRequest, now: float | None = None) -> float:
+    """Seconds until this session ends, by whichever limit comes first: idle time or the absolute lifetime
+    (negative once it has ended)."""
+    now = time.time() if now is None else now
+    started = request.session.get(SESSION_STARTED_KEY, now)
+    seen = request.session.get(SESSION_SEEN_KEY, now)
+    idle_left = settings.SESSION_IDLE_TIMEOUT.total_seconds() - (now - seen)
+    absolute_left = settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds() - (now - started)
+    return min(idle_left, absolute_left)
+
+
 class SessionLifetimeMiddleware:
-    """Ends a session after SESSION_IDLE_TIMEOUT without a request, or SESSION_ABSOLUTE_TIMEOUT in all."""
+    """Ends a session after SESSION_IDLE_TIMEOUT without a request, or SESSION_ABSOLUTE_TIMEOUT in all.
+
+    The timeout warning asks how long is left without that question counting as activity, so that one path
+    reads the clock without moving it."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        self._passive_path: str | None = None
+
+    def _is_passive(self, request: HttpRequest) -> bool:
+        if self._passive_path is None:
+            self._passive_path = reverse("accounts:session_time_left")
+        return request.path == self._passive_path
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             now = time.time()
-            started = request.session.get(SESSION_STARTED_KEY, now)
-            seen = request.session.get(SESSION_SEEN_KEY, now)
-            idle = now - seen > settings.SESSION_IDLE_TIMEOUT.total_seconds()
-            too_long = now - started > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
-            if idle or too_long:
+            if session_seconds_left(request, now) < 0:
                 logout(request)  # flushes the session on the server
                 request.session[TIMED_OUT_KEY] = True
                 return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
-            request.session[SESSION_STARTED_KEY] = started
-            request.session[SESSION_SEEN_KEY] = now
+            request.session.setdefault(SESSION_STARTED_KEY, now)
+            if not self._is_passive(request) or SESSION_SEEN_KEY not in request.session:
+                request.session[SESSION_SEEN_KEY] = now
         return self.get_response(request)
 
 

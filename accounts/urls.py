@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import auth, users
+from .views import auth, session, users
 
 app_name = "accounts"
 
 urlpatterns = [
     path("sign-in/", auth.SignInView.as_view(), name="login"),
     path("sign-out/", auth.SignOutView.as_view(), name="logout"),
+    path("session/time-left/", session.session_time_left, name="session_time_left"),
+    path("session/extend/", session.session_extend, name="session_extend"),
     path("two-factor/", auth.two_factor, name="two_factor"),
     path("two-factor/set-up/", auth.enrol, name="enrol"),
     path("two-factor/backup-codes/", auth.backup_codes_shown, name="backup_codes_shown"),

@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "core.context_processors.portal",
+                "accounts.context_processors.session_timeout",
             ],
         },
     },
@@ -122,6 +123,8 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # an invitation link lasts three days
 # Sessions: 30 idle minutes, 12 hours in all (accounts.middleware.SessionLifetimeMiddleware enforces both).
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30))
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env.int("SESSION_ABSOLUTE_HOURS", default=12))
+# The GOV.UK timeout warning opens this long before the session would end (templates/includes/timeout_warning.html).
+SESSION_TIMEOUT_WARNING = timedelta(seconds=env.int("SESSION_WARNING_SECONDS", default=120))
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -20,6 +20,9 @@ ROWS = {
     # Sign-out is POST only (Django's rule); a GET is refused with 405.
     "accounts:logout": Row(ok=ALL_ROLES, ok_status=405),
     # Second-factor pages send a verified user onward.
+    # The timeout warning: how long is left (read without counting as activity), and "Stay signed in" (POST).
+    "accounts:session_time_left": Row(ok=ALL_ROLES),
+    "accounts:session_extend": Row(ok=ALL_ROLES, ok_status=405),
     "accounts:two_factor": Row(ok=ALL_ROLES, ok_status=302),
     "accounts:enrol": Row(ok=ALL_ROLES, ok_status=302),
     "accounts:backup_codes_shown": Row(ok=ALL_ROLES, ok_status=302),

@@ -150,3 +150,39 @@ def test_session_cookies_are_http_only_and_same_site(client, adviser, settings):
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     assert cookie["httponly"] is True
     assert cookie["samesite"] == "Lax"
+
+
+def test_asking_the_time_left_does_not_keep_an_idle_session_alive(client, adviser):
+    _signed_in(client, adviser)
+    _shift_session(client, seen=20 * 60)
+    left = client.get("/accounts/session/time-left/").json()
+    assert 9 * 60 <= left["seconds_left"] <= 10 * 60 and left["warning_seconds"] == 120
+    # Asked again: still counting down from the last real request, not from the question.
+    assert client.get("/accounts/session/time-left/").json()["seconds_left"] <= left["seconds_left"]
+    _shift_session(client, seen=30 * 60 + 5)
+    response = client.get("/accounts/session/time-left/")
+    assert response.status_code == 302 and response.url.startswith("/accounts/sign-in/")
+
+
+def test_stay_signed_in_restarts_the_idle_time(client, adviser):
+    _signed_in(client, adviser)
+    _shift_session(client, seen=29 * 60)
+    response = client.post("/accounts/session/extend/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200 and response.json()["seconds_left"] >= 29 * 60
+    assert "no-store" in response["Cache-Control"]
+    # Without the script the form goes back to the page it came from, and only to this site.
+    assert client.post("/accounts/session/extend/", {"next": "/schools/"}).url == "/schools/"
+    assert client.post("/accounts/session/extend/", {"next": "https://elsewhere.example/"}).url == "/"
+
+
+def test_stay_signed_in_cannot_pass_the_12_hour_limit(client, adviser):
+    _signed_in(client, adviser)
+    _shift_session(client, started=12 * 3600 - 60, seen=10)
+    assert client.post("/accounts/session/extend/", HTTP_ACCEPT="application/json").json()["seconds_left"] <= 60
+
+
+def test_the_timeout_warning_is_on_signed_in_pages_only(client, adviser):
+    assert 'id="timeout-warning"' not in client.get("/accounts/sign-in/").content.decode()
+    _signed_in(client, adviser)
+    page = client.get("/").content.decode()
+    assert 'id="timeout-warning"' in page and 'data-warning-seconds="120"' in page
