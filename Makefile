@@ -25,13 +25,20 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-# The embedded default: SQLite and Celery tasks in process (no REDIS_URL).
+# The embedded default: SQLite, and a task worker beside the server on a broker that needs no server (kombu's
+# filesystem transport in TASK_FOLDER), so a report or an import is made in the background while its page shows
+# progress. The worker stops with the server.
+TASK_FOLDER ?= .tasks
+LOCAL := DJANGO_SETTINGS_MODULE=prevent_portal.settings.local TASK_FOLDER=$(TASK_FOLDER)
 run: $(STAMP)
-	DJANGO_SETTINGS_MODULE=prevent_portal.settings.local $(BIN)/python manage.py migrate --noinput -v 0
-	DJANGO_SETTINGS_MODULE=prevent_portal.settings.local $(BIN)/python manage.py seed_demo --scale city --if-empty
-	@DJANGO_SETTINGS_MODULE=prevent_portal.settings.local $(BIN)/python manage.py demo_logins
-	@echo "Serving the Prevent Portal on http://127.0.0.1:$(PORT)/"
-	DJANGO_SETTINGS_MODULE=prevent_portal.settings.local $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(LOCAL) $(BIN)/python manage.py migrate --noinput -v 0
+	$(LOCAL) $(BIN)/python manage.py seed_demo --scale city --if-empty
+	@$(LOCAL) $(BIN)/python manage.py demo_logins
+	@echo "Serving the Prevent Portal on http://127.0.0.1:$(PORT)/ (its task worker logs to $(TASK_FOLDER)/worker.log)"
+	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(LOCAL) $(BIN)/celery -A prevent_portal worker --beat --schedule $(TASK_FOLDER)/beat-schedule --pool solo \
+		--without-gossip --without-mingle --without-heartbeat --loglevel INFO >$(TASK_FOLDER)/worker.log 2>&1 & worker=$$!; \
+	$(LOCAL) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Every test. DATABASE_URL and REDIS_URL are used when set; without Redis or Chromium those tests are skipped
 # with a reason, except under CI=true where they fail.
@@ -53,4 +60,4 @@ demo: $(STAMP)
 	$(BIN)/python manage.py demo_logins
 
 clean:
-	rm -rf $(VENV) staticfiles test-artifacts db.sqlite3*
+	rm -rf $(VENV) staticfiles test-artifacts db.sqlite3* $(TASK_FOLDER)

@@ -195,9 +195,31 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Without Redis, tasks run in process (the test suite's default), unless TASK_FOLDER names a folder: then a worker
+# process beside the server takes them from files there (kombu's filesystem transport), so that a long task such as
+# a report never holds the request. `make run` sets that up for the embedded default (settings.local).
+TASK_FOLDER = env("TASK_FOLDER", default="")
+
+
+def filesystem_broker_options(folder: str) -> dict[str, object]:
+    """kombu's filesystem transport: messages are files in `folder`, shared by the server and its worker."""
+    queue = Path(folder).resolve() / "queue"
+    processed = Path(folder).resolve() / "processed"
+    control = Path(folder).resolve() / "control"
+    for path in (queue, processed, control):
+        path.mkdir(parents=True, exist_ok=True)
+    return {
+        "data_folder_in": str(queue),
+        "data_folder_out": str(queue),
+        "processed_folder": str(processed),
+        "control_folder": str(control),
+        "store_processed": False,
+    }
+
+
+CELERY_BROKER_URL = REDIS_URL or ("filesystem://localhost/" if TASK_FOLDER else "memory://")
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = not (REDIS_URL or TASK_FOLDER)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -208,7 +230,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 12 * 60
 # A broker that does not answer fails a publish within seconds instead of holding a request (core/outbox.py).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 20 * 60, "socket_connect_timeout": 5}
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 20 * 60, "socket_connect_timeout": 5}
+if TASK_FOLDER and not REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(TASK_FOLDER)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 
 # The outbox (core/outbox.py): e-mails and task starts written with the change, delivered after commit; a failed

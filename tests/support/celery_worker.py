@@ -20,10 +20,13 @@ from tests.support.production import database_url
 
 
 @contextmanager
-def celery_on_broker(url: str, queue: str) -> Iterator[None]:
+def celery_on_broker(url: str, queue: str, transport_options: dict[str, object] | None = None) -> Iterator[None]:
     """The test process publishes to `url` on `queue` instead of running tasks in process."""
-    saved = {k: celery_app.conf.get(k) for k in ("broker_url", "task_always_eager", "task_default_queue")}
+    keys = ("broker_url", "task_always_eager", "task_default_queue", "broker_transport_options")
+    saved = {k: celery_app.conf.get(k) for k in keys}
     celery_app.conf.update(broker_url=url, task_always_eager=False, task_default_queue=queue)
+    if transport_options is not None:
+        celery_app.conf.update(broker_transport_options=transport_options)
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
     try:
