@@ -23,7 +23,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-BLOCKING_IMPACTS = {"serious", "critical"}
+BLOCKING_IMPACTS = {"moderate", "serious", "critical"}
 PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 
