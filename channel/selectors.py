@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -23,7 +23,19 @@ from accounts.roles import Role
 from core.audit import audit_record
 
 from .models.assessments import Assessment, AssessmentRating, Dimension, Rating
-from .models.cases import ADOPTED_STAGES, OPEN_STAGES, PRE_PANEL_STAGES, Case, CaseEntry, CaseReview, ExitOutcome, Stage
+from .models.cases import (
+    ADOPTED_STAGES,
+    OPEN_STAGES,
+    PRE_PANEL_STAGES,
+    Case,
+    CaseEntry,
+    CaseReview,
+    ConsentGiver,
+    ConsentRecord,
+    ConsentStatus,
+    ExitOutcome,
+    Stage,
+)
 from .models.meetings import Action, AgendaItem, Meeting
 from .models.panels import Panel
 
@@ -387,6 +399,44 @@ def case_statistics(*, start: date, end: date) -> dict[str, Any]:
     outcomes = Counter(dict(rows.exclude(exit_outcome="").values_list("exit_outcome").annotate(n=Count("pk"))))
     figures["outcomes"] = {str(label): outcomes.get(value, 0) for value, label in ExitOutcome.choices}
     return figures
+
+
+CONSENT_LABELS = {
+    "given": "Consent to support given",
+    "refused_or_withdrawn": "Consent refused or withdrawn",
+    "not_recorded": "Consent not yet recorded in full",
+}
+
+
+def _latest_consent(giver: str) -> Subquery:
+    """The status of the giver's latest consent record (by date, then by when it was recorded), as SQL."""
+    rows = ConsentRecord.objects.filter(case=OuterRef("pk"), giver=giver).order_by("-on", "-pk")
+    return Subquery(rows.values("status")[:1])
+
+
+def consent_statistics(*, start: date, end: date) -> dict[str, int]:
+    """Consent to support of the cases adopted from referrals made between start and end, as it stands: given
+    (the person's, and a parent's or carer's for someone under 18 when the case opened), refused or withdrawn (by
+    either), or not yet recorded in full. The three add up to the cases adopted. One query."""
+    refused = [ConsentStatus.REFUSED, ConsentStatus.WITHDRAWN]
+    figures = (
+        Case.objects.filter(
+            referral__submitted_on__gte=start, referral__submitted_on__lte=end, adopted_on__isnull=False
+        )
+        .annotate(person=_latest_consent(ConsentGiver.PERSON), parent=_latest_consent(ConsentGiver.PARENT))
+        .aggregate(
+            adopted=Count("pk"),
+            given=Count(
+                "pk", filter=Q(person=ConsentStatus.GIVEN) & (Q(is_under_18=False) | Q(parent=ConsentStatus.GIVEN))
+            ),
+            refused_or_withdrawn=Count("pk", filter=Q(person__in=refused) | Q(is_under_18=True, parent__in=refused)),
+        )
+    )
+    return {
+        "given": figures["given"],
+        "refused_or_withdrawn": figures["refused_or_withdrawn"],
+        "not_recorded": figures["adopted"] - figures["given"] - figures["refused_or_withdrawn"],
+    }
 
 
 def meetings_held(*, start: date, end: date) -> int:

@@ -177,17 +177,37 @@ class AgeBand(models.TextChoices):
     NOT_KNOWN = "not_known", "Not known"
 
 
+def whole_years(*, since: date, on: date) -> int:
+    """Whole calendar years from `since` to `on`: a year is complete on the anniversary (never 365 days). A person
+    born on 29 February is a year older on 1 March in a year without that day, as in UK law."""
+    years = on.year - since.year
+    if (on.month, on.day) < (since.month, since.day):
+        years -= 1
+    return max(years, 0)
+
+
 def age_on(*, date_of_birth: date | None, age_given: int | None, given_on: date | None, day: date) -> int | None:
-    """Age on `day` from a date of birth, or from an age given on an earlier date."""
+    """The one rule for a person's age: from the date of birth on `day`; without one, the age given on an earlier
+    date plus the whole years since. Reports use the age on the referral date (`Referral.age_at_referral`)."""
     if date_of_birth is not None:
-        years = day.year - date_of_birth.year
-        if (day.month, day.day) < (date_of_birth.month, date_of_birth.day):
-            years -= 1
-        return max(years, 0)
+        return whole_years(since=date_of_birth, on=day)
     if age_given is not None:
-        elapsed = ((day - given_on).days // 365) if given_on else 0
-        return age_given + max(elapsed, 0)
+        return age_given + (whole_years(since=given_on, on=day) if given_on else 0)
     return None
+
+
+# The Home Office's age bands by the oldest age in each (the last band has no upper end).
+AGE_BAND_UPPER = [
+    (10, AgeBand.UP_TO_10), (15, AgeBand.B11_15), (17, AgeBand.B16_17), (20, AgeBand.B18_20),
+    (30, AgeBand.B21_30), (40, AgeBand.B31_40),
+]  # fmt: skip
+
+
+def age_band(age: int | None) -> AgeBand:
+    """The age band of an age (the report's SQL uses the same bounds: referrals.selectors.AGE_BAND_CASE)."""
+    if age is None:
+        return AgeBand.NOT_KNOWN
+    return next((band for upper, band in AGE_BAND_UPPER if age <= upper), AgeBand.B41_PLUS)
 
 
 # --- The referral ------------------------------------------------------------------------------------------------
@@ -199,7 +219,7 @@ class Referral(TimeStampedModel, Versioned):
     AUDIT_SENSITIVE_FIELDS = (
         "first_name", "last_name", "date_of_birth", "age_given", "gender", "ethnicity", "address_area",
         "referrer_name", "referrer_email", "referrer_phone", "narrative", "came_to_light", "vulnerability_details",
-        "actions_details", "decision_notes",
+        "actions_details", "decision_notes", "mental_health", "neurodiversity",
     )  # fmt: skip
 
     reference = models.CharField(max_length=20, null=True, blank=True, unique=True)
@@ -237,7 +257,14 @@ class Referral(TimeStampedModel, Versioned):
     came_to_light = models.TextField(blank=True)
 
     # Other vulnerabilities
-    mental_health = models.CharField(max_length=16, choices=YesNoUnknown.choices, blank=True)
+    mental_health = models.CharField(
+        "mental health needs", max_length=16, choices=YesNoUnknown.choices, blank=True,
+        help_text="Before neurodiversity was asked on its own, this question covered both.",
+    )  # fmt: skip
+    neurodiversity = models.CharField(
+        "neurodiversity (for example autism or ADHD)", max_length=16, choices=YesNoUnknown.choices, blank=True,
+        help_text="Optional. Blank: not asked or not recorded.",
+    )  # fmt: skip
     exploitation = models.CharField(max_length=16, choices=YesNoUnknown.choices, blank=True)
     online_harm = models.CharField(max_length=16, choices=YesNoUnknown.choices, blank=True)
     vulnerability_details = models.TextField(blank=True)

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
-from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -27,16 +27,20 @@ from core.audit import audit_record
 from schools.models import School
 
 from .models import (
+    AGE_BAND_UPPER,
     OPEN_STATUSES,
+    PANEL_DECISIONS,
     AgeBand,
     ConcernType,
     Decision,
+    Ethnicity,
     Gender,
     Referral,
     ReferralEvent,
     RoutingSettings,
     Sector,
     Status,
+    YesNoUnknown,
 )
 
 
@@ -197,12 +201,7 @@ def referral_drafts_of(*, user: User | AnonymousUser) -> QuerySet[Referral]:
 
 AGE_BAND_CASE = Case(
     When(age_at_referral__isnull=True, then=Value(AgeBand.NOT_KNOWN.value)),
-    When(age_at_referral__lte=10, then=Value(AgeBand.UP_TO_10.value)),
-    When(age_at_referral__lte=15, then=Value(AgeBand.B11_15.value)),
-    When(age_at_referral__lte=17, then=Value(AgeBand.B16_17.value)),
-    When(age_at_referral__lte=20, then=Value(AgeBand.B18_20.value)),
-    When(age_at_referral__lte=30, then=Value(AgeBand.B21_30.value)),
-    When(age_at_referral__lte=40, then=Value(AgeBand.B31_40.value)),
+    *[When(age_at_referral__lte=upper, then=Value(band.value)) for upper, band in AGE_BAND_UPPER],
     default=Value(AgeBand.B41_PLUS.value),
     output_field=CharField(),
 )
@@ -220,35 +219,93 @@ def _labelled(counts: dict[str, int], choices: list[tuple[str, str]], *, blank_l
     return result
 
 
+# The stages of the Home Office's journey each breakdown is given for: referred, discussed at a panel (the
+# referral was sent to one), adopted as a case.
+STAGES = ("referrals", "discussed_at_panel", "adopted")
+NEEDS_RECORDED = "recorded"
+NEEDS_CASE = Case(
+    When(Q(mental_health=YesNoUnknown.YES) | Q(neurodiversity=YesNoUnknown.YES), then=Value(NEEDS_RECORDED)),
+    default=Value(""),
+    output_field=CharField(),
+)
+NEEDS_LABELS = [
+    (NEEDS_RECORDED, "At least one mental health or neurodiversity need recorded"),
+    ("", "None recorded, or not known"),
+]
+
+
+def _stage_counts(qs: QuerySet[Referral], expression: Any) -> dict[str, dict[str, int]]:
+    """Referrals, those discussed at a panel and those adopted, grouped by `expression`: one query."""
+    rows = (
+        qs.annotate(group=expression)
+        .values("group")
+        .annotate(
+            referrals=Count("id"),
+            discussed_at_panel=Count("id", filter=Q(decision__in=PANEL_DECISIONS)),
+            adopted=Count("id", filter=Q(case__adopted_on__isnull=False)),
+        )
+        .order_by()
+    )
+    return {
+        row["group"] or "": {
+            "referrals": row["referrals"], "discussed_at_panel": row["discussed_at_panel"], "adopted": row["adopted"]
+        }
+        for row in rows
+    }  # fmt: skip
+
+
+def _stage_labelled(
+    counts: dict[str, dict[str, int]], choices: list[tuple[str, str]], *, blank_label: str | None = None
+) -> dict[str, dict[str, int]]:
+    """Every choice in order (0 when none), a blank value under `blank_label` when there are any."""
+    zero = dict.fromkeys(STAGES, 0)
+    result = {label: dict(counts.get(value, zero)) for value, label in choices if value != "" or blank_label is None}
+    if blank_label is not None and "" in counts:
+        into = result.setdefault(blank_label, dict(zero))
+        for stage in STAGES:
+            into[stage] += counts[""][stage]
+    return result
+
+
 def referral_statistics(*, start: date, end: date) -> dict[str, Any]:
-    """Counts of referrals made from `start` to `end` (both included), by sector, type of concern, age band at
-    referral, gender and outcome, in the order of the Home Office's statistics. Every category appears, with 0.
-    Keys: total, by_sector, by_concern_type, by_age_band, by_gender, by_outcome (label -> count)."""
+    """Counts of referrals made from `start` to `end` (both included), in the order of the Home Office's
+    statistics; every category appears, with 0. Keys: total, by_outcome, discussed_at_panel, and for each
+    breakdown (by_sector, by_concern_type, by_age_band, by_gender, by_ethnicity, by_needs) label -> referrals,
+    with `stages[breakdown]` giving label -> {referrals, discussed_at_panel, adopted}. Age bands are of the age on
+    the referral date (`Referral.age_at_referral`, set from the date of birth by `referrals.models.age_on`).
+    One query per breakdown, whatever the number of referrals."""
     qs = Referral.objects.exclude(status=Status.DRAFT).filter(submitted_on__gte=start, submitted_on__lte=end)
-    total = qs.count()
-    concern_counts = _counts(qs, "concern_type_label")
-    concern_labels = list(ConcernType.objects.order_by("order", "label").values_list("label", flat=True))
-    by_concern = {label: concern_counts.pop(label, 0) for label in concern_labels}
-    for label, n in sorted(concern_counts.items()):  # wording since changed: keep the old label's count
-        by_concern[label or "Not recorded"] = by_concern.get(label or "Not recorded", 0) + n
-    age_counts = {
-        row["band"]: row["n"]
-        for row in qs.annotate(band=AGE_BAND_CASE).values("band").annotate(n=Count("id")).order_by()
-    }
     outcome_counts = _counts(qs, "decision")
     by_outcome = {label: outcome_counts.get(value, 0) for value, label in Decision.choices}
     by_outcome["Ongoing"] = outcome_counts.get("", 0)
-    return {
+
+    concern_counts = _stage_counts(qs, F("concern_type_label"))
+    active = ConcernType.objects.filter(is_active=True).order_by("order", "label").values_list("label", flat=True)
+    zero = dict.fromkeys(STAGES, 0)
+    by_concern = {label: concern_counts.pop(label, dict(zero)) for label in active}
+    for label, n in sorted(concern_counts.items()):  # a category since retired, or wording since changed
+        into = by_concern.setdefault(label or "Not recorded", dict(zero))
+        for stage in STAGES:
+            into[stage] += n[stage]
+    stages = {
+        "by_sector": _stage_labelled(_stage_counts(qs, F("referrer_sector")), Sector.choices, blank_label="Other"),
+        "by_concern_type": by_concern,
+        "by_age_band": _stage_labelled(_stage_counts(qs, AGE_BAND_CASE), AgeBand.choices),
+        "by_gender": _stage_labelled(_stage_counts(qs, F("gender")), Gender.choices, blank_label="Not known"),
+        "by_ethnicity": _stage_labelled(_stage_counts(qs, F("ethnicity")), Ethnicity.choices),
+        "by_needs": _stage_labelled(_stage_counts(qs, NEEDS_CASE), NEEDS_LABELS),
+    }
+    result: dict[str, Any] = {
         "start": start,
         "end": end,
-        "total": total,
-        "by_sector": _labelled(_counts(qs, "referrer_sector"), Sector.choices, blank_label="Other"),
-        "by_concern_type": by_concern,
-        "by_age_band": {label: age_counts.get(value, 0) for value, label in AgeBand.choices},
-        "by_gender": _labelled(_counts(qs, "gender"), Gender.choices, blank_label="Not known"),
+        "total": sum(outcome_counts.values()),
         "by_outcome": by_outcome,
-        "discussed_at_panel": sum(outcome_counts.get(d, 0) for d in (Decision.PANEL_UNDER_18, Decision.PANEL_ADULT)),
+        "discussed_at_panel": sum(outcome_counts.get(d, 0) for d in PANEL_DECISIONS),
+        "stages": stages,
     }
+    for name, rows in stages.items():
+        result[name] = {label: n["referrals"] for label, n in rows.items()}
+    return result
 
 
 def referral_count_for_school(*, school: School) -> int:

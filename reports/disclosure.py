@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TypeVar
 
+from reports.rounding import percent_text
+
 THRESHOLD = 5  # counts from 1 to THRESHOLD - 1 are withheld
 MARK = "*"
 FOOTNOTE = (
@@ -243,7 +245,7 @@ def show_percent(numerator: int, denominator: int, *, withheld: bool = False, pl
         return MARK
     if not denominator:
         return "–"
-    return f"{100 * numerator / denominator:.{places}f}%"
+    return percent_text(numerator, denominator, places=places)
 
 
 def recoverable(values: Mapping[K, int], constraints: Iterable[Constraint[K]], withheld: set[K]) -> set[K]:

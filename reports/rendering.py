@@ -73,6 +73,7 @@ def report_gather(
             on_section(i, len(keys), key)
         section = build_section(key, ctx)
         section.number = i + 1
+        section.number_blocks()
         sections.append(section)
     return sections
 

@@ -61,6 +61,16 @@ class SchoolQuerySet(models.QuerySet["School"]):
             .exclude(status=Status.PROPOSED_TO_OPEN, open_date__isnull=True)
         )
 
+    def open_during(self, start: date, end: date) -> SchoolQuerySet:
+        """Schools open on at least one day from `start` to `end`: opened by the end and not closed before the
+        start (a school that closed during the period counts; one that opened after it or closed before it
+        does not). The same rule as `open_on` for a period of one day."""
+        return (
+            self.filter(Q(open_date__isnull=True) | Q(open_date__lte=end))
+            .filter(Q(close_date__isnull=True) | Q(close_date__gt=start))
+            .exclude(status=Status.PROPOSED_TO_OPEN, open_date__isnull=True)
+        )
+
     def currently_open(self) -> SchoolQuerySet:
         return self.exclude(status__in=[Status.CLOSED, Status.PROPOSED_TO_OPEN])
 

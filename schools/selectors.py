@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from accounts.models import Membership, User
@@ -78,6 +78,26 @@ def school_counts_by_support_tier(*, on: date) -> dict[str, int]:
     for row in rows:
         counts[row["support_tier"]] = row["n"]
     return counts
+
+
+def actions_overdue_at_end_of(*, day: date) -> int:
+    """Actions overdue as they stood at the end of `day`: agreed at a visit on or before it, due before it, and
+    not done by it (still open, or done on a later day). An action due 1 March and done 10 April counts for a
+    report to 31 March. One query."""
+    return (
+        VisitAction.objects.filter(visit__visited_on__lte=day, due_on__lt=day)
+        .filter(Q(done_on__isnull=True) | Q(done_on__gt=day))
+        .count()
+    )
+
+
+def schools_visited_of_open(*, start: date, end: date) -> tuple[int, int]:
+    """(schools visited, schools open): of the schools open at some time from `start` to `end`
+    (`School.objects.open_during`), how many had a visit, call or e-mail dated in the period. A visit to a school
+    not open in the period is not counted, so the share is of a set that holds every school counted. One query."""
+    visited = Exists(Visit.objects.filter(school=OuterRef("pk"), visited_on__gte=start, visited_on__lte=end))
+    figures = School.objects.open_during(start, end).aggregate(open=Count("pk"), visited=Count("pk", filter=Q(visited)))
+    return figures["visited"], figures["open"]
 
 
 def actions_overdue(*, on: date) -> QuerySet[VisitAction]:

@@ -38,6 +38,7 @@ from ..models import (
     SignpostService,
     Status,
     YesNoUnknown,
+    whole_years,
 )
 from .panel_cases import seed_panel_cases
 from .rows import insert, insert_objects
@@ -51,10 +52,13 @@ SECTORS = {
     Sector.EDUCATION: 38, Sector.POLICE: 29, Sector.LOCAL_AUTHORITY: 12, Sector.HEALTH: 11, Sector.COMMUNITY: 2,
     Sector.FRIENDS_FAMILY: 3, Sector.PRISONS: 1, Sector.PROBATION: 1, Sector.OTHER: 3,
 }  # fmt: skip
+# Types of concern in the shares of the Home Office's 2024/25 statistics (more than half with no clear ideology).
 CONCERNS = {
-    "Islamist": 13, "Extreme Right-Wing": 20, "Left-wing, anarchist or single issue": 2,
-    "Mixed, unclear or unstable / Conflicted": 30, "School massacre": 6, "Incel": 3, "Other": 4,
-    "No ideology, other susceptibility identified": 22,
+    "Islamist": 10, "Extreme Right-Wing": 21, "Left-wing, anarchist or single issue": 1,
+    "Conflicted: more than one ideology, none dominant": 5,
+    "Fascination with extreme violence or mass casualty attacks (no other ideology)": 5, "Incel": 1, "Other": 2,
+    "No ideology: other susceptibility to radicalisation identified": 30,
+    "No ideology or susceptibility to radicalisation identified": 25,
 }  # fmt: skip
 # Age at referral, by band (education referrals are all of school age).
 AGES = {(8, 10): 9, (11, 15): 36, (16, 17): 14, (18, 20): 11, (21, 30): 13, (31, 40): 9, (41, 70): 8}
@@ -153,7 +157,7 @@ def seed(ctx: DemoContext) -> None:
         submitted_on = days[i]
         age_band = _weighted(ctx, SCHOOL_AGES if sector == Sector.EDUCATION else AGES, 1)[0]
         age = rng.randint(*age_band)
-        born = submitted_on - timedelta(days=age * 365 + rng.randint(1, 360))
+        born = _born(ctx, age=age, on=submitted_on)
         school_id = None
         created_by = coordinator
         organisation = {
@@ -191,7 +195,6 @@ def seed(ctx: DemoContext) -> None:
             last_name=ctx.person_name().split(" ")[1],
             date_of_birth=born if rng.random() < 0.9 else None,
             age_given=None,
-            age_at_referral=age,
             gender=genders[i],
             ethnicity=ethnicities[i],
             address_area=rng.choice(WARDS),
@@ -206,6 +209,7 @@ def seed(ctx: DemoContext) -> None:
             narrative=rng.choice(NARRATIVES),
             came_to_light=rng.choice(CAME_TO_LIGHT),
             mental_health=rng.choice(YES_NO),
+            neurodiversity=rng.choices(("yes", "no", "not_known", ""), weights=(15, 45, 20, 20))[0],
             exploitation=rng.choice(YES_NO),
             online_harm=rng.choice(YES_NO),
             family_spoken_to=rng.choice(YES_NO),
@@ -214,6 +218,7 @@ def seed(ctx: DemoContext) -> None:
         )
         if referral.date_of_birth is None:
             referral.age_given = age
+        referral.age_at_referral = referral.age_on(submitted_on)  # the one rule, as referral_submit does
         if teams:
             referral.assigned_team = teams[0] if rng.random() < 0.4 else rng.choice(teams)
         if i >= open_from and (i - open_from) % 4 != 3:
@@ -250,14 +255,32 @@ def seed(ctx: DemoContext) -> None:
             f"{len(panel_ids)} sent to panel")  # fmt: skip
 
 
+def _years_before(day: date, years: int) -> date:
+    """The same day `years` earlier; 29 February becomes 28 February in a year without it."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def _born(ctx: DemoContext, *, age: int, on: date) -> date:
+    """A date of birth that makes the person exactly `age` on `on` (calendar years, not 365-day ones)."""
+    latest = _years_before(on, age)
+    earliest = _years_before(on, age + 1) + timedelta(days=1)
+    born = earliest + timedelta(days=ctx.rng.randint(0, (latest - earliest).days))
+    assert whole_years(since=born, on=on) == age
+    return born
+
+
 def _decide(ctx: DemoContext, referral: Referral, *, today: date, panel_share: float, panels: dict, actor: Any) -> None:
     """A decision a few days after the referral: to a panel for about one in seven, else mostly signposted or
     no further action."""
     rng = ctx.rng
-    submitted_on, age_at_referral = referral.submitted_on, referral.age_at_referral
-    assert submitted_on is not None and age_at_referral is not None  # seed() sets both before deciding
+    submitted_on = referral.submitted_on
+    assert submitted_on is not None  # seed() sets it before deciding
     decided_on = min(submitted_on + timedelta(days=rng.randint(1, 12)), today)
-    age = age_at_referral + (decided_on - submitted_on).days // 365
+    age = referral.age_on(decided_on)
+    assert age is not None  # every demo referral has a date of birth or an age
     referral.decided_at = _at(decided_on, rng.randint(9, 17))
     referral.decided_by = actor
     referral.age_at_decision = age

@@ -265,8 +265,11 @@ class VulnerabilitiesForm(StepForm):
     title = "Other vulnerabilities"
 
     mental_health = _radios(
-        "Are there mental health needs or neurodiversity?", YesNoUnknown.choices,
-        what="whether there are mental health needs or neurodiversity",
+        "Are there mental health needs?", YesNoUnknown.choices, what="whether there are mental health needs"
+    )
+    neurodiversity = _radios(
+        "Is the person neurodivergent, for example autistic or with ADHD? (optional)", YesNoUnknown.choices,
+        what="whether the person is neurodivergent", required=False,
     )  # fmt: skip
     exploitation = _radios(
         "Is there any sign of exploitation?", YesNoUnknown.choices, what="whether there is any sign of exploitation"
@@ -280,6 +283,7 @@ class VulnerabilitiesForm(StepForm):
         super().__init__(*args, **kwargs)
         self.helper.layout = Layout(
             Field.radios("mental_health", legend_size=Size.SMALL, inline=True),
+            Field.radios("neurodiversity", legend_size=Size.SMALL, inline=True),
             Field.radios("exploitation", legend_size=Size.SMALL, inline=True),
             Field.radios("online_harm", legend_size=Size.SMALL, inline=True),
             Field.textarea("vulnerability_details", rows=4),

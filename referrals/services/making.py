@@ -43,7 +43,7 @@ STEP_FIELDS: dict[str, tuple[str, ...]] = {
         "referrer_phone",
     ),
     "concern": ("concern_type", "narrative", "came_to_light"),
-    "vulnerabilities": ("mental_health", "exploitation", "online_harm", "vulnerability_details"),
+    "vulnerabilities": ("mental_health", "neurodiversity", "exploitation", "online_harm", "vulnerability_details"),
     "actions": ("family_spoken_to", "early_help", "team_around_child", "actions_details"),
 }  # fmt: skip
 STEPS = tuple(STEP_FIELDS)

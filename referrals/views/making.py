@@ -175,7 +175,8 @@ def _summary(referral: Referral) -> list[dict[str, Any]]:
             ("What is the concern", referral.narrative), ("How it came to light", referral.came_to_light),
         ]},
         {"step": "vulnerabilities", "title": STEP_TITLES["vulnerabilities"], "rows": [
-            ("Mental health or neurodiversity", referral.get_mental_health_display()),
+            ("Mental health needs", referral.get_mental_health_display()),
+            ("Neurodiversity", referral.get_neurodiversity_display() or "Not recorded"),
             ("Exploitation", referral.get_exploitation_display()),
             ("Online harm", referral.get_online_harm_display()), ("Details", referral.vulnerability_details),
         ]},

@@ -7,11 +7,12 @@ in a General Release report a withheld cell is already the mark `*` by the time 
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from reports import disclosure
+from reports import disclosure, rounding
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,17 @@ class Table:
     footnotes: list[str] = field(default_factory=list)
     total_row: list[str] | None = None
     numeric_from: int = 1  # columns from this index are right-aligned numbers
+    number: str = ""  # "3.2": set by Section.number_blocks, tables counted on their own
 
     kind = "table"
+
+    def cells(self) -> list[list[str]]:
+        """Every published cell, the headers and the total row included, as printed."""
+        return [self.headers, *self.rows, *([self.total_row] if self.total_row else [])]
+
+    @property
+    def has_percentages(self) -> bool:
+        return any(cell.endswith("%") for row in self.cells() for cell in row)
 
 
 @dataclass
@@ -48,41 +58,60 @@ class Bar:
 
 @dataclass
 class Chart:
-    """A horizontal bar chart drawn as plain SVG by the template; the table with the same figures follows it."""
+    """A horizontal bar chart drawn as plain SVG by the template; the table with the same figures follows it.
+    Long labels wrap onto more lines (each bar's row grows to fit) instead of being cut."""
 
     title: str
     bars: list[Bar]
     maximum: float = 0.0
     unit: str = ""
+    number: str = ""  # "3.1": set by Section.number_blocks, figures counted on their own
 
     kind = "chart"
     ROW = 24
+    LINE = 13
     LABEL_WIDTH = 250
+    LABEL_CHARACTERS = 36  # what fits in LABEL_WIDTH at the chart's 11px type
     BAR_WIDTH = 230
 
     def __post_init__(self) -> None:
         if not self.maximum:
             self.maximum = max((b.value or 0 for b in self.bars), default=0) or 1
 
+    def _lines(self, label: str) -> list[str]:
+        return textwrap.wrap(label, self.LABEL_CHARACTERS, break_long_words=True) or [""]
+
+    def _row_height(self, lines: int) -> int:
+        return max(self.ROW, self.LINE * lines + 11)
+
     @property
     def height(self) -> int:
-        return self.ROW * len(self.bars) + 8
+        return sum(self._row_height(len(self._lines(b.label))) for b in self.bars) + 8
 
     def geometry(self) -> list[dict[str, Any]]:
         out = []
-        for i, bar in enumerate(self.bars):
+        top = 4
+        for bar in self.bars:
+            lines = self._lines(bar.label)
+            row = self._row_height(len(lines))
             width = 0.0 if bar.value is None else max(0.0, self.BAR_WIDTH * bar.value / self.maximum)
+            bar_y = top + (row - self.ROW) / 2  # the bar (17 high) sits in the middle of its row
+            first_line = bar_y + 15 - self.LINE * (len(lines) - 1) / 2  # the label block centred on the bar
             out.append(
                 {
                     "label": bar.label,
+                    "lines": [
+                        {"text": line, "y": round(first_line + i * self.LINE, 1)} for i, line in enumerate(lines)
+                    ],
                     "text": bar.text,
-                    "y": 4 + i * self.ROW,
-                    "text_y": 4 + i * self.ROW + 15,
+                    "y": round(bar_y, 1),
+                    "text_y": round(bar_y + 15, 1),
                     "bar_x": self.LABEL_WIDTH,
                     "width": round(width, 1),
                     "value_x": self.LABEL_WIDTH + round(width, 1) + 6,
                 }
             )
+            top += row
         return out
 
     @property
@@ -104,6 +133,20 @@ class Section:
 
     def add(self, block: Table | Chart | str) -> None:
         self.blocks.append(block)
+
+    def number_blocks(self) -> None:
+        """Tables and figures numbered on their own, in order and without gaps (Table 4.1, 4.2, ...; Figure 4.1,
+        ...), and the rounding rule under every table that shows a percentage."""
+        tables = figures = 0
+        for block in self.blocks:
+            if isinstance(block, Table):
+                tables += 1
+                block.number = f"{self.number}.{tables}"
+                if block.has_percentages and rounding.FOOTNOTE not in block.footnotes:
+                    block.footnotes.append(rounding.FOOTNOTE)
+            elif isinstance(block, Chart):
+                figures += 1
+                block.number = f"{self.number}.{figures}"
 
     @property
     def has_withheld(self) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from channel.selectors import case_statistics
+from channel.selectors import CONSENT_LABELS, case_statistics, consent_statistics
 from referrals.selectors import referral_statistics
 from reports import disclosure
 
@@ -59,12 +59,23 @@ SYNONYMS = {
     "concerns_reduced": "exited_concerns_reduced",
     "withdrawn": "withdrew",
 }
+# (kind, the statistics' key, caption, heading): each stage of the journey by each breakdown, in the order of the
+# Home Office's 2024/25 release (see the README, "Committee reports").
 BREAKDOWNS = [
-    ("sector", ("by_sector",), "Referrals by sector of the referrer", "Sector of the referrer"),
-    ("concern", ("by_concern_type", "by_concern"), "Referrals by type of concern", "Type of concern"),
-    ("age", ("by_age_band",), "Referrals by age band", "Age band"),
-    ("gender", ("by_gender",), "Referrals by gender", "Gender"),
+    ("concern", "by_concern_type", "People referred by type of concern", "Type of concern"),
+    ("sector", "by_sector", "People referred by sector of the referrer", "Sector of the referrer"),
+    ("age", "by_age_band", "People referred by age on the referral date", "Age band"),
+    ("gender", "by_gender", "People referred by gender", "Gender"),
+    ("ethnicity", "by_ethnicity", "People referred by ethnicity", "Ethnicity"),
+    ("needs", "by_needs", "People referred by mental health and neurodiversity needs recorded", "Needs recorded"),
 ]
+# The stages each breakdown is given for, and the journey figure each stage's column adds up to.
+STAGE_COLUMNS = [
+    ("referrals", "Referred", ("ref", "referrals")),
+    ("discussed_at_panel", "Discussed at panel", ("ref", "discussed_at_panel")),
+    ("adopted", "Adopted as a case", ("case", "adopted")),
+]
+CONSENT_ORDER = ["given", "refused_or_withdrawn", "not_recorded"]
 
 # (kind of figure, its name): ("ref", "referrals"), ("case", "adopted"), ("sector", "Education")...
 Key = tuple[str, str]
@@ -83,9 +94,10 @@ class PeopleFigures:
         self.constraints: list[tuple[Key, list[Key]]] = []
         self.withheld: set[Key] = set()
         self.journey: list[tuple[str, Key]] = []  # (label, key) in Home Office order
-        self.breakdowns: list[
-            tuple[str, str, str, list[tuple[str, Key]], Key]
-        ] = []  # kind, caption, heading, rows, total
+        # kind, caption, heading, rows (label, key per stage), total key per stage
+        self.breakdowns: list[tuple[str, str, str, list[tuple[str, dict[str, Key]]], dict[str, Key]]] = []
+        self.consent_rows: list[tuple[str, Key]] = []
+        self.consent_total: Key | None = None
         self.case_rows: list[tuple[str, Key]] = []
         self.outcome_rows: list[tuple[str, Key]] = []
         self.outcome_total: Key | None = None
@@ -169,22 +181,44 @@ def _build(ctx: ReportContext) -> PeopleFigures:
     ]
     f.add_if_adds_up(("ref", "referrals"), [k for k in f.values if k[0] == "ref" and k[1] != "referrals"])
 
-    # Breakdowns: each adds up to the referrals figure (or its own total where some were not recorded).
-    for kind, names, caption, heading in BREAKDOWNS:
-        data = next((stats[n] for n in names if isinstance(stats.get(n), dict)), None)
-        if data is None:
+    # Breakdowns: each stage's column adds up to that stage's journey figure (or to its own total where some
+    # were not recorded). The referred column keeps the keys (kind, label); the others (kind@stage, label).
+    stages_of: dict[str, Any] = stats.get("stages") or {}
+    for kind, name, caption, heading in BREAKDOWNS:
+        data = stages_of.get(name)
+        if not isinstance(data, dict):
             continue
-        rows = []
-        for label, value in data.items():
-            f.values[(kind, str(label))] = count(value)
-            rows.append((str(label), (kind, str(label))))
-        total_value = sum(f.values[k] for _, k in rows)
-        total: Key = ("ref", "referrals")
-        if f.values[total] != total_value:
-            total = (kind, "__total__")
-            f.values[total] = total_value
-        f.constraints.append((total, [k for _, k in rows]))
-        f.breakdowns.append((kind, caption, heading, rows, total))
+        rows: list[tuple[str, dict[str, Key]]] = []
+        for label, by_stage in data.items():
+            keys: dict[str, Key] = {}
+            for stage, _title, _journey in STAGE_COLUMNS:
+                cell: Key = (kind if stage == "referrals" else f"{kind}@{stage}", str(label))
+                f.values[cell] = count(by_stage.get(stage))
+                keys[stage] = cell
+            rows.append((str(label), keys))
+        totals: dict[str, Key] = {}
+        for stage, _title, journey_key in STAGE_COLUMNS:
+            parts = [keys[stage] for _label, keys in rows]
+            column_sum = sum(f.values[k] for k in parts)
+            total = journey_key
+            if f.values.get(journey_key) != column_sum:
+                total = (kind if stage == "referrals" else f"{kind}@{stage}", "__total__")
+                f.values[total] = column_sum
+            f.constraints.append((total, parts))
+            totals[stage] = total
+        f.breakdowns.append((kind, caption, heading, rows, totals))
+
+    # Consent to support of the cases adopted, adding up to them.
+    consent = consent_statistics(start=ctx.start, end=ctx.end)
+    for name in CONSENT_ORDER:
+        f.values[("consent", name)] = count(consent.get(name))
+        f.consent_rows.append((CONSENT_LABELS[name], ("consent", name)))
+    consent_sum = sum(f.values[k] for _label, k in f.consent_rows)
+    f.consent_total = ("case", "adopted")
+    if f.values.get(f.consent_total) != consent_sum:
+        f.consent_total = ("consent", "__total__")
+        f.values[f.consent_total] = consent_sum
+    f.constraints.append((f.consent_total, [k for _label, k in f.consent_rows]))
     return _protect(ctx, f)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from reports import disclosure
 
 from .base import Bar, Chart, ReportContext, Section, Table
-from .people import people_figures
+from .people import STAGE_COLUMNS, people_figures
 
 TITLE = "Referrals"
 
@@ -40,16 +40,45 @@ def build(ctx: ReportContext) -> Section:
             footnotes=footnotes,
         )
     )
-    for _kind, caption, heading, rows, row_total in f.breakdowns:
-        bars = [Bar(label, None if f.is_withheld(key) else f.values[key], f.show(key)) for label, key in rows]
-        section.add(Chart(title=caption, bars=bars))
+    for _kind, caption, heading, rows, totals in f.breakdowns:
+        referred = totals["referrals"]
+        bars = [
+            Bar(
+                label,
+                None if f.is_withheld(keys["referrals"]) else f.values[keys["referrals"]],
+                f.show(keys["referrals"]),
+            )
+            for label, keys in rows
+        ]
+        section.add(Chart(title=f"{caption}, {ctx.period_text}", bars=bars))
+        headers = [heading, "Referred", "Share of referred"] + [title for stage, title, _j in STAGE_COLUMNS[1:]]
         section.add(
             Table(
-                caption=f"{caption}, {ctx.period_text}",
-                headers=[heading, "Referrals", "Share"],
-                rows=[[label, f.show(key), f.share(key, row_total)] for label, key in rows],
-                total_row=["Total", f.show(row_total), "100%"],
+                caption=f"{caption}: referred, discussed at panel and adopted, {ctx.period_text}",
+                headers=headers,
+                rows=[
+                    [label, f.show(keys["referrals"]), f.share(keys["referrals"], referred)]
+                    + [f.show(keys[stage]) for stage, _t, _j in STAGE_COLUMNS[1:]]
+                    for label, keys in rows
+                ],
+                total_row=["Total", f.show(referred), "100%"]
+                + [f.show(totals[stage]) for stage, _t, _j in STAGE_COLUMNS[1:]],
                 footnotes=footnotes,
+            )
+        )
+    if f.consent_rows and f.consent_total is not None:
+        adopted = f.consent_total
+        section.add(
+            Table(
+                caption=f"Consent to support of the people adopted as a case, {ctx.period_text}",
+                headers=["Consent", "People", "Share of adopted"],
+                rows=[[label, f.show(key), f.share(key, adopted)] for label, key in f.consent_rows],
+                total_row=["Adopted as a case", f.show(adopted), "100%"],
+                footnotes=[
+                    *footnotes,
+                    "Support is voluntary: it needs the person's consent and, for someone under 18 when the case "
+                    "opened, a parent's or carer's too. As the consent records stand when the report is made.",
+                ],
             )
         )
     return section

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schools.selectors import school_counts_by_support_tier, visit_counts_by_offer
+from schools.selectors import school_counts_by_support_tier, schools_visited_of_open
 
 from .base import ReportContext, Section, Table, count, count_table, label_of, pct
 
@@ -31,14 +31,19 @@ def build(ctx: ReportContext) -> Section:
     section.add(chart)
     section.add(table)
 
-    by_offer = {str(k): count(v) for k, v in visit_counts_by_offer(start=ctx.start, end=ctx.end).items()}
-    engaged = by_offer.pop("schools_visited", None)
-    if engaged is not None:
-        section.add(
-            Table(
-                caption="Schools visited in the period",
-                headers=["", "Schools", "Share of open schools"],
-                rows=[["Visited at least once", f"{engaged:,}", pct(engaged, total)]],
-            )
+    visited, open_in_period = schools_visited_of_open(start=ctx.start, end=ctx.end)
+    section.add(
+        Table(
+            caption=f"Schools visited, of the schools open in the period, {ctx.period_text}",
+            headers=["", "Schools", "Share"],
+            rows=[
+                ["Open at some time in the period", f"{open_in_period:,}", "100%" if open_in_period else "–"],
+                ["Visited at least once", f"{visited:,}", pct(visited, open_in_period)],
+            ],
+            footnotes=[
+                f"The share is of the {open_in_period:,} schools open at some time in the period (opened by its "
+                "end and not closed before its start); a visit to a school that was not open is not counted."
+            ],
         )
+    )
     return section

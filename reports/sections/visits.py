@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schools.selectors import actions_overdue, visit_counts_by_offer
+from schools.selectors import actions_overdue_at_end_of, visit_counts_by_offer
 
 from .base import ReportContext, Section, Table, count, count_table, label_of
 
@@ -32,12 +32,16 @@ def build(ctx: ReportContext) -> Section:
     section.add(chart)
     section.add(table)
 
-    n = actions_overdue(on=ctx.end).count()
+    n = actions_overdue_at_end_of(day=ctx.end)
     section.add(
         Table(
-            caption=f"Actions agreed with schools and overdue on {ctx.end:%-d %B %Y}",
+            caption=f"Actions agreed with schools and overdue at the end of {ctx.end:%-d %B %Y}",
             headers=["", "Actions"],
             rows=[["Overdue", f"{n:,}"]],
+            footnotes=[
+                "Actions agreed at a visit by the end of the period, due before its last day and not done by then, "
+                "whether or not they have been done since."
+            ],
         )
     )
     return section
