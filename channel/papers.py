@@ -1,4 +1,5 @@
-"""Meeting papers as a PDF (WeasyPrint), marked OFFICIAL-SENSITIVE in the header and footer of every page."""
+"""Meeting papers as a tagged PDF (WeasyPrint, PDF/UA-1), marked OFFICIAL-SENSITIVE in the header and footer of every
+page."""
 
 from __future__ import annotations
 
@@ -66,7 +67,8 @@ def meeting_papers_html(*, meeting: Meeting, user: Any) -> str:
 
 
 def meeting_papers_pdf(*, meeting: Meeting, user: Any) -> bytes:
+    """The papers as a tagged PDF (PDF/UA-1), like every PDF the portal makes, so a screen reader can read them."""
     from weasyprint import HTML
 
     html = meeting_papers_html(meeting=meeting, user=user)
-    return bytes(HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf())
+    return bytes(HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1"))

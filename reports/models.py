@@ -92,6 +92,18 @@ class Report(TimeStampedModel):
     file_size = models.PositiveIntegerField(null=True, blank=True)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
     pages = models.PositiveSmallIntegerField(null=True, blank=True)
+    figures_sha256 = models.CharField(
+        "figures checksum", max_length=64, blank=True,
+        help_text="SHA-256 of a canonical JSON of every published cell and text (reports.rendering.figures_json).",
+    )  # fmt: skip
+    made_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="The 'made' time printed in the PDF and its creation date: when the report was asked for, or, for "
+        "a remake with the same figures as the first making, the first making's, so the file is the same.",
+    )  # fmt: skip
+    made_as_number = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The report number printed beside the 'made' time."
+    )
 
     objects = ReportQuerySet.as_manager()
 
@@ -119,6 +131,15 @@ class Report(TimeStampedModel):
             ReportState.DONE: "govuk-tag--green",
             ReportState.FAILED: "govuk-tag--red",
         }.get(ReportState(self.state), "")
+
+    @property
+    def same_figures_as_first(self) -> bool | None:
+        """For a remake: whether its figures checksum is the first making's (None when there is nothing to
+        compare: not a remake, not made yet, or the first making has no checksum)."""
+        first = self.made_again_from
+        if first is None or not self.figures_sha256 or not first.figures_sha256:
+            return None
+        return self.figures_sha256 == first.figures_sha256
 
     @property
     def is_finished(self) -> bool:

@@ -11,6 +11,7 @@ report done if it still holds the lease. While it works a heartbeat renews the l
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import threading
@@ -30,7 +31,7 @@ from django.utils import timezone
 from .leases import claim_holder, heartbeat_seconds, lease_renew, lease_wait_seconds, report_claim
 from .models import ALL_SECTIONS, Classification, Report, ReportState, SectionKey
 from .sections import ORDER, build_section
-from .sections.base import ReportContext, Section
+from .sections.base import Chart, ReportContext, Section, Table
 from .services import report_notify_ready
 
 logger = logging.getLogger(__name__)
@@ -51,6 +52,22 @@ class RenderedReport:
     sha256: str
     pages: int
     html: str
+    figures_sha256: str = ""
+    stamp: Stamp | None = None
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What the PDF says about its own making: the 'made' time (also its creation date) and the report number
+    printed beside it. Taken from the stored report, never from the clock, so that the same figures and
+    parameters make the same bytes."""
+
+    made_at: datetime
+    number: int | None = None
+
+
+# Chooses the stamp once the figures are known (a remake with the first making's figures takes its stamp).
+StampFor = Callable[[str], Stamp]
 
 
 def _context(params: dict[str, Any]) -> ReportContext:
@@ -78,9 +95,34 @@ def report_gather(
     return sections
 
 
-def report_html(
-    params: dict[str, Any], sections: list[Section], *, made_at: datetime | None = None, report_id: int | None = None
-) -> str:
+def figures_json(params: dict[str, Any], sections: list[Section]) -> str:
+    """Every published cell of every table and chart, and each section's text, as canonical JSON (sorted keys, no
+    spaces, in report order): what the figures checksum is taken of. Two makings with the same JSON print the same
+    figures."""
+    content = {
+        "parameters": params,
+        "sections": [
+            {
+                "number": section.number,
+                "key": section.key,
+                "title": section.title,
+                "intro": section.intro,
+                "blocks": [
+                    {"table": block.number, "caption": block.caption, "cells": block.cells(), "notes": block.footnotes}
+                    if isinstance(block, Table)
+                    else {"figure": block.number, "title": block.title, "bars": [[b.label, b.text] for b in block.bars]}
+                    if isinstance(block, Chart)
+                    else {"text": block}
+                    for block in section.blocks
+                ],
+            }
+            for section in sections
+        ],
+    }
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def report_html(params: dict[str, Any], sections: list[Section], *, stamp: Stamp) -> str:
     ctx = _context(params)
     official_sensitive = params["classification"] == Classification.OFFICIAL_SENSITIVE
     return render_to_string(
@@ -96,8 +138,8 @@ def report_html(
             "marking": "OFFICIAL-SENSITIVE" if official_sensitive else "OFFICIAL",
             "classification_label": Classification(params["classification"]).label,
             "sections": sections,
-            "made_at": made_at or timezone.now(),
-            "report_id": report_id,
+            "made_at": stamp.made_at,
+            "report_id": stamp.number,
             "font_dir": FONT_DIR.as_uri(),
             "section_names": {k.value: k.label for k in SectionKey},
         },
@@ -114,9 +156,11 @@ def report_pdf(html: str, *, title: str) -> tuple[bytes, int]:
 
 
 def report_build(
-    params: dict[str, Any], *, report_id: int | None = None, progress: Progress | None = None
+    params: dict[str, Any], *, stamp: Stamp | StampFor | None = None, progress: Progress | None = None
 ) -> RenderedReport:
-    """The whole report, synchronously: used by the task (through report_render) and by `render_report`."""
+    """The whole report, synchronously: used by the task (through report_render) and by `render_report`. `stamp`
+    is the stored report's (or a function of the figures checksum that returns it); without one, as for a
+    script's PDF that no report row stands behind, the time now."""
 
     def on_section(i: int, n: int, key: str) -> None:
         if progress is not None:
@@ -126,13 +170,40 @@ def report_build(
             time.sleep(pause)
 
     sections = report_gather(params, on_section=on_section)
+    figures_sha256 = hashlib.sha256(figures_json(params, sections).encode()).hexdigest()
+    if stamp is None:
+        chosen = Stamp(made_at=timezone.now())
+    elif isinstance(stamp, Stamp):
+        chosen = stamp
+    else:
+        chosen = stamp(figures_sha256)
     if progress is not None:
         progress(70, "Laying out the document")
-    html = report_html(params, sections, report_id=report_id)
+    html = report_html(params, sections, stamp=chosen)
     if progress is not None:
         progress(75, "Making the PDF")
     pdf, pages = report_pdf(html, title=params["title"])
-    return RenderedReport(pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(), pages=pages, html=html)
+    return RenderedReport(
+        pdf=pdf,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        pages=pages,
+        html=html,
+        figures_sha256=figures_sha256,
+        stamp=chosen,
+    )
+
+
+def report_stamp_for(report: Report) -> StampFor:
+    """The stamp of a stored report: when it was asked for and its number; but a remake whose figures checksum is
+    the first making's takes the first making's stamp, so the two files are byte for byte the same."""
+
+    def stamp_for(figures_sha256: str) -> Stamp:
+        first = report.made_again_from
+        if first is not None and first.made_at is not None and first.figures_sha256 == figures_sha256:
+            return Stamp(made_at=first.made_at, number=first.made_as_number or first.pk)
+        return Stamp(made_at=report.created_at, number=report.pk)
+
+    return stamp_for
 
 
 class LeaseHeld(Exception):  # noqa: N818 - a state, not a fault
@@ -202,6 +273,9 @@ def report_mark_done(*, report: Report, holder: str, relative: Path, rendered: R
         file_size=len(rendered.pdf),
         sha256=rendered.sha256,
         pages=rendered.pages,
+        figures_sha256=rendered.figures_sha256,
+        made_at=rendered.stamp.made_at if rendered.stamp else None,
+        made_as_number=rendered.stamp.number if rendered.stamp else None,
         finished_at=now,
         heartbeat_at=now,
         claimed_until=None,
@@ -224,13 +298,13 @@ def report_render(*, report_id: int) -> Report | None:
             logger.info("report %s: not claimed (finished)", report_id)
             return None
         raise LeaseHeld(report_id, wait)
-    report = Report.objects.get(pk=report_id)
+    report = Report.objects.select_related("made_again_from").get(pk=report_id)
 
     def progress(percent: int, note: str) -> None:
         lease_renew(report_id=report_id, holder=holder, progress=percent, progress_note=note[:120])
 
     with Heartbeat(report_id, holder):
-        rendered = report_build(report.parameters, report_id=report.pk, progress=progress)
+        rendered = report_build(report.parameters, stamp=report_stamp_for(report), progress=progress)
         progress(95, "Saving the file")
         relative = _store(report, rendered.pdf)
     with transaction.atomic():  # the report is done and its "ready" e-mail written, or neither

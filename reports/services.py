@@ -132,7 +132,8 @@ def report_request(
 def report_make_again(
     *, report: Report, requested_by: User, request: HttpRequest | None = None, form_token: str | None = None
 ) -> Report:
-    """A new report with the same parameters (the old one, and its file, are kept)."""
+    """A new report with the same parameters (the old one, and its file, are kept). It points at the first making
+    (a remake of a remake too), whose figures checksum it is compared with once made."""
     p = report.parameters
     return report_request(
         requested_by=requested_by,
@@ -143,7 +144,7 @@ def report_make_again(
         classification=p.get("classification", report.classification),
         sections=p.get("sections"),
         meeting_date=date.fromisoformat(p["meeting_date"]) if p.get("meeting_date") else None,
-        made_again_from=report,
+        made_again_from=report.made_again_from or report,
         request=request,
         form_token=form_token,
     )

@@ -13,6 +13,7 @@ from accounts.roles import Role
 from channel.models.meetings import AgendaReason
 from core.models import AuditEvent
 from tests.channel.factories import CaseFactory, MeetingFactory, PanelFactory, adopted
+from tests.support.pdf import assert_tagged_pdf_ua
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +105,7 @@ def test_meeting_papers_are_a_pdf_marked_official_sensitive_on_every_page_and_th
         assert page.extract_text().count("OFFICIAL-SENSITIVE") >= 2  # header and footer
     first = reader.pages[0].extract_text()
     assert panel.name in first
+    assert_tagged_pdf_ua(response.content)  # every PDF the portal makes is tagged, meeting papers included
     assert AuditEvent.objects.filter(
         action="channel.papers_downloaded", object_id=str(meeting.pk), actor=panel_member
     ).exists()
