@@ -16,17 +16,27 @@ from tests.referrals.factories import ReferralFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_types_of_concern_are_seeded_from_the_home_office_list():
-    assert list(ConcernType.objects.order_by("order").values_list("label", flat=True)) == [
+def test_types_of_concern_in_use_are_the_home_office_2024_25_list():
+    assert list(ConcernType.objects.filter(is_active=True).order_by("order").values_list("label", flat=True)) == [
         "Islamist",
         "Extreme Right-Wing",
         "Left-wing, anarchist or single issue",
+        "Conflicted: more than one ideology, none dominant",
+        "Fascination with extreme violence or mass casualty attacks (no other ideology)",
+        "Incel",
+        "No ideology: other susceptibility to radicalisation identified",
+        "No ideology or susceptibility to radicalisation identified",
+        "Other",
+    ]
+
+
+def test_retired_types_of_concern_are_kept_switched_off():
+    retired = ConcernType.objects.filter(is_active=False).values_list("label", flat=True)
+    assert set(retired) == {
         "Mixed, unclear or unstable / Conflicted",
         "School massacre",
-        "Incel",
-        "Other",
         "No ideology, other susceptibility identified",
-    ]
+    }
 
 
 def test_coordinator_rewords_a_type_and_old_referrals_keep_their_wording(client_for, coordinator):
