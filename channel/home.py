@@ -40,6 +40,9 @@ def home_sections(*, user: Any) -> list[HomeSection]:
             )
         )
     if access.has(Role.COORDINATOR):
-        reviews = list(reviews_due(user=user)[:10])
-        sections.append(HomeSection("Case reviews due", "channel/home_reviews.html", {"reviews": reviews}, order=12))
+        today = timezone.localdate()
+        reviews = list(reviews_due(user=user, today=today)[:10])
+        sections.append(
+            HomeSection("Case reviews due", "channel/home_reviews.html", {"reviews": reviews, "today": today}, order=12)
+        )
     return sections

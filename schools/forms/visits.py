@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from crispy_forms_gds.helper import FormHelper
@@ -21,6 +22,14 @@ from ..services.visits import NewAction
 from .common import AttendeeChoiceField, PersonChoiceField, submit_button
 
 ACTION_ROWS = 3
+# Action rows shown open; those from this one on are folded under "Add more actions".
+FOLDED_FROM = 3
+ON_A_DATE = "date"
+DUE_IN = {
+    "1w": ("In a week", timedelta(days=7)),
+    "2w": ("In 2 weeks", timedelta(days=14)),
+    "4w": ("In 4 weeks", timedelta(days=28)),
+}
 
 
 class VisitForm(IdempotentFormMixin, forms.Form):
@@ -51,18 +60,33 @@ class VisitForm(IdempotentFormMixin, forms.Form):
         self.fields["version"].required = new_actions
         model_choice_field(self, "adviser").queryset = advisers.distinct()
         action_parts = []
+        today = timezone.localdate()
+        when_choices = [(key, f"{label} ({(today + delta):%-d %B})") for key, (label, delta) in DUE_IN.items()]
         for n in range(1, ACTION_ROWS + 1):
             self.fields[f"action_{n}_description"] = forms.CharField(
                 label="What needs doing", max_length=300, required=False
             )
+            # The owner is the adviser unless changed: most actions are the adviser's own.
             self.fields[f"action_{n}_owner"] = PersonChoiceField(
-                label="Owner", queryset=owners, required=False, empty_label="Choose"
+                label="Owner",
+                queryset=owners,
+                required=False,
+                empty_label="Choose",
+                initial=self.initial.get("adviser"),
             )
-            self.fields[f"action_{n}_due"] = govuk_date_field("Due date", required=False)
+            # Due in a week, two or four, one tap; or a date typed into the GOV.UK date input below.
+            self.fields[f"action_{n}_when"] = forms.ChoiceField(
+                label="Due",
+                choices=[*when_choices, (ON_A_DATE, "On another date (enter it below)")],
+                widget=forms.RadioSelect,
+                required=False,
+            )
+            self.fields[f"action_{n}_due"] = govuk_date_field("Another due date", required=False)
             action_parts.append(
                 Fieldset(
                     Field.text(f"action_{n}_description"),
                     Field.select(f"action_{n}_owner"),
+                    Field.radios(f"action_{n}_when", legend_size=Size.SMALL, small=True),
                     Field(f"action_{n}_due"),
                     legend=f"{'New action' if new_actions else 'Action'} {n} (optional)",
                     legend_size=Size.SMALL,
@@ -75,8 +99,8 @@ class VisitForm(IdempotentFormMixin, forms.Form):
             " open"
             if any(
                 self.data.get(f"action_{n}_{part}")
-                for n in range(2, ACTION_ROWS + 1)
-                for part in ("description", "owner", "due")
+                for n in range(FOLDED_FROM, ACTION_ROWS + 1)
+                for part in ("description", "when", "due")
             )
             else ""
         )
@@ -87,14 +111,14 @@ class VisitForm(IdempotentFormMixin, forms.Form):
             Field.select("purpose"),
             Field.select("adviser"),
             Field.textarea("notes"),
-            action_parts[0],
-            # Most visits agree one action or none: the others stay folded away until needed.
+            *action_parts[: FOLDED_FROM - 1],
+            # Most visits agree two actions or fewer: the others stay folded away until needed.
             HTML(
                 f'<details class="govuk-details"{more_open}><summary class="govuk-details__summary">'
                 '<span class="govuk-details__summary-text">Add more actions</span></summary>'
                 '<div class="govuk-details__text">'
             ),
-            *action_parts[1:],
+            *action_parts[FOLDED_FROM - 1 :],
             HTML("</div></details>"),
             Field("follow_up_on"),
             Field("form_token"),
@@ -113,13 +137,17 @@ class VisitForm(IdempotentFormMixin, forms.Form):
             self.add_error("follow_up_on", "The follow-up date must be on or after the date")
         for n in range(1, ACTION_ROWS + 1):
             text = (data.get(f"action_{n}_description") or "").strip()
-            owner, due = data.get(f"action_{n}_owner"), data.get(f"action_{n}_due")
-            if not text and (owner or due):
-                self.add_error(f"action_{n}_description", f"Enter what action {n} is")
-            if text and not owner:
-                self.add_error(f"action_{n}_owner", f"Select who owns action {n}")
-            if text and not due and f"action_{n}_due" not in self.errors:
+            when, typed = data.get(f"action_{n}_when"), data.get(f"action_{n}_due")
+            if when in DUE_IN:
+                data[f"action_{n}_due"] = today + DUE_IN[when][1]
+            elif when == ON_A_DATE and not typed and f"action_{n}_due" not in self.errors:
                 self.add_error(f"action_{n}_due", f"Enter the due date of action {n}")
+            if not text and (when or typed):
+                self.add_error(f"action_{n}_description", f"Enter what action {n} is")
+            if text and not data.get(f"action_{n}_owner"):
+                self.add_error(f"action_{n}_owner", f"Select who owns action {n}")
+            if text and not when and not typed and f"action_{n}_due" not in self.errors:
+                self.add_error(f"action_{n}_when", f"Select when action {n} is due")
         return data
 
     def actions(self) -> list[NewAction]:

@@ -83,3 +83,17 @@ def test_the_coordinators_home_shows_reviews_due(client_for, coordinator, panel_
     page = client_for(coordinator).get(reverse("core:home")).content.decode()
     assert "Case reviews due" in page
     assert case.referral.reference in page
+
+
+def test_an_overdue_review_is_tagged_overdue_on_the_coordinators_home(client_for, coordinator, panel_chair, panel):
+    case = adopted(CaseFactory(panel=panel))
+    # The 6-month review of an exit 200 days ago fell due about 20 days ago.
+    case_exit(
+        case=case,
+        outcome=ExitOutcome.CONCERNS_REDUCED,
+        on=timezone.localdate() - timedelta(days=200),
+        exited_by=panel_chair,
+    )
+    page = client_for(coordinator).get(reverse("core:home")).content.decode()
+    section = page.split("Case reviews due")[1].split("All panel cases")[0]
+    assert case.referral.reference in section and "Overdue</strong>" in section

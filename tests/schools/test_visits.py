@@ -60,10 +60,26 @@ def test_an_action_needs_an_owner_and_a_due_date(client_for, adviser, school, db
         reverse("schools:visit_add", args=[school.urn]), visit_data(adviser, action_1_description="Do something")
     )
     html = response.content.decode()
-    assert (
-        response.status_code == 200 and "Select who owns action 1" in html and "Enter the due date of action 1" in html
-    )
+    assert response.status_code == 200 and "Select who owns action 1" in html and "Select when action 1 is due" in html
     assert not Visit.objects.exists()
+
+
+def test_an_action_due_in_two_weeks_takes_its_date_from_today(client_for, adviser, school, db):
+    response = client_for(adviser).post(
+        reverse("schools:visit_add", args=[school.urn]),
+        visit_data(adviser, action_1_description="Send the toolkit", action_1_owner=adviser.pk, action_1_when="2w"),
+    )
+    assert response.status_code == 302
+    action = Visit.objects.get().actions.get()
+    assert action.due_on == timezone.localdate() + timedelta(days=14)
+
+
+def test_another_due_date_must_be_typed_when_chosen(client_for, adviser, school, db):
+    response = client_for(adviser).post(
+        reverse("schools:visit_add", args=[school.urn]),
+        visit_data(adviser, action_1_description="Send the toolkit", action_1_owner=adviser.pk, action_1_when="date"),
+    )
+    assert "Enter the due date of action 1" in response.content.decode() and not Visit.objects.exists()
 
 
 def test_a_future_date_and_an_early_follow_up_are_refused(client_for, adviser, school, db):
