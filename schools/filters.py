@@ -11,7 +11,7 @@ from django.db.models import F, OrderBy, Q, QuerySet
 from core.filters import filter_form_helper
 
 from .facts import training_facts
-from .models import Contact, ContactRole, Phase, RRSALevel, School, SchoolType, Status, SupportTier, Visit
+from .models import Contact, ContactRole, Phase, RRSALevel, School, SchoolType, Status, SupportTier, Visit, VisitAction
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 SORTS: dict[str, tuple[str, list[str | OrderBy]]] = {
@@ -134,3 +134,70 @@ class SchoolFilter(django_filters.FilterSet):
         if value == "last_visit" and not self.show_visits:
             return qs.order_by("name", "urn")
         return qs.order_by(*SORTS.get(value, SORTS["name"])[1])
+
+
+ACTION_ORDERS: dict[str, tuple[str, list[str]]] = {
+    "school": ("By school", ["school__name", "due_on", "id"]),
+    "due": ("Oldest due first", ["due_on", "id"]),
+}
+
+
+class ActionFilter(django_filters.FilterSet):
+    """'My actions' and 'Overdue actions': by owner and school, grouped by school (a list a phone can take in) or
+    oldest due first."""
+
+    school = django_filters.CharFilter(label="School name or URN", method="filter_school")
+    owner = django_filters.ModelChoiceFilter(label="Owner", queryset=None, empty_label="Anyone")
+    order = django_filters.ChoiceFilter(
+        label="Show",
+        choices=[(key, label) for key, (label, _) in ACTION_ORDERS.items()],
+        method="filter_order",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = VisitAction
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, owners: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if owners is None:
+            del self.filters["owner"]
+        else:
+            self.filters["owner"].queryset = owners
+
+    @property
+    def form(self) -> Any:
+        from crispy_forms_gds.layout import Field
+
+        form = super().form
+        if not hasattr(form, "helper"):
+            fields = [Field.text("school"), *([Field.select("owner")] if "owner" in self.filters else [])]
+            form.helper = filter_form_helper(  # type: ignore[attr-defined]  # crispy-forms reads it; Form declares none
+                *fields, Field.select("order")
+            )
+        return form
+
+    @property
+    def grouped(self) -> bool:
+        return self.ordering == "school"
+
+    @property
+    def ordering(self) -> str:
+        data = self.form.cleaned_data if self.is_bound and self.is_valid() else {}
+        return data.get("order") or "school"
+
+    @property
+    def qs(self) -> Any:
+        return super().qs.order_by(*ACTION_ORDERS[self.ordering][1])
+
+    def filter_school(self, qs: QuerySet[VisitAction], name: str, value: str) -> QuerySet[VisitAction]:
+        value = value.strip()
+        if not value:
+            return qs
+        if value.isdigit():
+            return qs.filter(school__urn=int(value))
+        return qs.filter(school__name__icontains=value)
+
+    def filter_order(self, qs: QuerySet[VisitAction], name: str, value: str) -> QuerySet[VisitAction]:
+        return qs  # applied in `qs`, after the filters, so the default order holds without a choice too

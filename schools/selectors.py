@@ -16,7 +16,7 @@ from accounts.permissions import Capability, access_for, can_edit_school, has_ca
 from accounts.roles import Role
 
 from .facts import referral_facts, training_facts
-from .filters import SchoolFilter
+from .filters import ActionFilter, SchoolFilter
 from .models import (
     ChecklistItem,
     Contact,
@@ -321,6 +321,18 @@ def actions_overdue_for(*, user: User | AnonymousUser, on: date) -> QuerySet[Vis
     if not has_capability(user, Capability.VISITS_EDIT):
         raise Http404
     return actions_overdue(on=on).select_related("school", "owner", "visit")
+
+
+def my_actions_for_page(*, user: User | AnonymousUser, filters: Any) -> ActionFilter:
+    """'My actions' by school or due date, filtered by school."""
+    return ActionFilter(filters, queryset=actions_of(user=user))
+
+
+def overdue_actions_for_page(*, user: User | AnonymousUser, filters: Any, on: date) -> ActionFilter:
+    """'Overdue actions' by school or due date, filtered by school and owner (the owners of overdue actions)."""
+    overdue = actions_overdue_for(user=user, on=on)
+    owners = User.objects.filter(pk__in=overdue.values("owner_id")).order_by("full_name")
+    return ActionFilter(filters, queryset=overdue, owners=owners)
 
 
 def action_owner_choices(*, school: School) -> QuerySet[Any]:

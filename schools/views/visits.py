@@ -22,13 +22,14 @@ from core.locking import STALE_MESSAGE, StaleEdit
 
 from ..forms.visits import ActionForm, MeetingForm, VisitForm
 from ..models import Contact, ContactRole, NetworkMeeting
+from ..filters import ActionFilter
 from ..selectors import (
     action_get_for_user,
     action_owner_choices,
-    actions_of,
-    actions_overdue_for,
     meeting_get_for_user,
     meeting_list_visible_to,
+    my_actions_for_page,
+    overdue_actions_for_page,
     school_get_for_user,
     visit_get_for_user,
 )
@@ -194,12 +195,20 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("schools:visit_detail", pk=action.visit_id)
 
 
-def _action_list(request: HttpRequest, qs: QuerySet[Any], *, title: str, intro: str) -> HttpResponse:
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+def _action_list(request: HttpRequest, filterset: ActionFilter, *, title: str, intro: str) -> HttpResponse:
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "schools/action_list.html",
-        {"page_obj": page, "actions": page.object_list, "title": title, "intro": intro, "today": timezone.localdate()},
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "actions": page.object_list,
+            "grouped": filterset.grouped,
+            "title": title,
+            "intro": intro,
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -207,9 +216,9 @@ def _action_list(request: HttpRequest, qs: QuerySet[Any], *, title: str, intro: 
 def my_actions(request: HttpRequest) -> HttpResponse:
     return _action_list(
         request,
-        actions_of(user=request.user),
+        my_actions_for_page(user=request.user, filters=request.GET),
         title="My actions",
-        intro="Actions from visits that you own and have not done yet, soonest due first.",
+        intro="Actions from visits that you own and have not done yet.",
     )
 
 
@@ -217,9 +226,9 @@ def my_actions(request: HttpRequest) -> HttpResponse:
 def overdue_actions(request: HttpRequest) -> HttpResponse:
     return _action_list(
         request,
-        actions_overdue_for(user=request.user, on=timezone.localdate()),
+        overdue_actions_for_page(user=request.user, filters=request.GET, on=timezone.localdate()),
         title="Overdue actions",
-        intro="Every action from a visit whose due date has passed and that is not done, oldest first.",
+        intro="Every action from a visit whose due date has passed and that is not done.",
     )
 
 

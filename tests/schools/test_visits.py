@@ -16,6 +16,7 @@ from tests.schools.factories import (
     VisitActionFactory,
     VisitFactory,
 )
+from tests.support.queries import assert_flat_queries
 
 
 def visit_data(adviser, **extra):
@@ -114,6 +115,44 @@ def test_my_actions_and_overdue_lists(client_for, adviser, coordinator, school, 
     client = client_for(adviser)
     assert list(client.get(reverse("schools:my_actions")).context["actions"]) == [mine]
     assert list(client.get(reverse("schools:overdue_actions")).context["actions"]) == [late]
+
+
+def test_overdue_actions_by_owner_and_school_grouped_by_school(client_for, adviser, coordinator, db):
+    today = timezone.localdate()
+    a_school, b_school = SchoolFactory(name="Ashdown Primary"), SchoolFactory(name="Birchfield Academy")
+    b_late = VisitActionFactory(visit=VisitFactory(school=b_school, adviser=adviser), due_on=today - timedelta(days=9))
+    a_late = VisitActionFactory(visit=VisitFactory(school=a_school, adviser=adviser), due_on=today - timedelta(days=2))
+    other = VisitActionFactory(
+        visit=VisitFactory(school=a_school, adviser=coordinator), owner=coordinator, due_on=today - timedelta(days=5)
+    )
+    client = client_for(adviser)
+    url = reverse("schools:overdue_actions")
+    page = client.get(url)
+    # By school by default, each school's oldest first: what a phone shows as one block per school.
+    assert list(page.context["actions"]) == [other, a_late, b_late] and page.context["grouped"]
+    html = page.content.decode()
+    assert html.index("Ashdown Primary") < html.index("Birchfield Academy") and 'scope="rowgroup"' in html
+    assert list(client.get(url, {"order": "due"}).context["actions"]) == [b_late, other, a_late]
+    assert list(client.get(url, {"owner": adviser.pk}).context["actions"]) == [a_late, b_late]
+    assert list(client.get(url, {"school": "birch"}).context["actions"]) == [b_late]
+    assert list(client.get(url, {"school": str(a_school.urn)}).context["actions"]) == [other, a_late]
+    assert "No actions match these filters." in client.get(url, {"school": "nowhere"}).content.decode()
+    # The owner list offers only people with overdue actions.
+    owners = list(page.context["filter"].filters["owner"].queryset)
+    assert owners == sorted([adviser, coordinator], key=lambda u: u.full_name)
+
+
+def test_the_overdue_actions_page_queries_do_not_grow_with_the_list(client_for, adviser, db):
+    today = timezone.localdate()
+    client = client_for(adviser)
+
+    def grow():
+        for n in range(12):
+            VisitActionFactory(visit=VisitFactory(adviser=adviser), due_on=today - timedelta(days=n + 1))
+
+    grow()
+    assert_flat_queries(fetch=lambda: client.get(reverse("schools:overdue_actions")), grow=grow)
+    assert_flat_queries(fetch=lambda: client.get(reverse("schools:my_actions"), {"order": "due"}), grow=grow)
 
 
 def test_marking_an_action_done(client_for, adviser, school, db):
