@@ -164,7 +164,9 @@ class ActionFilter(django_filters.FilterSet):
         if owners is None:
             del self.filters["owner"]
         else:
-            self.filters["owner"].queryset = owners
+            owner = self.filters["owner"]
+            assert isinstance(owner, django_filters.ModelChoiceFilter)
+            owner.queryset = owners
 
     @property
     def form(self) -> Any:

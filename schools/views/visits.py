@@ -3,8 +3,6 @@ safeguarding conferences. Coordinators and advisers change them; a DSL reads the
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -20,9 +18,9 @@ from accounts.roles import Role
 from core.forms import add_service_errors
 from core.locking import STALE_MESSAGE, StaleEdit
 
+from ..filters import ActionFilter
 from ..forms.visits import ActionForm, MeetingForm, VisitForm
 from ..models import Contact, ContactRole, NetworkMeeting
-from ..filters import ActionFilter
 from ..selectors import (
     action_get_for_user,
     action_owner_choices,
