@@ -31,6 +31,7 @@ from .models import Attendance, Attendee, Course, Sector, Session
 from .uptake import percent
 from .uptake import uptake_as_at as uptake_as_at
 from .uptake import uptake_by_phase as uptake_by_phase
+from .uptake import uptake_overall_and_by_phase as uptake_overall_and_by_phase
 from .uptake import uptake_series as uptake_series
 
 if TYPE_CHECKING:

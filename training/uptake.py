@@ -87,10 +87,16 @@ def uptake_as_at(*, on: date, phase: str | None = None, ward: str | None = None)
 
 def uptake_by_phase(*, on: date, ward: str | None = None) -> list[dict[str, Any]]:
     """uptake_as_at for each phase with open schools, in phase order. One query."""
+    return uptake_overall_and_by_phase(on=on, ward=ward)[1]
+
+
+def uptake_overall_and_by_phase(*, on: date, ward: str | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """uptake_as_at and uptake_by_phase from one pass over schools and attendances (the committee report shows
+    both; each pass is the cost at national scale)."""
     buckets = {f"p{i}_": phase for i, phase in enumerate(Phase)}
-    aggregates: dict[str, Count] = {}
+    aggregates = _counts("all_", on, Q())
     for key, phase in buckets.items():
         aggregates.update(_counts(key, on, Q(phase=phase)))
     figures = schools_with_first_training(ward=ward).aggregate(**aggregates)
     rows = [{"phase": phase.value, "phase_label": phase.label, **_row(figures, key)} for key, phase in buckets.items()]
-    return [row for row in rows if row["open_schools"]]
+    return {"on": on, **_row(figures, "all_")}, [row for row in rows if row["open_schools"]]

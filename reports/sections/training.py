@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from training.selectors import feedback_in_period, reach_in_period, uptake_as_at, uptake_by_phase
+from training.selectors import feedback_in_period, reach_in_period, uptake_overall_and_by_phase
 
 from .base import Bar, Chart, ReportContext, Section, Table, count, fmt, label_of, pct
 
@@ -42,7 +42,7 @@ def _phase_label(row: dict[str, Any]) -> str:
 
 def build(ctx: ReportContext) -> Section:
     section = Section(key="training", title=TITLE)
-    overall = uptake_as_at(on=ctx.end)
+    overall, by_phase = uptake_overall_and_by_phase(on=ctx.end)  # one pass over the attendances, not two
     open_schools = count(overall.get("open_schools"))
     wrap, pve, any_ = (count(overall.get(f"{k}_schools")) for k in ("wrap", "pve", "any"))
     section.intro = [
@@ -65,7 +65,7 @@ def build(ctx: ReportContext) -> Section:
         )
     )
     rows = []
-    for row in uptake_by_phase(on=ctx.end):
+    for row in by_phase:
         rows.append(
             [_phase_label(row), fmt(count(row.get("open_schools")))] + [_share(row, k) for k in ("wrap", "pve", "any")]
         )

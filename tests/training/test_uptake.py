@@ -72,6 +72,23 @@ def test_uptake_by_phase_and_ward() -> None:
     assert selectors.uptake_as_at(on=AS_AT, phase="primary")["wrap_schools"] == 5
 
 
+def test_overall_and_by_phase_in_one_query_equal_the_two_measures(django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    primaries = _schools(10, 100000, phase=Phase.PRIMARY, ward="Ward A")
+    secondaries = _schools(4, 100100, phase=Phase.SECONDARY, ward="Ward B")
+    _attend(primaries[:5] + secondaries[:1], "WRAP", date(2015, 9, 15))
+    _attend(primaries[:2], "PVE", date(2015, 10, 1))
+
+    with django_assert_num_queries(1):
+        overall, by_phase = selectors.uptake_overall_and_by_phase(on=AS_AT)
+
+    assert overall == selectors.uptake_as_at(on=AS_AT)
+    assert by_phase == selectors.uptake_by_phase(on=AS_AT)
+    assert selectors.uptake_overall_and_by_phase(on=AS_AT, ward="Ward B") == (
+        selectors.uptake_as_at(on=AS_AT, ward="Ward B"),
+        selectors.uptake_by_phase(on=AS_AT, ward="Ward B"),
+    )
+
+
 def test_commissioned_delivery_is_not_prevent_training() -> None:
     schools = _schools(2, 100000)
     _attend(schools[:1], "PUPIL-WORKSHOP", date(2015, 9, 15))
