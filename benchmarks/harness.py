@@ -83,9 +83,9 @@ def audit_events_top_up(target: int) -> tuple[int, int]:
         if connection.vendor == "postgresql":
             cursor.execute(
                 f"""INSERT INTO {table} ({columns})
-                SELECT now() - g * interval '31 seconds', (ARRAY[{actor_list}])[1 + g % {len(actors)}], '',
-                       '10.0.' || (g % 250) || '.' || (g % 200), (ARRAY['referrals.viewed', 'channel.case_viewed',
-                       'schools.viewed', 'auth.signed_in'])[1 + g % 4], 'referrals.referral', (g % 60000)::text,
+                SELECT now() - g * interval '31 seconds', (ARRAY[{actor_list}])[1 + g %% {len(actors)}], '',
+                       ('10.0.' || (g %% 250) || '.' || (g %% 200))::inet, (ARRAY['referrals.viewed', 'channel.case_viewed',
+                       'schools.viewed', 'auth.signed_in'])[1 + g %% 4], 'referrals.referral', (g %% 60000)::text,
                        '{{}}'::jsonb, ''
                 FROM generate_series(1, %s) AS g""",
                 [missing],
@@ -95,7 +95,7 @@ def audit_events_top_up(target: int) -> tuple[int, int]:
                 f"""WITH RECURSIVE series(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM series WHERE g < %s)
                 INSERT INTO {table} ({columns})
                 SELECT datetime('now', '-' || (g * 31) || ' seconds'), {actors[0]}, '', NULL,
-                       'referrals.viewed', 'referrals.referral', CAST(g % 60000 AS TEXT), '{{}}', ''
+                       'referrals.viewed', 'referrals.referral', CAST(g %% 60000 AS TEXT), '{{}}', ''
                 FROM series""",
                 [missing],
             )
@@ -174,6 +174,8 @@ def time_get(client: Client, url: str, *, repeat: int, warm: int = 1) -> Timing:
             with CaptureQueriesContext(connection) as ctx:
                 started = time.perf_counter()
                 response = client.get(url)
+                if response.streaming:  # an export: the rows are made while the body is read
+                    b"".join(response.streaming_content)  # type: ignore[attr-defined]
                 elapsed = (time.perf_counter() - started) * 1000
             status = response.status_code
             queries = len(ctx.captured_queries)
@@ -254,9 +256,11 @@ def page_urls(user: Any) -> list[str]:
     return urls
 
 
-def measure_pages(*, roles: list[str], repeat: int, timeout: int = 30) -> list[dict[str, Any]]:
+def measure_pages(
+    *, roles: list[str], repeat: int, timeout: int = 30, on_row: Callable[[dict[str, Any]], None] | None = None
+) -> list[dict[str, Any]]:
     """Median and p95 server time and query count of every page each role may open (200s only; a page that
-    times out is listed with its error)."""
+    times out is listed with its error). `on_row` is told each row as it is measured."""
     rows: list[dict[str, Any]] = []
     for role in roles:
         user = demo_user(role)
@@ -266,6 +270,8 @@ def measure_pages(*, roles: list[str], repeat: int, timeout: int = 30) -> list[d
                 timing = time_get(client, url, repeat=repeat)
                 if timing.status == 200 or timing.error:
                     rows.append({"role": role, **timing.row()})
+                    if on_row is not None:
+                        on_row(rows[-1])
     return rows
 
 
@@ -420,7 +426,8 @@ def measure_report(
 ) -> list[dict[str, Any]]:
     """`manage.py render_report` in a fresh process (a worker making one report: wall, peak memory, and the
     command's own time without Python's start), then the bare WeasyPrint render of that report's HTML in another
-    fresh process (benchmarks.report_child), and the ratio of the two."""
+    fresh process (benchmarks.report_child), and the ratios of the two: in process (the command's own time over
+    the bare render's, the stricter) and of the processes' wall times (Python's start on both sides)."""
     start, end = report_period(today)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -456,6 +463,7 @@ def measure_report(
                     "bare_render_s": bare["pdf_s"],
                     "bare_peak_mb": round(bare_peak, 1),
                     "ratio": round(in_process / bare["pdf_s"], 2) if bare["pdf_s"] else None,
+                    "ratio_wall": round(wall / bare_wall, 2),
                 }
             )
     return rows

@@ -42,6 +42,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=10, help="load per URL for throughput")
     parser.add_argument("--connections", type=int, default=4, help="concurrent connections for throughput")
     parser.add_argument("--timeout", type=int, default=30, help="statement timeout per query (PostgreSQL)")
+    parser.add_argument(
+        "--classifications", default="general,official-sensitive", help="reports to make: general, official-sensitive"
+    )
     parser.add_argument("--json", dest="json_path", default="", help="also write the figures to this file")
     return parser.parse_args(argv)
 
@@ -80,9 +83,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     roles = [r.strip() for r in args.roles.split(",") if r.strip()]
     if "pages" in parts:
         step = time.perf_counter()
-        result["pages"] = harness.measure_pages(roles=roles, repeat=args.repeat, timeout=args.timeout)
+        print_pages([])
+        result["pages"] = harness.measure_pages(
+            roles=roles, repeat=args.repeat, timeout=args.timeout, on_row=lambda row: print_pages([row], header=False)
+        )
         result["pages_s"] = round(time.perf_counter() - step, 1)
-        print_pages(result["pages"])
     if "lists" in parts:
         step = time.perf_counter()
         specs = harness.list_specs(**harness.search_terms())
@@ -91,7 +96,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         print_lists(result["lists"])
     if "report" in parts:
         step = time.perf_counter()
-        result["report"] = harness.measure_report(today=timezone.localdate())
+        classifications = tuple(c.strip() for c in args.classifications.split(",") if c.strip())
+        result["report"] = harness.measure_report(today=timezone.localdate(), classifications=classifications)
         result["report_s"] = round(time.perf_counter() - step, 1)
         print_report(result["report"])
     if "throughput" in parts:
@@ -108,11 +114,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
-def print_pages(rows: list[dict[str, Any]]) -> None:
-    print(f"\n{'role':<13} {'page':<52} {'median ms':>9} {'p95 ms':>8} {'queries':>7}")
+def print_pages(rows: list[dict[str, Any]], *, header: bool = True) -> None:
+    if header:
+        print(f"\n{'role':<13} {'page':<52} {'median ms':>9} {'p95 ms':>8} {'queries':>7}")
     for row in rows:
         note = f"  {row['error']}" if row.get("error") else ""
-        print(f"{row['role']:<13} {row['url']:<52} {row['median_ms']:>9} {row['p95_ms']:>8} {row['queries']:>7}{note}")
+        print(
+            f"{row['role']:<13} {row['url']:<52} {row['median_ms']:>9} {row['p95_ms']:>8} {row['queries']:>7}{note}",
+            flush=True,
+        )
 
 
 def print_lists(rows: list[dict[str, Any]]) -> None:
@@ -130,13 +140,13 @@ def print_lists(rows: list[dict[str, Any]]) -> None:
 def print_report(rows: list[dict[str, Any]]) -> None:
     print(
         f"\n{'report':<20} {'pages':>5} {'wall s':>7} {'in-proc s':>9} {'gather s':>8} {'peak MB':>8} "
-        f"{'bare s':>7} {'bare MB':>8} {'ratio':>6}"
+        f"{'bare s':>7} {'bare MB':>8} {'ratio':>6} {'wall ratio':>10}"
     )
     for row in rows:
         print(
             f"{row['classification']:<20} {row['pages']:>5} {row['wall_s']:>7} {row['in_process_s']:>9} "
             f"{row['gather_s']:>8} {row['peak_mb']:>8} {row['bare_render_s']:>7} {row['bare_peak_mb']:>8} "
-            f"{row['ratio']!s:>6}"
+            f"{row['ratio']!s:>6} {row['ratio_wall']!s:>10}"
         )
 
 
