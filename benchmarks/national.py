@@ -45,7 +45,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--classifications", default="general,official-sensitive", help="reports to make: general, official-sensitive"
     )
+    parser.add_argument("--report-repeat", type=int, default=3, help="reports made (medians are shown)")
     parser.add_argument("--json", dest="json_path", default="", help="also write the figures to this file")
+    parser.add_argument("--markdown", default="", help="also write them as Markdown with the targets marked")
     return parser.parse_args(argv)
 
 
@@ -97,7 +99,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     if "report" in parts:
         step = time.perf_counter()
         classifications = tuple(c.strip() for c in args.classifications.split(",") if c.strip())
-        result["report"] = harness.measure_report(today=timezone.localdate(), classifications=classifications)
+        result["report"] = harness.measure_report(
+            today=timezone.localdate(), classifications=classifications, repeat=args.report_repeat
+        )
         result["report_s"] = round(time.perf_counter() - step, 1)
         print_report(result["report"])
     if "throughput" in parts:
@@ -139,13 +143,14 @@ def print_lists(rows: list[dict[str, Any]]) -> None:
 
 def print_report(rows: list[dict[str, Any]]) -> None:
     print(
-        f"\n{'report':<20} {'pages':>5} {'wall s':>7} {'in-proc s':>9} {'gather s':>8} {'peak MB':>8} "
-        f"{'bare s':>7} {'bare MB':>8} {'ratio':>6} {'wall ratio':>10}"
+        f"\n{'report':<20} {'pages':>5} {'wall s':>7} {'CPU s':>6} {'in-proc s':>9} {'gather s':>8} {'peak MB':>8} "
+        f"{'bare s':>7} {'bare CPU':>8} {'bare MB':>8} {'ratio':>6} {'wall ratio':>10}"
     )
     for row in rows:
         print(
-            f"{row['classification']:<20} {row['pages']:>5} {row['wall_s']:>7} {row['in_process_s']:>9} "
-            f"{row['gather_s']:>8} {row['peak_mb']:>8} {row['bare_render_s']:>7} {row['bare_peak_mb']:>8} "
+            f"{row['classification']:<20} {row['pages']:>5} {row['wall_s']:>7} {row['cpu_s']:>6} {row['in_process_s']:>9} "
+            f"{row['gather_s']:>8} {row['peak_mb']:>8} {row['bare_render_s']:>7} {row['bare_cpu_s']:>8} "
+            f"{row['bare_peak_mb']:>8} "
             f"{row['ratio']!s:>6} {row['ratio_wall']!s:>10}"
         )
 
@@ -157,6 +162,126 @@ def print_throughput(rows: list[dict[str, Any]]) -> None:
             f"{row['path']:<20} {row['requests_per_s']:>8} {row['share_of_healthz']:>11} {row['non_200']:>8}"
             f"  {row['tool']}"
         )
+
+
+PAGE_P95_MS, HOME_P95_MS, LIST_RATIO, THROUGHPUT_SHARE = 200, 150, 1.0, 0.3
+REPORT_WALL_S, REPORT_RATIO, REPORT_PEAK_MB = 10, 1.5, 500
+TARGET_LISTS = ("schools list", "referral queue", "audit list")
+
+
+def _mark(met: bool) -> str:
+    return "met" if met else "**not met**"
+
+
+def markdown(result: dict[str, Any]) -> str:
+    """The figures as Markdown tables, with the targets of the national-scale work marked met or not met."""
+    m = result["machine"]
+    lines = [
+        "# Benchmark results (`python -m benchmarks.national`)",
+        "",
+        f"Run {result['date']} at scale `{result['scale']}` on {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, "
+        f"{m['database']}, Python {m['python']}, CONN_MAX_AGE {m['conn_max_age']}; load average at the start "
+        f"{', '.join(str(x) for x in m['load_average'])}. Set-up: {json.dumps(result['setup'])}. Whole run "
+        f"{result['total_s']} s.",
+        "",
+        "## Targets",
+        "",
+        "| target | figure | |",
+        "|---|---|---|",
+    ]
+    pages = result.get("pages", [])
+    if pages:
+        slow = [r for r in pages if r.get("error") or r["p95_ms"] >= PAGE_P95_MS]
+        home = [r for r in pages if r["role"] == "coordinator" and r["url"] == "/"]
+        worst = max(pages, key=lambda r: (bool(r.get("error")), r["p95_ms"]))
+        lines.append(
+            f"| every page p95 < {PAGE_P95_MS} ms for every role | {len(slow)} of {len(pages)} pages over; worst "
+            f"{worst['role']} {worst['url']} {worst.get('error') or str(worst['p95_ms']) + ' ms'} | "
+            f"{_mark(not slow)} |"
+        )
+        if home:
+            lines.append(
+                f"| coordinator's home page p95 < {HOME_P95_MS} ms | {home[0]['p95_ms']} ms | "
+                f"{_mark(not home[0].get('error') and home[0]['p95_ms'] < HOME_P95_MS)} |"
+            )
+    for row in result.get("lists", []):
+        if row["list"] in TARGET_LISTS:
+            ratio = row["ratio_p95"]
+            lines.append(
+                f"| {row['list']}, {row['case']}: <= {LIST_RATIO}x admin | {ratio}x (p95 {row['portal']['p95_ms']} "
+                f"/ {row['admin']['p95_ms']} ms) | {_mark(ratio is not None and ratio <= LIST_RATIO)} |"
+            )
+    for row in result.get("throughput", [])[1:]:
+        lines.append(
+            f"| {row['path']} >= {THROUGHPUT_SHARE}x /healthz throughput | {row['share_of_healthz']}x "
+            f"({row['requests_per_s']} of {result['throughput'][0]['requests_per_s']} req/s) | "
+            f"{_mark(row['share_of_healthz'] >= THROUGHPUT_SHARE)} |"
+        )
+    for row in result.get("report", []):
+        name = f"render_report ({row['classification']})"
+        lines += [
+            f"| {name} < {REPORT_WALL_S} s wall | {row['wall_s']} s | {_mark(row['wall_s'] < REPORT_WALL_S)} |",
+            f"| {name} < {REPORT_RATIO}x the bare render of its HTML | {row['ratio']}x in process ({row['in_process_s']}"
+            f" / {row['bare_render_s']} s); {row['ratio_wall']}x process wall | "
+            f"{_mark(row['ratio'] is not None and row['ratio'] < REPORT_RATIO)} |",
+            f"| {name} peak memory < {REPORT_PEAK_MB} MB | {row['peak_mb']} MB | "
+            f"{_mark(row['peak_mb'] < REPORT_PEAK_MB)} |",
+        ]
+    if pages:
+        lines += [
+            "",
+            "## Pages (in process, ms)",
+            "",
+            "| role | page | median | p95 | queries |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {r['role']} | `{r['url']}` | {r['median_ms']} | {r.get('error') or r['p95_ms']} | {r['queries']} |"
+            for r in pages
+        ]
+    if result.get("lists"):
+        lines += [
+            "",
+            "## Lists beside the stock admin changelist (in process, ms)",
+            "",
+            "| list | case | rows | portal median | portal p95 | queries | admin median | admin p95 | queries | p95 ratio |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for r in result["lists"]:
+            p, a = r["portal"], r["admin"]
+            lines.append(
+                f"| {r['list']} | {r['case']} | {r['rows']} | {p['median_ms']} | {p.get('error') or p['p95_ms']} | "
+                f"{p['queries']} | {a['median_ms']} | {a.get('error') or a['p95_ms']} | {a['queries']} | "
+                f"{r['ratio_p95']} |"
+            )
+    if result.get("report"):
+        lines += [
+            "",
+            "## Committee report (fresh processes; medians)",
+            "",
+            "| classification | period | pages | wall s | CPU s | in process s | gather s | peak MB | bare render s "
+            "| bare CPU s | bare peak MB | ratio | wall ratio |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {r['classification']} | {r['period']} | {r['pages']} | {r['wall_s']} | {r['cpu_s']} | "
+            f"{r['in_process_s']} | {r['gather_s']} | {r['peak_mb']} | {r['bare_render_s']} | {r['bare_cpu_s']} | "
+            f"{r['bare_peak_mb']} | {r['ratio']} | {r['ratio_wall']} |"
+            for r in result["report"]
+        ]
+    if result.get("throughput"):
+        lines += [
+            "",
+            "## Throughput (gunicorn, 2 workers)",
+            "",
+            "| path | req/s | share of /healthz | non-200 | tool |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| `{r['path']}` | {r['requests_per_s']} | {r['share_of_healthz']} | {r['non_200']} | {r['tool']} |"
+            for r in result["throughput"]
+        ]
+    return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -177,6 +302,9 @@ def main(argv: list[str] | None = None) -> None:
     if args.json_path:
         Path(args.json_path).write_text(json.dumps(result, indent=2))
         print(f"figures written to {args.json_path}")
+    if args.markdown:
+        Path(args.markdown).write_text(markdown(result))
+        print(f"tables written to {args.markdown}")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ def test_every_part_of_the_benchmark_runs_on_the_small_demo(settings, capsys):
         connections=2,
         timeout=30,
         classifications="general",
+        report_repeat=1,
     )
 
     result = national.run(args)
@@ -60,6 +61,8 @@ def test_every_part_of_the_benchmark_runs_on_the_small_demo(settings, capsys):
     national.print_report(result["report"])
     national.print_throughput(result["throughput"])
     assert "referral queue" in capsys.readouterr().out
+    written = national.markdown(result)
+    assert "| schools list, page 1: <= 1.0x admin |" in written and "## Throughput" in written
 
 
 def test_the_report_period_is_the_last_complete_financial_year():
