@@ -30,9 +30,11 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.utils import timezone
+
     from reports.management.commands.render_report import CLASSIFICATIONS
     from reports.models import ALL_SECTIONS
-    from reports.rendering import report_gather, report_html, report_pdf
+    from reports.rendering import Stamp, report_gather, report_html, report_pdf
     from reports.services import report_parameters
 
     if args.mode == "html":
@@ -48,7 +50,7 @@ def main() -> None:
         started = time.perf_counter()
         sections = report_gather(params)
         gathered = time.perf_counter()
-        html = report_html(params, sections)
+        html = report_html(params, sections, stamp=Stamp(made_at=timezone.now()))  # as render_report does
         done = time.perf_counter()
         Path(args.html).write_text(html)
         print(json.dumps({"gather_s": round(gathered - started, 3), "html_s": round(done - gathered, 3)}))
