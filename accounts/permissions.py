@@ -40,6 +40,8 @@ class Capability(StrEnum):
     REFERRAL_TRIAGE = "referral_triage"
     REFERRAL_CONFIGURE = "referral_configure"
     CASES_VIEW = "cases_view"
+    PEOPLE_MATCH = "people_match"
+    CASES_TRANSFER = "cases_transfer"
     CASES_ADMIN = "cases_admin"
     MEETINGS_VIEW = "meetings_view"
     REPORTS_VIEW = "reports_view"
@@ -70,6 +72,9 @@ CAPABILITIES: dict[Capability, frozenset[str]] = {
     C.REFERRAL_CONFIGURE: frozenset({R.COORDINATOR}),
     C.CASES_VIEW: frozenset({R.COORDINATOR, R.CSC_PRACTITIONER, R.PANEL_CHAIR, R.PANEL_MEMBER}),
     C.CASES_ADMIN: frozenset({R.COORDINATOR, R.PANEL_CHAIR}),
+    # Matching and linking people read every referral's identifiers, so only those who see every referral.
+    C.PEOPLE_MATCH: frozenset({R.COORDINATOR}),
+    C.CASES_TRANSFER: frozenset({R.COORDINATOR, R.PANEL_CHAIR}),
     C.MEETINGS_VIEW: frozenset({R.COORDINATOR, R.PANEL_CHAIR, R.PANEL_MEMBER}),
     C.REPORTS_VIEW: frozenset({R.COORDINATOR, R.ADVISER, R.CSC_PRACTITIONER, R.PANEL_CHAIR, R.SCRUTINY}),
     C.REPORTS_REQUEST: frozenset({R.COORDINATOR}),

@@ -38,6 +38,7 @@ from .models.cases import (
 )
 from .models.meetings import Action, AgendaItem, Meeting
 from .models.panels import Panel
+from .models.transfers import CaseTransfer, TransferDirection
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -378,10 +379,14 @@ def reviews_due(
 def case_statistics(*, start: date, end: date) -> dict[str, Any]:
     """Panel figures for the cases whose referral was made between start and end (inclusive), as counts of
     people (a case is one referral of one person), in the layout of the Home Office's Prevent statistics:
-    cases = adopted + not_adopted + awaiting_panel_decision; adopted = exited + ongoing; the outcomes add up to
-    exited."""
+    cases = adopted + not_adopted + awaiting_panel_decision (+ transferred before adoption); adopted = exited +
+    ongoing (+ transferred after adoption); the outcomes add up to exited. Cases transferred in from another
+    authority are counted here, where they are supported; their referrals were counted where they were made."""
     rows = Case.objects.filter(referral__submitted_on__gte=start, referral__submitted_on__lte=end)
     figures = rows.aggregate(
+        transferred_in=Count("pk", filter=Q(transfers__direction=TransferDirection.IN)),
+    )
+    figures |= rows.aggregate(
         cases=Count("pk"),
         discussed_at_panel=Count(
             "pk", filter=Q(discussed_on__isnull=False) | Q(adopted_on__isnull=False) | Q(stage=Stage.NOT_ADOPTED)
@@ -395,6 +400,8 @@ def case_statistics(*, start: date, end: date) -> dict[str, Any]:
         # Adopted and still in the programme (adopted = exited + ongoing), and not yet decided by the panel.
         ongoing=Count("pk", filter=Q(stage__in=ADOPTED_STAGES)),
         awaiting_panel_decision=Count("pk", filter=Q(stage__in=PRE_PANEL_STAGES)),
+        # Closed here because the case moved to another local authority's panel (its own line, as a closure).
+        transferred=Count("pk", filter=Q(stage=Stage.TRANSFERRED)),
     )
     outcomes = Counter(dict(rows.exclude(exit_outcome="").values_list("exit_outcome").annotate(n=Count("pk"))))
     figures["outcomes"] = {str(label): outcomes.get(value, 0) for value, label in ExitOutcome.choices}
@@ -443,3 +450,14 @@ def meetings_held(*, start: date, end: date) -> int:
     """Panel meetings held (not cancelled) between start and end inclusive, up to today."""
     end = min(end, timezone.localdate())
     return Meeting.objects.filter(held_on__gte=start, held_on__lte=end, is_cancelled=False).count()
+
+
+def panels_editable_by(*, user: User | AnonymousUser) -> QuerySet[Panel]:
+    """Active panels whose cases the user may open and change: every one for a coordinator, a chair's own."""
+    access = access_for(user)
+    panels = Panel.objects.filter(is_active=True).order_by("name")
+    return panels if access.has(Role.COORDINATOR) else panels.filter(pk__in=access.chaired_panel_ids)
+
+
+def case_transfers(*, case: Case) -> list[CaseTransfer]:
+    return list(CaseTransfer.objects.filter(case=case).select_related("recorded_by").order_by("on", "id"))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import cases, meetings
+from .views import cases, meetings, transfers
 
 app_name = "channel"
 
@@ -34,4 +34,7 @@ urlpatterns = [
     path("cases/<int:pk>/notes/new/", cases.note_add, name="note_add"),
     path("cases/<int:pk>/exit/", cases.case_exit, name="case_exit"),
     path("cases/<int:pk>/reviews/<int:review_pk>/", cases.review_record, name="review_record"),
+    path("cases/<int:pk>/transfer/", transfers.transfer_out, name="transfer_out"),
+    path("cases/<int:pk>/transfer-pack.pdf", transfers.transfer_pack, name="transfer_pack"),
+    path("cases/transfer-in/", transfers.transfer_in, name="transfer_in"),
 ]

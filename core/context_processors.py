@@ -10,7 +10,7 @@ from .registry import nav_items_for
 # Every page under these shows referral or case data (referrals, the queue, panels, cases, meetings and their papers),
 # so base.html marks it OFFICIAL-SENSITIVE on screen and on every printed page. Other pages that show such figures
 # (a school's referral count) fill base.html's `marking` block themselves.
-OFFICIAL_SENSITIVE_PREFIXES = ("/referrals/", "/panels/")
+OFFICIAL_SENSITIVE_PREFIXES = ("/referrals/", "/panels/", "/people/")
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("schools/", include("schools.urls")),
     path("training/", include("training.urls")),
     path("referrals/", include("referrals.urls")),
+    path("people/", include("people.urls")),
     path("panels/", include("channel.urls")),
     path("reports/", include("reports.urls")),
     path("system/admin/", admin.site.urls),

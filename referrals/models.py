@@ -228,7 +228,10 @@ class Referral(TimeStampedModel, Versioned):
     submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
     submitted_on = models.DateField(null=True, blank=True, db_index=True)
 
-    # The person
+    # The person: every referral about them belongs to one Person (people.services.matching joins them up).
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
+    )
     first_name = models.CharField(max_length=100, blank=True)
     last_name = models.CharField(max_length=100, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)

@@ -274,7 +274,12 @@ def referral_statistics(*, start: date, end: date) -> dict[str, Any]:
     with `stages[breakdown]` giving label -> {referrals, discussed_at_panel, adopted}. Age bands are of the age on
     the referral date (`Referral.age_at_referral`, set from the date of birth by `referrals.models.age_on`).
     One query per breakdown, whatever the number of referrals."""
-    qs = Referral.objects.exclude(status=Status.DRAFT).filter(submitted_on__gte=start, submitted_on__lte=end)
+    qs = (
+        Referral.objects.exclude(status=Status.DRAFT)
+        .filter(submitted_on__gte=start, submitted_on__lte=end)
+        # A case transferred in was referred, and counted, in the area that sent it.
+        .exclude(case__transfers__direction="in")
+    )
     outcome_counts = _counts(qs, "decision")
     by_outcome = {label: outcome_counts.get(value, 0) for value, label in Decision.choices}
     by_outcome["Ongoing"] = outcome_counts.get("", 0)

@@ -4,4 +4,4 @@ Vulnerability Assessment Framework) and meetings. Import each model from the mod
 """
 
 # Django registers an app's models by importing channel.models, so every module that defines models is imported here.
-from . import assessments, cases, meetings, panels  # noqa: F401
+from . import assessments, cases, meetings, panels, transfers  # noqa: F401

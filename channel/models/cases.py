@@ -28,6 +28,7 @@ class Stage(models.TextChoices):
     REVIEWS = "reviews", "Reviews after exit"
     CLOSED = "closed", "Closed after reviews"
     NOT_ADOPTED = "not_adopted", "Closed, not adopted"
+    TRANSFERRED = "transferred", "Transferred to another area"
 
 
 # Stages before the panel has decided to adopt: such a case is "new" on an agenda.
@@ -36,7 +37,7 @@ PRE_PANEL_STAGES = (Stage.INFORMATION_GATHERING, Stage.PRELIMINARY_ASSESSMENT, S
 ADOPTED_STAGES = (Stage.ADOPTED, Stage.SUPPORT)
 OPEN_STAGES = (*PRE_PANEL_STAGES, *ADOPTED_STAGES)
 AFTER_EXIT_STAGES = (Stage.EXITED, Stage.REVIEWS, Stage.CLOSED)
-FINISHED_STAGES = (Stage.CLOSED, Stage.NOT_ADOPTED)
+FINISHED_STAGES = (Stage.CLOSED, Stage.NOT_ADOPTED, Stage.TRANSFERRED)
 
 
 class ExitOutcome(models.TextChoices):

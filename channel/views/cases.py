@@ -28,13 +28,14 @@ from ..forms.cases import (
     SupportItemForm,
     SupportStartForm,
 )
-from ..models.cases import ADOPTED_STAGES, OPEN_STAGES, PRE_PANEL_STAGES, CaseEntry, Stage
+from ..models.cases import ADOPTED_STAGES, FINISHED_STAGES, OPEN_STAGES, PRE_PANEL_STAGES, CaseEntry, Stage
 from ..selectors import (
     assessment_comparison,
     can_edit_case,
     case_chronology,
     case_get_for_user,
     case_list_visible_to,
+    case_transfers,
     panel_list_visible_to,
 )
 from ..services import assessments, cases, consent, reviews, support
@@ -66,6 +67,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "panels": list(panel_list_visible_to(user=request.user).values_list("pk", "name")),
             "stages": Stage.choices,
+            "may_transfer_in": has_capability(request.user, Capability.CASES_TRANSFER),
         },
     )
 
@@ -109,6 +111,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_exit": editable and case.stage in ADOPTED_STAGES,
             "is_open": case.stage in OPEN_STAGES,
             "can_see_meetings": has_capability(request.user, Capability.MEETINGS_VIEW),
+            "transfers": case_transfers(case=case),
+            "can_transfer": editable and case.stage not in FINISHED_STAGES,
         },
     )
 

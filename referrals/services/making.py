@@ -19,6 +19,7 @@ from accounts.roles import Role
 from core.audit import audit_record, changes_between, snapshot
 from core.idempotency import create_once
 from core.locking import versioned_update
+from people.services import person_for_new_referral
 from schools.models import School
 
 from ..models import (
@@ -200,6 +201,7 @@ def referral_submit(
         expected_version=expected_version,
         fields=["status", "submitted_at", "submitted_on", "reference", "age_at_referral"],
     )
+    person_for_new_referral(referral=referral)
     referral_event_add(referral=referral, kind=EventKind.SUBMITTED, actor=submitted_by)
     audit_record(actor=submitted_by, action="referrals.referral_submitted", obj=referral, request=request)
     referral_notify(

@@ -41,6 +41,8 @@ CASE_LABELS = {
     "exited_concerns_reduced": "Left with concerns reduced",
     "withdrew": "Withdrew",
     "ongoing": "Still in the programme",
+    "transferred": "Transferred to another local authority",
+    "transferred_in": "Transferred in from another local authority",
 }
 # Referral outcomes that add up to the referrals (used only where the data shows they do).
 REFERRAL_OUTCOMES = [
@@ -156,6 +158,9 @@ def _build(ctx: ReportContext) -> PeopleFigures:
         f.constraints.append((f.outcome_total, [k for _, k in f.outcome_rows]))
     f.add_if_adds_up(("case", "cases"), [("case", "adopted"), ("case", "not_adopted")])
     f.add_if_adds_up(("case", "adopted"), [("case", s) for s in ("exited", "ongoing")])
+    # With transfers out the identities hold with the transferred cases as one more part (where the data shows it).
+    if f.values.get(("case", "transferred")):
+        f.add_if_adds_up(("case", "adopted"), [("case", s) for s in ("exited", "ongoing", "transferred")])
 
     # The journey: referral outcomes from the referrals app, then what became of the cases.
     f.values[("ref", "referrals")] = count(stats.get("total"))

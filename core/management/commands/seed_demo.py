@@ -22,7 +22,7 @@ from django.utils import timezone
 from core.demo import SCALES, DemoContext, demo_seeders
 
 # Panels come before accounts so that demo chairs and members can be given one.
-DEMO_ORDER = ["schools", "channel", "accounts", "training", "referrals", "reports"]
+DEMO_ORDER = ["schools", "channel", "accounts", "training", "referrals", "people", "reports"]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,267 @@
+"""Reads about people: proposed matches for a referral, a person's history as a viewer may see it, and the people
+linked to them.
+
+Matching runs in the database. On PostgreSQL the name is compared with pg_trgm (`%` on the GIN-indexed
+normalised name, scored by `similarity()`); on SQLite, which has no trigrams, by the exact normalised name and
+the phonetic key. Both also take the date of birth, the school and the area or ward. A candidate needs some name
+evidence and at least one other thing in common.
+
+A history or a link never shows a referral the viewer could not open: every list here is built from
+referrals.selectors.referral_list_visible_to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Lower
+
+from accounts.models import User
+from referrals.models import Referral, Status
+from referrals.selectors import referral_list_visible_to
+
+from .keys import name_key, phonetic_key
+from .models import RELATIONSHIP_INVERSE, MatchDecision, MatchOutcome, Person, PersonLink, Relationship
+
+MATCH_LIMIT = 8
+# Weights of each kind of evidence; a candidate is proposed at MATCH_THRESHOLD or more.
+NAME_WEIGHT = 50
+PHONETIC_WEIGHT = 15
+BIRTH_WEIGHT = 35
+SCHOOL_WEIGHT = 10
+AREA_WEIGHT = 10
+MATCH_THRESHOLD = 40
+# Name evidence on SQLite, where there are no trigrams: an exact normalised name or the same phonetic key.
+SQLITE_EXACT_SIMILARITY = 1.0
+SQLITE_PHONETIC_SIMILARITY = 0.6
+REPEAT_WINDOW_DAYS = 365
+REPEAT_FLAG_COUNT = 3
+
+
+@dataclass(frozen=True)
+class MatchCandidate:
+    person: Person
+    score: int
+    similarity: float
+    same_birth: bool
+    same_phonetic: bool
+    same_school: bool
+    same_area: bool
+
+    @property
+    def reasons(self) -> list[str]:
+        found = []
+        if self.similarity >= 0.99:
+            found.append("same name")
+        elif self.similarity > 0:
+            found.append(f"similar name ({round(self.similarity * 100)}%)")
+        if self.same_phonetic and self.similarity < 0.99:
+            found.append("name sounds the same")
+        if self.same_birth:
+            found.append("same date of birth")
+        if self.same_school:
+            found.append("same school")
+        if self.same_area:
+            found.append("same area or ward")
+        return found
+
+
+def _name_similarity(key: str) -> tuple[Q, TrigramSimilarity | Case]:
+    """The filter that finds name candidates and the similarity (0 to 1) of each, for this database."""
+    if connection.vendor == "postgresql":
+        return Q(name_key__trigram_similar=key), TrigramSimilarity("name_key", Value(key))
+    similarity = Case(
+        When(name_key=key, then=Value(SQLITE_EXACT_SIMILARITY)),
+        When(phonetic_key=phonetic_key_of(key), then=Value(SQLITE_PHONETIC_SIMILARITY)),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    return Q(name_key=key), similarity
+
+
+def phonetic_key_of(key: str) -> str:
+    first, _, last = key.partition(" ")
+    return phonetic_key(first, last)
+
+
+def match_candidates(*, referral: Referral, limit: int = MATCH_LIMIT) -> list[MatchCandidate]:
+    """Earlier people who may be the person this referral is about, best first (one query)."""
+    key = name_key(referral.first_name, referral.last_name)
+    sound = phonetic_key(referral.first_name, referral.last_name)
+    if not key:
+        return []
+    name_q, similarity = _name_similarity(key)
+    found = name_q | Q(phonetic_key=sound)
+    if referral.date_of_birth:
+        found |= Q(date_of_birth=referral.date_of_birth)
+    others = Referral.objects.filter(person=OuterRef("pk")).exclude(pk=referral.pk)
+    same_school = Exists(others.filter(school_id=referral.school_id)) if referral.school_id else Value(False)
+    area = referral.address_area.strip().lower()
+    same_area = Exists(others.annotate(a=Lower("address_area")).filter(a=area)) if area else Value(False)
+    rejected = MatchDecision.objects.filter(referral=referral, candidate=OuterRef("pk"), outcome=MatchOutcome.REJECTED)
+    qs = (
+        Person.objects.filter(found, merged_into__isnull=True)
+        .exclude(pk=referral.person_id)
+        .filter(Exists(others))
+        .exclude(Exists(rejected))
+        .annotate(
+            similarity=Cast(similarity, FloatField()),
+            same_birth=_flag(Q(date_of_birth=referral.date_of_birth) if referral.date_of_birth else None),
+            same_phonetic=_flag(Q(phonetic_key=sound)),
+            same_school=Cast(same_school, BooleanField()),
+            same_area=Cast(same_area, BooleanField()),
+        )
+        .annotate(
+            score=Cast(
+                F("similarity") * NAME_WEIGHT
+                + _points("same_phonetic", PHONETIC_WEIGHT)
+                + _points("same_birth", BIRTH_WEIGHT)
+                + _points("same_school", SCHOOL_WEIGHT)
+                + _points("same_area", AREA_WEIGHT),
+                IntegerField(),
+            )
+        )
+        # Some name evidence and one other thing in common.
+        .filter(Q(similarity__gt=0) | Q(same_phonetic=True))
+        .filter(Q(same_birth=True) | Q(same_school=True) | Q(same_area=True))
+        .filter(score__gte=MATCH_THRESHOLD)
+        .order_by("-score", "-similarity", "pk")[:limit]
+    )
+    return [
+        MatchCandidate(
+            person=p,
+            score=p.score,  # type: ignore[attr-defined]
+            similarity=float(p.similarity),  # type: ignore[attr-defined]
+            same_birth=bool(p.same_birth),  # type: ignore[attr-defined]
+            same_phonetic=bool(p.same_phonetic),  # type: ignore[attr-defined]
+            same_school=bool(p.same_school),  # type: ignore[attr-defined]
+            same_area=bool(p.same_area),  # type: ignore[attr-defined]
+        )
+        for p in qs
+    ]
+
+
+def _flag(q: Q | None) -> Case | Value:
+    if q is None:
+        return Value(False, output_field=BooleanField())
+    return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def _points(flag: str, weight: int) -> Case:
+    return Case(When(**{flag: True}, then=Value(weight)), default=Value(0), output_field=IntegerField())
+
+
+def match_decisions_of(*, referral: Referral) -> list[MatchDecision]:
+    return list(referral.match_decisions.select_related("decided_by").order_by("decided_at", "id"))
+
+
+# --- A person's history, as the viewer may see it ----------------------------------------------------------------
+
+
+def person_referrals_visible_to(*, user: User | AnonymousUser, person_id: int | None) -> QuerySet[Referral]:
+    """The person's referrals that the user may open, oldest first, with their panel case if any."""
+    if person_id is None:
+        return Referral.objects.none()
+    return (
+        referral_list_visible_to(user=user)
+        .filter(person_id=person_id)
+        .exclude(status=Status.DRAFT)
+        .select_related("decision_panel", "case", "case__panel")
+        .order_by("submitted_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class PersonHistory:
+    referrals: list[Referral]
+    current: Referral
+    repeat_flag: bool
+
+    @property
+    def earlier(self) -> list[Referral]:
+        return [r for r in self.referrals if r.pk != self.current.pk]
+
+
+def person_history(*, user: User | AnonymousUser, referral: Referral) -> PersonHistory:
+    """Every referral of the referral's person that the user may see, and whether this is the third (or later)
+    referral within 12 months, which goes to the panel for discussion. The flag counts only what the user may
+    see, so it never tells anyone of a referral they could not open (coordinators see them all)."""
+    rows = list(person_referrals_visible_to(user=user, person_id=referral.person_id))
+    day = referral.submitted_on or date.today()
+    window = [r for r in rows if r.submitted_on and day - timedelta(days=REPEAT_WINDOW_DAYS) <= r.submitted_on <= day]
+    return PersonHistory(referrals=rows, current=referral, repeat_flag=len(window) >= REPEAT_FLAG_COUNT)
+
+
+def repeat_referral_count(*, person_id: int, day: date) -> int:
+    """All referrals of a person in the 12 months to `day` (for the service's own flag, not for display)."""
+    return (
+        Referral.objects.filter(person_id=person_id, submitted_on__gt=day - timedelta(days=REPEAT_WINDOW_DAYS))
+        .filter(submitted_on__lte=day)
+        .count()
+    )
+
+
+# --- Linked people -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkedPerson:
+    link: PersonLink
+    relationship: str
+    referrals: list[Referral]
+
+
+def linked_people_visible_to(*, user: User | AnonymousUser, person_id: int | None) -> list[LinkedPerson]:
+    """The people linked to a person whom the user may see: a link is shown only with at least one referral of
+    the other person that the user may open, and only those referrals. Links to anyone else are left out
+    without a trace (no count, no "hidden" line). Two queries, whatever the number of links."""
+    if person_id is None:
+        return []
+    links = list(PersonLink.objects.filter(Q(from_person_id=person_id) | Q(to_person_id=person_id)).order_by("id"))
+    if not links:
+        return []
+    others = {link.to_person_id if link.from_person_id == person_id else link.from_person_id for link in links}
+    visible: dict[int, list[Referral]] = {}
+    for r in (
+        referral_list_visible_to(user=user)
+        .filter(person_id__in=others)
+        .exclude(status=Status.DRAFT)
+        .order_by("submitted_at", "id")
+    ):
+        visible.setdefault(r.person_id or 0, []).append(r)
+    result = []
+    for link in links:
+        outward = link.from_person_id == person_id
+        other = link.to_person_id if outward else link.from_person_id
+        if other not in visible:
+            continue
+        relationship = Relationship(link.relationship)
+        if not outward:
+            relationship = RELATIONSHIP_INVERSE[relationship]
+        result.append(LinkedPerson(link=link, relationship=relationship.label, referrals=visible[other]))
+    return result
+
+
+def person_of_visible_referral(*, user: User | AnonymousUser, reference: str) -> Person | None:
+    """The person of the referral with this reference, if the user may see it (for linking people)."""
+    row = referral_list_visible_to(user=user).filter(reference__iexact=reference.strip()).first()
+    if row is None or row.person_id is None:
+        return None
+    return Person.objects.get(pk=row.person_id)
