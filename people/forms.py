@@ -19,6 +19,11 @@ class MatchAnswerForm(forms.Form):
     candidate = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     answer = forms.ChoiceField(choices=[("confirm", "Confirm"), ("reject", "Reject")], widget=forms.HiddenInput)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()  # the page draws one small form per candidate; this one carries the errors
+        self.helper.form_tag = False
+
 
 class LinkForm(IdempotentFormMixin):
     reference = forms.CharField(

@@ -13,6 +13,7 @@ from channel.models.meetings import AgendaReason
 from channel.services.actions import action_add
 from channel.services.cases import case_exit
 from channel.services.support import support_item_add
+from channel.services.transfers import TransferDetails, case_transfer_out
 from tests.support.access import CHAIR, COORDINATOR, CSC, MEMBER, Row
 
 CASE_READERS = {COORDINATOR, CHAIR, MEMBER, CSC}
@@ -46,6 +47,14 @@ def build(world) -> None:
         due_on=today + timedelta(days=14), added_by=chair,
     )  # fmt: skip
     assert world.new_case.stage == Stage.INFORMATION_GATHERING
+    world.transferred_case = case(world.panel)
+    case_transfer_out(
+        case=world.transferred_case, actor=chair,
+        details=TransferDetails(
+            council="Eastmoor Borough Council", contact_name="Pat Receiver", contact_email="p@eastmoor.example",
+            contact_phone="", on=today, reason="Moved",
+        ),
+    )  # fmt: skip
 
 
 def _case(w):
@@ -94,4 +103,9 @@ ROWS = {
     "channel:review_record": Row(
         ok=CASE_WRITERS, read_only={MEMBER, CSC}, kwargs=lambda w: {"pk": w.exited_case.pk, "review_pk": w.review.pk}
     ),
+    # Transfers: the case's writers (coordinators and its panel's chair); members and practitioners lack the
+    # capability, so the pages do not exist for them (404).
+    "channel:transfer_out": Row(ok=CASE_WRITERS, kwargs=_case),
+    "channel:transfer_pack": Row(ok=CASE_WRITERS, kwargs=lambda w: {"pk": w.transferred_case.pk}),
+    "channel:transfer_in": Row(ok=CASE_WRITERS),
 }
