@@ -219,7 +219,8 @@ class Referral(TimeStampedModel, Versioned):
     AUDIT_SENSITIVE_FIELDS = (
         "first_name", "last_name", "date_of_birth", "age_given", "gender", "ethnicity", "address_area",
         "referrer_name", "referrer_email", "referrer_phone", "narrative", "came_to_light", "vulnerability_details",
-        "actions_details", "decision_notes", "mental_health", "neurodiversity",
+        "actions_details", "decision_notes", "mental_health", "neurodiversity", "online_activity",
+        "additional_needs_details",
     )  # fmt: skip
 
     reference = models.CharField(max_length=20, null=True, blank=True, unique=True)
@@ -258,6 +259,11 @@ class Referral(TimeStampedModel, Versioned):
     concern_type_label = models.CharField(max_length=200, blank=True, help_text="The wording answered with.")
     narrative = models.TextField(blank=True)
     came_to_light = models.TextField(blank=True)
+    # Asked by the national Prevent referral form (December 2023); blank on referrals made before.
+    online_activity = models.TextField("what they do online", blank=True)
+    mass_casualty_interest = models.CharField(
+        "interest in mass-casualty violence", max_length=16, choices=YesNoUnknown.choices, blank=True
+    )
 
     # Other vulnerabilities
     mental_health = models.CharField(
@@ -271,12 +277,26 @@ class Referral(TimeStampedModel, Versioned):
     exploitation = models.CharField(max_length=16, choices=YesNoUnknown.choices, blank=True)
     online_harm = models.CharField(max_length=16, choices=YesNoUnknown.choices, blank=True)
     vulnerability_details = models.TextField(blank=True)
+    additional_needs = models.CharField(
+        "special educational needs, disability or other needs", max_length=16, choices=YesNoUnknown.choices,
+        blank=True,
+    )  # fmt: skip
+    additional_needs_details = models.TextField(blank=True)
+    other_safeguarding = models.CharField(
+        "other safeguarding concerns", max_length=16, choices=YesNoUnknown.choices, blank=True
+    )
 
     # What has been done
     family_spoken_to = models.CharField(max_length=16, choices=YesNoUnknown.choices, blank=True)
     early_help = models.CharField(max_length=16, choices=EarlyHelp.choices, blank=True)
     team_around_child = models.CharField(max_length=16, choices=YesNoUnknown.choices, blank=True)
     actions_details = models.TextField(blank=True)
+    person_aware = models.CharField(
+        "the person knows of the referral", max_length=16, choices=YesNoUnknown.choices, blank=True
+    )
+    family_aware = models.CharField(
+        "parents, carers or family know of the referral", max_length=16, choices=YesNoUnknown.choices, blank=True
+    )
 
     # Triage
     assigned_team = models.ForeignKey(

@@ -289,7 +289,7 @@ def _decide(ctx: DemoContext, referral: Referral, *, today: date, panel_share: f
         referral.decision = Decision.PANEL_UNDER_18 if child else Decision.PANEL_ADULT
         referral.decision_panel = panels.get("channel") if child else (panels.get("adult") or panels.get("channel"))
         referral.status = Status.AT_PANEL
-        referral.decision_notes = "Vulnerability to radicalisation: needs a multi-agency plan."
+        referral.decision_notes = "Susceptible to radicalisation: needs a multi-agency plan."
     else:
         referral.decision = _weighted(ctx, OUTCOMES, 1)[0]
         referral.status = Status.DECIDED

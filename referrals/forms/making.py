@@ -237,6 +237,15 @@ class ConcernForm(StepForm):
         help_text="What was said or done, when, and by whom. Facts, not opinions.",
     )  # fmt: skip
     came_to_light = _long_text("How did it come to light?", limit=SHORT_TEXT, what="how the concern came to light")
+    mass_casualty_interest = _radios(
+        "Have they shown an interest in mass-casualty violence?", YesNoUnknown.choices,
+        what="whether they have shown an interest in mass-casualty violence",
+        help_text="For example school shootings, public massacres or past attacks, whatever the cause.",
+    )  # fmt: skip
+    online_activity = _long_text(
+        "What do they do online that worries you? (optional)", limit=SHORT_TEXT, required=False,
+        help_text="Sites, apps, games or groups, material viewed or shared, and how you found out.",
+    )  # fmt: skip
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -251,6 +260,8 @@ class ConcernForm(StepForm):
             Field.checkboxes("indicators", legend_size=Size.SMALL, small=True),
             Field.textarea("narrative", rows=8),
             Field.textarea("came_to_light", rows=4),
+            Field.radios("mass_casualty_interest", legend_size=Size.SMALL, inline=True),
+            Field.textarea("online_activity", rows=4),
             "version",
             _buttons(draft=True),
         )
@@ -262,7 +273,7 @@ class ConcernForm(StepForm):
 
 
 class VulnerabilitiesForm(StepForm):
-    title = "Other vulnerabilities"
+    title = "Other needs and vulnerabilities"
 
     mental_health = _radios(
         "Are there mental health needs?", YesNoUnknown.choices, what="whether there are mental health needs"
@@ -278,14 +289,29 @@ class VulnerabilitiesForm(StepForm):
         "Is there any sign of online harm?", YesNoUnknown.choices, what="whether there is any sign of online harm"
     )
     vulnerability_details = _long_text("Details (optional)", limit=SHORT_TEXT, required=False)
+    additional_needs = _radios(
+        "Do they have special educational needs, a disability or other additional needs?", YesNoUnknown.choices,
+        what="whether they have special educational needs, a disability or other additional needs",
+        help_text="Known or suspected.",
+    )  # fmt: skip
+    additional_needs_details = _long_text(
+        "What are the needs, and are they known or suspected? (optional)", limit=SHORT_TEXT, required=False
+    )
+    other_safeguarding = _radios(
+        "Are there other safeguarding concerns about them, their family, friends or surroundings?",
+        YesNoUnknown.choices, what="whether there are other safeguarding concerns",
+    )  # fmt: skip
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper.layout = Layout(
             Field.radios("mental_health", legend_size=Size.SMALL, inline=True),
             Field.radios("neurodiversity", legend_size=Size.SMALL, inline=True),
+            Field.radios("additional_needs", legend_size=Size.SMALL, inline=True),
+            Field.textarea("additional_needs_details", rows=3),
             Field.radios("exploitation", legend_size=Size.SMALL, inline=True),
             Field.radios("online_harm", legend_size=Size.SMALL, inline=True),
+            Field.radios("other_safeguarding", legend_size=Size.SMALL, inline=True),
             Field.textarea("vulnerability_details", rows=4),
             "version",
             _buttons(draft=True),
@@ -306,10 +332,20 @@ class ActionsForm(StepForm):
         "Is there a Team Around the Child?", YesNoUnknown.choices, what="whether there is a Team Around the Child"
     )
     actions_details = _long_text("Details (optional)", limit=SHORT_TEXT, required=False)
+    person_aware = _radios(
+        "Does the person know about this referral?", YesNoUnknown.choices,
+        what="whether the person knows about this referral",
+    )  # fmt: skip
+    family_aware = _radios(
+        "Do their parents, carers or family know about this referral?", YesNoUnknown.choices,
+        what="whether their parents, carers or family know about this referral",
+    )  # fmt: skip
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper.layout = Layout(
+            Field.radios("person_aware", legend_size=Size.SMALL, inline=True),
+            Field.radios("family_aware", legend_size=Size.SMALL, inline=True),
             Field.radios("family_spoken_to", legend_size=Size.SMALL, inline=True),
             Field.radios("early_help", legend_size=Size.SMALL),
             Field.radios("team_around_child", legend_size=Size.SMALL, inline=True),

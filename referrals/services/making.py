@@ -43,9 +43,14 @@ STEP_FIELDS: dict[str, tuple[str, ...]] = {
         "referrer_sector", "referrer_organisation", "referrer_name", "referrer_role", "referrer_email",
         "referrer_phone",
     ),
-    "concern": ("concern_type", "narrative", "came_to_light"),
-    "vulnerabilities": ("mental_health", "neurodiversity", "exploitation", "online_harm", "vulnerability_details"),
-    "actions": ("family_spoken_to", "early_help", "team_around_child", "actions_details"),
+    "concern": ("concern_type", "narrative", "came_to_light", "online_activity", "mass_casualty_interest"),
+    "vulnerabilities": (
+        "mental_health", "neurodiversity", "exploitation", "online_harm", "vulnerability_details",
+        "additional_needs", "additional_needs_details", "other_safeguarding",
+    ),
+    "actions": (
+        "family_spoken_to", "early_help", "team_around_child", "actions_details", "person_aware", "family_aware",
+    ),
 }  # fmt: skip
 STEPS = tuple(STEP_FIELDS)
 

@@ -34,7 +34,7 @@ STEP_TITLES = {
     "school": "The person's school",
     "referrer": "Who is making the referral",
     "concern": "The concern",
-    "vulnerabilities": "Other vulnerabilities",
+    "vulnerabilities": "Other needs and vulnerabilities",
     "actions": "What has been done so far",
 }
 
@@ -173,14 +173,21 @@ def _summary(referral: Referral) -> list[dict[str, Any]]:
         {"step": "concern", "title": STEP_TITLES["concern"], "rows": [
             ("Type of concern", referral.concern_type_label), ("Early indicators", "\n".join(indicators)),
             ("What is the concern", referral.narrative), ("How it came to light", referral.came_to_light),
+            ("Interest in mass-casualty violence", referral.get_mass_casualty_interest_display()),
+            ("Online activity", referral.online_activity),
         ]},
         {"step": "vulnerabilities", "title": STEP_TITLES["vulnerabilities"], "rows": [
             ("Mental health needs", referral.get_mental_health_display()),
             ("Neurodiversity", referral.get_neurodiversity_display() or "Not recorded"),
+            ("Special educational needs, disability or other needs", referral.get_additional_needs_display()),
+            ("About the needs", referral.additional_needs_details),
+            ("Other safeguarding concerns", referral.get_other_safeguarding_display()),
             ("Exploitation", referral.get_exploitation_display()),
             ("Online harm", referral.get_online_harm_display()), ("Details", referral.vulnerability_details),
         ]},
         {"step": "actions", "title": STEP_TITLES["actions"], "rows": [
+            ("The person knows of the referral", referral.get_person_aware_display()),
+            ("Parents, carers or family know of the referral", referral.get_family_aware_display()),
             ("Family spoken to", referral.get_family_spoken_to_display()),
             ("Early help or CAF", referral.get_early_help_display()),
             ("Team Around the Child", referral.get_team_around_child_display()),

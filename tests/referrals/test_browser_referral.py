@@ -76,14 +76,16 @@ def test_dsl_refers_by_keyboard_and_a_coordinator_decides(
     page.keyboard.press("Space")
     type_into(page, "#id_narrative", "Shared a video praising an attack. <script>alert(1)</script>")
     type_into(page, "#id_came_to_light", "A friend told a teacher.")
+    tab_to(page, "input[name=mass_casualty_interest]")
+    page.keyboard.press("Space")
     press_button(page, "Save and continue")
 
-    # Other vulnerabilities and what has been done
-    for name in ("mental_health", "exploitation", "online_harm"):
+    # Other needs and vulnerabilities, and what has been done
+    for name in ("mental_health", "additional_needs", "exploitation", "online_harm", "other_safeguarding"):
         tab_to(page, f"input[name={name}]")
         page.keyboard.press("Space")
     press_button(page, "Save and continue")
-    for name in ("family_spoken_to", "early_help", "team_around_child"):
+    for name in ("person_aware", "family_aware", "family_spoken_to", "early_help", "team_around_child"):
         tab_to(page, f"input[name={name}]")
         page.keyboard.press("Space")
     press_button(page, "Save and continue")

@@ -29,8 +29,14 @@ VULNERABILITIES = {
     "exploitation": "not_known",
     "online_harm": "yes",
     "vulnerability_details": "",
+    "additional_needs": "yes",
+    "additional_needs_details": "Autism, diagnosed.",
+    "other_safeguarding": "no",
 }
-ACTIONS = {"family_spoken_to": "yes", "early_help": "yes", "team_around_child": "no", "actions_details": ""}
+ACTIONS = {
+    "family_spoken_to": "yes", "early_help": "yes", "team_around_child": "no", "actions_details": "",
+    "person_aware": "yes", "family_aware": "not_known",
+}  # fmt: skip
 
 
 def concern() -> dict:
@@ -39,6 +45,8 @@ def concern() -> dict:
         "indicators": [str(i.pk) for i in Indicator.objects.order_by("order")[:2]],
         "narrative": "Shared a video praising an attack in a group chat.",
         "came_to_light": "A friend told a teacher.",
+        "mass_casualty_interest": "no",
+        "online_activity": "Watches attack videos in a closed group chat.",
     }
 
 
