@@ -84,7 +84,7 @@ class MatchCandidate:
         found = []
         if self.similarity >= 0.99:
             found.append("same name")
-        elif self.similarity > 0:
+        elif self.similarity > 0 and connection.vendor == "postgresql":  # SQLite has no measured similarity
             found.append(f"similar name ({round(self.similarity * 100)}%)")
         if self.same_phonetic and self.similarity < 0.99:
             found.append("name sounds the same")

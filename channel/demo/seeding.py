@@ -20,6 +20,7 @@ from ..models.panels import Panel, PanelKind
 from .cases import align_and_plan, seed_case_records
 from .meetings import seed_agendas, seed_meetings
 from .people import seed_members
+from .transfers import seed_transfers
 
 DONE_FLAG = "channel_cases_seeded"
 
@@ -38,6 +39,7 @@ def seed(ctx: DemoContext) -> None:
 def finish(ctx: DemoContext) -> None:
     """Second phase of seed_demo: the cases arrive with the referrals seed, so their detail follows here."""
     seed_cases(ctx)
+    seed_transfers(ctx)
 
 
 def seed_cases(ctx: DemoContext, referral_ids: list[int] | None = None) -> None:
