@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.apps import AppConfig
 
 from core.demo import register_demo
+from core.registry import register_home
 
 
 class PeopleConfig(AppConfig):
@@ -12,6 +13,8 @@ class PeopleConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from . import home
         from .demo import seed
 
         register_demo("people", seed=seed)
+        register_home(home.home_sections)

@@ -23,9 +23,11 @@ from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     F,
     FloatField,
     IntegerField,
+    Max,
     Q,
     QuerySet,
     Value,
@@ -322,3 +324,23 @@ def person_of_visible_referral(*, user: User | AnonymousUser, reference: str) ->
     if row is None or row.person_id is None:
         return None
     return Person.objects.get(pk=row.person_id)
+
+
+def repeat_referrals_visible_to(
+    *, user: User | AnonymousUser, today: date, limit: int = 5
+) -> tuple[int, list[Referral]]:
+    """People referred three or more times in the 12 months to `today`, counting only referrals the user may
+    see: how many, and the latest referral of the first `limit` of them (for the home page). Two queries."""
+    window = referral_list_visible_to(user=user).filter(
+        submitted_on__gt=today - timedelta(days=REPEAT_WINDOW_DAYS), submitted_on__lte=today, person__isnull=False
+    )
+    repeated = list(
+        window.order_by()
+        .values("person_id")
+        .annotate(n=Count("id", distinct=True), latest=Max("id"))
+        .filter(n__gte=REPEAT_FLAG_COUNT)
+        .order_by("-latest")
+        .values_list("latest", flat=True)
+    )
+    latest = list(Referral.objects.filter(pk__in=repeated[:limit]).order_by("-submitted_on", "-id"))
+    return len(repeated), latest
