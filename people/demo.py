@@ -40,7 +40,10 @@ def spelt_differently(first: str, last: str) -> tuple[str, str]:
 
 
 def seed(ctx: DemoContext) -> None:
-    coordinator = ctx.made.get("demo_users", {}).get("coordinator@northbrook.example") or User.objects.first()
+    coordinator: User | None = ctx.made.get("demo_users", {}).get("coordinator@northbrook.example")
+    coordinator = coordinator or User.objects.order_by("pk").first()
+    if coordinator is None:
+        return
     submitted = list(
         Referral.objects.exclude(status=Status.DRAFT)
         .filter(date_of_birth__isnull=False)
@@ -81,7 +84,9 @@ def _make_repeats(ctx: DemoContext, submitted: list[Referral]) -> list[tuple[Ref
         used.update({a.pk, b.pk})
         pairs.append((a, b, True))
     # One person referred three times within 12 months.
-    recent = [r for r in decided if r.pk not in used and r.submitted_on >= ctx.today - timedelta(days=300)]
+    recent = [
+        r for r in decided if r.pk not in used and r.submitted_on and r.submitted_on >= ctx.today - timedelta(days=300)
+    ]
     if len(recent) >= 3:
         first, second, third = sorted(rng.sample(recent, 3), key=lambda r: (r.submitted_on, r.pk))
         used.update({first.pk, second.pk, third.pk})

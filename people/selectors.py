@@ -102,7 +102,7 @@ class MatchCandidate:
 def _name_similarity(key: str) -> tuple[Q, TrigramSimilarity | Case]:
     """The filter that finds name candidates and the similarity (0 to 1) of each, for this database."""
     if connection.vendor == "postgresql":
-        return Q(name_key__trigram_similar=key), TrigramSimilarity("name_key", Value(key))
+        return Q(name_key__trigram_similar=key), TrigramSimilarity("name_key", key)
     similarity = Case(
         When(name_key=key, then=Value(SQLITE_EXACT_SIMILARITY)),
         When(phonetic_key=phonetic_key_of(key), then=Value(SQLITE_PHONETIC_SIMILARITY)),
@@ -138,7 +138,7 @@ def match_candidates(*, referral: Referral, limit: int = MATCH_LIMIT) -> list[Ma
             # A merged person has no referrals left, so the referral query below drops them; filtering them here
             # would let the planner scan the merged_into index for every person instead.
             Person.objects.filter(found)
-            .exclude(pk=referral.person_id)
+            .exclude(pk=referral.person_id or 0)
             .exclude(pk__in=rejected)
             .annotate(
                 similarity=Cast(similarity, FloatField()),
@@ -152,7 +152,7 @@ def match_candidates(*, referral: Referral, limit: int = MATCH_LIMIT) -> list[Ma
             )
             .order_by("-rank", "pk")[:CANDIDATE_POOL]
         )
-    pool = [p for p in pool if p.similarity > 0 or p.same_phonetic]  # type: ignore[attr-defined]
+    pool = [p for p in pool if p.similarity > 0 or p.same_phonetic]
     if not pool:
         return []
     area = referral.address_area.strip().lower()
@@ -175,9 +175,9 @@ def match_candidates(*, referral: Referral, limit: int = MATCH_LIMIT) -> list[Ma
             continue
         candidate = MatchCandidate(
             person=p,
-            similarity=float(p.similarity),  # type: ignore[attr-defined]
-            same_birth=bool(p.same_birth),  # type: ignore[attr-defined]
-            same_phonetic=bool(p.same_phonetic),  # type: ignore[attr-defined]
+            similarity=float(p.similarity),
+            same_birth=bool(p.same_birth),
+            same_phonetic=bool(p.same_phonetic),
             same_school=schools.get(p.pk, False),
             same_area=areas.get(p.pk, False),
             score=0,
