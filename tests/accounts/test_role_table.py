@@ -27,6 +27,8 @@ referral_triage              x . . x . . . .
 referral_configure           x . . . . . . .
 cases_view                   x . . x x x . .
 cases_admin                  x . . . x . . .
+people_match                 x . . . . . . .
+cases_transfer               x . . . x . . .
 meetings_view                x . . . x x . .
 reports_view                 x x . x x . x .
 reports_request              x . . . . . . .

@@ -152,3 +152,16 @@ def test_a_chair_of_another_panel_cannot_see_or_transfer_the_case(panel, make_us
     assert client.get(reverse("channel:transfer_out", args=[case.pk])).status_code == 404
     case_transfer_out(case=case, details=_details(), actor=make_user(Role.COORDINATOR))
     assert client.get(reverse("channel:transfer_pack", args=[case.pk])).status_code == 404
+
+
+def test_the_report_counts_transferred_cases_on_their_own_line(panel, panel_chair):
+    from reports.sections.base import ReportContext
+    from reports.sections.people import people_figures
+
+    case = adopted(CaseFactory(panel=panel))
+    case_transfer_out(case=case, details=_details(), actor=panel_chair)
+    today = timezone.localdate()
+    figures = people_figures(ReportContext(start=today - timedelta(days=1), end=today, general_release=False))
+    rows = dict(figures.case_rows)
+    assert figures.values[rows["Transferred to another local authority"]] == 1
+    assert figures.values[("case", "adopted")] == 1 and figures.values[("case", "ongoing")] == 0
