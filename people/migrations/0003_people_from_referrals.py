@@ -42,6 +42,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("people", "0002_trigram_index"), ("referrals", "0005_referral_person")]
+    dependencies = [("people", "0002_trigram_index"), ("referrals", "0007_referral_person")]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -16,7 +16,7 @@ def referral_lists(db: Any) -> None:
     if apps.get_model("referrals", "Indicator").objects.exists():
         return  # as the migrations left them (a later migration may have reworded a row 0002 would add again)
     importlib.import_module("referrals.migrations.0002_seed_lists").forwards(apps, None)
-    importlib.import_module("referrals.migrations.0007_national_form_indicators").forwards(apps, None)
+    importlib.import_module("referrals.migrations.0009_national_form_indicators").forwards(apps, None)
 
 
 @pytest.fixture(autouse=True)

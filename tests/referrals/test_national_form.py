@@ -20,7 +20,7 @@ NEW = "Interest in mass-casualty violence, past attacks or weapons"
 
 def _migration():
     # by name: a migration's module name starts with a digit, so no import statement can reach it
-    return importlib.import_module("referrals.migrations.0007_national_form_indicators")
+    return importlib.import_module("referrals.migrations.0009_national_form_indicators")
 
 
 def test_the_reworded_indicator_keeps_every_past_answers_wording():

@@ -38,6 +38,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("referrals", "0006_national_referral_form")]
+    dependencies = [("referrals", "0008_national_referral_form")]
 
     operations = [migrations.RunPython(forwards, backwards)]

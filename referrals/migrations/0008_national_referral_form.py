@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('referrals', '0005_referral_person'),
+        ('referrals', '0007_referral_person'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('people', '0001_initial'),
-        ('referrals', '0004_versions'),
+        ('referrals', '0006_concern_types_2025_and_exact_ages'),
     ]
 
     operations = [
