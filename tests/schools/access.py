@@ -34,8 +34,8 @@ ROWS = {
     "schools:action_done": Row(ok=TEAM, ok_status=405, kwargs=lambda w: {"pk": w.visit_action.pk}),
     "schools:meeting_list": Row(ok=TEAM),
     "schools:meeting_add": Row(ok=TEAM),
-    "schools:meeting_detail": Row(ok=TEAM, kwargs=lambda w: {"pk": w.meeting.pk}),
-    "schools:meeting_edit": Row(ok=TEAM, kwargs=lambda w: {"pk": w.meeting.pk}),
+    "schools:meeting_detail": Row(ok=TEAM, kwargs=lambda w: {"pk": w.network_meeting.pk}),
+    "schools:meeting_edit": Row(ok=TEAM, kwargs=lambda w: {"pk": w.network_meeting.pk}),
 }
 
 
@@ -51,8 +51,8 @@ def build(world: World) -> None:
     world.contact = ContactFactory(school=world.school)
     world.visit = VisitFactory(school=world.school, adviser=world.users[ADVISER])
     world.visit_action = VisitActionFactory(visit=world.visit)
-    world.meeting = NetworkMeetingFactory()
-    world.meeting.attendees.add(world.contact)
+    world.network_meeting = NetworkMeetingFactory()
+    world.network_meeting.attendees.add(world.contact)
     world.institution = InstitutionFactory()
 
 

@@ -80,4 +80,7 @@ class World:
         if name in self.__dataclass_fields__:
             object.__setattr__(self, name, value)
         else:
+            # Each app's build() adds its own records; two apps using one name would point one app's URLs at the
+            # other's record, which passes only while both tables' ids happen to agree.
+            assert name not in self.extra, f"world.{name} is set by two access tables: give one another name"
             self.extra[name] = value
