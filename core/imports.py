@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from .uploads import PendingUploads
+from .uploads import PendingUploads, limit_words, upload_refused
 
 PREVIEW_ROWS = 200
 
@@ -42,14 +43,15 @@ class ImportFlow:
     title: str  # "Import schools from GIAS"
     preview_title: str  # "Check the GIAS import"
     uploads: PendingUploads
-    max_bytes: int
+    max_bytes_setting: str  # the setting holding the largest file accepted, in bytes; the view says it too
     upload_url: str  # URL names
     preview_url: str
     done_url: str
     intro_template: str  # the app's words about the file, on the upload page
     detail_template: str  # the app's tables of what would change, on the preview page
     error_hint: str  # what to do about rows in error
-    check: Callable[[bytes, forms.Form], bytes]  # upload -> the bytes to keep; raises UploadRejected
+    check: Callable[[IO[bytes], forms.Form], bytes]  # the upload, read as a stream -> the bytes to keep; raises
+    # UploadRejected
     load: Callable[[bytes], Any]  # the kept bytes -> the app's plan; raises UploadRejected
     preview: Callable[[Any], ImportPreview]
     apply: Callable[..., str]  # (plan, *, request, filename) -> the success message; raises ValidationError
@@ -57,19 +59,27 @@ class ImportFlow:
     back_label: str = ""
     subnav: str = ""  # template of the app's sub-navigation, if it has one
 
+    @property
+    def max_bytes(self) -> int:
+        return int(getattr(settings, self.max_bytes_setting))
+
     def limit_words(self) -> str:
-        return f"The file must be smaller than {self.max_bytes // (1024 * 1024)} MB"
+        return limit_words(self.max_bytes)
 
 
 def import_upload_page(request: HttpRequest, flow: ImportFlow, form: forms.Form) -> HttpResponse:
     """The upload page: a file that cannot be read at all is a form error; a readable one waits for its preview."""
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and upload_refused(request):
+        form.is_valid()  # the body was cut off at the limit: the file part is missing, its error is its size
+        form.errors.pop("file", None)
+        form.add_error("file", flow.limit_words())
+    elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > flow.max_bytes:
             form.add_error("file", flow.limit_words())
         else:
             try:
-                kept = flow.check(upload.read(), form)
+                kept = flow.check(upload, form)
             except UploadRejected as error:
                 form.add_error("file", str(error))
             else:
@@ -86,10 +96,10 @@ def import_preview_page(request: HttpRequest, flow: ImportFlow) -> HttpResponse:
         if request.method == "POST":
             messages.error(request, "That upload has expired or was already imported. Upload the file again.")
         return redirect(flow.upload_url)
-    path, pending = found
+    name, pending = found
     filename = pending.get("filename", "")
     try:
-        plan = flow.load(path.read_bytes())
+        plan = flow.load(flow.uploads.read(name))
     except UploadRejected:
         flow.uploads.forget(request)
         return redirect(flow.upload_url)

@@ -117,3 +117,33 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.pk}: {self.template or self.task} ({self.status})"
+
+
+class StoredFile(models.Model):
+    """A file the portal keeps (a report PDF, an attachment, an import waiting for its confirm step), held in the
+    database by `core.storage.DatabaseStorage` so that no web or worker node keeps state of its own. The bytes are
+    in `StoredFileChunk` rows of `chunk_size` bytes each (the last one shorter), written and read one at a time."""
+
+    name = models.CharField(max_length=255, unique=True)
+    size = models.BigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    chunk_size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.size} bytes)"
+
+
+class StoredFileChunk(models.Model):
+    file = models.ForeignKey(StoredFile, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["file", "index"], name="core_storedfilechunk_file_index")]
+
+    def __str__(self) -> str:
+        return f"{self.file_id}[{self.index}]"

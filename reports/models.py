@@ -88,7 +88,7 @@ class Report(TimeStampedModel):
         null=True, blank=True, help_text="The lease: renewed by the heartbeat; once past, another worker may take over."
     )
     finished_at = models.DateTimeField(null=True, blank=True)
-    file_path = models.CharField(max_length=255, blank=True, help_text="Relative to MEDIA_ROOT.")
+    file_path = models.CharField(max_length=255, blank=True, help_text="Its name in the file store (core.storage).")
     file_size = models.PositiveIntegerField(null=True, blank=True)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
     pages = models.PositiveSmallIntegerField(null=True, blank=True)

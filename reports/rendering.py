@@ -3,7 +3,7 @@ and mark the run queued again or failed when it stops.
 
 `report_render(report_id=...)` claims the report under a lease (`reports.leases`: a conditional UPDATE, so two
 workers never make the same report), gathers each section's figures with database aggregates, renders `reports/pdf/report.html` and turns it
-into an A4, tagged (PDF/UA-1) PDF with WeasyPrint, stores it under MEDIA_ROOT with its SHA-256 and marks the
+into an A4, tagged (PDF/UA-1) PDF with WeasyPrint, keeps it in the file store (core.storage) with its SHA-256 and marks the
 report done if it still holds the lease. While it works a heartbeat renews the lease; a run whose lease expires
 (the worker was killed) is put back in the queue by `reports.leases.report_sweep_stale`.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -24,6 +23,8 @@ from types import TracebackType
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -251,17 +252,13 @@ class Heartbeat:
             self.thread.join(timeout=5)
 
 
-def _store(report: Report, pdf: bytes) -> Path:
-    relative = Path("reports") / f"{report.created_at:%Y}" / f"report-{report.pk}-{report.attempts}.pdf"
-    target = Path(settings.MEDIA_ROOT) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".part")
-    partial.write_bytes(pdf)
-    os.replace(partial, target)  # a reader never sees half a file
-    return relative
+def _store(report: Report, pdf: bytes) -> str:
+    """Saves the PDF in the file store (core.storage) and gives the name it is kept under."""
+    name = f"reports/{report.created_at:%Y}/report-{report.pk}-{report.attempts}.pdf"
+    return default_storage.save(name, ContentFile(pdf))
 
 
-def report_mark_done(*, report: Report, holder: str, relative: Path, rendered: RenderedReport) -> bool:
+def report_mark_done(*, report: Report, holder: str, name: str, rendered: RenderedReport) -> bool:
     """Records the file, if `holder` still holds the lease. A worker that lost its lease (it stalled past it and
     another worker took the report over) removes its own file instead: one report, one file."""
     now = timezone.now()
@@ -269,7 +266,7 @@ def report_mark_done(*, report: Report, holder: str, relative: Path, rendered: R
         state=ReportState.DONE,
         progress=100,
         progress_note="Ready",
-        file_path=relative.as_posix(),
+        file_path=name,
         file_size=len(rendered.pdf),
         sha256=rendered.sha256,
         pages=rendered.pages,
@@ -283,7 +280,7 @@ def report_mark_done(*, report: Report, holder: str, relative: Path, rendered: R
     )
     if not done:
         logger.warning("report %s: lease lost before the file was recorded; removing this attempt's file", report.pk)
-        (Path(settings.MEDIA_ROOT) / relative).unlink(missing_ok=True)
+        default_storage.delete(name)
     return bool(done)
 
 
@@ -306,9 +303,9 @@ def report_render(*, report_id: int) -> Report | None:
     with Heartbeat(report_id, holder):
         rendered = report_build(report.parameters, stamp=report_stamp_for(report), progress=progress)
         progress(95, "Saving the file")
-        relative = _store(report, rendered.pdf)
-    with transaction.atomic():  # the report is done and its "ready" e-mail written, or neither
-        if not report_mark_done(report=report, holder=holder, relative=relative, rendered=rendered):
+    with transaction.atomic():  # the file kept, the report done and its "ready" e-mail written, or none of them
+        name = _store(report, rendered.pdf)
+        if not report_mark_done(report=report, holder=holder, name=name, rendered=rendered):
             return None
         report.refresh_from_db()
         report_notify_ready(report=report)

@@ -4,12 +4,11 @@ a reader on a coordinator's page gets a 403."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
@@ -20,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from accounts.permissions import Capability, has_capability, signed_in_user
 from core.forms import add_service_errors
 from core.idempotency import REUSED_MESSAGE
+from core.storage import stored_file_response
 
 from . import services
 from .forms import ConfirmForm, MakeAgainForm, ReportRequestForm, ScheduleEditForm, ScheduleForm
@@ -135,18 +135,11 @@ def report_status(request: HttpRequest, pk: int) -> JsonResponse:
 def report_download(request: HttpRequest, pk: int) -> FileResponse:
     _require_view(request)
     report = report_get_for_user(user=request.user, pk=pk)
-    if report.state != ReportState.DONE or not report.file_path:
-        raise Http404
-    path = (Path(settings.MEDIA_ROOT) / report.file_path).resolve()
-    if not path.is_relative_to(Path(settings.MEDIA_ROOT).resolve()) or not path.exists():
+    if report.state != ReportState.DONE or not report.file_path or not default_storage.exists(report.file_path):
         raise Http404
     with transaction.atomic():
         services.report_record_download(report=report, user=signed_in_user(request), request=request)
-    response = FileResponse(
-        path.open("rb"), content_type="application/pdf", as_attachment=True, filename=report.download_name
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return stored_file_response(report.file_path, filename=report.download_name, content_type="application/pdf")
 
 
 def report_make_again(request: HttpRequest, pk: int) -> HttpResponse:

@@ -8,12 +8,13 @@ Writing the result is `schools.services.schools.gias_import_apply`.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import IO, Any
 
 from django.db import models
 
@@ -121,27 +122,44 @@ class ParsedFile:
         )
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """The text and its encoding: UTF-8 if the bytes are valid UTF-8 (a byte-order mark is dropped), otherwise
-    Windows-1252, as GIAS writes it."""
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4096]:
+READ_BYTES = 1024 * 1024
+
+
+def _is_utf8(source: IO[bytes]) -> bool:
+    """Whether the whole stream is valid UTF-8, read a block at a time."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for block in iter(lambda: source.read(READ_BYTES), b""):
+            decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def open_text(source: IO[bytes]) -> tuple[io.TextIOWrapper, str]:
+    """The stream as text and the encoding's name: UTF-8 if the bytes are valid UTF-8 (a byte-order mark is
+    dropped), otherwise Windows-1252, as GIAS writes it. The source must be seekable: it is read twice, a block at
+    a time, so a national file is never whole in memory."""
+    head = source.read(4096)
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head:
         raise GiasFileError(
             "The file is not a CSV file in UTF-8 or Windows-1252: it looks like UTF-16 or a spreadsheet. "
             "Download the establishment CSV file from GIAS again and upload it as it is."
         )
-    if data[:2] == b"PK":
+    if head[:2] == b"PK":
         raise GiasFileError("The file is a spreadsheet, not a CSV file. Upload the CSV file as GIAS gives it.")
-    try:
-        return data.decode("utf-8-sig"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "Windows-1252"
-    except UnicodeDecodeError as error:
-        raise GiasFileError(
-            f"The file is neither UTF-8 nor Windows-1252 (byte {error.object[error.start]:#04x} at position "
-            f"{error.start} cannot be read). Download the establishment CSV file from GIAS again."
-        ) from None
+    source.seek(0)
+    encoding, label = ("utf-8-sig", "UTF-8") if _is_utf8(source) else ("cp1252", "Windows-1252")
+    source.seek(0)
+    return io.TextIOWrapper(source, encoding=encoding, newline=""), label  # type: ignore[arg-type]
+
+
+def _undecodable(error: UnicodeDecodeError) -> str:
+    return (
+        f"The file is neither UTF-8 nor Windows-1252 (byte {error.object[error.start]:#04x} cannot be read). "
+        "Download the establishment CSV file from GIAS again."
+    )
 
 
 def _parse_date(value: str) -> date | None:
@@ -252,11 +270,23 @@ def _converter(columns: set[str]) -> Callable[[dict[str, str]], dict[str, Any]]:
     return convert
 
 
-def parse(data: bytes, *, la_code: str | None = None) -> ParsedFile:
-    """Reads a GIAS export. Raises GiasFileError when the file cannot be read at all; a bad row is recorded in
-    `errors` (line number, reason) and reading goes on. Rows of other local authorities are counted, not read."""
-    text, encoding = decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""))
+def parse(source: bytes | IO[bytes], *, la_code: str | None = None) -> ParsedFile:
+    """Reads a GIAS export, from bytes or a seekable binary stream (an upload, an open file) that is read a block
+    at a time, so only the chosen authority's rows are held. Raises GiasFileError when the file cannot be read at
+    all; a bad row is recorded in `errors` (line number, reason) and reading goes on. Rows of other local
+    authorities are counted, not read."""
+    stream = io.BytesIO(source) if isinstance(source, bytes) else source
+    text, encoding = open_text(stream)
+    try:
+        return _parse_rows(text, encoding, la_code)
+    except UnicodeDecodeError as error:
+        raise GiasFileError(_undecodable(error)) from None
+    finally:
+        text.detach()  # the caller's stream stays open
+
+
+def _parse_rows(text: IO[str], encoding: str, la_code: str | None) -> ParsedFile:
+    reader = csv.reader(text)
     try:
         header = next(reader)
     except StopIteration:

@@ -20,8 +20,6 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 COUNCIL_NAME = env("COUNCIL_NAME", default="Northbrook City Council")
 # The council's local authority code in GIAS ("LA (code)"): the GIAS import keeps only these rows by default.
 COUNCIL_LA_CODE = env("COUNCIL_LA_CODE", default="")
-# Where an uploaded GIAS file waits between preview and confirm (default: the system temporary folder).
-GIAS_IMPORT_DIR = env("GIAS_IMPORT_DIR", default="")
 SERVICE_NAME = "Prevent Portal"
 SERVICE_PHASE = env("SERVICE_PHASE", default="Beta")
 SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="prevent@northbrook.example.gov.uk")
@@ -54,6 +52,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, whose check reads the body: a body over the page's limit is refused unread.
+    "core.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -179,9 +179,24 @@ DATETIME_FORMAT = "j F Y, H:i"
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Where report PDFs were kept on disk before files moved into the database: the data migration
+# reports.0003 reads them from here once. Nothing writes to it any more.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Stored files are written and read in chunks of this many bytes (core/storage.py).
+FILE_STORAGE_CHUNK_BYTES = env.int("FILE_STORAGE_CHUNK_BYTES", default=1024 * 1024)
+# Uploads: anything bigger than a page's limit is refused before its body is read (core/uploads.py).
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=25 * 1024 * 1024)
+GIAS_IMPORT_MAX_BYTES = env.int("GIAS_IMPORT_MAX_BYTES", default=100 * 1024 * 1024)
+TRAINING_IMPORT_MAX_BYTES = env.int("TRAINING_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+# Request bodies without a file, and file parts held in memory before they go to a temporary file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The ClamAV daemon every attachment is scanned by before it is kept: a Unix socket path, or host:port.
+CLAMD_ADDRESS = env("CLAMD_ADDRESS", default="/var/run/clamav/clamd.ctl")
+CLAMD_TIMEOUT_SECONDS = env.float("CLAMD_TIMEOUT_SECONDS", default=60.0)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Every file the portal keeps is in the database (core/storage.py): web and worker nodes hold no state.
+    "default": {"BACKEND": "core.storage.DatabaseStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

@@ -5,7 +5,7 @@ again, so the preview cannot go stale."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import IO, Any
 
 from django import forms
 from django.conf import settings
@@ -20,7 +20,7 @@ from core.imports import (
     import_preview_page,
     import_upload_page,
 )
-from core.uploads import PendingUploads
+from core.uploads import PendingUploads, upload_limit
 
 from ..forms.schools import ImportUploadForm
 from ..gias import FIELD_LABELS, GiasFileError, ParsedFile, parse, plan
@@ -28,9 +28,9 @@ from ..models import School
 from ..services.schools import gias_import_apply
 
 
-def _check(data: bytes, form: forms.Form) -> bytes:
+def _check(upload: IO[bytes], form: forms.Form) -> bytes:
     try:
-        parsed = parse(data, la_code=form.cleaned_data["la_code"])
+        parsed = parse(upload, la_code=form.cleaned_data["la_code"])
     except GiasFileError as error:
         raise UploadRejected(str(error)) from error
     return json.dumps(parsed.to_json()).encode()
@@ -75,8 +75,8 @@ def _apply(parsed: ParsedFile, *, request: HttpRequest, filename: str) -> str:
 GIAS_IMPORT = ImportFlow(
     title="Import schools from GIAS",
     preview_title="Check the GIAS import",
-    uploads=PendingUploads("schools_gias_import", "GIAS_IMPORT_DIR", "prevent-portal-gias", ".json"),
-    max_bytes=200 * 1024 * 1024,
+    uploads=PendingUploads("schools_gias_import", "gias", ".json"),
+    max_bytes_setting="GIAS_IMPORT_MAX_BYTES",
     upload_url="schools:import_upload",
     preview_url="schools:import_preview",
     done_url="schools:list",
@@ -93,6 +93,7 @@ GIAS_IMPORT = ImportFlow(
 
 
 @capability_required(Capability.SCHOOLS_IMPORT)
+@upload_limit("GIAS_IMPORT_MAX_BYTES")
 def import_upload(request: HttpRequest) -> HttpResponse:
     la_code = getattr(settings, "COUNCIL_LA_CODE", "") or (
         School.objects.exclude(la_code="").order_by("-id").values_list("la_code", flat=True).first() or ""

@@ -8,12 +8,6 @@ which keeps running throughout."""
 
 from __future__ import annotations
 
-import http.client
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,8 +19,9 @@ from django.db import connection
 from accounts.models import User
 from conftest import signed_in_client
 from tests.support import services as support
-from tests.support.production import database_url, production_env
-from tests.support.tcp_proxy import TcpProxy, free_port
+from tests.support.gunicorn import HOST, Portal, collect_static, gunicorn_portal
+from tests.support.production import database_url
+from tests.support.tcp_proxy import TcpProxy
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -36,30 +31,7 @@ pytestmark = [
     ),
 ]
 
-HOST = "prevent.northbrook.example"
 PAGES = ["/", "/schools/", "/referrals/", "/training/"]
-
-
-class Portal:
-    """gunicorn serving the portal under production settings, and the session cookie of a signed-in user."""
-
-    def __init__(self, port: int, session_key: str) -> None:
-        self.port = port
-        self.session_key = session_key
-
-    def get(self, path: str, *, signed_in: bool = True) -> tuple[int, dict[str, str], str]:
-        """GET as the signed-in coordinator, or as a monitor with no cookie (signed_in=False)."""
-        # X-Forwarded-Proto as the TLS-terminating proxy in front of gunicorn sets it.
-        headers = {"Host": HOST, "X-Forwarded-Proto": "https"}
-        if signed_in:
-            headers["Cookie"] = f"__Host-sessionid={self.session_key}"
-        client = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            client.request("GET", path, headers=headers)
-            response = client.getresponse()
-            return response.status, dict(response.getheaders()), response.read().decode(errors="replace")
-        finally:
-            client.close()
 
 
 @pytest.fixture
@@ -71,16 +43,7 @@ def proxy() -> Iterator[TcpProxy]:
 
 @pytest.fixture(scope="module")
 def static_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The error pages name their stylesheets through the static files manifest, as in the Docker image."""
-    root = tmp_path_factory.mktemp("static")
-    subprocess.run(  # noqa: S603 - our own interpreter and arguments
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0", "-i", "admin", "-i", "*otp*"],
-        cwd=django_settings.BASE_DIR,
-        env=production_env(STATIC_ROOT=str(root)),
-        check=True,
-        timeout=120,
-    )
-    return root
+    return collect_static(tmp_path_factory.mktemp("static"))
 
 
 @pytest.fixture
@@ -88,47 +51,16 @@ def portal(proxy: TcpProxy, coordinator: User, static_root: Path, tmp_path: Path
     support.require(support.redis_available(), "Redis is not reachable (set REDIS_URL or TEST_REDIS_URL)")
     # The session is made here and read by gunicorn: both sign sessions with the same key.
     session_key = signed_in_client(coordinator).session.session_key
-    env = production_env(
-        DJANGO_SECRET_KEY=settings.SECRET_KEY,
-        DJANGO_ALLOWED_HOSTS=HOST,
-        DATABASE_URL=database_url(connection.settings_dict, port=proxy.port),
-        REDIS_URL=support.test_redis_url(),
-        STATIC_ROOT=str(static_root),
-        MEDIA_ROOT=str(tmp_path / "media"),
-        DB_CONN_MAX_AGE="60",
-    )
-    port = free_port()
-    log_path = tmp_path / "gunicorn.log"
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-            [sys.executable, "-m", "gunicorn", "prevent_portal.wsgi", "--config", "gunicorn.conf.py"]
-            + ["--bind", f"127.0.0.1:{port}", "--workers", "1"],
-            cwd=django_settings.BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    running = Portal(port, session_key)
-    try:
-        _wait_until_serving(running, server, log_path)
+    env = {
+        "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+        "DJANGO_ALLOWED_HOSTS": HOST,
+        "DATABASE_URL": database_url(connection.settings_dict, port=proxy.port),
+        "REDIS_URL": support.test_redis_url(),
+        "STATIC_ROOT": str(static_root),
+        "DB_CONN_MAX_AGE": "60",
+    }
+    with gunicorn_portal(session_key=session_key, log_path=tmp_path / "gunicorn.log", **env) as running:
         yield running
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-
-
-def _wait_until_serving(portal: Portal, server: subprocess.Popen[bytes], log_path: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            break
-        try:
-            if portal.get("/healthz", signed_in=False)[0] == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"gunicorn did not start:\n{log_path.read_text(errors='replace')[-4000:]}")
 
 
 def _assert_unavailable(status: int, headers: dict[str, str], body: str, path: str) -> None:

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
-from pathlib import Path
 
 import factory
-from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 
 from reports.models import ALL_SECTIONS, Classification, Report, ReportSchedule, ReportState
 from tests.accounts.factories import UserFactory
@@ -40,13 +40,10 @@ class ReportFactory(factory.django.DjangoModelFactory):
 
 
 def finished_report(**kwargs: object) -> Report:
-    """A done report with a small file on disk, as a worker would leave it."""
+    """A done report with a small file in the file store, as a worker would leave it."""
     report = ReportFactory(state=ReportState.DONE, progress=100, attempts=1, **kwargs)
     content = b"%PDF-1.7\n% test file\n"
-    relative = f"reports/test/report-{report.pk}.pdf"
-    path = Path(settings.MEDIA_ROOT) / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
+    relative = default_storage.save(f"reports/test/report-{report.pk}.pdf", ContentFile(content))
     Report.objects.filter(pk=report.pk).update(
         file_path=relative, file_size=len(content), sha256=hashlib.sha256(content).hexdigest(), pages=1
     )

@@ -5,10 +5,10 @@ once however many sweeps run, and leaves live ones alone. On a real worker: test
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils import timezone
 
@@ -44,8 +44,8 @@ def test_a_lapsed_lease_is_taken_over_and_the_old_holder_cannot_record_its_file(
     report.refresh_from_db()
     rendered = RenderedReport(pdf=b"%PDF-1.7 late", sha256="0" * 64, pages=1, html="")
     late_file = _store(report, rendered.pdf)
-    assert report_mark_done(report=report, holder="worker a", relative=late_file, rendered=rendered) is False
-    assert not (Path(settings.MEDIA_ROOT) / late_file).exists()
+    assert report_mark_done(report=report, holder="worker a", name=late_file, rendered=rendered) is False
+    assert not default_storage.exists(late_file)
     assert Report.objects.get(pk=report.pk).state == ReportState.RUNNING
 
 

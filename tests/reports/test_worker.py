@@ -3,7 +3,7 @@ report and the report finished by the next worker within a minute, exactly once;
 was lost; a message for a report another worker holds the lease on, which waits for the lease; a render error
 that ends as failed, shown on the page, and a retry that succeeds.
 
-The worker is a subprocess on its own queue, pointed at the test database and the test's MEDIA_ROOT
+The worker is a subprocess on its own queue, pointed at the test database (where the files are too)
 (tests/support/celery_worker.py)."""
 
 from __future__ import annotations
@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings as django_settings
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import StoredFile
 from reports.models import Classification, Report, ReportState
 from reports.services import report_request
 from tests.support import services as support
@@ -116,18 +117,16 @@ def test_a_real_worker_takes_a_report_from_queued_to_done(coordinator, start_wor
     start_worker()
     done = _wait_for(report.pk, lambda r: r.state == ReportState.DONE, logs=tmp_path)
     assert done.attempts == 1 and len(done.sha256) == 64
-    assert (Path(django_settings.MEDIA_ROOT) / done.file_path).read_bytes()[:4] == b"%PDF"
-
-
-def _files_of(report: Report) -> list[Path]:
-    return sorted((Path(django_settings.MEDIA_ROOT) / "reports").glob(f"*/report-{report.pk}-*"))
+    with default_storage.open(done.file_path) as stored:
+        assert stored.read(4) == b"%PDF"
 
 
 def _made_exactly_once(report: Report) -> None:
     """One done state, one stored file, and the file is the one whose checksum the report holds."""
-    files = _files_of(report)
-    assert [f.name for f in files] == [Path(report.file_path).name]
-    assert hashlib.sha256(files[0].read_bytes()).hexdigest() == report.sha256
+    files = StoredFile.objects.filter(name__regex=rf"^reports/[0-9]+/report-{report.pk}-")
+    assert [f.name for f in files] == [report.file_path]
+    with default_storage.open(report.file_path) as stored:
+        assert hashlib.sha256(stored.read()).hexdigest() == report.sha256 == files[0].sha256
     assert Report.objects.filter(pk=report.pk, state=ReportState.DONE).count() == 1
 
 
@@ -142,7 +141,11 @@ def test_a_worker_killed_mid_render_leaves_the_report_to_the_next_worker_within_
     os.killpg(first.pid, signal.SIGKILL)
     first.wait(timeout=10)
     stuck = Report.objects.get(pk=report.pk)
-    assert stuck.state == ReportState.RUNNING and stuck.claimed_until is not None and _files_of(stuck) == []
+    assert (
+        stuck.state == ReportState.RUNNING
+        and stuck.claimed_until is not None
+        and not StoredFile.objects.filter(name__startswith="reports/").exists()
+    )
 
     start_worker()
     started = time.monotonic()
@@ -189,10 +192,8 @@ def test_a_message_for_a_report_another_worker_holds_waits_for_the_lease_instead
 def test_a_render_error_on_the_worker_ends_as_failed_with_the_reason_and_a_retry(
     coordinator, start_worker, client_for, tmp_path
 ):
-    blocker = tmp_path / "blocked"
-    blocker.write_text("a file where the reports folder should be")
     report = _request(coordinator)
-    broken = start_worker(MEDIA_ROOT=str(blocker))
+    broken = start_worker(FILE_STORAGE_CHUNK_BYTES="0")  # a file store that refuses to save
     failed = _wait_for(report.pk, lambda r: r.state == ReportState.FAILED, logs=tmp_path)
     assert failed.error.startswith("The file could not be saved")
     os.killpg(broken.pid, signal.SIGKILL)

@@ -58,7 +58,6 @@ def _start_celery(
         DJANGO_SETTINGS_MODULE="prevent_portal.settings.test",
         REDIS_URL=broker_url,
         DATABASE_URL=database_url(connection.settings_dict),
-        MEDIA_ROOT=str(settings.MEDIA_ROOT),
         CELERY_QUEUE=queue,
     )
     env.update(env_extra)

@@ -4,6 +4,8 @@ nothing."""
 
 from __future__ import annotations
 
+from typing import IO
+
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -17,7 +19,7 @@ from core.imports import (
     import_preview_page,
     import_upload_page,
 )
-from core.uploads import PendingUploads
+from core.uploads import PendingUploads, upload_limit
 
 from ..forms.imports import ImportUploadForm
 from ..import_writer import attendance_import_apply
@@ -36,7 +38,8 @@ def _load(data: bytes) -> ImportPlan:
         raise UploadRejected(str(error)) from error
 
 
-def _check(data: bytes, form: forms.Form) -> bytes:
+def _check(upload: IO[bytes], form: forms.Form) -> bytes:
+    data = upload.read()  # at most TRAINING_IMPORT_MAX_BYTES
     _load(data)
     return data
 
@@ -69,8 +72,8 @@ def _apply(plan: ImportPlan, *, request: HttpRequest, filename: str) -> str:
 ATTENDANCE_IMPORT = ImportFlow(
     title="Import training attendance",
     preview_title="Check the attendance import",
-    uploads=PendingUploads("training_attendance_import", "TRAINING_IMPORT_DIR", "prevent-portal-training", ".csv"),
-    max_bytes=20 * 1024 * 1024,
+    uploads=PendingUploads("training_attendance_import", "attendance", ".csv"),
+    max_bytes_setting="TRAINING_IMPORT_MAX_BYTES",
     upload_url="training:import_upload",
     preview_url="training:import_preview",
     done_url="training:session_list",
@@ -86,6 +89,7 @@ ATTENDANCE_IMPORT = ImportFlow(
 
 
 @capability_required(Capability.TRAINING_VIEW)
+@upload_limit("TRAINING_IMPORT_MAX_BYTES")
 def import_upload(request: HttpRequest) -> HttpResponse:
     _require_edit(request)
     return import_upload_page(request, ATTENDANCE_IMPORT, ImportUploadForm(request.POST or None, request.FILES or None))

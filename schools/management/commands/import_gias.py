@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -34,9 +34,16 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         try:
-            data = path.read_bytes()
+            data = path.open("rb")
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
+        with data:
+            self._import(path, data, options)
+
+    def _import(self, path: Path, data: IO[bytes], options: dict[str, Any]) -> None:
+        limit = settings.GIAS_IMPORT_MAX_BYTES
+        if path.stat().st_size > limit:
+            raise CommandError(f"{path.name} is larger than GIAS_IMPORT_MAX_BYTES ({limit // (1024 * 1024)} MB).")
         la = options["la"] or getattr(settings, "COUNCIL_LA_CODE", "") or None
         if la == "all":
             la = None
