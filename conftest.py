@@ -19,6 +19,7 @@ from accounts.roles import Role
 from tests.accounts.factories import MembershipFactory, TeamFactory, UserFactory
 from tests.channel.factories import PanelFactory
 from tests.schools.factories import SchoolFactory
+from tests.support.clamd_server import own_clamd
 from tests.support.clock import TODAY, frozen
 
 # Django's live server runs in a thread beside Playwright's event loop.
@@ -43,6 +44,20 @@ def _tasks_in_process() -> Any:
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = saved
+
+
+@pytest.fixture(scope="session")
+def clamd_socket() -> Iterator[str]:
+    """ClamAV's daemon with the EICAR signatures, one per test process (tests/support/clamd_server.py)."""
+    with own_clamd() as path:
+        yield path
+
+
+@pytest.fixture
+def clamd(settings: Any, clamd_socket: str) -> str:
+    """Attachments in this test are scanned by the test's own clamd."""
+    settings.CLAMD_ADDRESS = clamd_socket
+    return clamd_socket
 
 
 @pytest.fixture

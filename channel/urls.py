@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import cases, meetings, transfers
+from .views import attachments, cases, meetings, transfers
 
 app_name = "channel"
 
@@ -23,6 +23,17 @@ urlpatterns = [
     path("cases/", cases.case_list, name="case_list"),
     path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
     path("cases/<int:pk>/chronology/", cases.case_chronology_page, name="case_chronology"),
+    path("cases/<int:pk>/attachments/new/", attachments.case_attachment_add, name="case_attachment_add"),
+    path(
+        "cases/<int:pk>/chronology/<int:entry_pk>/attachments/new/",
+        attachments.entry_attachment_add,
+        name="entry_attachment_add",
+    ),
+    path(
+        "cases/<int:pk>/attachments/<int:attachment_pk>/",
+        attachments.case_attachment_download,
+        name="case_attachment_download",
+    ),
     path("cases/<int:pk>/edit/", cases.case_edit, name="case_edit"),
     path("cases/<int:pk>/stage/", cases.case_stage, name="case_stage"),
     path("cases/<int:pk>/consent/", cases.consent_add, name="consent_add"),

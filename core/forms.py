@@ -6,11 +6,15 @@ import re
 from typing import Any
 
 from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.layout import Field
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout
 from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 
+from .idempotency import TOKEN_FIELD, IdempotentFormMixin, form_token_mint
 from .locking import StaleEdit, stale_edit_show_on_form
 
 DATE_HINT = "For example, 23 11 2026"
@@ -122,3 +126,47 @@ def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
     if not isinstance(field, forms.ChoiceField):
         raise TypeError(f"{name} is not a choice field")
     return field
+
+
+class AttachmentForm(IdempotentFormMixin):
+    """Attach a file to a referral, a case or a chronology entry. The checks of the file itself (size, type by
+    content, virus scan) are `core.attachments.attachment_check`'s."""
+
+    file = forms.FileField(
+        label="Choose a file",
+        error_messages={"required": "Choose a file to attach", "empty": "The selected file is empty"},
+    )
+    description = forms.CharField(
+        label="What is it? (optional)",
+        help_text="For example, the school's chronology or a police summary",
+        required=False,
+        max_length=200,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit = int(settings.ATTACHMENT_MAX_BYTES) // (1024 * 1024)
+        self.fields["file"].help_text = (
+            f"A PDF, an image (PNG, JPEG or GIF), a Word or Excel document, or a plain text file, smaller than "
+            f"{limit} MB. It is checked for viruses before it is kept."
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field("file"), Field.text("description"), Field("form_token"), Button("submit", "Attach the file")
+        )
+
+
+def refused_upload_form(
+    form_class: type[forms.Form], data: QueryDict, *, message: str, field: str = "file", **kwargs: Any
+) -> forms.Form:
+    """The upload form drawn again after its file was refused unread (over the page's limit): what of the other
+    fields arrived before the file part, the file's error, and a fresh one-time token."""
+    values = data.copy()
+    if TOKEN_FIELD in form_class.base_fields:
+        values[TOKEN_FIELD] = form_token_mint()
+    form = form_class(values, **kwargs)
+    form.is_valid()
+    form.errors.pop(field, None)
+    form.add_error(field, message)
+    return form

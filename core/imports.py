@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from .forms import refused_upload_form
 from .uploads import PendingUploads, limit_words, upload_refused
 
 PREVIEW_ROWS = 200
@@ -70,9 +71,7 @@ class ImportFlow:
 def import_upload_page(request: HttpRequest, flow: ImportFlow, form: forms.Form) -> HttpResponse:
     """The upload page: a file that cannot be read at all is a form error; a readable one waits for its preview."""
     if request.method == "POST" and upload_refused(request):
-        form.is_valid()  # the body was cut off at the limit: the file part is missing, its error is its size
-        form.errors.pop("file", None)
-        form.add_error("file", flow.limit_words())
+        form = refused_upload_form(type(form), request.POST, message=flow.limit_words(), initial=form.initial)
     elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > flow.max_bytes:

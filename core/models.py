@@ -147,3 +147,28 @@ class StoredFileChunk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_id}[{self.index}]"
+
+
+class Attachment(models.Model):
+    """A document kept on a referral, a case or a chronology entry: checked by its content to be an allowed type,
+    scanned by ClamAV before it is kept (`core.attachments`), its bytes in the file store. Downloads are audited
+    and only for people who may see the record it is on."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    stored_name = models.CharField(max_length=255, unique=True, help_text="Its name in the file store.")
+    original_name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=40, help_text="What its content was found to be, e.g. PDF document.")
+    media_type = models.CharField(max_length=100)
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    description = models.CharField(max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"Attachment {self.pk} ({self.kind}, {self.size} bytes)"

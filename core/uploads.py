@@ -56,7 +56,8 @@ def view_upload_limit(view: Callable[..., Any]) -> int:
 
 
 def limit_words(max_bytes: int) -> str:
-    return f"The file must be smaller than {max_bytes // (1024 * 1024)} MB"
+    size = f"{max_bytes // (1024 * 1024)} MB" if max_bytes >= 1024 * 1024 else f"{max_bytes // 1024} KB"
+    return f"The file must be smaller than {size}"
 
 
 class LimitedUploadHandler(FileUploadHandler):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import lists, making, triage
+from .views import attachments, lists, making, triage
 
 app_name = "referrals"
 
@@ -17,6 +17,8 @@ urlpatterns = [
     path("<int:pk>/screening/", triage.screening, name="screening"),
     path("<int:pk>/notes/new/", triage.note_add, name="note_add"),
     path("<int:pk>/decision/", triage.decide, name="decide"),
+    path("<int:pk>/attachments/new/", attachments.attachment_add, name="attachment_add"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", attachments.attachment_download, name="attachment_download"),
     path("settings/", lists.settings_page, name="settings"),
     path("settings/<slug:kind>/new/", lists.list_item, name="list_item_add"),
     path("settings/<slug:kind>/<int:pk>/", lists.list_item, name="list_item_edit"),

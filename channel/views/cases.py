@@ -15,6 +15,8 @@ from django.utils import timezone
 from accounts.models import Membership, User
 from accounts.permissions import Capability, capability_required, has_capability, signed_in_user
 from accounts.roles import Role
+from core.attachments import attachments_of, with_download_urls
+from core.forms import AttachmentForm
 
 from ..forms.cases import (
     AssessmentForm,
@@ -39,6 +41,7 @@ from ..selectors import (
     panel_list_visible_to,
 )
 from ..services import assessments, cases, consent, reviews, support
+from .attachments import entries_with_attachments
 from .common import case_for_write, form_page
 
 PAGE_SIZE = 50
@@ -87,10 +90,13 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for item in items:
         item.notes = notes_by_item.get(item.pk, [])  # type: ignore[attr-defined]
     editable = can_edit_case(user=request.user, case=case)
+    latest_entries = entries_with_attachments(case, entries[-5:][::-1])
     return render(
         request,
         "channel/case_detail.html",
         {
+            "attachments": with_download_urls(attachments_of(case), "channel:case_attachment_download", pk=case.pk),
+            "attachment_form": AttachmentForm() if editable else None,
             "case": case,
             "referral": case.referral,
             "editable": editable,
@@ -101,7 +107,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "comparison": comparison,
             "support_items": items,
             "reviews": list(case.reviews.select_related("completed_by")),
-            "entries": entries[-5:][::-1],
+            "entries": latest_entries,
             "entry_count": len(entries),
             "actions": list(case.actions.select_related("owner", "meeting")),
             "agenda_items": list(case.agenda_items.select_related("meeting").order_by("-meeting__held_on")),
@@ -123,7 +129,12 @@ def case_chronology_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "channel/case_chronology.html",
-        {"case": case, "entries": case_chronology(case=case), "editable": can_edit_case(user=request.user, case=case)},
+        {
+            "case": case,
+            "entries": entries_with_attachments(case, case_chronology(case=case)),
+            "editable": can_edit_case(user=request.user, case=case),
+            "chronology_page": True,
+        },
     )
 
 

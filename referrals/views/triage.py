@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import Capability, capability_required, has_capability, signed_in_user
 from channel.models.cases import Case
-from core.forms import add_service_errors
+from core.attachments import attachments_of, with_download_urls
+from core.forms import AttachmentForm, add_service_errors
 
 from ..forms.triage import AssignForm, DecisionForm, NoteForm, ScreeningForm
 from ..models import Referral, ScreeningQuestion
@@ -85,7 +86,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             signposts=list(referral.signpost_rows.all()),
             may_triage=referral_may_triage(user=request.user, referral=referral),
             case=_case_of(request.user, referral),
+            attachments=with_download_urls(attachments_of(referral), "referrals:attachment_download", pk=referral.pk),
         )
+        if context["may_triage"]:
+            context["attachment_form"] = AttachmentForm()
     else:
         context["signposts"] = list(referral.signpost_rows.all())
     return render(request, "referrals/detail.html", context)

@@ -11,9 +11,10 @@ from django.utils import timezone
 from channel.models.cases import Stage, SupportKind
 from channel.models.meetings import AgendaReason
 from channel.services.actions import action_add
-from channel.services.cases import case_exit
+from channel.services.cases import case_exit, case_note_add
 from channel.services.support import support_item_add
 from channel.services.transfers import TransferDetails, case_transfer_out
+from tests.core.attachments import attachment_on
 from tests.support.access import CHAIR, COORDINATOR, CSC, MEMBER, Row
 
 CASE_READERS = {COORDINATOR, CHAIR, MEMBER, CSC}
@@ -55,6 +56,8 @@ def build(world) -> None:
             contact_phone="", on=today, reason="Moved",
         ),
     )  # fmt: skip
+    world.case_entry = case_note_add(case=world.case, text="Met the family", on=today, author=chair)
+    world.entry_attachment = attachment_on(world.case_entry, uploaded_by=chair)
 
 
 def _case(w):
@@ -99,6 +102,13 @@ ROWS = {
         ok=CASE_WRITERS, read_only={MEMBER, CSC}, kwargs=lambda w: {"pk": w.case.pk, "item_pk": w.support_item.pk}
     ),
     "channel:note_add": Row(ok=CASE_WRITERS, read_only={MEMBER, CSC}, kwargs=_case),
+    "channel:case_attachment_add": Row(ok=CASE_WRITERS, read_only={MEMBER, CSC}, kwargs=_case),
+    "channel:entry_attachment_add": Row(
+        ok=CASE_WRITERS, read_only={MEMBER, CSC}, kwargs=lambda w: {"pk": w.case.pk, "entry_pk": w.case_entry.pk}
+    ),
+    "channel:case_attachment_download": Row(
+        ok=CASE_READERS, kwargs=lambda w: {"pk": w.case.pk, "attachment_pk": w.entry_attachment.pk}
+    ),
     "channel:case_exit": Row(ok=CASE_WRITERS, read_only={MEMBER, CSC}, kwargs=_case),
     "channel:review_record": Row(
         ok=CASE_WRITERS, read_only={MEMBER, CSC}, kwargs=lambda w: {"pk": w.exited_case.pk, "review_pk": w.review.pk}

@@ -4,6 +4,7 @@ one from the other school, and a draft of the DSL's."""
 
 from __future__ import annotations
 
+from tests.core.attachments import attachment_on
 from tests.support.access import ADVISER, CHAIR, COORDINATOR, CSC, DSL, MEMBER, Row
 
 MAKERS = {COORDINATOR, ADVISER, DSL, CSC}
@@ -25,6 +26,11 @@ ROWS = {
     "referrals:screening": Row(ok={COORDINATOR, CSC}, read_only={DSL}, kwargs=_referral),
     "referrals:note_add": Row(ok={COORDINATOR, CSC}, read_only={DSL}, kwargs=_referral),
     "referrals:decide": Row(ok={COORDINATOR, CSC}, read_only={DSL}, kwargs=_referral),
+    "referrals:attachment_add": Row(ok={COORDINATOR, CSC}, read_only={DSL}, kwargs=_referral),
+    # Only those who may read the referral's content: the DSL who sees its status gets a 404, as for others.
+    "referrals:attachment_download": Row(
+        ok={COORDINATOR, CSC}, kwargs=lambda w: {"pk": w.referral.pk, "attachment_pk": w.referral_attachment.pk}
+    ),
     "referrals:settings": Row(ok={COORDINATOR}),
     "referrals:list_item_add": Row(ok={COORDINATOR}, kwargs=lambda w: {"kind": "concern-types"}),
     "referrals:list_item_edit": Row(ok={COORDINATOR}, kwargs=lambda w: {"kind": "indicators", "pk": w.indicator.pk}),
@@ -39,3 +45,4 @@ def build(w) -> None:
     w.other_referral = ReferralFactory(school=w.other_school, created_by=w.users[COORDINATOR])
     w.draft = DraftReferralFactory(school=w.school, created_by=w.users[DSL])
     w.indicator = Indicator.objects.order_by("pk").first()
+    w.referral_attachment = attachment_on(w.referral, uploaded_by=w.users[COORDINATOR])
