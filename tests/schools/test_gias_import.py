@@ -209,6 +209,34 @@ def test_spreadsheet_and_empty_files_are_refused():
         parse(b"")
 
 
+def test_a_stream_is_read_a_block_at_a_time_and_left_open(tmp_path):
+    """A file bigger than one read block, UTF-8 everywhere but a Windows-1252 byte near its end: the encoding is
+    decided on the whole file, not its first block."""
+    rows = [school_row(130000 + i, f"School {i}") for i in range(2500)]
+    rows.append(school_row(139999, "St Thomas à Becket Primary School"))
+    data = gias_csv(rows, encoding="cp1252")
+    assert len(data) > 1024 * 1024 and data.index(b"\xe0") > 1024 * 1024
+    path = Path(write(tmp_path, data))
+    with path.open("rb") as stream:
+        parsed = parse(stream, la_code="888")
+        assert not stream.closed
+    assert parsed.encoding == "Windows-1252" and len(parsed.rows) == 2501 and not parsed.errors
+    assert parsed.rows[-1]["name"] == "St Thomas à Becket Primary School"
+
+
+def test_a_byte_neither_encoding_reads_is_refused():
+    data = gias_csv([school_row(130001, "Good School")]).replace(b"Good", b"Go\x81d")
+    with pytest.raises(GiasFileError, match="neither UTF-8 nor Windows-1252"):
+        parse(data, la_code="888")
+
+
+def test_a_file_over_the_limit_is_refused_by_the_command(tmp_path, settings):
+    settings.GIAS_IMPORT_MAX_BYTES = 1024
+    path = write(tmp_path, gias_csv(two_authority_rows()))
+    with pytest.raises(CommandError, match="larger than GIAS_IMPORT_MAX_BYTES"):
+        call_command("import_gias", str(path), "--la", "888", stdout=io.StringIO())
+
+
 def test_dry_run_changes_nothing(tmp_path):
     call_command(
         "import_gias",

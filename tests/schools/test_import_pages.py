@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from core.models import AuditEvent
+from core.models import AuditEvent, StoredFile
 from schools.models import School, SupportTier
 from schools.views.imports import GIAS_IMPORT
 from tests.schools.gias_files import gias_csv, school_row
@@ -101,3 +101,34 @@ def test_only_coordinators_may_import(client_for, adviser, dsl, db):
         assert client.get(UPLOAD).status_code == 404
         assert upload(client, gias_csv([school_row(130001, "Good School")])).status_code == 404
         assert client.post(PREVIEW, {"action": "confirm"}).status_code == 404
+
+
+def test_a_file_over_the_limit_is_refused_at_once_and_nothing_waits(client_for, coordinator, settings, db):
+    settings.GIAS_IMPORT_MAX_BYTES = 256 * 1024
+    rows = [school_row(130000 + i, f"School {i}") for i in range(700)]
+    data = gias_csv(rows)
+    assert len(data) > 256 * 1024 + 64 * 1024
+    response = upload(client_for(coordinator), data)
+    assert response.status_code == 413 and "The file must be smaller than 256 KB" in response.content.decode()
+    assert not StoredFile.objects.exists() and SESSION_KEY not in client_for(coordinator).session
+
+
+def test_a_body_without_a_declared_length_stops_being_read_at_the_limit(client_for, coordinator, settings, db):
+    """The declared length is within the form's allowance, so the handler counts the file's bytes itself."""
+    settings.GIAS_IMPORT_MAX_BYTES = 256 * 1024
+    data = gias_csv([school_row(130000 + i, f"School {i}") for i in range(480)])
+    assert 256 * 1024 < len(data) < 256 * 1024 + 64 * 1024
+    response = upload(client_for(coordinator), data)
+    html = response.content.decode()
+    assert response.status_code == 200 and "govuk-error-summary" in html
+    assert "The file must be smaller than 256 KB" in html
+    assert not StoredFile.objects.exists()
+
+
+def test_the_waiting_import_is_kept_in_the_file_store(client_for, coordinator, db):
+    client = client_for(coordinator)
+    upload(client, gias_csv([school_row(130001, "Good School")]))
+    token = client.session[SESSION_KEY]["token"]
+    assert StoredFile.objects.filter(name=f"pending/gias/{token}.json").exists()
+    client.post(PREVIEW, {"action": "cancel"})
+    assert not StoredFile.objects.exists()
