@@ -180,7 +180,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Where report PDFs were kept on disk before files moved into the database: the data migration
-# reports.0003 reads them from here once. Nothing writes to it any more.
+# reports.0004 reads them from here once. Nothing writes to it any more.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Stored files are written and read in chunks of this many bytes (core/storage.py).
 FILE_STORAGE_CHUNK_BYTES = env.int("FILE_STORAGE_CHUNK_BYTES", default=1024 * 1024)

@@ -118,7 +118,7 @@ def test_the_data_migration_moves_report_pdfs_from_disk_into_the_database(settin
     missing = ReportFactory()
     Report.objects.filter(pk=missing.pk).update(file_path="reports/2026/gone.pdf")
 
-    migration = MigrationLoader(connection).get_migration("reports", "0003_report_files_into_database")
+    migration = MigrationLoader(connection).get_migration("reports", "0004_report_files_into_database")
     move_in = migration.operations[-1].code
     move_in(apps, None)
     move_in(apps, None)  # a second run moves nothing twice

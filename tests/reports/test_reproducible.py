@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -33,7 +32,8 @@ def _make(report: Report) -> Report:
 
 
 def _file(report: Report) -> bytes:
-    return (Path(settings.MEDIA_ROOT) / report.file_path).read_bytes()
+    with default_storage.open(report.file_path) as stored:
+        return bytes(stored.read())
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ def move_in(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0002_report_lease_schedule_version"),
+        ("reports", "0003_figures_checksum_and_stamp"),
         ("core", "0005_stored_files"),
     ]
 
