@@ -13,13 +13,15 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # core.locking defines a model base, so it is imported once the app registry is ready.
         from core.locking import EditService, register_edit_service
+        from core.retention import register_retention_rule
 
-        from . import demo, home, navigation, receivers  # noqa: F401  (receivers connects the audit receivers)
+        from . import demo, home, navigation, receivers, retention  # noqa: F401  (receivers connects the audit receivers)
         from .admin_site import install
         from .models import User
         from .services import user_update
 
         install()
+        register_retention_rule(retention.RULE)
         register_edit_service(
             EditService(
                 model=User,

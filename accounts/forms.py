@@ -11,6 +11,7 @@ from django.http import HttpRequest
 
 from core.forms import govuk_date_field
 from core.idempotency import IdempotentFormMixin
+from core.retention_models import RetentionSettings
 
 from .models import Team, User
 from .roles import Role
@@ -261,4 +262,27 @@ class SetPasswordForm(DjangoSetPasswordForm):
             Field("new_password1"),
             Field("new_password2"),
             Button("submit", "Set password", data_prevent_double_click="true"),
+        )
+
+
+class RetentionScheduleForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The retention schedule's periods (core.RetentionSettings), with the version the page was opened at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = RetentionSettings
+        fields = ["case_years", "referral_years", "draft_days", "audit_years", "sign_in_days"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.Meta.fields:
+            field = self.fields[name]
+            field.label = str(field.label).capitalize()
+            field.error_messages["required"] = f"Enter {str(field.label).lower()}"
+        self.helper = FormHelper()
+        self.helper.render_hidden_fields = True
+        self.helper.layout = Layout(
+            *(Field.text(name, field_width=Fixed.FIVE) for name in self.Meta.fields),
+            Button("submit", "Save the schedule", data_prevent_double_click="true"),
         )

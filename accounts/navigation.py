@@ -17,4 +17,6 @@ def nav_items(*, user: Any) -> list[NavItem]:
         items.append(NavItem("Audit", reverse("audit:list"), order=95, active_prefix="/audit/"))
     if has_capability(user, Capability.SECURITY_ADMIN):
         items.append(NavItem("Outbox", reverse("outbox:list"), order=96, active_prefix="/outbox/"))
+    if has_capability(user, Capability.RETENTION_MANAGE):
+        items.append(NavItem("Retention", reverse("retention:page"), order=97, active_prefix="/retention/"))
     return items

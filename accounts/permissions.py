@@ -51,6 +51,8 @@ class Capability(StrEnum):
     USERS_MANAGE = "users_manage"
     AUDIT_VIEW = "audit_view"
     SECURITY_ADMIN = "security_admin"
+    RETENTION_MANAGE = "retention_manage"
+    LEGAL_HOLD = "legal_hold"
 
 
 R = Role
@@ -83,6 +85,8 @@ CAPABILITIES: dict[Capability, frozenset[str]] = {
     C.USERS_MANAGE: frozenset({R.COORDINATOR, R.SYSADMIN}),
     C.AUDIT_VIEW: frozenset({R.COORDINATOR, R.SYSADMIN}),
     C.SECURITY_ADMIN: frozenset({R.SYSADMIN}),
+    C.RETENTION_MANAGE: frozenset({R.SYSADMIN}),
+    C.LEGAL_HOLD: frozenset({R.COORDINATOR}),
 }
 
 # Roles that may read referral and case content (anyone else sees counts only).

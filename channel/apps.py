@@ -13,9 +13,11 @@ class ChannelConfig(AppConfig):
 
     def ready(self) -> None:
         from core.locking import register_edit_service
+        from core.retention import register_anonymiser, register_retention_rule
 
-        from . import edits, home, navigation
+        from . import edits, home, navigation, retention
         from .demo import seeding as demo_seeding
+        from .models.cases import Case
         from .models.panels import Panel
 
         register_home(home.home_sections)
@@ -23,4 +25,7 @@ class ChannelConfig(AppConfig):
             register_edit_service(service)
         register_navigation(navigation.nav_items)
         register_demo("channel", seed=demo_seeding.seed, finish=demo_seeding.finish)
+        register_anonymiser(Case, retention.case_anonymise)
+        for rule in retention.RULES:
+            register_retention_rule(rule)
         register_scope_choices(PANEL, lambda: Panel.objects.filter(is_active=True).order_by("name"))

@@ -34,6 +34,7 @@ from .models.cases import (
     ConsentRecord,
     ConsentStatus,
     ExitOutcome,
+    LegalHold,
     Stage,
 )
 from .models.meetings import Action, AgendaItem, Meeting
@@ -177,6 +178,11 @@ def case_get_for_user(
     if audit:
         audit_record(actor=user, action="channel.case_viewed", obj=case, request=request)
     return case
+
+
+def case_legal_holds(*, case: Case) -> QuerySet[LegalHold]:
+    """A case's legal holds, newest first, for a caller that has already read the case through its scope."""
+    return LegalHold.objects.filter(case=case).select_related("placed_by", "lifted_by")
 
 
 def case_stage_by_referral(*, referral_ids: Iterable[int]) -> dict[int, str]:

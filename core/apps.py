@@ -11,5 +11,22 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import navigation
+        from .locking import EditService, register_edit_service
+        from .retention import AUDIT_RULE, register_retention_rule, retention_settings_update
+        from .retention_models import RetentionSettings
 
         register_navigation(navigation.nav_items)
+        register_retention_rule(AUDIT_RULE)
+        register_edit_service(
+            EditService(
+                model=RetentionSettings,
+                edit=lambda *, instance, expected_version, actor, text: retention_settings_update(
+                    actor=actor,
+                    values={"draft_days": len(text) + 7},
+                    expected_version=expected_version,
+                ),
+                read=lambda row: row.draft_days,
+                encode=lambda text: len(text) + 7,
+                role="sysadmin",
+            )
+        )

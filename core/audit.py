@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
-from .models import AuditEvent
-
 if TYPE_CHECKING:
     # Django's own user types: core never imports the accounts app, not even for types.
     from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser
     from django.http import HttpRequest
+
+    from .models import AuditEvent
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -82,6 +82,9 @@ def audit_record(
     actor_email: str = "",
 ) -> AuditEvent:
     """Append one event. `actor` may be None (anonymous or system); `detail` must never hold case content."""
+    # Imported here: core.locking imports this module, and core.models imports core.locking (for its last models).
+    from .models import AuditEvent
+
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk

@@ -21,7 +21,7 @@ DATE_HINT = "For example, 23 11 2026"
 ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Shows a service's ValidationError on the form: an error about a field the form has goes on that field,
     everything else in the error summary above the form. A StaleEdit (someone else saved first) is shown the one
     way every edit page shows it."""

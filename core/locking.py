@@ -113,6 +113,8 @@ class EditService:
     edit: Callable[..., Any]
     read: Callable[[Any], Any]
     role: str = "coordinator"
+    # For a record without a text field (a schedule of numbers): what `read` returns after saving `text`.
+    encode: Callable[[str], Any] = str
 
 
 _edit_services: dict[type[Versioned], EditService] = {}

@@ -9,7 +9,9 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from . import outbox
+from .housekeeping import housekeeping_run
 from .models import OutboxMessage
+from .retention import retention_nightly
 
 logger = logging.getLogger(__name__)
 
@@ -38,3 +40,16 @@ def outbox_deliver_task(self, message_id: int) -> str | None:  # type: ignore[no
 def outbox_sweep_task() -> int:
     """Every minute (CELERY_BEAT_SCHEDULE): deliver every row that is due, whatever left it behind."""
     return outbox.outbox_sweep()
+
+
+@shared_task(acks_late=True)
+def retention_nightly_task() -> dict[str, int]:
+    """Nightly (CELERY_BEAT_SCHEDULE): the retention schedule once started; its housekeeping rules before."""
+    return {result.key: result.count for result in retention_nightly()}
+
+
+@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
+def housekeeping_task() -> dict[str, int]:
+    """Nightly: expired sessions, the sign-in log past its days, uploads nobody confirmed within a day."""
+    result = housekeeping_run()
+    return {"sign_in_rows": result.sign_in_rows, "stale_uploads": result.stale_uploads}

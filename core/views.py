@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .registry import home_sections_for
+from .retention import retention_settings
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +68,8 @@ def accessibility_statement(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 def privacy_notice(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/privacy.html")
+    # The schedule as it is applied, so the notice never states periods the portal does not keep to.
+    return render(request, "core/privacy.html", {"schedule": retention_settings()})
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("audit/", include("accounts.audit_urls")),
     path("outbox/", include("accounts.outbox_urls")),
+    path("retention/", include("accounts.retention_urls")),
     path("schools/", include("schools.urls")),
     path("training/", include("training.urls")),
     path("referrals/", include("referrals.urls")),

@@ -13,13 +13,18 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.locking import register_edit_service
+        from core.retention import register_anonymiser, register_retention_rule
 
-        from . import edits, home, navigation, selectors
+        from . import edits, home, navigation, retention, selectors
         from .demo import seeding as demo_seeding
+        from .models import Referral
 
         register_home(home.home_sections)
         for service in edits.EDIT_SERVICES:
             register_edit_service(service)
         register_navigation(navigation.nav_items)
         register_demo("referrals", seed=demo_seeding.seed)
+        register_anonymiser(Referral, retention.referral_anonymise)
+        for rule in retention.RULES:
+            register_retention_rule(rule)
         register_referral_facts(ReferralFacts(referral_count_for_school=selectors.referral_count_for_school))

@@ -315,6 +315,9 @@ class Referral(TimeStampedModel, Versioned):
     decision_panel = models.ForeignKey(
         "channel.Panel", null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
     )
+    anonymised_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the retention schedule removed what identifies the person."
+    )
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
@@ -334,6 +337,8 @@ class Referral(TimeStampedModel, Versioned):
 
     @property
     def person_name(self) -> str:
+        if self.anonymised_at is not None:
+            return "Anonymised"
         return f"{self.first_name} {self.last_name}".strip()
 
     @property

@@ -19,6 +19,7 @@ class SchoolsConfig(AppConfig):
         from .models import Contact, Institution, NetworkMeeting, School, Visit, VisitAction
         from .services.schools import contact_update, school_update
         from .services.visits import action_update, institution_update, meeting_update, visit_update
+        from .views import imports  # noqa: F401  (its waiting uploads join the nightly sweep: core.uploads)
 
         register_home(home.home_sections)
         register_navigation(navigation.nav_items)

@@ -24,6 +24,7 @@ class TrainingConfig(AppConfig):
         from . import demo, home, navigation, selectors, services
         from .catalogue import WRAP_CODES
         from .models import Attendance, Course, Session
+        from .views import imports  # noqa: F401  (its waiting uploads join the nightly sweep: core.uploads)
 
         register_home(home.home_sections)
         register_navigation(navigation.nav_items)

@@ -8,6 +8,7 @@ from typing import Any, cast
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size
 from django import forms
+from django.utils import timezone
 
 from accounts.models import User
 from core.forms import govuk_date_field
@@ -269,3 +270,31 @@ class ReviewForm(forms.Form):
 
     def clean_on(self) -> date | None:
         return _not_future(self.cleaned_data.get("on"))
+
+
+class LegalHoldForm(IdempotentFormMixin):
+    reason = forms.CharField(
+        label="Why the case is held", max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: the claim, inquiry or complaint it is held for. Do not write case details here.",
+        error_messages={"required": "Enter why the case is held"},
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["until"] = govuk_date_field(
+            "Hold until", help_text="The last day of the hold, for example 31 3 2031."
+        )
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.textarea("reason"),
+            Field("until"),
+            Field("form_token"),
+            _submit("Place the hold"),
+        )
+
+    def clean_until(self) -> date | None:
+        value: date | None = self.cleaned_data.get("until")
+        if value is not None and value < timezone.localdate():
+            raise forms.ValidationError("The hold must last until today or later")
+        return value

@@ -6,6 +6,8 @@ A case is opened when a referral is sent to a panel (channel.services.cases.case
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -80,6 +82,9 @@ class Case(TimeStampedModel, Versioned):
     not_adopted_reason = models.TextField(blank=True, max_length=TEXT_LIMIT)
     exit_outcome = models.CharField(max_length=24, choices=ExitOutcome.choices, blank=True)
     exit_notes = models.TextField(blank=True, max_length=TEXT_LIMIT)
+    anonymised_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the retention schedule removed what identifies the person."
+    )
 
     class Meta:
         ordering = ["-opened_on", "-id"]
@@ -110,6 +115,36 @@ class Case(TimeStampedModel, Versioned):
     @property
     def is_adopted(self) -> bool:
         return self.adopted_on is not None
+
+
+# --- Legal hold --------------------------------------------------------------------------------------------------
+
+
+class LegalHold(models.Model):
+    """Stops the retention schedule anonymising a case (litigation, an inquiry, a subject's complaint): from when it
+    is placed until the day given or until it is lifted, whichever is first. Lifting keeps the row."""
+
+    AUDIT_SENSITIVE_FIELDS = ("reason",)
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="legal_holds")
+    reason = models.CharField(max_length=500)
+    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    placed_at = models.DateTimeField(auto_now_add=True)
+    until = models.DateField("hold until", help_text="The last day of the hold.")
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-placed_at", "-id"]
+        indexes = [models.Index(fields=["case", "until"])]
+
+    def __str__(self) -> str:
+        return f"Legal hold until {self.until:%d %b %Y}"
+
+    def is_in_force(self, on: date) -> bool:
+        return self.lifted_at is None and self.until >= on
 
 
 # --- Consent -----------------------------------------------------------------------------------------------------

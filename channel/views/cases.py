@@ -4,25 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from accounts.models import Membership, User
 from accounts.permissions import Capability, capability_required, has_capability, signed_in_user
 from accounts.roles import Role
 from core.attachments import attachments_of, with_download_urls
-from core.forms import AttachmentForm
+from core.forms import AttachmentForm, add_service_errors
 
 from ..forms.cases import (
     AssessmentForm,
     CaseUpdateForm,
     ConsentForm,
     ExitForm,
+    LegalHoldForm,
     NoteForm,
     ReviewForm,
     StageForm,
@@ -36,11 +39,12 @@ from ..selectors import (
     can_edit_case,
     case_chronology,
     case_get_for_user,
+    case_legal_holds,
     case_list_visible_to,
     case_transfers,
     panel_list_visible_to,
 )
-from ..services import assessments, cases, consent, reviews, support
+from ..services import assessments, cases, consent, holds, reviews, support
 from .attachments import entries_with_attachments
 from .common import case_for_write, form_page
 
@@ -119,6 +123,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_see_meetings": has_capability(request.user, Capability.MEETINGS_VIEW),
             "transfers": case_transfers(case=case),
             "can_transfer": editable and case.stage not in FINISHED_STAGES,
+            "can_hold": has_capability(request.user, Capability.LEGAL_HOLD),
+            "holds_in_force": [h for h in case_legal_holds(case=case) if h.is_in_force(timezone.localdate())],
         },
     )
 
@@ -407,3 +413,44 @@ def review_record(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse
         back_url=_case_url(case), intro=[f"Due on {review.due_on:%d %B %Y}."], on_valid=save,
         done_message="Review recorded.",
     )  # fmt: skip
+
+
+# ---- legal holds (coordinators) ------------------------------------------------------------------------------
+
+
+@capability_required(Capability.LEGAL_HOLD)
+def legal_hold_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case's holds, and a form to place one. A hold stops the retention schedule anonymising the case."""
+    case = case_get_for_user(user=request.user, pk=pk, request=request)
+    form = LegalHoldForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            holds.legal_hold_place(
+                case=case, placed_by=signed_in_user(request), reason=form.cleaned_data["reason"],
+                until=form.cleaned_data["until"], form_token=form.cleaned_data["form_token"], request=request,
+            )  # fmt: skip
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Legal hold placed. The retention schedule leaves this case alone until it ends.")
+            return redirect("channel:legal_hold", pk=case.pk)
+    return render(
+        request,
+        "channel/legal_hold.html",
+        {
+            "case": case,
+            "form": form,
+            "holds": case_legal_holds(case=case),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@capability_required(Capability.LEGAL_HOLD)
+@require_POST
+def legal_hold_lift(request: HttpRequest, pk: int, hold_pk: int) -> HttpResponse:
+    case = case_get_for_user(user=request.user, pk=pk, request=request)
+    hold = get_object_or_404(case_legal_holds(case=case), pk=hold_pk)
+    holds.legal_hold_lift(hold=hold, lifted_by=signed_in_user(request), request=request)
+    messages.success(request, "Legal hold lifted.")
+    return redirect("channel:legal_hold", pk=case.pk)

@@ -286,6 +286,26 @@ CELERY_BEAT_SCHEDULE["training-dsl-refresher-reminders"] = {
     "schedule": crontab(minute=0, hour=7, day_of_month=1),
 }
 
+# The retention schedule's defaults (core/retention.py): the first reading of the schedule stores them, and system
+# administrators change them on the retention page. Audit events: at least 6 years (the database's own floor).
+RETENTION_CASE_YEARS = env.int("RETENTION_CASE_YEARS", default=6)
+RETENTION_REFERRAL_YEARS = env.int("RETENTION_REFERRAL_YEARS", default=6)
+RETENTION_DRAFT_DAYS = env.int("RETENTION_DRAFT_DAYS", default=90)
+RETENTION_AUDIT_YEARS = env.int("RETENTION_AUDIT_YEARS", default=7)
+RETENTION_SIGN_IN_DAYS = env.int("RETENTION_SIGN_IN_DAYS", default=90)
+# Nightly, at quiet hours: the schedule (once an administrator has started it), then the housekeeping.
+CELERY_BEAT_SCHEDULE["core-retention-nightly"] = {
+    "task": "core.tasks.retention_nightly_task",
+    "schedule": crontab(minute=30, hour=2),
+}
+CELERY_BEAT_SCHEDULE["core-housekeeping"] = {
+    "task": "core.tasks.housekeeping_task",
+    "schedule": crontab(minute=0, hour=3),
+}
+# The database role the app runs as in production, granted what it needs by `manage.py grant_app_role` (run as
+# the tables' owner after `migrate`): it owns no table, so it cannot switch the audit trail's trigger off.
+DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="")
+
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)  # a mail server that hangs fails the attempt; the outbox retries
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Prevent Portal <no-reply@northbrook.example.gov.uk>")

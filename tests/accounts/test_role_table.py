@@ -37,6 +37,8 @@ statistics_view              x x . x x . . .
 users_manage                 x . . . . . . x
 audit_view                   x . . . . . . x
 security_admin               . . . . . . . x
+retention_manage             . . . . . . . x
+legal_hold                   x . . . . . . .
 """
 
 

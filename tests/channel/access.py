@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from channel.models.cases import Stage, SupportKind
+from channel.models.cases import LegalHold, Stage, SupportKind
 from channel.models.meetings import AgendaReason
 from channel.services.actions import action_add
 from channel.services.cases import case_exit, case_note_add
@@ -47,6 +47,9 @@ def build(world) -> None:
         meeting=world.meeting, description="Speak to the school", owner=world.users[MEMBER],
         due_on=today + timedelta(days=14), added_by=chair,
     )  # fmt: skip
+    world.legal_hold = LegalHold.objects.create(
+        case=world.exited_case, reason="Held for a claim", until=today + timedelta(days=30), placed_by=chair
+    )
     assert world.new_case.stage == Stage.INFORMATION_GATHERING
     world.transferred_case = case(world.panel)
     case_transfer_out(
@@ -110,6 +113,11 @@ ROWS = {
         ok=CASE_READERS, kwargs=lambda w: {"pk": w.case.pk, "attachment_pk": w.entry_attachment.pk}
     ),
     "channel:case_exit": Row(ok=CASE_WRITERS, read_only={MEMBER, CSC}, kwargs=_case),
+    # Legal holds are the coordinators' (PRODUCT.md: retention is theirs and the sysadmin's, not the panels').
+    "channel:legal_hold": Row(ok={COORDINATOR}, kwargs=_case),
+    "channel:legal_hold_lift": Row(
+        ok={COORDINATOR}, ok_status=405, kwargs=lambda w: {"pk": w.exited_case.pk, "hold_pk": w.legal_hold.pk}
+    ),
     "channel:review_record": Row(
         ok=CASE_WRITERS, read_only={MEMBER, CSC}, kwargs=lambda w: {"pk": w.exited_case.pk, "review_pk": w.review.pk}
     ),

@@ -12,6 +12,8 @@ ROWS = {
     "audit:list": Row(ok={COORDINATOR, SYSADMIN}),
     "audit:export": Row(ok={COORDINATOR, SYSADMIN}),
     "outbox:list": Row(ok={SYSADMIN}),
+    "retention:page": Row(ok={SYSADMIN}),
+    "retention:start": Row(ok={SYSADMIN}, ok_status=405),
     "outbox:retry": Row(ok={SYSADMIN}, ok_status=405, kwargs=lambda w: {"pk": w.outbox_message.pk}),
 }
 
