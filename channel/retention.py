@@ -38,14 +38,15 @@ NAME_REMOVED = "[name removed]"
 
 
 def names_redact(text: str, *, first_name: str, last_name: str) -> str:
-    """The person's full name in any case, and each of their names as written (capitalised), replaced: a first
-    name like "May" is not taken out of "may" in other sentences."""
-    full = f"{first_name} {last_name}".strip()
-    if len(full) >= 2 and first_name and last_name:
-        text = re.sub(rf"\b{re.escape(full)}\b", NAME_REMOVED, text, flags=re.IGNORECASE)
+    """The person's full name in any case, and each of their names as written, capitalised or in capitals,
+    replaced: a first name like "May" is not taken out of "may" in other sentences (it is out of "in May")."""
+    if first_name and last_name:
+        full = re.escape(f"{first_name} {last_name}")
+        text = re.sub(rf"\b{full}\b", NAME_REMOVED, text, flags=re.IGNORECASE)
     for name in (first_name, last_name):
         if len(name) >= 2:
-            text = re.sub(rf"\b{re.escape(name)}\b", NAME_REMOVED, text)
+            for form in dict.fromkeys((name, name[:1].upper() + name[1:], name.upper())):
+                text = re.sub(rf"\b{re.escape(form)}\b", NAME_REMOVED, text)
     return text
 
 
