@@ -255,3 +255,33 @@ def test_names_come_out_of_general_minutes_but_not_the_same_word_in_lower_case()
     assert names_redact(text, first_name="May", last_name="Brook") == (
         "[name removed] attended. [name removed]'S school too. We may meet in [name removed]. Brookside school."
     )
+
+
+def test_a_coordinator_places_and_lifts_a_hold_on_its_page_and_a_chair_may_not(old_case, coordinator, panel_chair,
+                                                                                client_for):  # fmt: skip
+    from django.urls import reverse
+
+    url = reverse("channel:legal_hold", args=[old_case.pk])
+    assert client_for(panel_chair).get(url).status_code == 404
+    client = client_for(coordinator)
+    page = client.get(url)
+    assert page.status_code == 200 and "Place a hold" in page.content.decode()
+    token = page.context["form"]["form_token"].value()
+    until = TODAY + timedelta(days=60)
+    data = {"reason": "Civil claim", "until": until.isoformat(), "form_token": token}
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302  # a double click makes one hold
+    hold = LegalHold.objects.get()
+    assert (hold.case_id, hold.placed_by, hold.until) == (old_case.pk, coordinator, until)
+    case_page = client.get(reverse("channel:case_detail", args=[old_case.pk])).content.decode()
+    assert f"Legal hold until {until:%-d %B %Y}" in case_page
+
+    refused = client.post(url, {"reason": "", "until": (TODAY - timedelta(days=1)).isoformat(), "form_token": "x"})
+    assert refused.status_code == 200 and "Enter why the case is held" in refused.content.decode()
+    assert LegalHold.objects.count() == 1
+
+    lift = reverse("channel:legal_hold_lift", args=[old_case.pk, hold.pk])
+    assert client_for(panel_chair).post(lift).status_code == 404
+    assert client.post(lift).status_code == 302
+    hold.refresh_from_db()
+    assert hold.lifted_by == coordinator and not hold.is_in_force(TODAY)

@@ -1,0 +1,67 @@
+"""Nightly housekeeping (core.tasks.housekeeping_task): expired sessions, the sign-in log past the schedule's
+days and uploads nobody confirmed within a day are removed, whether or not the retention schedule is started."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt, AccessLog
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from accounts.models import UserSession
+from core.models import AuditEvent
+from core.retention import retention_settings
+from core.tasks import housekeeping_task
+from tests.support.clock import TODAY, frozen
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
+
+
+def _sign_in_rows(user, *, on) -> None:
+    with frozen(on):
+        UserSession.objects.create(user=user, session_key=f"key-{on.isoformat()}")
+        AccessLog.objects.create(username=user.email, ip_address="192.0.2.1", user_agent="test", path_info="/")
+        AccessAttempt.objects.create(
+            username=user.email, ip_address="192.0.2.1", user_agent=f"test {on}", failures_since_start=1
+        )
+
+
+def test_expired_sessions_and_the_sign_in_log_older_than_the_schedule_go_every_night(coordinator):
+    assert retention_settings().started_at is None  # housekeeping needs no start
+    _sign_in_rows(coordinator, on=TODAY - timedelta(days=91))
+    _sign_in_rows(coordinator, on=TODAY - timedelta(days=89))
+    Session.objects.create(session_key="expired", session_data="", expire_date=timezone.now() - timedelta(hours=1))
+    Session.objects.create(session_key="alive", session_data="", expire_date=timezone.now() + timedelta(hours=1))
+
+    result = housekeeping_task.delay().get()
+
+    assert result["sign_in_rows"] == 3
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["alive"]
+    for model in (UserSession, AccessLog, AccessAttempt):
+        assert model.objects.count() == 1, model
+    assert list(UserSession.objects.values_list("session_key", flat=True)) == [
+        f"key-{(TODAY - timedelta(days=89)).isoformat()}"
+    ]
+    event = AuditEvent.objects.get(action="retention.purged")
+    assert event.object_type == "sign_in" and "3 rows" in event.detail
+
+
+def test_uploads_nobody_confirmed_within_a_day_are_removed(settings, tmp_path):
+    settings.GIAS_IMPORT_DIR = str(tmp_path / "gias")
+    settings.TRAINING_IMPORT_DIR = str(tmp_path / "training")
+    (tmp_path / "gias").mkdir()
+    (tmp_path / "training").mkdir()
+    stale, fresh, other = tmp_path / "gias/old.json", tmp_path / "gias/new.json", tmp_path / "training/old.csv"
+    for path in (stale, fresh, other):
+        path.write_text("{}")
+    day_and_a_bit = time.time() - 25 * 3600
+    os.utime(stale, (day_and_a_bit, day_and_a_bit))
+    os.utime(other, (day_and_a_bit, day_and_a_bit))
+
+    assert housekeeping_task.delay().get()["stale_uploads"] == 2
+
+    assert not stale.exists() and not other.exists() and fresh.exists()
