@@ -65,3 +65,14 @@ def test_uploads_nobody_confirmed_within_a_day_are_removed(settings, tmp_path):
     assert housekeeping_task.delay().get()["stale_uploads"] == 2
 
     assert not stale.exists() and not other.exists() and fresh.exists()
+
+
+def test_the_housekeeping_command_does_the_same_for_cron(coordinator):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _sign_in_rows(coordinator, on=TODAY - timedelta(days=100))
+    out = StringIO()
+    call_command("housekeeping", stdout=out)
+    assert out.getvalue().startswith("3 sign-in log rows") and not UserSession.objects.exists()
