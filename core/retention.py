@@ -19,6 +19,7 @@ started the schedule (`retention_start`, on the retention page) or run `manage.p
 from __future__ import annotations
 
 import logging
+import time as time_
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -216,10 +217,14 @@ def retention_preview(*, today: date | None = None) -> list[RuleResult]:
     ]
 
 
-def _act_on_each(rule: RetentionRule, cutoff: Cutoff, detail: str) -> int:
+def _act_on_each(rule: RetentionRule, cutoff: Cutoff, detail: str, *, stop_at: float | None) -> int:
     assert rule.due is not None and rule.act is not None
     done = 0
     for pk in list(rule.due(cutoff).order_by("pk").values_list("pk", flat=True)):
+        if stop_at is not None and time_.monotonic() > stop_at:
+            # The first night after a large backlog: what is left is still due, and the next night goes on.
+            logger.warning("retention %s: stopped for the night after %s records", rule.key, done)
+            break
         with transaction.atomic():
             # Read again under a lock with the rule's own filter: a hold placed, or a case reopened, since the list
             # was read stops it here.
@@ -239,7 +244,7 @@ def _act_on_each(rule: RetentionRule, cutoff: Cutoff, detail: str) -> int:
     return done
 
 
-def retention_apply_rule(rule: RetentionRule, *, today: date | None = None) -> int:
+def retention_apply_rule(rule: RetentionRule, *, today: date | None = None, stop_at: float | None = None) -> int:
     row = retention_settings()
     today = today or timezone.localdate()
     cutoff = cutoff_for(rule, row, today=today)
@@ -255,17 +260,21 @@ def retention_apply_rule(rule: RetentionRule, *, today: date | None = None) -> i
                     detail=f"{detail}; {removed} rows from before {cutoff.day.isoformat()}",
                 )
         return removed
-    return _act_on_each(rule, cutoff, detail)
+    return _act_on_each(rule, cutoff, detail, stop_at=stop_at)
 
 
-def retention_apply(*, today: date | None = None, housekeeping_only: bool = False) -> list[RuleResult]:
-    """Applies every rule (or only the housekeeping ones) and records the run on the schedule's row."""
+def retention_apply(
+    *, today: date | None = None, housekeeping_only: bool = False, seconds: float | None = None
+) -> list[RuleResult]:
+    """Applies every rule (or only the housekeeping ones) and records the run on the schedule's row. With
+    `seconds`, records are taken one by one only until that long has passed (the task's time limit)."""
     row = retention_settings()
+    stop_at = time_.monotonic() + seconds if seconds is not None else None
     results = []
     for rule in retention_rules():
         if housekeeping_only and not rule.housekeeping:
             continue
-        count = retention_apply_rule(rule, today=today)
+        count = retention_apply_rule(rule, today=today, stop_at=stop_at)
         results.append(RuleResult(rule.key, rule.label, rule.describe(row), rule.outcome, count))
         if count:
             logger.info("retention %s: %s %s", rule.key, count, rule.outcome)
@@ -280,7 +289,7 @@ def retention_nightly(*, today: date | None = None) -> list[RuleResult]:
     """The nightly task: the whole schedule once an administrator has started it; before that, only the
     housekeeping rules (sessions, the sign-in log)."""
     started = retention_settings().started_at is not None
-    return retention_apply(today=today, housekeeping_only=not started)
+    return retention_apply(today=today, housekeeping_only=not started, seconds=float(settings.RETENTION_RUN_SECONDS))
 
 
 # ---- core's own rule: the audit trail --------------------------------------------------------------------------

@@ -42,7 +42,7 @@ def outbox_sweep_task() -> int:
     return outbox.outbox_sweep()
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, soft_time_limit=55 * 60, time_limit=60 * 60)
 def retention_nightly_task() -> dict[str, int]:
     """Nightly (CELERY_BEAT_SCHEDULE): the retention schedule once started; its housekeeping rules before."""
     return {result.key: result.count for result in retention_nightly()}

@@ -293,6 +293,9 @@ RETENTION_REFERRAL_YEARS = env.int("RETENTION_REFERRAL_YEARS", default=6)
 RETENTION_DRAFT_DAYS = env.int("RETENTION_DRAFT_DAYS", default=90)
 RETENTION_AUDIT_YEARS = env.int("RETENTION_AUDIT_YEARS", default=7)
 RETENTION_SIGN_IN_DAYS = env.int("RETENTION_SIGN_IN_DAYS", default=90)
+# A night's run takes records one by one for at most this long (a first run at national scale has a backlog); what
+# is left is still due and the next night goes on. Under the task's soft time limit (core/tasks.py).
+RETENTION_RUN_SECONDS = env.int("RETENTION_RUN_SECONDS", default=50 * 60)
 # Nightly, at quiet hours: the schedule (once an administrator has started it), then the housekeeping.
 CELERY_BEAT_SCHEDULE["core-retention-nightly"] = {
     "task": "core.tasks.retention_nightly_task",

@@ -159,3 +159,19 @@ def test_a_leap_day_cutoff_falls_on_the_28th():
     assert years_before(date(2028, 2, 29), 7) == date(2021, 2, 28)
     with time_machine.travel("2028-02-29 12:00 +00:00", tick=False):
         assert cutoff_for(audit_rule, retention_settings(), today=date(2028, 2, 29)).day == date(2021, 2, 28)
+
+
+def test_a_night_stops_taking_records_when_its_time_is_up_and_the_next_goes_on(settings, sysadmin):
+    from core.retention import retention_start
+    from core.tasks import retention_nightly_task
+    from referrals.models import Referral, Status
+    from tests.referrals.factories import DraftReferralFactory
+
+    with frozen(TODAY - timedelta(days=100)):
+        drafts = [DraftReferralFactory() for _ in range(2)]
+    retention_start(actor=sysadmin)
+    settings.RETENTION_RUN_SECONDS = -1  # already over: nothing is taken
+    assert retention_nightly_task.delay().get()["drafts"] == 0
+    settings.RETENTION_RUN_SECONDS = 60
+    assert retention_nightly_task.delay().get()["drafts"] == 2
+    assert not Referral.objects.filter(pk__in=[d.pk for d in drafts], status=Status.DRAFT).exists()
