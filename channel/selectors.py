@@ -74,6 +74,10 @@ def _panel_scope(user: User | AnonymousUser) -> Q | None:
 
 
 def can_edit_case(*, user: User | AnonymousUser, case: Case) -> bool:
+    """Coordinators and the panel's chairs; nobody once the retention schedule has anonymised the case (a note
+    written then would put back what it removed)."""
+    if case.anonymised_at is not None:
+        return False
     access = access_for(user)
     return access.has(Role.COORDINATOR) or case.panel_id in access.chaired_panel_ids
 

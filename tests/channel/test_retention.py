@@ -285,3 +285,14 @@ def test_a_coordinator_places_and_lifts_a_hold_on_its_page_and_a_chair_may_not(o
     assert client.post(lift).status_code == 302
     hold.refresh_from_db()
     assert hold.lifted_by == coordinator and not hold.is_in_force(TODAY)
+
+
+def test_an_anonymised_case_is_read_only_for_everyone(old_case, coordinator, sysadmin, client_for):
+    from django.urls import reverse
+
+    retention_start(actor=sysadmin)
+    retention_nightly_task.delay()
+    client = client_for(coordinator)
+    page = client.get(reverse("channel:case_detail", args=[old_case.pk])).content.decode()
+    assert "Anonymised on" in page and SURNAME not in page
+    assert client.get(reverse("channel:note_add", args=[old_case.pk])).status_code == 403
