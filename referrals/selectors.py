@@ -107,7 +107,8 @@ def referral_content_visible(*, user: User | AnonymousUser, referral: Referral) 
 
 def referral_may_triage(*, user: User | AnonymousUser, referral: Referral) -> bool:
     access = access_for(user)
-    if referral.is_draft or not has_capability(user, Capability.REFERRAL_TRIAGE):
+    # An anonymised referral takes no note or change: one would put back what the retention schedule removed.
+    if referral.is_draft or referral.anonymised_at is not None or not has_capability(user, Capability.REFERRAL_TRIAGE):
         return False
     if access.has(Role.COORDINATOR):
         return True

@@ -84,3 +84,14 @@ def test_the_age_kept_after_anonymising_falls_in_the_same_age_band(age):
         Referral.objects.filter(pk__in=[referral.pk, kept.pk]).annotate(band=AGE_BAND_CASE).values_list("pk", "band")
     )
     assert bands[referral.pk] == bands[kept.pk]
+
+
+def test_an_anonymised_referral_takes_no_note(coordinator, client_for):
+    from django.urls import reverse
+
+    old = _decided(on=years_before(TODAY, 7))
+    retention_apply()
+    client = client_for(coordinator)
+    assert client.get(reverse("referrals:note_add", args=[old.pk])).status_code == 403
+    page = client.get(reverse("referrals:detail", args=[old.pk]))
+    assert page.status_code == 200 and "Testperson" not in page.content.decode()
