@@ -16,22 +16,21 @@ from django.utils import timezone
 
 from core.retention import Cutoff, RetentionRule, anonymise
 
-from .models import Referral, ReferralEvent, ScreeningAnswer, Status
-
-# The youngest age of each Home Office age band (10 for "10 or under"): an anonymised record keeps its band, and
-# the routing's under-18 line, and no more.
-_BAND_AGES = ((10, 10), (15, 11), (17, 16), (20, 18), (30, 21), (40, 31))
+from .models import AGE_BAND_UPPER, Referral, ReferralEvent, ScreeningAnswer, Status
 
 
 def age_band_representative(age: int | None) -> int | None:
-    """An age that falls in the same band as `age` (referrals.selectors.AGE_BAND_CASE), the same for everyone in
-    the band."""
+    """An age in the same Home Office band as `age` (AGE_BAND_UPPER, the bands' one definition), the same for
+    everyone in the band: its youngest age, or 10 for "10 or under". The band, and the routing's under-18 line,
+    are kept; the exact age is not."""
     if age is None:
         return None
-    for top, representative in _BAND_AGES:
-        if age <= top:
-            return representative
-    return 41
+    youngest = 0
+    for upper, _band in AGE_BAND_UPPER:
+        if age <= upper:
+            return youngest or upper
+        youngest = upper + 1
+    return youngest
 
 
 def referral_anonymise(referral: Referral) -> None:
