@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('channel', '0004_versions'),
+        ('channel', '0005_transfers'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('referrals', '0006_concern_types_2025_and_exact_ages'),
+        ('referrals', '0009_national_form_indicators'),
     ]
 
     operations = [

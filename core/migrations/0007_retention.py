@@ -68,7 +68,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0004_outboxmessage'),
+        ('core', '0006_attachment'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
