@@ -3,7 +3,6 @@ transport. "Make the report" answers at once and the page shows progress until t
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,10 +46,12 @@ def test_make_the_report_answers_at_once_and_shows_progress(page, live_server, s
     page.locator("#id_period_end_0").fill("30")
     page.locator("#id_period_end_1").fill("9")
     page.locator("#id_period_end_2").fill("2026")
-    started = time.monotonic()
-    page.get_by_role("button", name="Make the report").click()
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        page.get_by_role("button", name="Make the report").click()
     page.wait_for_url(f"{live_server.url}/reports/*/")
-    answered = time.monotonic() - started
+    # The server's answer to "Make the report": from the request sent to the first byte of the response.
+    timing = posted.value.request.timing
+    answered = (timing["responseStart"] - timing["requestStart"]) / 1000
     assert answered < 1.0, f"the request took {answered:.2f} s"
     # The progress page, not the finished one: the worker has not had time to make the PDF.
     expect(page.locator("#report-progress-text")).not_to_be_empty()
