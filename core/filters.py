@@ -74,9 +74,13 @@ class AuditEventFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return qs
-        return qs.filter(
-            Q(actor__email__icontains=value) | Q(actor__full_name__icontains=value) | Q(actor_email__icontains=value)
+        # The people first (one query over users, trigram-indexed on PostgreSQL), then their events by the actor
+        # index: no join of every event with its user, and the planner sees the actual ids.
+        users = AuditEvent._meta.get_field("actor").related_model._default_manager
+        actor_ids = list(
+            users.filter(Q(email__icontains=value) | Q(full_name__icontains=value)).values_list("pk", flat=True)
         )
+        return qs.filter(Q(actor_id__in=actor_ids) | Q(actor_email__icontains=value))
 
     def filter_action(self, qs: QuerySet[AuditEvent], name: str, value: str) -> QuerySet[AuditEvent]:
         value = value.strip().lower()

@@ -226,7 +226,7 @@ class Referral(TimeStampedModel, Versioned):
     reference = models.CharField(max_length=20, null=True, blank=True, unique=True)
     status = models.CharField(max_length=24, choices=Status.choices, default=Status.DRAFT, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_on = models.DateField(null=True, blank=True, db_index=True)
 
     # The person: every referral about them belongs to one Person (people.services.matching joins them up).
@@ -321,9 +321,14 @@ class Referral(TimeStampedModel, Versioned):
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
+        # The queue's tabs, newest first (referrals.selectors.referral_queue): each tab of each scope is an index
+        # scan in the list's order that stops at the page's last row.
         indexes = [
-            models.Index(fields=["status", "submitted_at"]),
-            models.Index(fields=["assigned_team", "status"]),
+            models.Index(fields=["submitted_at", "id"], name="referral_submitted"),
+            models.Index(fields=["status", "submitted_at", "id"], name="referral_status_submitted"),
+            models.Index(fields=["assigned_team", "submitted_at", "id"], name="referral_team_submitted"),
+            models.Index(fields=["assigned_team", "status", "submitted_at", "id"], name="referral_team_status"),
+            models.Index(fields=["created_by", "submitted_at", "id"], name="referral_made_by_submitted"),
         ]
         constraints = [
             models.CheckConstraint(

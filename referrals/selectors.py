@@ -16,13 +16,14 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import Capability, access_for, has_capability
 from accounts.roles import Role
+from channel.models.cases import Case as PanelCase
 from core.audit import audit_record
 from schools.models import School
 
@@ -50,25 +51,26 @@ def routing_settings_get() -> RoutingSettings:
 
 
 def _panel_scope_q(panel_ids: frozenset[int]) -> Q:
-    """Referrals of the panels' cases."""
-    return Q(case__panel_id__in=panel_ids)
+    """Referrals of the panels' cases: EXISTS, so the scope never joins (and never multiplies) the rows."""
+    return Q(Exists(PanelCase.objects.filter(referral=OuterRef("pk"), panel_id__in=panel_ids)))
 
 
 def _visibility_q(user: User | AnonymousUser) -> Q | None:
-    """None means nothing at all."""
+    """One condition on the referral's own row (EXISTS for the panel part): None means nothing at all."""
     access = access_for(user)
     if not access.roles:
         return None
     parts: list[Q] = []
     submitted = ~Q(status=Status.DRAFT)
     if access.has(Role.COORDINATOR):
-        parts.append(submitted)
-    if access.team_ids:
-        parts.append(submitted & Q(assigned_team_id__in=access.team_ids))
-    if access.school_ids:
-        parts.append(submitted & Q(school_id__in=access.school_ids))
-    if access.panel_ids:
-        parts.append(submitted & _panel_scope_q(access.panel_ids))
+        parts.append(submitted)  # every other scope below is a part of this one
+    else:
+        if access.team_ids:
+            parts.append(submitted & Q(assigned_team_id__in=access.team_ids))
+        if access.school_ids:
+            parts.append(submitted & Q(school_id__in=access.school_ids))
+        if access.panel_ids:
+            parts.append(submitted & _panel_scope_q(access.panel_ids))
     if has_capability(user, Capability.REFERRAL_MAKE):
         parts.append(Q(created_by=user))
     if not parts:
@@ -80,12 +82,13 @@ def _visibility_q(user: User | AnonymousUser) -> Q | None:
 
 
 def referral_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[Referral]:
+    """Every referral the user may see, newest first. No DISTINCT: each scope is a condition on the referral's
+    own row, so no join repeats it."""
     q = _visibility_q(user)
     if q is None:
         return Referral.objects.none()
     return (
         Referral.objects.filter(q)
-        .distinct()
         .select_related("school", "assigned_team", "assigned_to", "created_by")
         .order_by("-submitted_at", "-id")
     )
@@ -156,38 +159,57 @@ QUEUE_TABS = {
 }
 
 
-def _triage_scope(user: User | AnonymousUser) -> QuerySet[Referral]:
-    """What the user triages: every referral for a coordinator, their team's for a CSC practitioner."""
+def _triage_q(user: User | AnonymousUser) -> Q | None:
+    """What the user triages, as a condition on the referral's row: every submitted referral for a coordinator,
+    their teams' for a CSC practitioner (both inside what referral_list_visible_to shows them); None: nothing."""
     access = access_for(user)
-    qs = referral_list_visible_to(user=user).exclude(status=Status.DRAFT)
+    submitted = ~Q(status=Status.DRAFT)
     if access.has(Role.COORDINATOR):
-        return qs
-    return qs.filter(assigned_team_id__in=access.team_ids)
+        return submitted
+    if access.team_ids:
+        return submitted & Q(assigned_team_id__in=access.team_ids)
+    return None
+
+
+def _tab_q(tab: str) -> Q:
+    """The condition of a queue tab within the triage scope ("made" is not one: see referral_queue)."""
+    if tab == "overdue":
+        return Q(status__in=OPEN_STATUSES, submitted_at__lt=overdue_before())
+    label_q = QUEUE_TABS.get(tab, (None, None))[1]
+    return label_q if label_q is not None else Q()
+
+
+def _made_by_q(user: User | AnonymousUser) -> Q:
+    return ~Q(status=Status.DRAFT) & Q(created_by_id=user.pk)
 
 
 def referral_queue(*, user: User | AnonymousUser, tab: str) -> QuerySet[Referral]:
+    """A tab of the triage queue: one scoped query, newest first, served by the referral indexes."""
+    rows = Referral.objects.select_related("school", "assigned_team", "assigned_to", "created_by").order_by(
+        "-submitted_at", "-id"
+    )
     if tab == "made":
         if not user.is_authenticated:
             return Referral.objects.none()
-        return referral_list_visible_to(user=user).exclude(status=Status.DRAFT).filter(created_by=user)
-    qs = _triage_scope(user)
-    if tab == "overdue":
-        return qs.filter(status__in=OPEN_STATUSES, submitted_at__lt=overdue_before())
-    label_q = QUEUE_TABS.get(tab, (None, None))[1]
-    return qs.filter(label_q) if label_q is not None else qs
+        return rows.filter(_made_by_q(user))
+    scope = _triage_q(user)
+    if scope is None:
+        return Referral.objects.none()
+    return rows.filter(scope & _tab_q(tab))
 
 
 def referral_queue_counts(*, user: User | AnonymousUser) -> dict[str, int]:
-    counts = _triage_scope(user).aggregate(
-        new=Count("id", filter=Q(status=Status.NEW)),
-        screening=Count("id", filter=Q(status=Status.SCREENING)),
-        awaiting=Count("id", filter=Q(status=Status.AWAITING_INFORMATION)),
-        overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, submitted_at__lt=overdue_before())),
-        decided=Count("id", filter=Q(status__in=[Status.DECIDED, Status.AT_PANEL])),
-        all=Count("id"),
-    )
-    counts["made"] = (
-        Referral.objects.exclude(status=Status.DRAFT).filter(created_by=user).count() if user.is_authenticated else 0
+    """Every tab's count in one query: conditional aggregation over the triage scope and the user's own."""
+    counts = dict.fromkeys(QUEUE_TABS, 0)
+    if not user.is_authenticated:
+        return counts
+    scope, made = _triage_q(user), _made_by_q(user)
+    if scope is None:
+        counts["made"] = Referral.objects.filter(made).count()
+        return counts
+    counts = Referral.objects.filter(scope | made).aggregate(
+        **{tab: Count("id", filter=scope & _tab_q(tab)) for tab in QUEUE_TABS if tab != "made"},
+        made=Count("id", filter=made),
     )
     return {k: v or 0 for k, v in counts.items()}
 

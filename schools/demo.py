@@ -34,6 +34,7 @@ from .models import (
     VisitKind,
     VisitPurpose,
 )
+from .services.visits import school_last_visits_rebuild
 
 # (phase, GIAS phase name, suffix, share) roughly as in a large English city.
 PHASE_MIX = [
@@ -329,6 +330,7 @@ def _seed_visits(ctx: DemoContext, open_rows: list[tuple[Any, ...]]) -> None:
                 )
             )  # fmt: skip
     _insert(VisitAction, actions)
+    school_last_visits_rebuild()  # the visits went in in bulk, past the services that keep the column
     ctx.say(f"  {len(visits)} visits, calls and e-mails with {len(actions)} actions")
 
 

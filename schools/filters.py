@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 import django_filters
-from django.db.models import F, OrderBy, Q, QuerySet
+from django.db.models import Exists, F, OrderBy, OuterRef, Q, QuerySet
 
 from core.filters import filter_form_helper
 
@@ -22,7 +23,7 @@ SORTS: dict[str, tuple[str, list[str | OrderBy]]] = {
     "phase": ("Phase", ["phase", "name"]),
     "tier": ("Support tier", ["support_tier", "name"]),
     "pupils": ("Most pupils", [F("pupils").desc(nulls_last=True), "name"]),
-    "last_visit": ("Longest since a visit", [F("last_visit").asc(nulls_first=True), "name"]),
+    "last_visit": ("Longest since a visit", [F("last_visit_on").asc(nulls_first=True), "name"]),
 }
 RRSA_CHOICES = [("none", "Not registered"), *[(v, label) for v, label in RRSALevel.choices if v]]
 
@@ -65,14 +66,15 @@ class SchoolFilter(django_filters.FilterSet):
         model = School
         fields: list[str] = []
 
-    def __init__(self, *args: Any, today: date, show_visits: bool, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, today: date, show_visits: bool, wards: Callable[[], list[str]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
         self.show_visits = show_visits
-        # Wards of the schools this user may see only (a DSL's list holds nothing of other schools).
-        visible = self.queryset if self.queryset is not None else School.objects.none()
-        wards = visible.exclude(ward="").order_by("ward").values_list("ward", flat=True).distinct()
-        self.filters["ward"].extra["choices"] = lambda: [(w, w) for w in wards]
+        # Wards of the schools this user may see only (a DSL's list holds nothing of other schools); asked for
+        # when the form needs them.
+        self.filters["ward"].extra["choices"] = lambda: [(w, w) for w in wards()]
         if not show_visits:
             del self.filters["no_recent_visit"]
             self.filters["sort"].extra["choices"] = [(k, v[0]) for k, v in SORTS.items() if k != "last_visit"]
@@ -114,21 +116,26 @@ class SchoolFilter(django_filters.FilterSet):
         return qs.filter(status=value)
 
     def filter_wrap(self, qs: QuerySet[School], name: str, value: str) -> QuerySet[School]:
-        ids = training_facts().school_ids_with_wrap(on=self.today)
-        return qs.filter(pk__in=ids) if value == "yes" else qs.exclude(pk__in=ids)
+        # EXISTS both ways: "no" is an anti-join, where NOT IN re-ran the subquery for each school.
+        trained = Exists(training_facts().school_ids_with_wrap(on=self.today).filter(school_id=OuterRef("pk")))
+        return qs.filter(trained) if value == "yes" else qs.exclude(trained)
 
     def filter_dsl_overdue(self, qs: QuerySet[School], name: str, value: str) -> QuerySet[School]:
-        school_ids = Contact.objects.filter(
-            pk__in=training_facts().contact_ids_with_overdue_prevent_training(on=self.today),
-            role=ContactRole.DSL,
-            is_current=True,
-        ).values("school_id")
-        return qs.filter(pk__in=school_ids) if value == "yes" else qs.exclude(pk__in=school_ids)
+        overdue = Exists(
+            Contact.objects.filter(
+                school=OuterRef("pk"),
+                pk__in=training_facts().contact_ids_with_overdue_prevent_training(on=self.today),
+                role=ContactRole.DSL,
+                is_current=True,
+            )
+        )
+        return qs.filter(overdue) if value == "yes" else qs.exclude(overdue)
 
     def filter_no_visit(self, qs: QuerySet[School], name: str, value: str) -> QuerySet[School]:
         since = self.today - timedelta(days=365)
-        visited = Visit.objects.filter(visited_on__gt=since, visited_on__lte=self.today).values("school_id")
-        return qs.exclude(pk__in=visited) if value == "yes" else qs.filter(pk__in=visited)
+        # EXISTS, so PostgreSQL answers "no" with an anti-join rather than a NOT IN subquery.
+        visited = Exists(Visit.objects.filter(school=OuterRef("pk"), visited_on__gt=since, visited_on__lte=self.today))
+        return qs.exclude(visited) if value == "yes" else qs.filter(visited)
 
     def filter_sort(self, qs: QuerySet[School], name: str, value: str) -> QuerySet[School]:
         if value == "last_visit" and not self.show_visits:

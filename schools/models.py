@@ -90,12 +90,12 @@ class School(TimeStampedModel, Versioned):
     la_code = models.CharField("local authority code", max_length=8, db_index=True)
     la_name = models.CharField("local authority", max_length=100, blank=True)
     establishment_number = models.CharField(max_length=8, blank=True)
-    name = models.CharField(max_length=200, db_index=True)
+    name = models.CharField(max_length=200)
     type_name = models.CharField("type of establishment", max_length=100, blank=True)
     type_group = models.CharField("type group", max_length=100, blank=True)
     school_type = models.CharField(max_length=16, choices=SchoolType.choices, default=SchoolType.OTHER)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True)
-    phase = models.CharField(max_length=16, choices=Phase.choices, default=Phase.OTHER, db_index=True)
+    phase = models.CharField(max_length=16, choices=Phase.choices, default=Phase.OTHER)
     phase_name = models.CharField("phase of education (GIAS)", max_length=50, blank=True)
     open_date = models.DateField(null=True, blank=True)
     close_date = models.DateField(null=True, blank=True)
@@ -105,7 +105,7 @@ class School(TimeStampedModel, Versioned):
     address3 = models.CharField(max_length=200, blank=True)
     town = models.CharField(max_length=100, blank=True)
     postcode = models.CharField(max_length=10, blank=True, db_index=True)
-    ward = models.CharField(max_length=100, blank=True, db_index=True)
+    ward = models.CharField(max_length=100, blank=True)
     ward_code = models.CharField(max_length=12, blank=True)
     head_title = models.CharField(max_length=20, blank=True)
     head_first_name = models.CharField(max_length=100, blank=True)
@@ -117,19 +117,32 @@ class School(TimeStampedModel, Versioned):
     gias_imported_at = models.DateTimeField(null=True, blank=True)
 
     # ---- the council's own fields: never touched by a GIAS re-import ----
-    support_tier = models.CharField(
-        max_length=12, choices=SupportTier.choices, default=SupportTier.UNIVERSAL, db_index=True
-    )
+    support_tier = models.CharField(max_length=12, choices=SupportTier.choices, default=SupportTier.UNIVERSAL)
     rrsa_level = models.CharField(
         "Rights Respecting Schools Award", max_length=12, choices=RRSALevel.choices, blank=True, db_index=True
     )
     notes = models.TextField(blank=True)
     ofsted_notes = models.TextField(blank=True)
 
+    # ---- kept by the visit services (schools.services.visits), never edited by hand ----
+    last_visit_on = models.DateField(
+        "last visit", null=True, blank=True, editable=False, help_text="The latest visit's date, kept by the visits."
+    )
+
     objects = SchoolQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+        # One index per sort and filter of the school list (schools.filters.SORTS): each page is an index scan
+        # that stops after 50 rows. Migration 0005 adds, on PostgreSQL only, trigram indexes for the search by
+        # name and postcode and the two sorts with NULLS FIRST/LAST, which SQLite's CREATE INDEX does not take.
+        indexes = [
+            models.Index(fields=["name", "urn"], name="school_name_urn"),
+            models.Index(fields=["ward", "name"], name="school_ward_name"),
+            models.Index(fields=["phase", "name"], name="school_phase_name"),
+            models.Index(fields=["support_tier", "name"], name="school_tier_name"),
+            models.Index(fields=["school_type", "name"], name="school_type_name"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from accounts.models import Membership, User
@@ -195,20 +195,32 @@ def meeting_get_for_user(*, user: User | AnonymousUser, pk: int) -> NetworkMeeti
 # ---- the school list ----
 
 
+def school_ward_choices(*, schools: QuerySet[School]) -> list[str]:
+    """The wards of these schools, in order: one DISTINCT over the (ward, name) index."""
+    return list(schools.order_by().exclude(ward="").values_list("ward", flat=True).distinct().order_by("ward"))
+
+
 def school_list_for_page(*, user: User | AnonymousUser, filters: Mapping[str, Any], today: date) -> SchoolFilter:
-    """The filter set of the list page over the schools the user may see, with the last visit (for roles that
-    may see visits) and the current DSL's name, in one query per page."""
-    qs = school_list_visible_to(user=user)
+    """The filter set of the list page over the schools the user may see, with the current DSL's name. The last
+    visit is the school's own `last_visit_on` column (kept by the visit services), shown to roles that may see
+    visits; no query groups schools with their visits. The DSL's name is a subquery in the SELECT list, which
+    PostgreSQL evaluates for the page's rows only (after the ORDER BY ... LIMIT), and every sort and filter has
+    an index (School.Meta.indexes), so a page costs the same at any number of schools."""
+    visible = school_list_visible_to(user=user)
     show_visits = has_capability(user, Capability.VISITS_VIEW)
     dsl_name = (
         Contact.objects.filter(school=OuterRef("pk"), role=ContactRole.DSL, is_current=True)
         .order_by("-is_prevent_spoc", "id")
         .values("full_name")[:1]
     )
-    qs = qs.annotate(dsl_name=Subquery(dsl_name))
-    if show_visits:
-        qs = qs.annotate(last_visit=Max("visits__visited_on"))
-    return SchoolFilter(filters or None, queryset=qs, today=today, show_visits=show_visits)
+    qs = visible.annotate(dsl_name=Subquery(dsl_name))
+    return SchoolFilter(
+        filters or None,
+        queryset=qs,
+        today=today,
+        show_visits=show_visits,
+        wards=lambda: school_ward_choices(schools=visible),
+    )
 
 
 # ---- the school page ----

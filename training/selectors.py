@@ -88,23 +88,27 @@ def contact_last_prevent_training(*, contact_ids: Iterable[int], on: date | None
     return result
 
 
-def _recent_prevent_training_contact_ids(*, on: date) -> QuerySet[Any]:
-    return Attendee.objects.filter(
-        contact__isnull=False,  # NOT IN with a NULL would match nothing
-        attendance__session__course__counts_as_prevent_training_for_dsl=True,
-        attendance__session__held_on__gte=two_years_before(on),
-        attendance__session__held_on__lte=on,
-    ).values_list("contact_id", flat=True)
+def _recent_prevent_training(*, on: date) -> Exists:
+    """Whether the contact of the outer row had Prevent training in the two years up to `on`."""
+    return Exists(
+        Attendee.objects.filter(
+            contact_id=OuterRef("pk"),
+            attendance__session__course__counts_as_prevent_training_for_dsl=True,
+            attendance__session__held_on__gte=two_years_before(on),
+            attendance__session__held_on__lte=on,
+        )
+    )
 
 
 def overdue_dsl_contacts(*, on: date) -> QuerySet[Contact]:
     """Current DSLs and deputies of schools open on `on` whose last Prevent training is more than two years old,
-    or who have none."""
+    or who have none. NOT EXISTS, which PostgreSQL runs as an anti-join (a NOT IN over 340,000 attendees was a
+    subquery run again for each contact once its hash outgrew work_mem)."""
     return Contact.objects.filter(
         role__in=DSL_CONTACT_ROLES,
         is_current=True,
         school__in=School.objects.open_on(on),
-    ).exclude(pk__in=_recent_prevent_training_contact_ids(on=on))
+    ).exclude(_recent_prevent_training(on=on))
 
 
 def contact_ids_with_overdue_prevent_training(*, on: date) -> QuerySet[Any]:
@@ -151,11 +155,10 @@ def open_schools_on(*, on: date, phase: str | None = None, ward: str | None = No
 
 
 def schools_without_training(*, on: date, phase: str | None = None, ward: str | None = None) -> QuerySet[School]:
-    return (
-        open_schools_on(on=on, phase=phase, ward=ward)
-        .exclude(pk__in=school_ids_with_course(course_codes=None, on=on))
-        .order_by("name")
-    )
+    """Open schools with no Prevent training by `on`, by name: NOT EXISTS, an anti-join on PostgreSQL at any
+    work_mem (NOT IN over half a million attendances re-ran its subquery for every school)."""
+    trained = school_ids_with_course(course_codes=None, on=on).filter(school_id=OuterRef("pk"))
+    return open_schools_on(on=on, phase=phase, ward=ward).exclude(Exists(trained)).order_by("name")
 
 
 def accredited_trainers_per_school(*, on: date, phase: str | None = None, ward: str | None = None) -> dict[str, Any]:

@@ -7,7 +7,6 @@ import json
 from collections.abc import Iterator
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -19,6 +18,7 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.csv_export import csv_cell, csv_response
 from core.models import AuditEvent
+from core.pagination import keyset_page
 
 from ..permissions import Capability, capability_required
 from ..selectors import audit_event_filter_for
@@ -40,10 +40,9 @@ CSV_COLUMNS = [
 @capability_required(Capability.AUDIT_VIEW)
 def audit_list(request: HttpRequest) -> HttpResponse:
     filterset = audit_event_filter_for(user=request.user, filters=request.GET)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request, "accounts/audit_list.html", {"filter": filterset, "page_obj": page, "events": page.object_list}
-    )
+    # Keyset pages: the oldest page of a million events costs what the newest does (no OFFSET, a bounded count).
+    page = keyset_page(filterset.qs, params=request.GET, per_page=PAGE_SIZE, field="occurred_at")
+    return render(request, "accounts/audit_list.html", {"filter": filterset, "page": page, "events": page.object_list})
 
 
 def _rows(events: QuerySet[AuditEvent]) -> Iterator[list[str]]:

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +17,7 @@ from accounts.permissions import Capability, capability_required, has_capability
 from channel.models.cases import Case
 from core.attachments import attachments_of, with_download_urls
 from core.forms import AttachmentForm, add_service_errors
+from core.pagination import ListPaginator
 
 from ..forms.triage import AssignForm, DecisionForm, NoteForm, ScreeningForm
 from ..models import Referral, ScreeningQuestion
@@ -47,13 +47,14 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         tab = request.GET.get("tab", "new")
         if tab not in QUEUE_TABS:
             tab = "new"
-        qs = referral_queue(user=request.user, tab=tab)
         counts = referral_queue_counts(user=request.user)
         tabs = [(key, label, counts[key]) for key, (label, _) in QUEUE_TABS.items()]
+        # The tab's count is already known: the paginator does not count again.
+        paginator = ListPaginator(referral_queue(user=request.user, tab=tab), PAGE_SIZE, count=counts[tab])
     else:
         tab, tabs = "", []
-        qs = referral_list_visible_to(user=request.user).exclude(status="draft")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        paginator = ListPaginator(referral_list_visible_to(user=request.user).exclude(status="draft"), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "referrals/list.html",

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max, OuterRef, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -29,6 +30,29 @@ FOLLOW_UP_BEFORE_VISIT = "The follow-up date must be on or after the date of the
 
 
 # ---- visits and actions ----
+
+
+def school_last_visit_lock(*, school_id: int) -> None:
+    """Locks the school's row before its visits change, so two visits saved at once for the same school
+    refresh `last_visit_on` one after the other and the second sees the first."""
+    list(School.objects.select_for_update().filter(pk=school_id).values_list("pk", flat=True))
+
+
+def school_last_visit_refresh(*, school_id: int) -> None:
+    """Sets `School.last_visit_on` to the latest of the school's visits (None if none). Every service that adds,
+    changes or removes a visit calls it in the same transaction, after `school_last_visit_lock`; the school list
+    sorts and shows this column instead of grouping every school with its visits."""
+    latest = Visit.objects.filter(school_id=school_id).aggregate(last=Max("visited_on"))["last"]
+    School.objects.filter(pk=school_id).update(last_visit_on=latest)
+
+
+def school_last_visits_rebuild() -> int:
+    """Recomputes every school's `last_visit_on` from its visits, in one UPDATE (after a bulk load of visits,
+    as the demo seeder does, or to repair the column). Returns how many schools have a visit."""
+    latest = Visit.objects.filter(school=OuterRef("pk")).order_by().values("school").annotate(last=Max("visited_on"))
+    with transaction.atomic():
+        School.objects.update(last_visit_on=Subquery(latest.values("last")))
+        return School.objects.filter(last_visit_on__isnull=False).count()
 
 
 @dataclass(frozen=True)
@@ -68,6 +92,7 @@ def visit_log(
     """Records a visit, call or e-mail with the actions agreed at it; once per `form_token`."""
 
     def create() -> Visit:
+        school_last_visit_lock(school_id=school.pk)
         visit = Visit(
             school=school,
             adviser=adviser,
@@ -82,6 +107,7 @@ def visit_log(
         if follow_up_on and follow_up_on < visited_on:
             raise ValidationError({"follow_up_on": FOLLOW_UP_BEFORE_VISIT})
         visit.save()
+        school_last_visit_refresh(school_id=school.pk)
         made = _add_actions(visit=visit, actions=actions)
         audit_record(
             actor=actor,
@@ -109,9 +135,11 @@ def visit_update(
     `form_token` twice (a double-clicked Save) adds the new actions once."""
 
     def update() -> Visit:
+        school_last_visit_lock(school_id=visit.school_id)
         saved, before = versioned_edit(instance=visit, expected_version=version, values=values, fields=VISIT_FIELDS)
         if saved.follow_up_on and saved.follow_up_on < saved.visited_on:
             raise ValidationError({"follow_up_on": FOLLOW_UP_BEFORE_VISIT})  # the transaction undoes the save
+        school_last_visit_refresh(school_id=saved.school_id)
         made = _add_actions(visit=saved, actions=actions)
         changes = changes_between(before, saved, sensitive=("notes",))
         if made:

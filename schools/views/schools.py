@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -21,6 +20,7 @@ from core.audit import audit_record
 from core.csv_export import csv_cell, csv_response
 from core.forms import add_service_errors
 from core.locking import StaleEdit
+from core.pagination import ListPaginator
 
 from ..forms.schools import ChecklistForm, ContactForm, SchoolForm
 from ..selectors import (
@@ -40,7 +40,7 @@ PAGE_SIZE = 50
 @capability_required(Capability.SCHOOLS_VIEW)
 def school_list(request: HttpRequest) -> HttpResponse:
     filterset = school_list_for_page(user=request.user, filters=request.GET, today=timezone.localdate())
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "schools/school_list.html",
@@ -94,8 +94,7 @@ def school_export(request: HttpRequest) -> HttpResponseBase:
                 school.dsl_name,  # type: ignore[attr-defined]  # annotated by school_list_for_page
             ]
             if show_visits:
-                last_visit = school.last_visit  # type: ignore[attr-defined]  # annotated for roles that see visits
-                row.append(last_visit.isoformat() if last_visit else "")
+                row.append(school.last_visit_on.isoformat() if school.last_visit_on else "")
             yield [csv_cell(v) for v in row]
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

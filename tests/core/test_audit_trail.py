@@ -167,3 +167,21 @@ def test_reads_and_changes_write_events_with_actor_address_and_record(client_for
     assert set(event.changes) == {"membership", "role", "ended_on"}
     client.get("/audit/export.csv")
     assert AuditEvent.objects.filter(action="audit.exported", actor=coordinator).count() == 1
+
+
+def test_the_audit_list_pages_by_key_from_newest_to_oldest(client_for, coordinator, dsl):
+    AuditEvent.objects.bulk_create(
+        AuditEvent(actor=dsl, action="schools.school_viewed", object_type="schools.school", object_id=str(i))
+        for i in range(120)
+    )
+    client = client_for(coordinator)
+    first = client.get("/audit/")
+    html = first.content.decode()
+    assert "Older events" in html and "Newer events" not in html and "Oldest" in html
+    second = client.get("/audit/", first.context["page"].older)
+    shown = [e.pk for e in first.context["events"]] + [e.pk for e in second.context["events"]]
+    assert shown == list(AuditEvent.objects.order_by("-occurred_at", "-id").values_list("pk", flat=True)[:100])
+    assert "Newer events" in second.content.decode()
+    oldest = client.get("/audit/", {"oldest": "1"})
+    assert oldest.context["events"][-1] == AuditEvent.objects.order_by("occurred_at", "id").first()
+    assert "Older events" not in oldest.content.decode()

@@ -19,6 +19,7 @@ from schools.models import (
     VisitKind,
     VisitPurpose,
 )
+from schools.services.visits import school_last_visit_refresh
 from tests.support.clock import from_today
 
 
@@ -66,6 +67,13 @@ class VisitFactory(factory.django.DjangoModelFactory):
     kind = VisitKind.VISIT
     offer_level = SupportTier.UNIVERSAL
     purpose = VisitPurpose.CHECK_IN
+
+    @classmethod
+    def _create(cls, model_class: type[Visit], *args: object, **kwargs: object) -> Visit:
+        # Saved directly, not through visit_log: keep the school's last visit as the services do.
+        visit = super()._create(model_class, *args, **kwargs)
+        school_last_visit_refresh(school_id=visit.school_id)
+        return visit
 
 
 class VisitActionFactory(factory.django.DjangoModelFactory):

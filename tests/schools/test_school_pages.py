@@ -33,6 +33,7 @@ def grow_schools(n: int, *, with_children: bool = True) -> None:
     """Adds n schools, and for each a DSL, a visit and an action, in bulk."""
     from accounts.models import User
     from schools.models import Visit, VisitAction
+    from schools.services.visits import school_last_visits_rebuild
 
     start = School.objects.count() + 500000
     School.objects.bulk_create(
@@ -68,6 +69,7 @@ def grow_schools(n: int, *, with_children: bool = True) -> None:
             for v in visits
         ]
     )
+    school_last_visits_rebuild()  # bulk-made visits: refresh the schools' last visit as the services would
 
 
 # ---- the list ----
@@ -124,7 +126,7 @@ def test_list_query_count_is_the_same_with_40_and_4000_schools(client_for, advis
     grow_schools(40)
     client = client_for(adviser)
     count = assert_flat_queries(fetch=lambda: client.get(LIST, {"sort": "last_visit"}), grow=lambda: grow_schools(3960))
-    assert count <= 12, count
+    assert count <= 10, count
     assert School.objects.count() >= 4000
 
 

@@ -5,15 +5,14 @@ inside the aggregate was re-run for each of 24,000 schools at the default work_m
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date
-from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from schools.models import Phase, School, Status
+from tests.support.plans import analyze, plan_of, postgresql_only, smallest_work_mem, subplans
 from tests.training.factories import course
 from training import selectors
 from training.models import Attendance, Session
@@ -63,28 +62,16 @@ def test_series_is_one_query_with_the_figures_of_each_date(django_assert_num_que
     assert (by_phase[Phase.SECONDARY]["open_schools"], by_phase[Phase.SECONDARY]["wrap_pct"]) == (5, 40)
 
 
-def _nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield plan
-    for child in plan.get("Plans", []):
-        yield from _nodes(child)
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN (FORMAT JSON) plans are PostgreSQL's")
+@postgresql_only
 def test_uptake_plans_have_no_subquery_per_school() -> None:
     _seed()
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE schools_school, training_attendance, training_session, training_course")
-        # The smallest work_mem: the plan must not depend on a hashed subquery fitting in memory.
-        cursor.execute("SET LOCAL work_mem = '64kB'")
+    analyze("schools_school", "training_attendance", "training_session", "training_course")
+    smallest_work_mem()
     with CaptureQueriesContext(connection) as captured:
         selectors.uptake_as_at(on=DATES[2], ward="")
         selectors.uptake_series(dates=DATES)
         selectors.uptake_by_phase(on=DATES[2])
     assert len(captured.captured_queries) == 3
     for query in captured.captured_queries:
-        with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN (FORMAT JSON) " + query["sql"])
-            explained = cursor.fetchone()[0]
-        plan = (json.loads(explained) if isinstance(explained, str) else explained)[0]["Plan"]
-        subplans = [node for node in _nodes(plan) if node.get("Parent Relationship") in ("SubPlan", "InitPlan")]
-        assert subplans == [], json.dumps(plan, indent=1)
+        plan = plan_of(query["sql"])
+        assert subplans(plan) == [], json.dumps(plan, indent=1)
