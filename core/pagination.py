@@ -12,7 +12,6 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-
 if TYPE_CHECKING:
     _Paginator = Paginator[Any]
 else:

@@ -51,8 +51,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["own"] = selectors.own_school_training(school_ids=scope.school_ids, on=on)
         context["own_reach"] = selectors.reach_in_period(start=start, end=on, school_ids=scope.school_ids)
         return render(request, "training/dashboard_dsl.html", context)
-    uptake = selectors.uptake_as_at(on=on, phase=phase or None, ward=ward or None)
     series = selectors.uptake_series(dates=_series_dates(on), phase=phase or None, ward=ward or None)
+    uptake = series[-1]  # the series ends on `on`: uptake_as_at's figures without a second pass over attendances
     none_page = Paginator(
         selectors.schools_without_training(on=on, phase=phase or None, ward=ward or None).only(
             "pk", "urn", "name", "phase", "ward"
