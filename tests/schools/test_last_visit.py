@@ -3,9 +3,11 @@ transaction, and rebuilt in one UPDATE after a bulk load."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
+from django.core.management import call_command
 
 from core.locking import StaleEdit
 from schools.models import School, Visit, VisitKind, VisitPurpose
@@ -66,3 +68,10 @@ def test_rebuild_recomputes_every_school_from_its_visits(adviser, school, other_
     School.objects.filter(pk=never.pk).update(last_visit_on=date(2020, 1, 1))  # wrong: no visit at all
     assert school_last_visits_rebuild() == 2
     assert (_last(school), _last(other_school), _last(never)) == (date(2026, 8, 1), date(2025, 1, 1), None)
+
+
+def test_the_rebuild_command_repairs_the_column(adviser, school):
+    Visit.objects.bulk_create([Visit(school=school, adviser=adviser, visited_on=date(2026, 2, 1))])
+    out = io.StringIO()
+    call_command("rebuild_last_visits", stdout=out)
+    assert _last(school) == date(2026, 2, 1) and "1 have a visit" in out.getvalue()
