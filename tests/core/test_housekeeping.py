@@ -3,17 +3,17 @@ days and uploads nobody confirmed within a day are removed, whether or not the r
 
 from __future__ import annotations
 
-import os
-import time
 from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt, AccessLog
 from django.contrib.sessions.models import Session
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from accounts.models import UserSession
-from core.models import AuditEvent
+from core.models import AuditEvent, StoredFile
 from core.retention import retention_settings
 from core.tasks import housekeeping_task
 from tests.support.clock import TODAY, frozen
@@ -50,21 +50,21 @@ def test_expired_sessions_and_the_sign_in_log_older_than_the_schedule_go_every_n
     assert event.object_type == "sign_in" and "3 rows" in event.detail
 
 
-def test_uploads_nobody_confirmed_within_a_day_are_removed(settings, tmp_path):
-    settings.GIAS_IMPORT_DIR = str(tmp_path / "gias")
-    settings.TRAINING_IMPORT_DIR = str(tmp_path / "training")
-    (tmp_path / "gias").mkdir()
-    (tmp_path / "training").mkdir()
-    stale, fresh, other = tmp_path / "gias/old.json", tmp_path / "gias/new.json", tmp_path / "training/old.csv"
-    for path in (stale, fresh, other):
-        path.write_text("{}")
-    day_and_a_bit = time.time() - 25 * 3600
-    os.utime(stale, (day_and_a_bit, day_and_a_bit))
-    os.utime(other, (day_and_a_bit, day_and_a_bit))
+def test_uploads_nobody_confirmed_within_a_day_are_removed():
+    """Imports waiting for their confirm step are in the file store under pending/; those older than a day go,
+    and nothing outside pending/ is touched."""
+    names = {}
+    for key, name in [("stale", "pending/gias/old.json"), ("fresh", "pending/gias/new.json"),
+                      ("other", "pending/training/old.csv"), ("report", "reports/kept.pdf")]:  # fmt: skip
+        names[key] = default_storage.save(name, ContentFile(b"{}"))
+    a_day_and_a_bit_ago = timezone.now() - timedelta(hours=25)
+    StoredFile.objects.filter(name__in=[names["stale"], names["other"], names["report"]]).update(
+        created_at=a_day_and_a_bit_ago
+    )
 
     assert housekeeping_task.delay().get()["stale_uploads"] == 2
 
-    assert not stale.exists() and not other.exists() and fresh.exists()
+    assert sorted(StoredFile.objects.values_list("name", flat=True)) == sorted([names["fresh"], names["report"]])
 
 
 def test_the_housekeeping_command_does_the_same_for_cron(coordinator):
