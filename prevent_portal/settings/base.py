@@ -202,6 +202,8 @@ STORAGES = {
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
+# A layout naming a field the form lacks is an error everywhere, not only under DEBUG: nothing fails silently.
+CRISPY_FAIL_SILENTLY = False
 
 # Redis is optional: without it tasks run in process and the cache is local memory (the embedded default).
 REDIS_URL = env("REDIS_URL", default="")

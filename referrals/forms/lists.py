@@ -28,6 +28,7 @@ class ListItemForm(VersionedForm, IdempotentFormMixin):
 
     def __init__(self, *args: Any, creating: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        kept = "form_token" if creating else "version"
         del self.fields["version" if creating else "form_token"]
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -36,8 +37,7 @@ class ListItemForm(VersionedForm, IdempotentFormMixin):
             Field.text("hint", field_width=Fluid.FULL),
             Field.text("order", field_width=Fixed.FIVE, inputmode="numeric"),
             Field.checkbox("is_active"),
-            "version",
-            "form_token",
+            kept,  # the layout names only the field the form has: crispy-forms fails on a missing one under DEBUG
             Button("submit", "Save", data_prevent_double_click="true"),
         )
 
