@@ -310,6 +310,7 @@ def expected_panels() -> list[list[list[str]]]:
     cases = [p for p in PEOPLE if p.case]
     adopted = [p for p in cases if p.case in ("adopted", "supported")]
     count = {
+        "Transferred in from another local authority": 0,
         "Cases opened from referrals in the period": len(cases),
         "Discussed at panel": len(cases),
         "Adopted as a case": len(adopted),
@@ -320,6 +321,7 @@ def expected_panels() -> list[list[list[str]]]:
         "Withdrew": 0,
         "Still in the programme": len(adopted),
         "Awaiting panel decision": 0,
+        "Transferred to another local authority": 0,
     }
     outcomes = ["Concerns reduced or removed", "Withdrew consent", "Escalated to police", "Moved away", "Other"]
     return [
