@@ -239,6 +239,16 @@ def show_count(value: int, *, withheld: bool) -> str:
     return MARK if withheld else f"{value:,}"
 
 
+def show_banded_count(value: int) -> str:
+    """A count of people for someone without case access outside a report (a school's page): "none", "fewer than
+    5", or the number from 5. A lone page figure has no totals to protect it, so the band is the whole rule."""
+    if value <= 0:
+        return "none"
+    if value < THRESHOLD:
+        return f"fewer than {THRESHOLD}"
+    return f"{value:,}"
+
+
 def show_percent(numerator: int, denominator: int, *, withheld: bool = False, places: int = 0) -> str:
     """A percentage for publication: withheld when either count is withheld; a dash when there is no base."""
     if withheld:

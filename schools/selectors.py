@@ -12,8 +12,9 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from accounts.models import Membership, User
-from accounts.permissions import Capability, access_for, can_edit_school, has_capability
+from accounts.permissions import Capability, access_for, can_edit_school, has_capability, is_coordinator
 from accounts.roles import Role
+from reports.disclosure import show_banded_count  # pure rules, no models: no import cycle
 
 from .facts import referral_facts, training_facts
 from .filters import ActionFilter, SchoolFilter
@@ -255,7 +256,7 @@ class SchoolPage:
     visits: list[Visit] | None
     open_actions: list[VisitAction] | None
     meetings: list[NetworkMeeting] | None
-    referral_count: int | None
+    referral_count: str | None  # as shown: exact for coordinators, banded for everyone else
     may_edit: bool
     may_edit_council_fields: bool
     may_log_visits: bool
@@ -295,9 +296,11 @@ def school_page(*, user: User | AnonymousUser, school: School, today: date) -> S
         meetings = list(
             NetworkMeeting.objects.filter(attendees__school=school).distinct().order_by("-held_on", "-id")[:10]
         )
-    # Everyone who sees the school sees how many referrals it made (a count, never the referrals themselves);
-    # roles with case access find the referrals in the referrals pages.
-    referral_count = referral_facts().referral_count_for_school(school=school)
+    # Everyone who sees the school sees how many referrals it made (a count, never the referrals themselves):
+    # exact for coordinators, and through disclosure control ("none", "fewer than 5", 5 or more) for everyone
+    # else, since 1 to 4 referrals from one school can point at a pupil.
+    made = referral_facts().referral_count_for_school(school=school)
+    referral_count = f"{made:,}" if is_coordinator(user) else show_banded_count(made)
     return SchoolPage(
         school=school,
         contacts=cards,

@@ -450,3 +450,28 @@ def test_dsl_ward_choices_hold_only_their_own_schools_ward(client_for, dsl, scho
     School.objects.filter(pk=other_school.pk).update(ward="Saltmarsh")
     form = client_for(dsl).get(LIST).context["filter"].form
     assert [value for value, _ in form.fields["ward"].choices if value] == [school.ward]
+
+
+# ---- the referral count: disclosure control for roles without case access ----
+
+
+def _referral_count_shown(client, school) -> str:
+    import re
+
+    html = client.get(reverse("schools:detail", args=[school.urn])).content.decode()
+    found = re.search(r"Prevent referrals made</dt><dd[^>]*>([^<]*)</dd>", html)
+    assert found, "the count is on the page"
+    return found.group(1).strip()
+
+
+@pytest.mark.parametrize("made,shown", [(0, "none"), (1, "fewer than 5"), (4, "fewer than 5"), (5, "5"), (12, "12")])
+def test_the_referral_count_is_banded_for_roles_without_case_access(
+    client_for, adviser, csc_practitioner, panel_chair, panel_member, dsl, coordinator, school, made, shown
+):
+    from tests.referrals.factories import ReferralFactory
+
+    for _n in range(made):
+        ReferralFactory(school=school)
+    for user in (adviser, csc_practitioner, panel_chair, panel_member, dsl):
+        assert _referral_count_shown(client_for(user), school) == shown
+    assert _referral_count_shown(client_for(coordinator), school) == str(made)
