@@ -24,10 +24,12 @@ discloses nothing.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from fractions import Fraction
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from reports.rounding import percent_text
 
@@ -138,11 +140,13 @@ def pinned_by_bounds(
     return pinned
 
 
-def suppress(values: Mapping[K, int], constraints: Iterable[Constraint[K]] = ()) -> set[K]:
-    """Keys to withhold: primary (1-4) and secondary, so that none can be recovered. See the module docstring."""
+def suppress(values: Mapping[K, int], constraints: Iterable[Constraint[K]] = (), *, also: Iterable[K] = ()) -> set[K]:
+    """Keys to withhold: primary (1-4) and secondary, so that none can be recovered. See the module docstring.
+    `also`: keys withheld already for another reason (a zero that would disclose an attribute, a cell the register
+    check asked for); their partners are found the same way."""
     constraints = [(total, list(parts)) for total, parts in constraints]
     small = primary(values)
-    withheld = set(small)
+    withheld = set(small) | set(also)
     if not withheld:
         return withheld
     while True:
@@ -262,3 +266,327 @@ def recoverable(values: Mapping[K, int], constraints: Iterable[Constraint[K]], w
     """For tests and checks: withheld keys an attacker could work out (linear algebra and bounds)."""
     constraints = [(t, list(p)) for t, p in constraints]
     return determined(values, constraints, withheld) | pinned_by_bounds(values, constraints, withheld, primary(values))
+
+
+# ---- attribute disclosure -------------------------------------------------------------------------------------
+
+
+def attribute_exposed(values: Mapping[K, int], constraints: Iterable[Constraint[K]], withheld: set[K]) -> set[K]:
+    """Totals whose published parts show that every person counted shares one value: the total is 1 to 4 or
+    withheld, and only one of its parts is non-zero or withheld (every other part is a published 0)."""
+    exposed: set[K] = set()
+    for total, parts in constraints:
+        if values[total] < 1 or not (is_small(values[total]) or total in withheld):
+            continue
+        if sum(1 for p in parts if p in withheld or values[p] != 0) < 2 and len(parts) > 1:
+            exposed.add(total)
+    return exposed
+
+
+def suppress_with_attributes(
+    values: Mapping[K, int], constraints: Iterable[Constraint[K]] = (), *, also: Iterable[K] = ()
+) -> set[K]:
+    """`suppress`, then a zero withheld beside the one part of a small or withheld total that holds everyone (so a
+    table never shows that all of a group under 5, or all of a withheld total, share one value), until stable."""
+    constraints = [(total, list(parts)) for total, parts in constraints]
+    withheld = suppress(values, constraints, also=also)
+    while True:
+        exposed = attribute_exposed(values, constraints, withheld)
+        if not exposed:
+            return withheld
+        extra: set[K] = set()
+        for total, parts in constraints:
+            if total in exposed:
+                zeros = sorted((p for p in parts if p not in withheld and values[p] == 0), key=str)
+                if zeros:
+                    extra.add(zeros[0])
+        if not extra:
+            return withheld
+        withheld = suppress(values, constraints, also=withheld | extra)
+
+
+# ---- across releases: the attacker who knows every released table --------------------------------------------
+#
+# A release is one report's figures as published. An attacker holds every release whose population overlaps (a
+# year and its quarters, a revision and the original) and reads each `*` as an unknown whole number >= 0. They
+# know each release's additive relations, that a year's figure of a count fixed on the day of referral is the sum
+# of its quarters' (with an unknown >= 0 for quarters not released), and that a revision differs from the
+# original by the people added, removed or changed. `attack` solves that integer programme exactly (scipy's
+# `milp`, the HiGHS solver): for every withheld count of 1 to 4 (in any release, or the people in a year but in
+# no released quarter, or a difference of 1 to 4 between a revision and its original) it minimises and
+# maximises the value; an interval of width 4 or less is a finding. It also maximises, for every small or
+# withheld total whose people all share one part, the other parts: a maximum of 0 is an attribute finding.
+# `protect_release` withholds more of the new release's cells until `attack` finds nothing.
+
+NARROW = THRESHOLD - 1  # an interval of width 4 or less narrows a count too far
+
+
+@dataclass
+class Published:
+    """One release as the attacker holds it, with the true values the register kept (to know what to protect).
+    Keys are strings, the same in every release for the same figure."""
+
+    ident: str
+    start: date
+    end: date
+    values: dict[str, int]
+    withheld: set[str]
+    relations: list[tuple[str, list[str]]]
+    stable: set[str] = field(default_factory=set)  # figures fixed on the day of referral: add up over periods
+    revision_of: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # "count", "remainder", "difference" or "attribute"
+    release: str
+    key: str
+    low: float
+    high: float
+    variables: tuple[tuple[str, str], ...]  # the (release, key) cells the finding is about
+
+
+def _contains(outer: Published, inner: Published) -> bool:
+    return (
+        outer.start <= inner.start and inner.end <= outer.end and (outer.start, outer.end) != (inner.start, inner.end)
+    )
+
+
+class _Programme:
+    """The attacker's integer programme over every withheld cell (published cells are constants)."""
+
+    def __init__(self, releases: Sequence[Published]) -> None:
+        self.releases = {r.ident: r for r in releases}
+        self.index: dict[tuple[str, str], int] = {}
+        self.truth: list[int] = []
+        # Rows: (coefficients over cells (release, key) or remainder names, constant) meaning sum + constant == 0.
+        self.rows: list[tuple[dict[tuple[str, str], int], int]] = []
+        self.remainders: list[tuple[tuple[str, str], int, tuple[tuple[str, str], ...]]] = []
+        self._matrix: tuple[Any, Any] | None = None
+        for r in releases:
+            for key in sorted(r.withheld):
+                self._var((r.ident, key), r.values[key])
+            for total, parts in r.relations:
+                coeffs: dict[tuple[str, str], int] = {}
+                for key, sign in [(p, 1) for p in parts] + [(total, -1)]:
+                    coeffs[(r.ident, key)] = coeffs.get((r.ident, key), 0) + sign
+                self._add_row(coeffs)
+        for outer in releases:
+            inners = sorted((i for i in releases if _contains(outer, i)), key=lambda i: i.ident)
+            # The latest version of each period inside, when they do not overlap, adds up to at most the outer.
+            latest: dict[tuple[date, date], Published] = {}
+            for inner in inners:
+                latest[(inner.start, inner.end)] = inner
+            chosen = sorted(latest.values(), key=lambda i: i.start)
+            disjoint = all(a.end < b.start for a, b in zip(chosen, chosen[1:], strict=False))
+            groups = [chosen] if disjoint and chosen else []
+            groups += [[i] for i in inners if not (disjoint and i in chosen)]
+            for group in groups:
+                for key in sorted(outer.stable):
+                    if key not in outer.values or any(key not in i.values for i in group):
+                        continue
+                    rest = outer.values[key] - sum(i.values[key] for i in group)
+                    if rest < 0:
+                        continue  # the data changed between releases: this relation no longer holds
+                    name = ("~rest:" + outer.ident + ":" + ",".join(i.ident for i in group), key)
+                    coeffs = {(outer.ident, key): 1, name: -1}
+                    for i in group:
+                        coeffs[(i.ident, key)] = coeffs.get((i.ident, key), 0) - 1
+                    self.remainders.append((name, rest, tuple(coeffs)))
+                    self._add_row(coeffs, remainder=(name, rest))
+
+    def _var(self, cell: tuple[str, str], truth: int) -> int:
+        if cell not in self.index:
+            self.index[cell] = len(self.truth)
+            self.truth.append(truth)
+        return self.index[cell]
+
+    def is_unknown(self, cell: tuple[str, str]) -> bool:
+        release = self.releases.get(cell[0])
+        return release is None or cell[1] in release.withheld
+
+    def value(self, cell: tuple[str, str]) -> int:
+        return self.releases[cell[0]].values[cell[1]]
+
+    def _add_row(
+        self, coeffs: dict[tuple[str, str], int], remainder: tuple[tuple[str, str], int] | None = None
+    ) -> None:
+        row: dict[tuple[str, str], int] = {}
+        constant = 0
+        for cell, c in coeffs.items():
+            if not c:
+                continue
+            if remainder is not None and cell == remainder[0]:
+                self._var(cell, remainder[1])
+                row[cell] = c
+            elif self.is_unknown(cell):
+                self._var(cell, self.value(cell))
+                row[cell] = c
+            else:
+                constant += c * self.value(cell)
+        if row:
+            self.rows.append((row, constant))
+
+    def interval(self, objective: dict[tuple[str, str], int]) -> tuple[float, float]:
+        """The least and greatest value of sum(objective) over whole numbers >= 0 meeting every row."""
+        constant = sum(c * self.value(cell) for cell, c in objective.items() if not self.is_unknown(cell))
+        unknown = {cell: c for cell, c in objective.items() if self.is_unknown(cell)}
+        if not unknown:
+            return float(constant), float(constant)
+        low = self._solve(unknown, sense=1)
+        high = self._solve(unknown, sense=-1)
+        return constant + low, constant + high
+
+    def _solve(self, objective: dict[tuple[str, str], int], *, sense: int) -> float:
+        import numpy as np
+        from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+
+        n = len(self.truth)
+        c = np.zeros(n)
+        for cell, coefficient in objective.items():
+            c[self.index[cell]] = sense * coefficient
+        if self._matrix is None:
+            a = np.zeros((max(len(self.rows), 1), n))
+            b = np.zeros(max(len(self.rows), 1))
+            for r, (row, constant) in enumerate(self.rows):
+                for cell, coefficient in row.items():
+                    a[r, self.index[cell]] = coefficient
+                b[r] = -constant
+            self._matrix = (a, b)
+        a, b = self._matrix
+        relaxed = linprog(c, A_eq=a, b_eq=b, bounds=(0, None), method="highs")
+        if relaxed.status == 3:  # unbounded
+            return -sense * math.inf
+        if relaxed.status == 0 and np.allclose(relaxed.x, np.round(relaxed.x), atol=1e-9):
+            return float(sense * relaxed.fun)  # the relaxation's optimum is whole: it is the integer optimum
+        result = milp(c, constraints=LinearConstraint(a, b, b), integrality=np.ones(n), bounds=Bounds(0, np.inf))
+        if result.status != 0:
+            raise RuntimeError(f"the disclosure check could not solve its programme: {result.message}")
+        return float(sense * result.fun)
+
+
+def attack(releases: Sequence[Published]) -> list[Finding]:
+    """Everything an attacker holding `releases` can work out that they must not: see the comment above."""
+    programme = _Programme(releases)
+    findings: list[Finding] = []
+
+    def narrow(low: float, high: float) -> bool:
+        return high - low <= NARROW
+
+    for r in releases:
+        for key in sorted(r.withheld):
+            if is_small(r.values[key]):
+                cell = (r.ident, key)
+                low, high = programme.interval({cell: 1})
+                if narrow(low, high):
+                    findings.append(Finding("count", r.ident, key, low, high, (cell,)))
+    for name, rest, cells in programme.remainders:
+        if is_small(rest):
+            low, high = programme.interval({name: 1})
+            if narrow(low, high):
+                findings.append(Finding("remainder", name[0], name[1], low, high, cells))
+    for r in releases:
+        original = programme.releases.get(r.revision_of or "")
+        if original is None:
+            continue
+        for key in sorted(set(r.values) & set(original.values)):
+            difference = r.values[key] - original.values[key]
+            if is_small(abs(difference)):
+                cells = ((r.ident, key), (original.ident, key))
+                low, high = programme.interval({cells[0]: 1, cells[1]: -1})
+                if narrow(low, high):
+                    findings.append(Finding("difference", r.ident, key, low, high, cells))
+    for r in releases:
+        for total, parts in r.relations:
+            t = r.values[total]
+            if t < 1 or not (is_small(t) or total in r.withheld) or len(parts) < 2:
+                continue
+            for p in parts:
+                if r.values[p] != t:
+                    continue
+                others = {(r.ident, q): 1 for q in parts if q != p}
+                _low, high = programme.interval(others)
+                if high < 1:
+                    findings.append(
+                        Finding("attribute", r.ident, total, 0, high, ((r.ident, total), *others, (r.ident, p)))
+                    )
+    return findings
+
+
+def _neighbours(releases: Sequence[Published], programme: _Programme) -> dict[tuple[str, str], set[tuple[str, str]]]:
+    graph: dict[tuple[str, str], set[tuple[str, str]]] = {}
+
+    def link(cells: Iterable[tuple[str, str]]) -> None:
+        group = list(cells)
+        for a in group:
+            graph.setdefault(a, set()).update(b for b in group if b != a)
+
+    for r in releases:
+        for total, parts in r.relations:
+            link([(r.ident, total), *((r.ident, p) for p in parts)])
+        original = programme.releases.get(r.revision_of or "")
+        if original is not None:
+            for key in set(r.values) & set(original.values):
+                link([(r.ident, key), (original.ident, key)])
+    for _name, _rest, cells in programme.remainders:
+        link(cells)
+    return graph
+
+
+def protect_release(
+    new: Published, released: Sequence[Published], *, max_rounds: int = 200
+) -> tuple[set[str], list[Finding]]:
+    """The keys of `new` to withhold so that `attack` on every release together finds nothing: the fast rules
+    first (primary, secondary, attribute zeros), then the solver's findings, each answered by withholding the
+    nearest cell of the new release (by the relations; the smallest non-zero first), until none is left.
+    Returns the withheld keys and what could not be fixed (findings the old releases already gave away)."""
+    new.withheld = suppress_with_attributes(new.values, new.relations, also=new.withheld)
+    for _round in range(max_rounds):
+        releases = [*released, new]
+        findings = attack(releases)
+        if not findings:
+            return new.withheld, []
+        graph = _neighbours(releases, _Programme(releases))
+        extra: set[str] = set()
+        for finding in findings:
+            pick = _nearest_open_cell(new, finding, graph)
+            if pick is not None:
+                extra.add(pick)
+        if not extra:
+            return new.withheld, findings
+        new.withheld = suppress_with_attributes(new.values, new.relations, also=new.withheld | extra)
+    return new.withheld, attack([*released, new])
+
+
+def _nearest_open_cell(
+    new: Published, finding: Finding, graph: dict[tuple[str, str], set[tuple[str, str]]]
+) -> str | None:
+    """The cell of the new release to withhold for a finding: for an attribute finding in the new release a zero
+    part of that total; otherwise the published cells of the new release nearest the finding's cells."""
+    if finding.kind == "attribute" and finding.release == new.ident:
+        zeros = sorted((k for r, k in finding.variables[1:-1] if k not in new.withheld and new.values[k] == 0), key=str)
+        if zeros:
+            return zeros[0]
+    seen = set(finding.variables)
+    layer = set(finding.variables)
+    while layer:
+        open_cells = [k for r, k in layer if r == new.ident and k not in new.withheld]
+        if open_cells:
+            return min(open_cells, key=lambda k: (new.values[k] == 0, new.values[k], k))
+        following: set[tuple[str, str]] = set()
+        for cell in layer:
+            following |= graph.get(cell, set()) - seen
+        seen |= following
+        layer = following
+    return None
+
+
+@dataclass(frozen=True)
+class DeclaredTable:
+    """A table of counts of people as the register keeps it: its cells (row, column, the figure's key) and the
+    population it describes. Its relations (totals) are the figure system's, shared by every table."""
+
+    name: str
+    caption: str
+    population: str
+    cells: tuple[tuple[str, str, str], ...]

@@ -13,6 +13,7 @@ from core.forms import govuk_date_field
 from core.idempotency import IdempotentFormMixin
 
 from .models import ALL_SECTIONS, Classification, Frequency, SectionKey, add_months
+from .periods import reporting_periods_ended
 
 
 def _a_year_from(day: date) -> date:
@@ -82,11 +83,21 @@ class ReportRequestForm(IdempotentFormMixin, forms.Form):
         self.fields["meeting_date"] = govuk_date_field(
             "Date of the meeting (optional)", required=False, help_text="For example, 8 2 2027"
         )
+        periods = reporting_periods_ended(by=timezone.localdate())
+        self.periods = {p.value: p for p in periods}
+        self.fields["reporting_period"] = forms.ChoiceField(
+            label="Reporting period",
+            choices=[("", "Choose a period")] + [(p.value, p.label) for p in periods],
+            required=False,
+            help_text="General Release reports cover one of the council's reporting periods that has ended.",
+        )
         self.fields["period_start"] = govuk_date_field(
-            "Period from", required=True, what="the first day of the period", help_text="For example, 1 4 2026"
+            "Period from (OFFICIAL-SENSITIVE only, optional)",
+            required=False,
+            help_text="Any dates, instead of the reporting period. For example, 1 4 2026",
         )
         self.fields["period_end"] = govuk_date_field(
-            "Period to", required=True, what="the last day of the period", help_text="For example, 31 3 2027"
+            "Period to (OFFICIAL-SENSITIVE only, optional)", required=False, help_text="For example, 31 3 2027"
         )
         self.fields["sections"] = _sections_field()
         self.fields["classification"] = _classification_field()
@@ -96,16 +107,38 @@ class ReportRequestForm(IdempotentFormMixin, forms.Form):
             Field.text("title", field_width=Fluid.TWO_THIRDS),
             Field.text("committee", field_width=Fluid.TWO_THIRDS),
             Field("meeting_date"),
+            Field.radios("classification", legend_size=Size.MEDIUM),
+            Field.select("reporting_period"),
             Field("period_start"),
             Field("period_end"),
             Field.checkboxes("sections", legend_size=Size.MEDIUM, small=True),
-            Field.radios("classification", legend_size=Size.MEDIUM),
             Button("submit", "Make the report", data_prevent_double_click="true"),
         )
 
     def clean(self) -> dict[str, Any]:
+        """General Release: a reporting period and no dates. OFFICIAL-SENSITIVE: the dates, or a reporting period.
+        Either way `period_start` and `period_end` come out set (the service checks the rule again)."""
         data = super().clean() or {}
+        chosen = self.periods.get(data.get("reporting_period") or "")
         start, end = data.get("period_start"), data.get("period_end")
+        dates_given = bool(start or end) or any(
+            self.data.get(f"{name}_{i}") for name in ("period_start", "period_end") for i in range(3)
+        )
+        if data.get("classification") == Classification.GENERAL_RELEASE.value:
+            if dates_given:
+                self.add_error("period_start", "Leave the dates blank for General Release: choose a reporting period")
+            elif chosen is None:
+                self.add_error("reporting_period", "Choose the reporting period the report covers")
+            else:
+                data["period_start"], data["period_end"] = chosen.start, chosen.end
+            return data
+        if not dates_given and chosen is not None:
+            data["period_start"], data["period_end"] = chosen.start, chosen.end
+            return data
+        if not start and "period_start" not in self.errors:
+            self.add_error("period_start", "Enter the first day of the period, or choose a reporting period")
+        if not end and "period_end" not in self.errors:
+            self.add_error("period_end", "Enter the last day of the period, or choose a reporting period")
         if start and end and start > end:
             self.add_error("period_end", "Period to must be the same as or after period from")
         if end and end > _a_year_from(timezone.localdate()):
@@ -179,7 +212,8 @@ class ScheduleForm(IdempotentFormMixin, ScheduleFields):
             required=True,
             what="the date of the first report",
             help_text="The report covers the whole period that ends the day before. The date moves to the first "
-            "of its month. For example, 1 1 2027",
+            "of its month. A General Release schedule runs on the day after a reporting period ends (1 April, 1 "
+            "July, 1 October or 1 January for financial quarters). For example, 1 1 2027",
         )
         self.helper.layout.insert(3, Field("first_run_on"))
 
@@ -206,3 +240,21 @@ class ConfirmForm(forms.Form):
             else Button("submit", submit_label, data_prevent_double_click="true")
         )
         self.helper.layout = Layout(button)
+
+
+class RevisionForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are the figures revised?",
+        help_text="For example, referrals recorded late or corrected. Kept with the release and in the audit trail; "
+        "do not name or describe anyone.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=1000,
+        error_messages={"required": "Enter why the figures are revised"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.textarea("reason"), Button("submit", "Release revised figures", data_prevent_double_click="true")
+        )

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 
 from core.locking import Versioned
-from core.models import TimeStampedModel
+from core.models import AppendOnlyModel, TimeStampedModel
 
 
 class Classification(models.TextChoices):
@@ -70,6 +70,14 @@ class Report(TimeStampedModel):
     period_end = models.DateField()
     classification = models.CharField(max_length=20, choices=Classification.choices, db_index=True)
     parameters = models.JSONField(default=dict, help_text="Everything needed to make the same report again.")
+    release = models.ForeignKey(
+        "reports.Release",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        help_text="General Release: the register's release whose figures of people the report prints.",
+    )
 
     state = models.CharField(max_length=10, choices=ReportState.choices, default=ReportState.QUEUED, db_index=True)
     progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done.")
@@ -208,3 +216,70 @@ class ReportSchedule(TimeStampedModel, Versioned):
 
     def recipient_list(self) -> list[str]:
         return [line.strip() for line in self.recipients.splitlines() if line.strip()]
+
+
+class Release(AppendOnlyModel):
+    """One General Release of a reporting period's figures of people, kept for ever (the publication register).
+
+    A period is released once; every later General Release report for it republishes these figures exactly
+    (`figures`), unless a coordinator releases a revision, a new Release pointing at the one it revises. The
+    current release of a period is the one no other revises. `figures` holds what the report's sections need to
+    print the same tables again and, with the tables and cells below, what the disclosure check needs: every
+    figure's value when released (including the withheld ones), which were withheld and the relations between
+    them. Only the worker and the register read it; no page shows it."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    report = models.ForeignKey(
+        Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="The report that made it."
+    )
+    revision_of = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="revision")
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(blank=True, help_text="Why a revision was released.")
+    figures = models.JSONField(default=dict)
+    check_seconds = models.FloatField(default=0, help_text="How long the disclosure check took.")
+
+    class Meta:
+        ordering = ["period_start", "period_end", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period_start", "period_end"],
+                condition=models.Q(revision_of__isnull=True),
+                name="release_one_original_per_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        kind = "revision" if self.revision_of_id else "release"
+        return f"{kind} of {self.period_start:%-d %B %Y} to {self.period_end:%-d %B %Y}"
+
+
+class ReleasedTable(AppendOnlyModel):
+    """A table as released: what it shows and the population of people it describes."""
+
+    release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="tables")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=100, help_text="Stable across releases, for example referrals.by_sector.")
+    caption = models.CharField(max_length=300)
+    population = models.CharField(max_length=200, help_text="Who the counts are of.")
+
+    class Meta:
+        ordering = ["release", "position"]
+
+
+class ReleasedCell(AppendOnlyModel):
+    """One cell as published ('*' when withheld) and its value when released."""
+
+    table = models.ForeignKey(ReleasedTable, on_delete=models.PROTECT, related_name="cells")
+    position = models.PositiveSmallIntegerField()
+    row = models.CharField(max_length=200)
+    column = models.CharField(max_length=200)
+    key = models.CharField(max_length=300, help_text="The figure it shows, the same in every release.")
+    value = models.IntegerField()
+    shown = models.CharField(max_length=20)
+
+    class Meta:
+        ordering = ["table", "position"]

@@ -71,19 +71,25 @@ class Stamp:
 StampFor = Callable[[str], Stamp]
 
 
-def _context(params: dict[str, Any]) -> ReportContext:
+def _context(params: dict[str, Any], report_id: int | None = None) -> ReportContext:
     return ReportContext(
         start=date.fromisoformat(params["period_start"]),
         end=date.fromisoformat(params["period_end"]),
         general_release=params["classification"] == Classification.GENERAL_RELEASE,
+        report_id=report_id,
+        revision_of=params.get("revision_of"),
     )
 
 
 def report_gather(
-    params: dict[str, Any], *, on_section: Callable[[int, int, str], None] | None = None
+    params: dict[str, Any],
+    *,
+    on_section: Callable[[int, int, str], None] | None = None,
+    report_id: int | None = None,
 ) -> list[Section]:
-    """Each chosen section's figures, in report order. `on_section(i, n, key)` is called before each."""
-    ctx = _context(params)
+    """Each chosen section's figures, in report order. `on_section(i, n, key)` is called before each. In General
+    Release the figures of people are those of the register's release for the period (reports/register.py)."""
+    ctx = _context(params, report_id)
     keys = [k for k in ORDER if k in params.get("sections", ALL_SECTIONS)]
     sections = []
     for i, key in enumerate(keys):
@@ -170,7 +176,7 @@ def report_build(
         if pause:  # only set by the worker-failure tests, to kill a worker while it is part way through
             time.sleep(pause)
 
-    sections = report_gather(params, on_section=on_section)
+    sections = report_gather(params, on_section=on_section, report_id=report_id)
     figures_sha256 = hashlib.sha256(figures_json(params, sections).encode()).hexdigest()
     if stamp is None:
         chosen = Stamp(made_at=timezone.now())

@@ -15,7 +15,7 @@ from django.http import Http404
 
 from accounts.permissions import Capability, has_capability, is_coordinator
 
-from .models import Report, ReportSchedule, ReportState
+from .models import Release, Report, ReportSchedule, ReportState
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -59,4 +59,20 @@ def schedule_get_for_user(*, user: User | AnonymousUser, pk: int) -> ReportSched
     try:
         return schedule_list_visible_to(user=user).get(pk=pk)
     except ReportSchedule.DoesNotExist:
+        raise Http404 from None
+
+
+def release_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[Release]:
+    """The publication register: coordinators only (it is where revisions are released)."""
+    if not has_capability(user, Capability.REPORTS_REQUEST):
+        return Release.objects.none()
+    return Release.objects.select_related("released_by", "report", "revision_of", "revision").order_by(
+        "-period_end", "period_start", "-id"
+    )
+
+
+def release_get_for_user(*, user: User | AnonymousUser, pk: int) -> Release:
+    try:
+        return release_list_visible_to(user=user).get(pk=pk)
+    except Release.DoesNotExist:
         raise Http404 from None

@@ -7,10 +7,12 @@ killed) or whose message was lost is put back in the queue by `reports.leases.re
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import Any, TypedDict, Unpack
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
@@ -22,8 +24,12 @@ from core.idempotency import create_once
 from core.locking import versioned_update
 from core.outbox import outbox_email, outbox_task
 
-from .models import ALL_SECTIONS, Classification, Report, ReportSchedule, ReportState
+from .models import ALL_SECTIONS, Classification, Release, Report, ReportSchedule, ReportState
+from .periods import is_aligned_schedule, reporting_period_for
+from .register import release_current
 from .sections import ORDER
+
+logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
 
@@ -45,10 +51,15 @@ def report_parameters(
     classification: str,
     sections: list[str] | None = None,
     meeting_date: date | None = None,
+    revision_of: int | None = None,
+    revision_reason: str = "",
 ) -> dict[str, Any]:
-    """Everything the report is made from, as JSON, so that it can be made again the same way."""
+    """Everything the report is made from, as JSON, so that it can be made again the same way (a revision's two
+    keys only on the report that releases it: made again, it prints the revision as released)."""
     chosen = [s for s in ORDER if s in (sections or ALL_SECTIONS)]
+    revision = {"revision_of": revision_of, "revision_reason": revision_reason} if revision_of else {}
     return {
+        **revision,
         "title": title,
         "committee": committee,
         "period_start": period_start.isoformat(),
@@ -57,6 +68,38 @@ def report_parameters(
         "classification": Classification(classification).value,
         "sections": chosen,
     }
+
+
+# ---- release periods ------------------------------------------------------------------------------------------
+
+
+def report_period_check(*, classification: str, period_start: date, period_end: date) -> None:
+    """General Release covers only the council's reporting periods (reports/periods.py), once they have ended:
+    figures for arbitrary or unfinished periods could be subtracted from each other. OFFICIAL-SENSITIVE reports
+    may cover any dates."""
+    if classification != Classification.GENERAL_RELEASE:
+        return
+    if reporting_period_for(period_start, period_end) is None:
+        raise ValidationError(
+            {"reporting_period": "A General Release report covers one of the council's reporting periods"}
+        )
+    if period_end >= timezone.localdate():
+        raise ValidationError({"reporting_period": "A General Release report covers a period that has ended"})
+
+
+def schedule_period_check(*, classification: str, frequency: str, next_run_on: date) -> None:
+    """A General Release schedule makes reports for whole reporting periods: quarterly or yearly, run on the day
+    after a period ends."""
+    if classification != Classification.GENERAL_RELEASE:
+        return
+    months = ReportSchedule(frequency=frequency).months
+    if not is_aligned_schedule(months=months, run_on=next_run_on):
+        raise ValidationError(
+            {
+                "frequency": "A General Release schedule makes a report for each reporting period: choose quarterly "
+                "or yearly, with reports made on the day after a period ends"
+            }
+        )
 
 
 # ---- requesting --------------------------------------------------------------------------------------------
@@ -85,9 +128,13 @@ def report_request(
     made_again_from: Report | None = None,
     request: HttpRequest | None = None,
     form_token: str | None = None,
+    revision_of: int | None = None,
+    revision_reason: str = "",
 ) -> Report:
     """Saves the request and sends the task that makes it. With a `form_token`, a second request with the same
-    token (a double click) returns the first report and makes nothing."""
+    token (a double click) returns the first report and makes nothing. General Release is refused for anything
+    but an ended reporting period."""
+    report_period_check(classification=classification, period_start=period_start, period_end=period_end)
     params = report_parameters(
         title=title,
         committee=committee,
@@ -96,6 +143,8 @@ def report_request(
         classification=classification,
         sections=sections,
         meeting_date=meeting_date,
+        revision_of=revision_of,
+        revision_reason=revision_reason,
     )
     report = Report(
         requested_by=requested_by,
@@ -148,6 +197,45 @@ def report_make_again(
         request=request,
         form_token=form_token,
     )
+
+
+@transaction.atomic
+def release_revision_request(
+    *, release: Release, requested_by: User, reason: str, request: HttpRequest | None = None
+) -> Report:
+    """A coordinator releases revised figures for a period already released: a General Release report made from
+    today's data, checked by the register against every overlapping release, this one included, and from then on
+    the figures every General Release report for the period prints. Only the period's current release may be
+    revised, and the reason is kept and audited."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why the figures are revised"})
+    current = release_current(start=release.period_start, end=release.period_end)
+    if current is None or current.pk != release.pk:
+        raise ValidationError("These figures have been revised already: revise the latest release of the period")
+    first = release.report
+    report = report_request(
+        requested_by=requested_by,
+        title=first.title if first else "Prevent duty: delivery update (revised figures)",
+        committee=first.committee if first else "Scrutiny Committee",
+        period_start=release.period_start,
+        period_end=release.period_end,
+        classification=Classification.GENERAL_RELEASE,
+        sections=first.sections if first else None,
+        meeting_date=first.meeting_date if first else None,
+        request=request,
+        revision_of=release.pk,
+        revision_reason=reason,
+    )
+    audit_record(
+        actor=requested_by,
+        action="reports.release_revision",
+        obj=release,
+        changes={"report": report.pk},
+        detail=reason[:500],
+        request=request,
+    )
+    return report
 
 
 @transaction.atomic
@@ -217,6 +305,7 @@ def schedule_create(
     )
 
     def create() -> ReportSchedule:
+        schedule_period_check(classification=classification, frequency=frequency, next_run_on=next_run_on)
         schedule.full_clean()
         schedule.save()
         audit_record(actor=created_by, action="reports.schedule_create", obj=schedule, request=request)
@@ -258,6 +347,9 @@ def schedule_update(
     old = {name: getattr(schedule, name) for name in changes}
     for name, value in changes.items():
         setattr(schedule, name, value)
+    schedule_period_check(
+        classification=schedule.classification, frequency=schedule.frequency, next_run_on=schedule.next_run_on
+    )
     schedule.full_clean()
     versioned_update(instance=schedule, expected_version=expected_version, fields=list(changes))
     audit_record(
@@ -289,6 +381,12 @@ def schedules_run_due(*, today: date | None = None) -> list[Report]:
     made = []
     for schedule in ReportSchedule.objects.filter(is_active=True, next_run_on__lte=today).select_related("created_by"):
         run_on = schedule.next_run_on
+        if schedule.classification == Classification.GENERAL_RELEASE and not is_aligned_schedule(
+            months=schedule.months, run_on=run_on
+        ):
+            # Saved before General Release kept to reporting periods: left for a coordinator to change.
+            logger.warning("schedule %s: not made, its period is not a reporting period", schedule.pk)
+            continue
         with transaction.atomic():
             # The version rises too: an edit page opened before the run must not write the old date back.
             claimed = ReportSchedule.objects.filter(pk=schedule.pk, next_run_on=run_on).update(

@@ -22,10 +22,13 @@ from core.idempotency import REUSED_MESSAGE
 from core.storage import stored_file_response
 
 from . import services
-from .forms import ConfirmForm, MakeAgainForm, ReportRequestForm, ScheduleEditForm, ScheduleForm
+from .forms import ConfirmForm, MakeAgainForm, ReportRequestForm, RevisionForm, ScheduleEditForm, ScheduleForm
 from .leases import report_sweep_stale
 from .models import Report, ReportState
+from .register import release_current
 from .selectors import (
+    release_get_for_user,
+    release_list_visible_to,
     report_get_for_user,
     report_list_visible_to,
     schedule_get_for_user,
@@ -159,8 +162,9 @@ def report_make_again(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
             form_token=form.cleaned_data["form_token"],
         )
-    except ValidationError:
-        messages.error(request, REUSED_MESSAGE)
+    except ValidationError as exc:
+        # A spent token (a double click), or a General Release report whose period is no reporting period.
+        messages.error(request, " ".join(exc.messages))
         return redirect("reports:detail", pk=report.pk)
     messages.success(request, "A new report is being made with the same parameters.")
     return redirect("reports:detail", pk=again.pk)
@@ -178,6 +182,49 @@ def report_retry(request: HttpRequest, pk: int) -> HttpResponse:
     services.report_retry(report=report, actor=signed_in_user(request), request=request)
     messages.success(request, "The report is being made again.")
     return redirect("reports:detail", pk=report.pk)
+
+
+def release_list(request: HttpRequest) -> HttpResponse:
+    """The publication register: every General Release of figures of people, latest period first."""
+    _require_request(request)
+    page = Paginator(release_list_visible_to(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reports/register.html", {"page_obj": page, "releases": page.object_list})
+
+
+def release_revise(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_request(request)
+    release = release_get_for_user(user=request.user, pk=pk)
+    current = release_current(start=release.period_start, end=release.period_end)
+    if current is None or current.pk != release.pk:
+        messages.info(request, "These figures have been revised already: revise the latest release of the period.")
+        return redirect("reports:register")
+    form = RevisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.release_revision_request(
+                release=release,
+                requested_by=signed_in_user(request),
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "The revised figures are being checked and made into a report.")
+            return redirect("reports:detail", pk=report.pk)
+    return render(
+        request,
+        "reports/form_page.html",
+        {
+            "form": form,
+            "heading": f"Release revised figures for {release.period_start:%-d %B %Y} to {release.period_end:%-d %B %Y}",
+            "intro": "The figures are made again from today's data and checked against every release they overlap, "
+            "this one included, withholding more where a difference could give someone away. From then on every "
+            "General Release report for the period prints the revised figures.",
+            "back_url": reverse("reports:register"),
+            "back_text": "Back to the publication register",
+        },
+    )
 
 
 def schedule_list(request: HttpRequest) -> HttpResponse:

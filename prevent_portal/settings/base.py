@@ -267,6 +267,9 @@ REPORTS_REDISPATCH_SECONDS = env.int("REPORTS_REDISPATCH_SECONDS", default=60)
 REPORTS_SWEEP_SECONDS = env.int("REPORTS_SWEEP_SECONDS", default=15)
 REPORTS_SECTION_PAUSE_SECONDS = env.float("REPORTS_SECTION_PAUSE_SECONDS", default=0)  # worker-failure tests only
 REPORTS_RETRY_SECONDS = env.int("REPORTS_RETRY_SECONDS", default=10)  # doubled on each retry
+# The periods General Release reports may cover (reports/periods.py): "financial-quarters" (quarters from 1 April
+# and financial years) or "calendar-quarters" (quarters from 1 January and calendar years).
+REPORTING_PERIODS = env("REPORTING_PERIODS", default="financial-quarters")
 # A sweep not run by the time the next is due is dropped (`expires`): a worker that was down does not face a pile.
 CELERY_BEAT_SCHEDULE["reports-sweep-stale"] = {
     "task": "reports.tasks.report_sweep_stale_task",

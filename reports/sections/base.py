@@ -20,6 +20,9 @@ class ReportContext:
     start: date
     end: date
     general_release: bool
+    # The report being made (None from `render_report`), and for a revision the release it revises.
+    report_id: int | None = None
+    revision_of: int | None = None
     # Figures shared by sections within one report (the people figures: see sections/people.py).
     shared: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 

@@ -8,11 +8,13 @@ read their cells from this one system, built once per report (kept in `ctx.share
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from channel.selectors import CONSENT_LABELS, case_statistics, consent_statistics
 from referrals.selectors import referral_statistics
 from reports import disclosure
+from reports.register import release_figures
 
 from .base import ReportContext, count
 
@@ -103,6 +105,9 @@ class PeopleFigures:
         self.case_rows: list[tuple[str, Key]] = []
         self.outcome_rows: list[tuple[str, Key]] = []
         self.outcome_total: Key | None = None
+        # Figures fixed on the day of referral (the breakdowns and their totals): a year's is the sum of its
+        # quarters', which the register's check across releases uses.
+        self.stable: set[Key] = set()
 
     def add_if_adds_up(self, total: Key, parts: list[Key]) -> None:
         parts = [p for p in parts if p in self.values]
@@ -123,6 +128,41 @@ class PeopleFigures:
     @property
     def any_withheld(self) -> bool:
         return bool(self.withheld)
+
+    def declared_tables(self) -> list[disclosure.DeclaredTable]:
+        """Every table the sections print from these figures, as the register keeps them. A new table of people
+        adds its values and relations above and declares itself here."""
+        population = "people referred in the period"
+
+        def table(name: str, caption: str, rows: list[tuple[str, Key]], column: str) -> disclosure.DeclaredTable:
+            cells = tuple((label, column, key_text(key)) for label, key in rows)
+            return disclosure.DeclaredTable(name=name, caption=caption, population=population, cells=cells)
+
+        tables = [table("referrals.journey", "The Prevent journey of people referred", self.journey, "People")]
+        for kind, caption, _heading, rows, totals in self.breakdowns:
+            cells = tuple(
+                (label, title, key_text(keys[stage]))
+                for label, keys in [*rows, ("Total", totals)]
+                for stage, title, _journey in STAGE_COLUMNS
+                if stage in keys
+            )
+            tables.append(disclosure.DeclaredTable(f"referrals.by_{kind}", caption, population, cells))
+        if self.consent_rows and self.consent_total is not None:
+            rows = [*self.consent_rows, ("Total", self.consent_total)]
+            tables.append(table("panels.consent", "Consent to support of the people adopted", rows, "People"))
+        if self.case_rows:
+            tables.append(table("panels.cases", "Cases of people referred in the period", self.case_rows, "People"))
+        if self.outcome_rows and self.outcome_total is not None:
+            rows = [*self.outcome_rows, ("Total", self.outcome_total)]
+            tables.append(
+                table("panels.outcomes", "How people referred in the period left the programme", rows, "People")
+            )
+        return tables
+
+
+def key_text(key: Key) -> str:
+    """A figure's key as the register stores it: the same text for the same figure in every release."""
+    return json.dumps(list(key), ensure_ascii=False)
 
 
 def people_figures(ctx: ReportContext) -> PeopleFigures:
@@ -211,6 +251,8 @@ def _build(ctx: ReportContext) -> PeopleFigures:
                 f.values[total] = column_sum
             f.constraints.append((total, parts))
             totals[stage] = total
+            if stage == "referrals":  # fixed on the day of referral: a year's is the sum of its quarters'
+                f.stable.update([total, *parts])
         f.breakdowns.append((kind, caption, heading, rows, totals))
 
     # Consent to support of the cases adopted, adding up to them.
@@ -228,6 +270,8 @@ def _build(ctx: ReportContext) -> PeopleFigures:
 
 
 def _protect(ctx: ReportContext, f: PeopleFigures) -> PeopleFigures:
+    """General Release: the period's figures from the publication register, or protected against every release
+    they overlap and registered (reports/register.py)."""
     if ctx.general_release and f.values:
-        f.withheld = disclosure.suppress(f.values, f.constraints)
+        return release_figures(ctx=ctx, figures=f, key_text=key_text)
     return f

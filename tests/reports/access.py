@@ -8,7 +8,7 @@ NOT_COORDINATOR_READERS = READERS - {COORDINATOR}
 
 
 def build(world):
-    from .factories import ReportFactory, ReportScheduleFactory, finished_report
+    from .factories import ReportFactory, ReportScheduleFactory, finished_report, release_for
 
     coordinator = world.users[COORDINATOR]
     world.report = finished_report(requested_by=coordinator)
@@ -17,6 +17,7 @@ def build(world):
     world.failed_report.save(update_fields=["state"])
     world.queued_report = ReportFactory(requested_by=coordinator)
     world.schedule = ReportScheduleFactory(created_by=coordinator)
+    world.release = release_for(world.report)
 
 
 ROWS = {
@@ -30,6 +31,10 @@ ROWS = {
     ),
     # A failed report is the coordinators' business: other readers see finished General Release reports only.
     "reports:retry": Row(ok={COORDINATOR}, ok_status=405, kwargs=lambda w: {"pk": w.failed_report.pk}),
+    "reports:register": Row(ok={COORDINATOR}, read_only=NOT_COORDINATOR_READERS),
+    "reports:release_revise": Row(
+        ok={COORDINATOR}, read_only=NOT_COORDINATOR_READERS, kwargs=lambda w: {"pk": w.release.pk}
+    ),
     "reports:schedules": Row(ok={COORDINATOR}, read_only=NOT_COORDINATOR_READERS),
     "reports:schedule_new": Row(ok={COORDINATOR}, read_only=NOT_COORDINATOR_READERS),
     "reports:schedule_edit": Row(

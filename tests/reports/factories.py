@@ -7,7 +7,7 @@ import factory
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from reports.models import ALL_SECTIONS, Classification, Report, ReportSchedule, ReportState
+from reports.models import ALL_SECTIONS, Classification, Release, Report, ReportSchedule, ReportState
 from tests.accounts.factories import UserFactory
 from tests.support.clock import from_today
 
@@ -22,7 +22,7 @@ class ReportFactory(factory.django.DjangoModelFactory):
     requested_by = factory.SubFactory(UserFactory)
     title = "Prevent duty: delivery update"
     committee = "Scrutiny Co-ordination Committee"
-    period_start = date(2026, 4, 1)
+    period_start = date(2026, 7, 1)  # a financial quarter: General Release covers reporting periods only
     period_end = date(2026, 9, 30)
     classification = Classification.GENERAL_RELEASE
     state = ReportState.QUEUED
@@ -51,6 +51,12 @@ def finished_report(**kwargs: object) -> Report:
     return report
 
 
+def _next_quarter_day(day: date) -> date:
+    month = ((day.month - 1) // 3 + 1) * 3 + 1
+    first = date(day.year + (month > 12), (month - 1) % 12 + 1, 1)
+    return day if day.day == 1 and day.month in (1, 4, 7, 10) else first
+
+
 class ReportScheduleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ReportSchedule
@@ -59,4 +65,18 @@ class ReportScheduleFactory(factory.django.DjangoModelFactory):
     title = "Prevent duty: quarterly update"
     committee = "Scrutiny Co-ordination Committee"
     sections = ALL_SECTIONS
-    next_run_on = factory.LazyFunction(lambda: from_today(39))  # 1 January 2027 when frozen
+    # The first day of the next quarter (1 January 2027 when frozen): a General Release schedule runs on the day
+    # after a reporting period ends.
+    next_run_on = factory.LazyFunction(lambda: _next_quarter_day(from_today(1)))
+
+
+def release_for(report: Report) -> Release:
+    """A register entry for a report's period with no figures of its own (enough for the register pages)."""
+    empty = {"values": {}, "withheld": [], "relations": [], "stable": []}
+    return Release.objects.create(
+        period_start=report.period_start,
+        period_end=report.period_end,
+        report=report,
+        released_by=report.requested_by,
+        figures={"attributes": {}, "check": empty},
+    )

@@ -25,15 +25,22 @@ FORM = {
     "meeting_date_0": "8",
     "meeting_date_1": "2",
     "meeting_date_2": "2027",
+    "reporting_period": "2026-07-01:2026-09-30",  # the second quarter of 2026/27, ended before TODAY
+    "sections": ["schools", "referrals"],
+    "classification": Classification.GENERAL_RELEASE,
+    "form_token": form_token_mint(),  # each test's database starts empty, so one token serves them all
+}
+
+# OFFICIAL-SENSITIVE reports may cover any dates.
+SENSITIVE_FORM = {
+    **{k: v for k, v in FORM.items() if k != "reporting_period"},
+    "classification": Classification.OFFICIAL_SENSITIVE,
     "period_start_0": "1",
     "period_start_1": "4",
     "period_start_2": "2026",
     "period_end_0": "30",
     "period_end_1": "9",
     "period_end_2": "2026",
-    "sections": ["schools", "referrals"],
-    "classification": Classification.GENERAL_RELEASE,
-    "form_token": form_token_mint(),  # each test's database starts empty, so one token serves them all
 }
 
 
@@ -66,7 +73,7 @@ def test_the_period_may_end_up_to_a_year_ahead_even_on_29_february():
     from reports.forms import ReportRequestForm
 
     def period_end_errors(end: date) -> list[str]:
-        data = dict(FORM, period_end_0=str(end.day), period_end_1=str(end.month), period_end_2=str(end.year))
+        data = dict(SENSITIVE_FORM, period_end_0=str(end.day), period_end_1=str(end.month), period_end_2=str(end.year))
         form = ReportRequestForm(data)
         form.is_valid()
         return form.errors.get("period_end", [])
@@ -77,7 +84,7 @@ def test_the_period_may_end_up_to_a_year_ahead_even_on_29_february():
 
 
 def test_a_bad_request_shows_the_error_summary_and_saves_nothing(coordinator, client_for):
-    data = dict(FORM, period_end_0="31", period_end_1="3", period_end_2="2026", sections=[])
+    data = dict(SENSITIVE_FORM, period_end_0="31", period_end_1="3", period_end_2="2026", sections=[])
     response = client_for(coordinator).post(reverse("reports:request"), data)
     html = response.content.decode()
     assert response.status_code == 200
@@ -214,8 +221,8 @@ def test_coordinator_schedules_a_quarterly_report(coordinator, client_for):
             "committee": "Scrutiny Co-ordination Committee",
             "frequency": "quarterly",
             "first_run_on_0": "15",
-            "first_run_on_1": str(today.month),
-            "first_run_on_2": str(today.year + 1),
+            "first_run_on_1": "12",
+            "first_run_on_2": str(today.year),
             "sections": ["schools", "referrals"],
             "classification": Classification.GENERAL_RELEASE,
             "recipients": "clerk@northbrook.example.gov.uk\nchair@northbrook.example.gov.uk",
@@ -224,7 +231,7 @@ def test_coordinator_schedules_a_quarterly_report(coordinator, client_for):
     )
     assert response.status_code == 302
     schedule = ReportSchedule.objects.get()
-    assert schedule.next_run_on.day == 1  # moved to the first of the next month
+    assert schedule.next_run_on == date(today.year + 1, 1, 1)  # moved to the first of the next month
     assert schedule.recipient_list() == ["clerk@northbrook.example.gov.uk", "chair@northbrook.example.gov.uk"]
 
 
@@ -260,3 +267,94 @@ def test_home_page_shows_coordinators_report_states_and_scrutiny_the_published_r
     assert "Queued update" in coordinator_home and "Published update" in coordinator_home
     scrutiny_home = client_for(scrutiny).get(reverse("core:home")).content.decode()
     assert "Published update" in scrutiny_home and "Queued update" not in scrutiny_home
+
+
+def test_a_general_release_schedule_must_follow_the_reporting_periods(coordinator):
+    from django.core.exceptions import ValidationError
+
+    from reports.services import schedule_create
+
+    for frequency, first in (
+        ("monthly", date(2027, 1, 1)),
+        ("quarterly", date(2027, 2, 1)),
+        ("yearly", date(2027, 1, 1)),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            schedule_create(
+                created_by=coordinator,
+                title="Update",
+                committee="Scrutiny",
+                frequency=frequency,
+                classification=Classification.GENERAL_RELEASE,
+                sections=["referrals"],
+                recipients="",
+                next_run_on=first,
+            )
+        assert "reporting period" in str(refused.value)
+    yearly = schedule_create(
+        created_by=coordinator,
+        title="Annual update",
+        committee="Scrutiny",
+        frequency="yearly",
+        classification=Classification.GENERAL_RELEASE,
+        sections=["referrals"],
+        recipients="",
+        next_run_on=date(2027, 4, 1),
+    )
+    assert yearly.period_for(yearly.next_run_on) == (date(2026, 4, 1), date(2027, 3, 31))
+    # OFFICIAL-SENSITIVE schedules may run monthly.
+    schedule_create(
+        created_by=coordinator,
+        title="Monthly",
+        committee="Prevent board",
+        frequency="monthly",
+        classification=Classification.OFFICIAL_SENSITIVE,
+        sections=["referrals"],
+        recipients="",
+        next_run_on=date(2027, 2, 1),
+    )
+
+
+def test_general_release_is_refused_by_the_service_for_dates_that_are_no_ended_reporting_period(coordinator):
+    from django.core.exceptions import ValidationError
+
+    from reports.services import report_request
+
+    for start, end in (
+        (date(2026, 4, 1), date(2026, 9, 30)),  # two quarters
+        (date(2026, 7, 2), date(2026, 9, 30)),  # a day short
+        (date(2026, 10, 1), date(2026, 12, 31)),  # not ended on TODAY
+    ):
+        with pytest.raises(ValidationError):
+            report_request(
+                requested_by=coordinator,
+                title="t",
+                committee="c",
+                period_start=start,
+                period_end=end,
+                classification=Classification.GENERAL_RELEASE,
+            )
+    sensitive = report_request(
+        requested_by=coordinator,
+        title="t",
+        committee="c",
+        period_start=date(2026, 4, 3),
+        period_end=date(2026, 9, 30),
+        classification=Classification.OFFICIAL_SENSITIVE,
+    )
+    assert sensitive.pk
+    assert not Report.objects.filter(classification=Classification.GENERAL_RELEASE).exists()
+
+
+def test_the_form_offers_reporting_periods_for_general_release_and_refuses_dates(coordinator, client_for):
+    client = client_for(coordinator)
+    html = client.get(reverse("reports:request")).content.decode()
+    assert 'value="2026-07-01:2026-09-30"' in html and "Quarter 2 of 2026/27" in html
+    assert 'value="2025-04-01:2026-03-31"' in html and "Financial year 2025/26" in html
+    assert 'value="2026-10-01:2026-12-31"' not in html  # not ended yet
+    data = dict(FORM, period_start_0="3", period_start_1="4", period_start_2="2026")
+    response = client.post(reverse("reports:request"), data)
+    assert "Leave the dates blank for General Release" in response.content.decode()
+    response = client.post(reverse("reports:request"), dict(FORM, reporting_period=""))
+    assert "Choose the reporting period the report covers" in response.content.decode()
+    assert not Report.objects.exists()
