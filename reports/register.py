@@ -98,7 +98,14 @@ def published_from(release: Release) -> disclosure.Published:
 
 
 def releases_overlapping(*, start: Any, end: Any) -> list[Release]:
-    return list(Release.objects.filter(period_start__lte=end, period_end__gte=start).order_by("id"))
+    """Every release linked to the period through overlaps: those overlapping it, those overlapping them, and
+    so on (a quarter's release brings in its year, and the year its other quarters)."""
+    while True:
+        found = list(Release.objects.filter(period_start__lte=end, period_end__gte=start).order_by("id"))
+        wider = (min([start, *(r.period_start for r in found)]), max([end, *(r.period_end for r in found)]))
+        if wider == (start, end):
+            return found
+        start, end = wider
 
 
 # ---- the write -----------------------------------------------------------------------------------------------

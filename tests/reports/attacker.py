@@ -59,7 +59,7 @@ class Attack:
                     relations.append((rows[-1][1], [k for _, k in rows[:-1]]))
             for total, parts in relations:
                 if total in h.shown and total not in parts and all(p in h.shown for p in parts):
-                    coeffs = {p: 1 for p in parts}
+                    coeffs = dict.fromkeys(parts, 1)
                     coeffs[total] = -1
                     self._row(h, coeffs)
         for outer in self.held:

@@ -54,8 +54,17 @@ def make_referrals(n: int, *, seed: int, start: date, end: date, skew: float = 1
                 reference=f"NB-T-{seed}-{i:05d}",
                 referrer_sector=pick(list(Sector.values)),
                 gender=pick([Gender.MALE, Gender.FEMALE, Gender.NOT_KNOWN, Gender.OTHER]),
-                decision=pick([Decision.NO_FURTHER_ACTION, Decision.SIGNPOSTED, "", Decision.PANEL_UNDER_18,
-                               Decision.CSC_ASSESSMENT, Decision.POLICE_LED, Decision.PANEL_ADULT]),
+                decision=pick(
+                    [
+                        Decision.NO_FURTHER_ACTION,
+                        Decision.SIGNPOSTED,
+                        "",
+                        Decision.PANEL_UNDER_18,
+                        Decision.CSC_ASSESSMENT,
+                        Decision.POLICE_LED,
+                        Decision.PANEL_ADULT,
+                    ]
+                ),
                 age_at_referral=pick([14, 15, 12, 16, 17, 9, 19, 25, 35, 50]),
                 concern_type=concern,
                 concern_type_label=concern.label,
