@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from django.db import connection, transaction
@@ -117,7 +117,7 @@ def _lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_ID])
 
 
-def release_figures(*, ctx: ReportContext, figures: F, key_text: Callable[[Hashable], str]) -> F:
+def release_figures(*, ctx: ReportContext, figures: F, key_text: Callable[[Any], str]) -> F:
     """The figures a General Release report for `ctx`'s period prints: see the module docstring."""
     with transaction.atomic():
         _lock()

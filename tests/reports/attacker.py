@@ -128,8 +128,8 @@ class Attack:
         n = len(self.truth)
         a = np.zeros((max(len(self.rows), 1), n))
         for r, row in enumerate(self.rows):
-            for v, c in row.items():
-                a[r, v] = c
+            for v, coefficient in row.items():
+                a[r, v] = coefficient
         b = np.array(self.rhs + [0] * (a.shape[0] - len(self.rhs)), dtype=float)
         assert np.allclose(a @ np.array(self.truth, dtype=float), b), "the truth breaks a relation"
         out = []
@@ -162,7 +162,7 @@ class Attack:
                     found.append(f"people in unreleased quarters {rest} in [{low}, {high}]")
         by_pk = {h.release.pk: h for h in self.held}
         for h in self.held:
-            original = by_pk.get(h.release.revision_of_id)
+            original = by_pk.get(h.release.revision_of_id or 0)
             if original is None:
                 continue
             for key in set(h.truth) & set(original.truth):

@@ -104,7 +104,7 @@ def _request(user: Any) -> Report:
         requested_by=user,
         title="Prevent duty: delivery update",
         committee="Scrutiny Co-ordination Committee",
-        period_start=date(2026, 4, 1),
+        period_start=date(2026, 7, 1),  # a financial quarter that has ended (General Release covers no other)
         period_end=date(2026, 9, 30),
         classification=Classification.GENERAL_RELEASE,
         sections=["schools", "referrals"],
