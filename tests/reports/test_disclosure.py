@@ -115,3 +115,79 @@ def test_percentages_of_withheld_counts_or_totals_are_withheld():
     assert show_percent(3, 40, withheld=True) == MARK
     assert show_percent(10, 40) == "25%"
     assert show_percent(0, 0) == "–"
+
+
+# ---- attribute disclosure and the check across releases (scipy's milp) ----------------------------------------
+
+from datetime import date  # noqa: E402
+
+from reports.disclosure import (  # noqa: E402
+    Published,
+    attack,
+    attribute_exposed,
+    protect_release,
+    show_banded_count,
+    suppress_with_attributes,
+)
+
+
+def test_a_small_group_all_in_one_category_takes_a_zero_with_it():
+    # Three people, all police: "*, 0, 0, 0" with total "*" would say every one of them was referred by the police.
+    values = {"police": 3, "education": 0, "health": 0, "other": 0, "total": 3}
+    relations = [("total", ["police", "education", "health", "other"])]
+    assert attribute_exposed(values, relations, {"police", "total"}) == {"total"}
+    withheld = suppress_with_attributes(values, relations)
+    assert {"police", "total"} <= withheld and len(withheld & {"education", "health", "other"}) >= 1
+    assert not attribute_exposed(values, relations, withheld)
+
+
+def test_a_large_published_group_in_one_category_is_left_alone():
+    values = {"police": 30, "education": 0, "total": 30}
+    assert suppress_with_attributes(values, [("total", ["police", "education"])]) == set()
+
+
+def _one_way(ident, start, end, counts, revision_of=None):
+    values = dict(counts)
+    values["total"] = sum(counts.values())
+    return Published(
+        ident, start, end, values, set(), [("total", list(counts))], stable=set(values), revision_of=revision_of
+    )
+
+
+def test_the_year_against_its_quarters_is_protected_and_the_attack_finds_nothing():
+    quarters = [
+        (date(2025, 4, 1), date(2025, 6, 30), {"a": 9, "b": 3, "c": 0, "d": 6}),
+        (date(2025, 7, 1), date(2025, 9, 30), {"a": 7, "b": 0, "c": 2, "d": 8}),
+        (date(2025, 10, 1), date(2025, 12, 31), {"a": 3, "b": 0, "c": 0, "d": 0}),
+        (date(2026, 1, 1), date(2026, 3, 31), {"a": 11, "b": 1, "c": 6, "d": 5}),
+    ]
+    released = []
+    for n, (start, end, counts) in enumerate(quarters):
+        new = _one_way(f"q{n}", start, end, counts)
+        _withheld, left = protect_release(new, released)
+        assert left == []
+        released.append(new)
+    year = _one_way("y", date(2025, 4, 1), date(2026, 3, 31), {k: sum(q[2][k] for q in quarters) for k in "abcd"})
+    _withheld, left = protect_release(year, released)
+    assert left == [] and attack([*released, year]) == []
+    # Without the year's extra suppression, the third quarter's 3 comes back by subtraction.
+    year.withheld = set()
+    assert any(f.release == "q2" for f in attack([*released, year]))
+
+
+def test_a_revision_hides_a_small_difference_from_the_original():
+    start, end = date(2025, 4, 1), date(2025, 6, 30)
+    original = _one_way("o", start, end, {"a": 12, "b": 9, "c": 7})
+    protect_release(original, [])
+    assert original.withheld == set()
+    revision = _one_way("r", start, end, {"a": 14, "b": 9, "c": 7}, revision_of="o")  # two late referrals
+    withheld, left = protect_release(revision, [original])
+    assert left == [] and {"a", "total"} & withheld
+    assert attack([original, revision]) == []
+
+
+@pytest.mark.parametrize(
+    "value,shown", [(0, "none"), (1, "fewer than 5"), (4, "fewer than 5"), (5, "5"), (1234, "1,234")]
+)
+def test_a_count_outside_a_report_is_banded(value, shown):
+    assert show_banded_count(value) == shown
