@@ -1,6 +1,8 @@
 """Make a committee report synchronously, for scripts and tests:
 
-python manage.py render_report --from 2026-04-01 --to 2027-03-31 --classification general --output report.pdf
+python manage.py render_report --from 2025-04-01 --to 2026-03-31 --classification general --output report.pdf
+
+General Release covers an ended reporting period only (reports/periods.py) and goes through the register.
 """
 
 from __future__ import annotations
@@ -10,11 +12,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from reports.models import ALL_SECTIONS, Classification
 from reports.rendering import report_build
-from reports.services import report_parameters
+from reports.services import report_parameters, report_period_check
 
 CLASSIFICATIONS = {"general": Classification.GENERAL_RELEASE, "official-sensitive": Classification.OFFICIAL_SENSITIVE}
 
@@ -45,6 +48,12 @@ class Command(BaseCommand):
         start, end = _day(options["start"]), _day(options["end"])
         if start > end:
             raise CommandError("--from must be on or before --to")
+        try:
+            report_period_check(
+                classification=CLASSIFICATIONS[options["classification"]], period_start=start, period_end=end
+            )
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
         sections = [s.strip() for s in options["sections"].split(",") if s.strip()]
         unknown = [s for s in sections if s not in ALL_SECTIONS]
         if unknown:
