@@ -163,7 +163,11 @@ def report_pdf(html: str, *, title: str) -> tuple[bytes, int]:
 
 
 def report_build(
-    params: dict[str, Any], *, stamp: Stamp | StampFor | None = None, progress: Progress | None = None
+    params: dict[str, Any],
+    *,
+    stamp: Stamp | StampFor | None = None,
+    progress: Progress | None = None,
+    report_id: int | None = None,
 ) -> RenderedReport:
     """The whole report, synchronously: used by the task (through report_render) and by `render_report`. `stamp`
     is the stored report's (or a function of the figures checksum that returns it); without one, as for a
@@ -307,7 +311,9 @@ def report_render(*, report_id: int) -> Report | None:
         lease_renew(report_id=report_id, holder=holder, progress=percent, progress_note=note[:120])
 
     with Heartbeat(report_id, holder):
-        rendered = report_build(report.parameters, stamp=report_stamp_for(report), progress=progress)
+        rendered = report_build(
+            report.parameters, stamp=report_stamp_for(report), progress=progress, report_id=report.pk
+        )
         progress(95, "Saving the file")
     with transaction.atomic():  # the file kept, the report done and its "ready" e-mail written, or none of them
         name = _store(report, rendered.pdf)

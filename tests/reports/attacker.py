@@ -31,15 +31,18 @@ def _held() -> list[Held]:
     for release in Release.objects.prefetch_related("tables__cells").order_by("id"):
         h = Held(release)
         for table in release.tables.all():
-            rows = []
+            columns: dict[str, list[tuple[str, str]]] = {}
             for cell in table.cells.all():
                 assert h.shown.get(cell.key, cell.shown) == cell.shown, "a figure shown two ways in one release"
                 h.shown[cell.key] = cell.shown
                 h.truth[cell.key] = cell.value
-                rows.append((cell.row, cell.key))
-            h.tables.append(rows)
-            if table.name.startswith("referrals.by_"):
-                h.stable.update(k for _, k in rows)
+                columns.setdefault(cell.column, []).append((cell.row, cell.key))
+            for column, rows in columns.items():
+                # Each column with a Total row last is a table of its own: the rows add up to it.
+                rows.sort(key=lambda row: row[0] == "Total")
+                h.tables.append(rows)
+                if table.name.startswith("referrals.by_") and column == "Referred":  # fixed at referral
+                    h.stable.update(k for _, k in rows)
         held.append(h)
     return held
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0002_report_lease_schedule_version'),
+        ('reports', '0003_figures_checksum_and_stamp'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
