@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0003_figures_checksum_and_stamp'),
+        ('reports', '0004_report_files_into_database'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
