@@ -73,10 +73,16 @@ def test_a_remake_of_a_remake_is_compared_with_the_first_making(dataset, coordin
 def test_a_remake_after_the_data_changed_says_the_figures_differ_and_carries_its_own_stamp(
     dataset, coordinator, client_for
 ):
+    # OFFICIAL-SENSITIVE: a General Release of a period already released is republished from the publication
+    # register unchanged whatever the data (tests/reports/test_register.py), so only a revision could differ.
     with frozen(TODAY):
-        first = _make(ReportFactory(sections=["referrals"], requested_by=coordinator))
+        first = _make(
+            ReportFactory(
+                classification=Classification.OFFICIAL_SENSITIVE, sections=["referrals"], requested_by=coordinator
+            )
+        )
         same = _make(report_make_again(report=first, requested_by=coordinator))
-        day = PERIOD[0] + timedelta(days=3)
+        day = first.period_start + timedelta(days=3)  # inside the report's period
         ReferralFactory(submitted_on=day, submitted_at=datetime(day.year, day.month, day.day, 10, tzinfo=LONDON))
         changed = _make(report_make_again(report=first, requested_by=coordinator))
 
