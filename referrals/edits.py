@@ -31,6 +31,7 @@ EDIT_SERVICES = (
             actor=actor,
             choice=DecisionChoice.NO_FURTHER_ACTION,
             notes=text,
+            unscreened_reason="Decided in the two-saves test without screening.",
             expected_version=expected_version,
         ),  # fmt: skip
         read=lambda referral: referral.decision_notes,

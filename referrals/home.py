@@ -9,7 +9,13 @@ from accounts.roles import Role
 from core.registry import HomeSection
 
 from .models import Status
-from .selectors import referral_drafts_of, referral_home_counts, referral_list_visible_to, referral_queue_counts
+from .selectors import (
+    referral_awaiting_confirmation_by,
+    referral_drafts_of,
+    referral_home_counts,
+    referral_list_visible_to,
+    referral_queue_counts,
+)
 
 SHOWN = 5
 
@@ -19,7 +25,15 @@ def home_sections(*, user: Any) -> list[HomeSection]:
     sections: list[HomeSection] = []
     if access.has(Role.COORDINATOR):
         sections.append(
-            HomeSection("Referrals", "referrals/home_coordinator.html", {"counts": referral_home_counts()}, order=4)
+            HomeSection(
+                "Referrals",
+                "referrals/home_coordinator.html",
+                {
+                    "counts": referral_home_counts(),
+                    "to_confirm": list(referral_awaiting_confirmation_by(user=user)[:SHOWN]),
+                },
+                order=4,
+            )
         )
     elif access.team_ids:
         visible = referral_list_visible_to(user=user).filter(assigned_team_id__in=access.team_ids)

@@ -51,6 +51,13 @@ class Indicator(ListItem):
 
 
 class ScreeningQuestion(ListItem):
+    escalates = models.BooleanField(
+        "a 'Yes' escalates",
+        default=False,
+        help_text="A 'Yes' means no further action or signposting needs a written rationale and a second "
+        "coordinator's confirmation.",
+    )
+
     class Meta(ListItem.Meta):
         verbose_name = "screening question"
 
@@ -103,11 +110,13 @@ class Status(models.TextChoices):
     NEW = "new", "New"
     SCREENING = "screening", "Being screened"
     AWAITING_INFORMATION = "awaiting_information", "Awaiting information"
+    AWAITING_CONFIRMATION = "awaiting_confirmation", "Decision awaiting confirmation"
     DECIDED = "decided", "Decided"
     AT_PANEL = "at_panel", "Sent to panel"
 
 
-OPEN_STATUSES = (Status.NEW, Status.SCREENING, Status.AWAITING_INFORMATION)
+# Still in the queue: a decision awaiting a second coordinator's confirmation has not taken effect.
+OPEN_STATUSES = (Status.NEW, Status.SCREENING, Status.AWAITING_INFORMATION, Status.AWAITING_CONFIRMATION)
 
 
 class Decision(models.TextChoices):
@@ -220,7 +229,7 @@ class Referral(TimeStampedModel, Versioned):
         "first_name", "last_name", "date_of_birth", "age_given", "gender", "ethnicity", "address_area",
         "referrer_name", "referrer_email", "referrer_phone", "narrative", "came_to_light", "vulnerability_details",
         "actions_details", "decision_notes", "mental_health", "neurodiversity", "online_activity",
-        "additional_needs_details",
+        "additional_needs_details", "unscreened_reason",
     )  # fmt: skip
 
     reference = models.CharField(max_length=20, null=True, blank=True, unique=True)
@@ -318,6 +327,18 @@ class Referral(TimeStampedModel, Versioned):
     anonymised_at = models.DateTimeField(
         null=True, blank=True, help_text="When the retention schedule removed what identifies the person."
     )
+    # Deciding without the screening recorded needs a stated reason.
+    unscreened_reason = models.TextField("reason for deciding without screening", blank=True)
+    # A decision that needs a second coordinator: proposed first, in force once confirmed.
+    proposed_decision = models.CharField(max_length=24, choices=Decision.choices, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(null=True, blank=True)
+    decision_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
@@ -353,6 +374,15 @@ class Referral(TimeStampedModel, Versioned):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def awaiting_confirmation(self) -> bool:
+        return self.status == Status.AWAITING_CONFIRMATION
+
+    @property
+    def may_decide(self) -> bool:
+        """Open and with no decision waiting for confirmation."""
+        return self.is_open and not self.awaiting_confirmation
 
     def age_on(self, day: date) -> int | None:
         return age_on(
@@ -420,6 +450,8 @@ class EventKind(models.TextChoices):
     INFORMATION = "information", "Information gathered"
     INFORMATION_REQUESTED = "information_requested", "Information requested"
     NOTE = "note", "Note"
+    PROPOSED = "proposed", "Decision proposed"
+    SENT_BACK = "sent_back", "Proposed decision sent back"
     DECIDED = "decided", "Decision"
 
 

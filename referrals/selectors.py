@@ -152,6 +152,7 @@ QUEUE_TABS = {
     "new": ("New", Q(status=Status.NEW)),
     "screening": ("Being screened", Q(status=Status.SCREENING)),
     "awaiting": ("Awaiting information", Q(status=Status.AWAITING_INFORMATION)),
+    "confirmation": ("Decision awaiting confirmation", Q(status=Status.AWAITING_CONFIRMATION)),
     "overdue": ("Overdue", None),
     "decided": ("Decided", Q(status__in=[Status.DECIDED, Status.AT_PANEL])),
     "all": ("All", None),
@@ -346,6 +347,19 @@ def referral_home_counts() -> dict[str, int]:
         new=Count("id", filter=Q(status=Status.NEW)),
         overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, submitted_at__lt=overdue_before())),
         awaiting=Count("id", filter=Q(status=Status.AWAITING_INFORMATION)),
+        confirmation=Count("id", filter=Q(status=Status.AWAITING_CONFIRMATION)),
+    )
+
+
+def referral_awaiting_confirmation_by(*, user: User | AnonymousUser) -> QuerySet[Referral]:
+    """Proposed decisions this coordinator may confirm: every one awaiting confirmation that they did not propose."""
+    if not user.is_authenticated or not access_for(user).has(Role.COORDINATOR):
+        return Referral.objects.none()
+    return (
+        Referral.objects.filter(status=Status.AWAITING_CONFIRMATION)
+        .exclude(proposed_by=user)
+        .select_related("proposed_by")
+        .order_by("proposed_at", "id")
     )
 
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/decision/", triage.decide, name="decide"),
     path("<int:pk>/attachments/new/", attachments.attachment_add, name="attachment_add"),
     path("<int:pk>/attachments/<int:attachment_pk>/", attachments.attachment_download, name="attachment_download"),
+    path("<int:pk>/decision/confirm/", triage.decision_confirm, name="decision_confirm"),
     path("settings/", lists.settings_page, name="settings"),
     path("settings/<slug:kind>/new/", lists.list_item, name="list_item_add"),
     path("settings/<slug:kind>/<int:pk>/", lists.list_item, name="list_item_edit"),

@@ -123,6 +123,8 @@ class NoteForm(IdempotentFormMixin):
 
 
 class DecisionForm(VersionedForm):
+    """The decision; posted once to reach the check page ("You are about to record ..."), then again from it."""
+
     # Named as the referral's fields, so a refused save can show the decision someone else recorded.
     decision = forms.ChoiceField(
         label="Decision", widget=forms.RadioSelect, error_messages={"required": "Select the decision"}
@@ -137,10 +139,22 @@ class DecisionForm(VersionedForm):
             "invalid_pk_value": "Select services from the list",
         },
     )
-    decision_notes = _long_text("Reasons for the decision", what="the reasons for the decision")
+    decision_notes = _long_text(
+        "Reasons for the decision",
+        what="the reasons for the decision",
+        help_text="Where a screening answer escalates (for example a risk of imminent harm), this is the written "
+        "rationale a second coordinator reads before confirming no further action or signposting.",
+    )
+    unscreened_reason = _long_text(
+        "Reason for deciding without the full screening (only if screening questions are not answered)",
+        required=False,
+        what="the reason for deciding without the full screening",
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, unscreened: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not unscreened:
+            del self.fields["unscreened_reason"]
         cast(forms.ChoiceField, self.fields["decision"]).choices = DecisionChoice.choices
         cast(forms.ModelChoiceField, self.fields["services"]).queryset = SignpostService.objects.filter(
             is_active=True
@@ -151,8 +165,9 @@ class DecisionForm(VersionedForm):
             Field.radios("decision", legend_size=Size.SMALL),
             Field.checkboxes("services", legend_size=Size.SMALL, small=True),
             Field.textarea("decision_notes", rows=5),
+            *([Field.textarea("unscreened_reason", rows=3)] if unscreened else []),
             "version",
-            Button("submit", "Record decision", data_prevent_double_click="true"),
+            Button("submit", "Continue", data_prevent_double_click="true"),
         )
 
     def clean(self) -> dict[str, Any]:
@@ -160,3 +175,20 @@ class DecisionForm(VersionedForm):
         if data.get("decision") == "signposted" and not data.get("services") and "services" not in self.errors:
             self.add_error("services", "Select the services the person is signposted to")
         return data
+
+
+class SendBackForm(VersionedForm):
+    """The second coordinator's answer to a proposed decision: confirm it, or send it back with a reason."""
+
+    reason = _long_text(
+        "If you do not confirm it, why not",
+        required=False,
+        what="why the decision is sent back",
+        help_text="Only needed to send the decision back: the referral returns to screening.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field.textarea("reason", rows=3), "version")

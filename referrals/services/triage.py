@@ -4,6 +4,7 @@ closes it or sends it to a panel."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Team, User
 from accounts.roles import Role
+from channel.models.panels import Panel
 from channel.services.cases import case_open_from_referral
 from core.audit import audit_record, changes_between, snapshot
 from core.idempotency import create_once
@@ -29,6 +31,7 @@ from ..models import (
     ScreeningQuestion,
     SignpostService,
     Status,
+    YesNoUnknown,
 )
 from .configuration import panel_for
 from .notifications import recipients_with_role, referral_notify
@@ -89,6 +92,10 @@ def screening_answers_save(
     """Save the screening tool's answers (question, answer, comment); each keeps the question's wording."""
     if referral.is_draft or not referral.is_open:
         raise ValidationError("Screening answers can only be saved on an open referral.")
+    if referral.awaiting_confirmation:
+        raise ValidationError(
+            "A decision made on these answers is awaiting confirmation: it must be confirmed or sent back first."
+        )
     # The answers live in their own rows: the referral's version is raised first, so a stale page writes none.
     if referral.status == Status.NEW:
         referral.status = Status.SCREENING
@@ -167,24 +174,72 @@ class DecisionChoice(models.TextChoices):
     POLICE_LED = "police_led", "Police-led"
 
 
-@transaction.atomic
-def referral_decide(
+NEEDS_CONFIRMATION_WHEN_ESCALATED = (Decision.NO_FURTHER_ACTION, Decision.SIGNPOSTED)
+
+
+def screening_unanswered(*, referral: Referral) -> list[str]:
+    """The questions in use that the screening has not answered yet (the screening is recorded when none are)."""
+    answered = set(
+        referral.screening_answers.exclude(answer="").exclude(question=None).values_list("question_id", flat=True)
+    )
+    return [q.label for q in ScreeningQuestion.objects.filter(is_active=True) if q.pk not in answered]
+
+
+def screening_escalations(*, referral: Referral) -> list[str]:
+    """The escalating questions answered 'Yes' (their wording as answered)."""
+    return list(
+        referral.screening_answers.filter(question__escalates=True, answer=YesNoUnknown.YES).values_list(
+            "question_text", flat=True
+        )
+    )
+
+
+@dataclass(frozen=True)
+class DecisionPlan:
+    """What a decision would do, checked before anything is written: shown on the check page, then recorded."""
+
+    decision: Decision
+    panel: Panel | None
+    age: int | None
+    escalations: list[str]
+    unanswered: list[str]
+    services: list[SignpostService]
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return bool(self.escalations) and self.decision in NEEDS_CONFIRMATION_WHEN_ESCALATED
+
+    @property
+    def label(self) -> str:
+        return self.decision.label + (f": {self.panel}" if self.panel is not None else "")
+
+
+def referral_decision_plan(
     *,
     referral: Referral,
-    actor: User,
     choice: str,
     notes: str,
-    expected_version: int,
     services: Iterable[SignpostService] = (),
+    unscreened_reason: str = "",
     on: date | None = None,
-    request: HttpRequest | None = None,
-) -> Referral:
-    """Record the decision. A panel decision goes to the panel for the person's age on the decision date
-    (the council's configuration) and opens a case on it."""
+) -> DecisionPlan:
+    """Every rule a decision must pass, without writing: an open referral with no decision awaiting
+    confirmation; the screening recorded, or a reason for deciding without it; services for a signposting; a
+    written rationale where an escalating screening answer is 'Yes'; a panel for the person's age."""
+    if referral.awaiting_confirmation:
+        raise ValidationError("A decision on this referral is awaiting a second coordinator's confirmation.")
     if not referral.is_open:
         raise ValidationError("This referral has already been decided.")
     choice = DecisionChoice(choice)
     services = list(services)
+    unanswered = screening_unanswered(referral=referral)
+    if unanswered and not unscreened_reason.strip():
+        raise ValidationError(
+            {
+                "unscreened_reason": f"The screening is not recorded ({len(unanswered)} question(s) not answered): "
+                "answer the screening questions, or give the reason for deciding without them"
+            }
+        )
     if choice == DecisionChoice.SIGNPOSTED and not services:
         raise ValidationError({"services": "Select the services the person is signposted to"})
     day = on or timezone.localdate()
@@ -197,30 +252,109 @@ def referral_decide(
         decision = Decision.PANEL_UNDER_18 if age is not None and age < 18 else Decision.PANEL_ADULT
     else:
         decision = Decision(choice.value)
+    plan = DecisionPlan(
+        decision=decision,
+        panel=panel,
+        age=age,
+        escalations=screening_escalations(referral=referral),
+        unanswered=unanswered,
+        services=services,
+    )
+    if plan.needs_confirmation and not notes.strip():
+        raise ValidationError(
+            {"decision_notes": "The screening found a risk that escalates: write the rationale for this decision"}
+        )
+    return plan
+
+
+@transaction.atomic
+def referral_decide(
+    *,
+    referral: Referral,
+    actor: User,
+    choice: str,
+    notes: str,
+    expected_version: int,
+    services: Iterable[SignpostService] = (),
+    unscreened_reason: str = "",
+    on: date | None = None,
+    request: HttpRequest | None = None,
+) -> Referral:
+    """Record the decision, or propose it when it needs a second coordinator (no further action or signposting
+    after an escalating 'Yes'): then the referral waits, 'decision awaiting confirmation', in the queue. A panel
+    decision goes to the panel for the person's age on the decision date and opens a case on it."""
+    plan = referral_decision_plan(
+        referral=referral, choice=choice, notes=notes, services=services, unscreened_reason=unscreened_reason, on=on
+    )
+    referral.decision_notes = notes.strip()
+    referral.unscreened_reason = unscreened_reason.strip() if plan.unanswered else ""
+    referral.proposed_decision = plan.decision
+    referral.proposed_by = actor
+    referral.proposed_at = timezone.now()
+    referral.age_at_decision = plan.age
+    referral.decision_panel = plan.panel
+    fields = [
+        "decision_notes", "unscreened_reason", "proposed_decision", "proposed_by", "proposed_at", "age_at_decision",
+        "decision_panel",
+    ]  # fmt: skip
+    if plan.decision == Decision.SIGNPOSTED:
+        ReferralSignpost.objects.bulk_create(
+            [ReferralSignpost(referral=referral, service=s, label=s.label) for s in plan.services]
+        )
+    if plan.needs_confirmation:
+        referral.status = Status.AWAITING_CONFIRMATION
+        referral.full_clean()
+        versioned_update(instance=referral, expected_version=expected_version, fields=[*fields, "status"])
+        text = f"{plan.label}, proposed by {actor}: awaiting a second coordinator's confirmation."
+        referral_event_add(referral=referral, kind=EventKind.PROPOSED, actor=actor, text=text)
+        audit_record(
+            actor=actor, action="referrals.decision_proposed", obj=referral,
+            changes={"proposed_decision": plan.decision.value, "decision_notes": {"sensitive": True}},
+            request=request,
+        )  # fmt: skip
+        referral_notify(
+            recipients=[u for u in recipients_with_role(Role.COORDINATOR) if u != actor.email],
+            template="referrals/email/confirmation_needed",
+            referral=referral,
+        )
+        return referral
+    versioned_update(instance=referral, expected_version=expected_version, fields=fields)
+    return _decision_take_effect(referral=referral, actor=actor, confirmed_by=None, request=request)
+
+
+def _decision_take_effect(
+    *, referral: Referral, actor: User, confirmed_by: User | None, request: HttpRequest | None
+) -> Referral:
+    """The proposed decision comes into force: by its proposer at once, or on a second coordinator's word."""
+    decision = Decision(referral.proposed_decision)
+    proposer = referral.proposed_by
+    assert proposer is not None  # set with proposed_decision
     referral.decision = decision
-    referral.decision_notes = notes
     referral.decided_at = timezone.now()
-    referral.decided_by = actor
-    referral.age_at_decision = age
-    referral.decision_panel = panel
+    referral.decided_by = proposer
+    referral.decision_confirmed_by = confirmed_by
+    referral.decision_confirmed_at = referral.decided_at if confirmed_by is not None else None
     referral.status = Status.AT_PANEL if decision in PANEL_DECISIONS else Status.DECIDED
     referral.full_clean()
     versioned_update(
         instance=referral,
-        expected_version=expected_version,
-        fields=[
-            "decision", "decision_notes", "decided_at", "decided_by", "age_at_decision", "decision_panel", "status"
-        ],
-    )  # fmt: skip
-    if decision == Decision.SIGNPOSTED:
-        ReferralSignpost.objects.bulk_create(
-            [ReferralSignpost(referral=referral, service=s, label=s.label) for s in services]
-        )
+        expected_version=None,
+        fields=["decision", "decided_at", "decided_by", "decision_confirmed_by", "decision_confirmed_at", "status"],
+    )
+    panel = referral.decision_panel
     text = referral.get_decision_display() + (f": {panel}" if panel is not None else "")
+    text += f". Proposed by {proposer}" + (
+        f", confirmed by {confirmed_by}." if confirmed_by else ", no confirmation needed."
+    )
+    if referral.unscreened_reason:
+        text += f" Decided without the full screening: {referral.unscreened_reason}"
     referral_event_add(referral=referral, kind=EventKind.DECIDED, actor=actor, text=text)
     audit_record(
         actor=actor, action="referrals.referral_decided", obj=referral,
-        changes={"decision": {"old": "", "new": decision.value}, "decision_notes": {"sensitive": True}},
+        changes={
+            "decision": {"old": "", "new": decision.value}, "decision_notes": {"sensitive": True},
+            "proposed_by": proposer.pk, "confirmed_by": confirmed_by.pk if confirmed_by else None,
+        },
         request=request,
     )  # fmt: skip
     if panel is not None:
@@ -230,4 +364,55 @@ def referral_decide(
         template="referrals/email/decision",
         referral=referral,
     )
+    return referral
+
+
+def _refuse_unless_second_coordinator(*, referral: Referral, actor: User) -> None:
+    if not referral.awaiting_confirmation:
+        raise ValidationError("No decision on this referral is awaiting confirmation.")
+    if not Membership.objects.current().filter(user=actor, role=Role.COORDINATOR).exists():
+        raise ValidationError("Only a Prevent coordinator can confirm or send back a proposed decision.")
+    if referral.proposed_by_id == actor.pk:
+        raise ValidationError("A second coordinator, not the one who proposed it, must confirm this decision.")
+
+
+@transaction.atomic
+def referral_decision_confirm(
+    *, referral: Referral, actor: User, expected_version: int, request: HttpRequest | None = None
+) -> Referral:
+    """A second coordinator confirms the proposed decision, which then takes effect."""
+    _refuse_unless_second_coordinator(referral=referral, actor=actor)
+    versioned_update(instance=referral, expected_version=expected_version, fields=[])
+    return _decision_take_effect(referral=referral, actor=actor, confirmed_by=actor, request=request)
+
+
+@transaction.atomic
+def referral_decision_send_back(
+    *, referral: Referral, actor: User, reason: str, expected_version: int, request: HttpRequest | None = None
+) -> Referral:
+    """A second coordinator does not confirm: the referral goes back to screening with the reason in its
+    timeline, and the proposal (with any services it named) is cleared."""
+    _refuse_unless_second_coordinator(referral=referral, actor=actor)
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the decision is sent back"})
+    proposed = referral.get_proposed_decision_display()
+    proposer = referral.proposed_by
+    referral.status = Status.SCREENING
+    referral.proposed_decision = ""
+    referral.proposed_by = None
+    referral.proposed_at = None
+    referral.decision_panel = None
+    referral.age_at_decision = None
+    versioned_update(
+        instance=referral,
+        expected_version=expected_version,
+        fields=["status", "proposed_decision", "proposed_by", "proposed_at", "decision_panel", "age_at_decision"],
+    )
+    referral.signpost_rows.all().delete()
+    text = f"{proposed}, proposed by {proposer}, not confirmed by {actor}: {reason.strip()}"
+    referral_event_add(referral=referral, kind=EventKind.SENT_BACK, actor=actor, text=text)
+    audit_record(
+        actor=actor, action="referrals.decision_sent_back", obj=referral, changes={"reason": {"sensitive": True}},
+        request=request,
+    )  # fmt: skip
     return referral

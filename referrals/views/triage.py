@@ -13,13 +13,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.permissions import Capability, capability_required, has_capability, signed_in_user
+from accounts.permissions import Capability, capability_required, has_capability, is_coordinator, signed_in_user
 from channel.models.cases import Case
 from core.attachments import attachments_of, with_download_urls
 from core.forms import AttachmentForm, add_service_errors
 from core.pagination import ListPaginator
 
-from ..forms.triage import AssignForm, DecisionForm, NoteForm, ScreeningForm
+from ..forms.triage import AssignForm, DecisionForm, NoteForm, ScreeningForm, SendBackForm
 from ..models import Referral, ScreeningQuestion
 from ..selectors import (
     QUEUE_TABS,
@@ -33,7 +33,17 @@ from ..selectors import (
     routing_settings_get,
 )
 from ..services.configuration import panel_for
-from ..services.triage import referral_assign, referral_decide, referral_note_add, screening_answers_save
+from ..services.triage import (
+    referral_assign,
+    referral_decide,
+    referral_decision_confirm,
+    referral_decision_plan,
+    referral_decision_send_back,
+    referral_note_add,
+    screening_answers_save,
+    screening_escalations,
+    screening_unanswered,
+)
 from .making import _summary
 
 PAGE_SIZE = 50
@@ -86,6 +96,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             timeline=referral_timeline(referral=referral),
             signposts=list(referral.signpost_rows.all()),
             may_triage=referral_may_triage(user=request.user, referral=referral),
+            may_confirm=is_coordinator(request.user) and referral.proposed_by_id != request.user.pk,
             case=_case_of(request.user, referral),
             attachments=with_download_urls(attachments_of(referral), "referrals:attachment_download", pk=referral.pk),
         )
@@ -215,29 +226,57 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "referrals/note.html", context)
 
 
+def _posted_again(request: HttpRequest) -> list[tuple[str, str]]:
+    """The decision form's values, carried by the check page as hidden inputs to the final POST."""
+    skip = {"csrfmiddlewaretoken", "confirm", "change"}
+    return [(name, value) for name in request.POST if name not in skip for value in request.POST.getlist(name)]
+
+
 @capability_required(Capability.REFERRAL_VIEW)
 @require_http_methods(["GET", "POST"])
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """The decision form, then its check page ("You are about to record ..."); only the check page's POST
+    records it (or proposes it, when it needs a second coordinator)."""
     referral = _referral_to_triage(request, pk, "decide")
-    if request.method != "POST" and not referral.is_open:
+    if request.method != "POST" and not referral.may_decide:
         return redirect("referrals:detail", pk=referral.pk)
-    form = DecisionForm(request.POST if request.method == "POST" else None, initial={"version": referral.version})
-    if request.method == "POST" and form.is_valid():
+    unanswered = screening_unanswered(referral=referral)
+    posted = request.POST if request.method == "POST" else None
+    form = DecisionForm(posted, initial={"version": referral.version}, unscreened=bool(unanswered))
+    if posted is not None and "change" not in posted and form.is_valid():
+        data = form.cleaned_data
+        arguments: dict[str, Any] = {
+            "referral": referral,
+            "choice": data["decision"],
+            "notes": data["decision_notes"],
+            "services": data["services"],
+            "unscreened_reason": data.get("unscreened_reason") or "",
+        }
         try:
-            referral_decide(
-                referral=referral,
-                actor=signed_in_user(request),
-                choice=form.cleaned_data["decision"],
-                notes=form.cleaned_data["decision_notes"],
-                services=form.cleaned_data["services"],
-                expected_version=form.cleaned_data["version"],
-                request=request,
-            )
+            if "confirm" in posted:
+                referral_decide(
+                    actor=signed_in_user(request), expected_version=data["version"], request=request, **arguments
+                )
+            else:
+                plan = referral_decision_plan(**arguments)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Decision recorded: {referral.get_decision_display()}.")
-            return redirect("referrals:detail", pk=referral.pk)
+            if "confirm" in posted:
+                referral.refresh_from_db()
+                if referral.awaiting_confirmation:
+                    messages.success(request, "Decision proposed: a second coordinator must now confirm it.")
+                else:
+                    messages.success(request, f"Decision recorded: {referral.get_decision_display()}.")
+                return redirect("referrals:detail", pk=referral.pk)
+            context = {
+                "referral": referral,
+                "plan": plan,
+                "notes": data["decision_notes"],
+                "unscreened_reason": data.get("unscreened_reason") or "",
+                "posted": _posted_again(request),
+            }
+            return render(request, "referrals/decide_check.html", context)
     age = referral.age_on(timezone.localdate())
     context = {
         "referral": referral,
@@ -245,5 +284,45 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         "heading": "Record a decision",
         "age_today": age,
         "panel": panel_for(age=age),
+        "unanswered": unanswered,
+        "escalations": screening_escalations(referral=referral),
     }
     return render(request, "referrals/decide.html", context)
+
+
+@capability_required(Capability.REFERRAL_VIEW)
+@require_http_methods(["GET", "POST"])
+def decision_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """A second coordinator's check page for a proposed decision: "You are about to confirm ...", or send it
+    back. CSC practitioners triage but do not confirm (403)."""
+    referral = _referral_to_triage(request, pk, "decision_confirm")
+    if not is_coordinator(request.user):
+        raise PermissionDenied
+    if not referral.awaiting_confirmation:
+        return redirect("referrals:detail", pk=referral.pk)
+    form = SendBackForm(request.POST if request.method == "POST" else None, initial={"version": referral.version})
+    if request.method == "POST" and form.is_valid():
+        actor = signed_in_user(request)
+        version = form.cleaned_data["version"]
+        try:
+            if request.POST.get("action") == "send_back":
+                referral_decision_send_back(
+                    referral=referral, actor=actor, reason=form.cleaned_data["reason"], expected_version=version,
+                    request=request,
+                )  # fmt: skip
+                messages.success(request, "The proposed decision has been sent back to screening.")
+            else:
+                referral_decision_confirm(referral=referral, actor=actor, expected_version=version, request=request)
+                messages.success(request, f"Decision confirmed: {referral.get_decision_display()}.")
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("referrals:detail", pk=referral.pk)
+    context = {
+        "referral": referral,
+        "form": form,
+        "own_proposal": referral.proposed_by_id == request.user.pk,
+        "escalations": screening_escalations(referral=referral),
+        "signposts": list(referral.signpost_rows.all()),
+    }
+    return render(request, "referrals/decision_confirm.html", context)

@@ -31,6 +31,7 @@ ROWS = {
     "referrals:attachment_download": Row(
         ok={COORDINATOR, CSC}, kwargs=lambda w: {"pk": w.referral.pk, "attachment_pk": w.referral_attachment.pk}
     ),
+    "referrals:decision_confirm": Row(ok={COORDINATOR}, read_only={DSL, CSC}, kwargs=lambda w: {"pk": w.proposed.pk}),
     "referrals:settings": Row(ok={COORDINATOR}),
     "referrals:list_item_add": Row(ok={COORDINATOR}, kwargs=lambda w: {"kind": "concern-types"}),
     "referrals:list_item_edit": Row(ok={COORDINATOR}, kwargs=lambda w: {"kind": "indicators", "pk": w.indicator.pk}),
@@ -38,11 +39,16 @@ ROWS = {
 
 
 def build(w) -> None:
-    from referrals.models import Indicator
+    from referrals.models import Decision, Indicator, Status
     from tests.referrals.factories import DraftReferralFactory, ReferralFactory
 
     w.referral = ReferralFactory(school=w.school, created_by=w.users[DSL], assigned_team=w.team)
     w.other_referral = ReferralFactory(school=w.other_school, created_by=w.users[COORDINATOR])
     w.draft = DraftReferralFactory(school=w.school, created_by=w.users[DSL])
+    # A decision awaiting a second coordinator's confirmation, proposed by the practitioner.
+    w.proposed = ReferralFactory(
+        school=w.school, created_by=w.users[DSL], assigned_team=w.team, status=Status.AWAITING_CONFIRMATION,
+        proposed_decision=Decision.NO_FURTHER_ACTION, proposed_by=w.users[CSC], decision_notes="Rationale.",
+    )  # fmt: skip
     w.indicator = Indicator.objects.order_by("pk").first()
     w.referral_attachment = attachment_on(w.referral, uploaded_by=w.users[COORDINATOR])

@@ -38,7 +38,13 @@ def test_a_stale_decision_shows_their_reasons_and_keeps_mine(client_for, coordin
     referral_assign(referral=referral, actor=coordinator, team=team, assignee=None, expected_version=opened)
     response = client_for(csc_practitioner).post(
         reverse("referrals:decide", args=[referral.pk]),
-        {"decision": "nfa", "decision_notes": "My careful reasons", "version": opened},
+        {
+            "decision": "nfa",
+            "decision_notes": "My careful reasons",
+            "version": opened,
+            "confirm": "1",
+            "unscreened_reason": "Urgent.",
+        },
     )
     # The decision's own fields are what the page shows of their save: still no decision.
     assert_stale_page(response, theirs="What they saved", typed="My careful reasons")

@@ -32,6 +32,10 @@ from tests.support.queries import assert_flat_queries
 
 pytestmark = pytest.mark.django_db
 
+UNSCREENED = "Decided before the screening in this test."
+# The decision page's final POST: from the check page, with the reason for deciding without the screening.
+DECIDE_NOW = {"confirm": "1", "unscreened_reason": UNSCREENED}
+
 
 @pytest.fixture
 def referral(dsl, school, team):
@@ -140,6 +144,7 @@ def test_signposting_needs_the_services_and_records_them(
                 "services": [service.pk],
                 "decision_notes": "Support fits.",
                 "version": referral.version,
+                **DECIDE_NOW,
             },
         )
     assert response.status_code == 302
@@ -172,7 +177,12 @@ def test_the_panel_follows_age_on_the_decision_date_and_the_councils_routing(
     referral.date_of_birth = born
     referral.save()
     referral_decide(
-        referral=referral, actor=coordinator, choice="panel", notes="Needs panel.", expected_version=referral.version
+        unscreened_reason=UNSCREENED,
+        referral=referral,
+        actor=coordinator,
+        choice="panel",
+        notes="Needs panel.",
+        expected_version=referral.version,
     )
     referral.refresh_from_db()
     assert referral.decision_panel == panels[expected]
@@ -187,7 +197,7 @@ def test_a_person_who_turns_18_before_the_decision_goes_to_the_adult_panel(coord
     referral.age_at_referral = 17
     referral.save()
     referral_decide(
-        referral=referral, actor=coordinator, choice="panel", notes="x", expected_version=referral.version,
+        unscreened_reason=UNSCREENED, referral=referral, actor=coordinator, choice="panel", notes="x", expected_version=referral.version,
         on=date(2026, 12, 2),
     )  # fmt: skip
     referral.refresh_from_db()
@@ -198,7 +208,14 @@ def test_a_person_who_turns_18_before_the_decision_goes_to_the_adult_panel(coord
 def test_a_panel_decision_opens_a_case_on_the_panel(coordinator, referral):
     panel = PanelFactory(kind=PanelKind.CHANNEL)
     RoutingSettings.objects.filter(pk=routing_settings_get().pk).update(under_18_panel=panel, adult_panel=panel)
-    referral_decide(referral=referral, actor=coordinator, choice="panel", notes="x", expected_version=referral.version)
+    referral_decide(
+        unscreened_reason=UNSCREENED,
+        referral=referral,
+        actor=coordinator,
+        choice="panel",
+        notes="x",
+        expected_version=referral.version,
+    )
     referral.refresh_from_db()
     assert referral.case.panel == panel
 
@@ -211,7 +228,7 @@ def test_the_second_of_two_concurrent_saves_is_refused_and_keeps_the_text(
     version_seen_by_both = referral.version
     assert (
         first.post(
-            url, {"decision": "nfa", "decision_notes": "First reasons.", "version": version_seen_by_both}
+            url, {"decision": "nfa", "decision_notes": "First reasons.", "version": version_seen_by_both, **DECIDE_NOW}
         ).status_code
         == 302
     )
@@ -221,6 +238,7 @@ def test_the_second_of_two_concurrent_saves_is_refused_and_keeps_the_text(
             "decision": "csc_assessment",
             "decision_notes": "Second person's careful reasons.",
             "version": version_seen_by_both,
+            **DECIDE_NOW,
         },
     )
     assert response.status_code == 200
@@ -260,7 +278,12 @@ def test_a_concurrent_draft_save_is_refused(client_for, dsl):
 def test_dsl_sees_status_and_outcome_but_no_screening_or_notes(client_for, dsl, coordinator, referral):
     referral_note_add(referral=referral, actor=coordinator, kind=EventKind.NOTE, text="Police note: private.")
     referral_decide(
-        referral=referral, actor=coordinator, choice="nfa", notes="Reasons private.", expected_version=referral.version
+        unscreened_reason=UNSCREENED,
+        referral=referral,
+        actor=coordinator,
+        choice="nfa",
+        notes="Reasons private.",
+        expected_version=referral.version,
     )
     body = client_for(dsl).get(reverse("referrals:detail", args=[referral.pk])).content.decode()
     assert "No further action" in body and "Decided" in body
@@ -285,7 +308,12 @@ def test_panel_members_read_referrals_of_their_panels_only(
 ):
     RoutingSettings.objects.filter(pk=routing_settings_get().pk).update(under_18_panel=panel, adult_panel=panel)
     referral_decide(
-        referral=referral, actor=coordinator, choice="panel", notes="Panel please.", expected_version=referral.version
+        unscreened_reason=UNSCREENED,
+        referral=referral,
+        actor=coordinator,
+        choice="panel",
+        notes="Panel please.",
+        expected_version=referral.version,
     )
     other = ReferralFactory()
     for user in (panel_chair, panel_member):
@@ -388,8 +416,10 @@ def test_html_in_a_note_is_stored_and_shown_escaped(client_for, coordinator, ref
 def test_a_decided_referral_cannot_be_decided_again(client_for, coordinator, referral):
     client = client_for(coordinator)
     url = reverse("referrals:decide", args=[referral.pk])
-    client.post(url, {"decision": "nfa", "decision_notes": "Done.", "version": referral.version})
-    response = client.post(url, {"decision": "police_led", "decision_notes": "Again.", "version": _version(referral)})
+    client.post(url, {"decision": "nfa", "decision_notes": "Done.", "version": referral.version, **DECIDE_NOW})
+    response = client.post(
+        url, {"decision": "police_led", "decision_notes": "Again.", "version": _version(referral), **DECIDE_NOW}
+    )
     assert response.status_code == 200 and "already been decided" in response.content.decode()
     referral.refresh_from_db()
     assert referral.decision == Decision.NO_FURTHER_ACTION
