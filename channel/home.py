@@ -11,7 +11,7 @@ from accounts.permissions import access_for
 from accounts.roles import Role
 from core.registry import HomeSection
 
-from .selectors import actions_of, cases_due_queryset, next_meeting, reviews_due
+from .selectors import actions_of, cases_due_queryset, flagged_cases_of_panels, next_meeting, reviews_due
 
 
 def home_sections(*, user: Any) -> list[HomeSection]:
@@ -24,6 +24,7 @@ def home_sections(*, user: Any) -> list[HomeSection]:
             "meeting": meeting,
             "due": list(due[:10]) if due is not None else [],
             "due_count": due.count() if due is not None else 0,
+            "flagged": flagged_cases_of_panels(panel_ids=access.chaired_panel_ids),
         }
         sections.append(HomeSection("Your next panel meeting", "channel/home_chair.html", context, order=6))
     if access.member_panel_ids:

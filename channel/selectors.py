@@ -8,12 +8,14 @@ team. Anyone else: 404. Every read of a case page is audited here.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.conf import settings
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -27,6 +29,7 @@ from .models.cases import (
     ADOPTED_STAGES,
     OPEN_STAGES,
     PRE_PANEL_STAGES,
+    CapacityAssessment,
     Case,
     CaseEntry,
     CaseReview,
@@ -36,13 +39,15 @@ from .models.cases import (
     ExitOutcome,
     LegalHold,
     Stage,
+    SupportItem,
 )
 from .models.meetings import Action, AgendaItem, Meeting
 from .models.panels import Panel
 from .models.transfers import CaseTransfer, TransferDirection
+from .services.consent import consent_state
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable, Mapping, Sequence
 
     from django.contrib.auth.models import AnonymousUser
     from django.http import HttpRequest
@@ -367,8 +372,6 @@ def reviews_due(
     *, user: User | AnonymousUser, within_days: int = 31, today: date | None = None
 ) -> QuerySet[CaseReview]:
     """Reviews after exit not yet recorded and due within `within_days` (overdue ones included)."""
-    from datetime import timedelta
-
     today = today or timezone.localdate()
     scope = _case_scope(user)
     if scope is None:
@@ -471,3 +474,89 @@ def panels_editable_by(*, user: User | AnonymousUser) -> QuerySet[Panel]:
 
 def case_transfers(*, case: Case) -> list[CaseTransfer]:
     return list(CaseTransfer.objects.filter(case=case).select_related("recorded_by").order_by("on", "id"))
+
+
+# --- Flags: what needs the panel's attention on a case ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseFlag:
+    key: str  # turns_18, adult_consent, consent_withdrawn, no_contact
+    text: str
+
+
+def turns_18_soon(*, case: Case, on: date | None = None) -> date | None:
+    """The 18th birthday when it falls after `on` (today) and within settings.TURNS_18_NOTICE_DAYS of it."""
+    day = on or timezone.localdate()
+    birthday = case.eighteenth_birthday()
+    if birthday is not None and day < birthday <= day + timedelta(days=settings.TURNS_18_NOTICE_DAYS):
+        return birthday
+    return None
+
+
+def support_items_without_contact(*, case_ids: Iterable[int], on: date | None = None) -> QuerySet[SupportItem]:
+    """Running support items of cases in support with no contact for settings.SUPPORT_NO_CONTACT_DAYS (counted from
+    the last contact, or from the start when there is none), each annotated with `last_contact_on`."""
+    day = on or timezone.localdate()
+    cutoff = day - timedelta(days=settings.SUPPORT_NO_CONTACT_DAYS)
+    return (
+        SupportItem.objects.filter(case_id__in=list(case_ids), case__stage=Stage.SUPPORT, starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .annotate(last_contact_on=Max("contacts__on"))
+        .annotate(counted_from=Coalesce(Max("contacts__on"), "starts_on"))
+        .filter(counted_from__lte=cutoff)
+        .order_by("case_id", "starts_on", "id")
+    )
+
+
+def case_flags_for(*, cases: Sequence[Case], on: date | None = None) -> dict[int, list[CaseFlag]]:
+    """Flags of open cases on `on` (today): turning 18 within 30 days, turned 18 without their own consent,
+    consent withdrawn and awaiting the panel, support with no contact for 30 days. Three queries for any number
+    of cases (their referrals already loaded)."""
+    day = on or timezone.localdate()
+    open_cases = [c for c in cases if c.stage in OPEN_STAGES]
+    ids = [c.pk for c in open_cases]
+    flags: dict[int, list[CaseFlag]] = {c.pk: [] for c in cases}
+    consents: dict[int, list[ConsentRecord]] = defaultdict(list)
+    for record in ConsentRecord.objects.filter(case_id__in=ids):
+        consents[record.case_id].append(record)
+    capacity: dict[int, list[CapacityAssessment]] = defaultdict(list)
+    for assessment in CapacityAssessment.objects.filter(case_id__in=ids):
+        capacity[assessment.case_id].append(assessment)
+    for case in open_cases:
+        birthday = turns_18_soon(case=case, on=day)
+        if birthday is not None:
+            flags[case.pk].append(
+                CaseFlag("turns_18", f"Turns 18 within {settings.TURNS_18_NOTICE_DAYS} days ({birthday:%d %B %Y})")
+            )
+        state = consent_state(case=case, on=day, records=consents[case.pk], capacity=capacity[case.pk])
+        if state.needs_adult_consent and state.turns_18_on is not None:
+            flags[case.pk].append(
+                CaseFlag("adult_consent", f"Turned 18 on {state.turns_18_on:%d %B %Y}: their own consent is needed")
+            )
+        if case.consent_withdrawn_on is not None:
+            flags[case.pk].append(
+                CaseFlag(
+                    "consent_withdrawn",
+                    f"Consent withdrawn on {case.consent_withdrawn_on:%d %B %Y}: exit or exception decision needed",
+                )
+            )
+    for item in support_items_without_contact(case_ids=ids, on=day):
+        since = (
+            f"last contact {item.last_contact_on:%d %B %Y}" if item.last_contact_on else "no contact since it started"
+        )
+        flags[item.case_id].append(
+            CaseFlag("no_contact", f"No contact for {settings.SUPPORT_NO_CONTACT_DAYS} days: {item.provider} ({since})")
+        )
+    return flags
+
+
+def flagged_cases_of_panels(*, panel_ids: Iterable[int], on: date | None = None) -> list[tuple[Case, list[CaseFlag]]]:
+    """The open cases of these panels that carry a flag, oldest first (for the chair's home page)."""
+    cases = list(
+        Case.objects.filter(panel_id__in=list(panel_ids), stage__in=OPEN_STAGES)
+        .select_related("referral")
+        .order_by("opened_on", "id")
+    )
+    flags = case_flags_for(cases=cases, on=on)
+    return [(case, flags[case.pk]) for case in cases if flags[case.pk]]

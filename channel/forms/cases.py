@@ -15,7 +15,15 @@ from core.forms import govuk_date_field
 from core.idempotency import IdempotentFormMixin
 
 from ..models.assessments import Dimension, Rating, VafFactor
-from ..models.cases import ConsentGiver, ConsentStatus, ExitOutcome, Stage, SupportKind
+from ..models.cases import (
+    CapacityOutcome,
+    ConsentGiver,
+    ConsentStatus,
+    ContactFrequency,
+    ExitOutcome,
+    Stage,
+    SupportKind,
+)
 from ..services.cases import MANUAL_MOVES
 from .common import _not_future, _submit, _text
 
@@ -161,6 +169,11 @@ class SupportItemForm(IdempotentFormMixin):
         error_messages={"required": "Enter the provider or service"},
     )  # fmt: skip
     description = _text("What the support is (optional)", required=False, rows=3)
+    planned_frequency = forms.ChoiceField(
+        label="Planned contacts", choices=ContactFrequency.choices, widget=forms.RadioSelect,
+        initial=ContactFrequency.WEEKLY, help_text="For example, weekly mentoring sessions.",
+        error_messages={"required": "Select how often contacts are planned"},
+    )  # fmt: skip
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -171,6 +184,7 @@ class SupportItemForm(IdempotentFormMixin):
             Field.radios("kind", legend_size=Size.MEDIUM),
             Field.text("provider", field_width=Fluid.TWO_THIRDS),
             Field.textarea("description"),
+            Field.radios("planned_frequency", legend_size=Size.SMALL),
             Field("starts_on"),
             Field("ends_on"),
             Field("form_token"),
@@ -298,3 +312,65 @@ class LegalHoldForm(IdempotentFormMixin):
         if value is not None and value < timezone.localdate():
             raise forms.ValidationError("The hold must last until today or later")
         return value
+
+
+class CapacityForm(IdempotentFormMixin):
+    assessor = forms.CharField(
+        label="Assessed by (name and role)", max_length=200,
+        error_messages={"required": "Enter who assessed capacity"},
+    )  # fmt: skip
+    outcome = forms.ChoiceField(
+        label="Outcome", choices=CapacityOutcome.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Select the outcome"},
+    )  # fmt: skip
+    best_interests_decision = _text("Best-interests decision (where capacity is lacking)", required=False, rows=4)
+    notes = _text("Notes (optional)", required=False, rows=3)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assessed_on"] = govuk_date_field("Date assessed")
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field("assessed_on"),
+            Field.text("assessor", field_width=Fluid.TWO_THIRDS),
+            Field.radios("outcome", legend_size=Size.MEDIUM),
+            Field.textarea("best_interests_decision"),
+            Field.textarea("notes"),
+            Field("form_token"),
+            _submit("Record capacity"),
+        )
+
+    def clean_assessed_on(self) -> date | None:
+        return _not_future(self.cleaned_data.get("assessed_on"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("outcome") == CapacityOutcome.LACKS_CAPACITY
+            and not (data.get("best_interests_decision") or "").strip()
+        ):
+            self.add_error("best_interests_decision", "Enter the best-interests decision")
+        return data
+
+
+class ContactForm(IdempotentFormMixin):
+    made_by = forms.CharField(
+        label="By whom", max_length=150, help_text="The mentor, Intervention Provider or worker who made the contact.",
+        error_messages={"required": "Enter who made the contact"},
+    )  # fmt: skip
+    note = _text("Note (optional)", required=False, rows=3)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["on"] = govuk_date_field("Date of the contact")
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field("on"),
+            Field.text("made_by", field_width=Fluid.TWO_THIRDS),
+            Field.textarea("note"),
+            Field("form_token"),
+            _submit("Record the contact"),
+        )
+
+    def clean_on(self) -> date | None:
+        return _not_future(self.cleaned_data.get("on"))

@@ -6,7 +6,8 @@ A case is opened when a referral is sent to a panel (channel.services.cases.case
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +17,9 @@ from core.locking import Versioned
 from core.models import AppendOnlyModel, TimeStampedModel
 
 from .panels import Panel
+
+if TYPE_CHECKING:
+    from referrals.models import Referral
 
 TEXT_LIMIT = 10_000
 
@@ -61,9 +65,12 @@ class Case(TimeStampedModel, Versioned):
     case_officer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    is_under_18 = models.BooleanField(
-        "under 18 when opened", default=False, help_text="A parent's or carer's consent is needed too."
-    )
+    # Kept for the record; whose consent is needed is decided on the day from the date of birth
+    # (channel.services.consent.consent_state).
+    is_under_18 = models.BooleanField("under 18 when opened", default=False)
+    # Set when consent is withdrawn during support (support stops that day); cleared by the panel's exit or
+    # exception decision.
+    consent_withdrawn_on = models.DateField(null=True, blank=True)
 
     # The date each stage was reached.
     opened_on = models.DateField(db_index=True)
@@ -115,6 +122,25 @@ class Case(TimeStampedModel, Versioned):
     @property
     def is_adopted(self) -> bool:
         return self.adopted_on is not None
+
+    def eighteenth_birthday(self) -> date | None:
+        return eighteenth_birthday(self.referral)
+
+
+def eighteenth_birthday(referral: Referral) -> date | None:
+    """The day the person turns 18: from the date of birth (29 February turns 18 on 1 March), else estimated from
+    the age given with the referral; None when neither is known."""
+    born = referral.date_of_birth
+    if born is not None:
+        try:
+            return born.replace(year=born.year + 18)
+        except ValueError:
+            return date(born.year + 18, 3, 1)
+    if referral.age_given is not None:
+        given_on = referral.submitted_on or (referral.created_at.date() if referral.created_at else None)
+        if given_on is not None:
+            return given_on + timedelta(days=365 * (18 - referral.age_given))
+    return None
 
 
 # --- Legal hold --------------------------------------------------------------------------------------------------
@@ -184,6 +210,43 @@ class ConsentRecord(models.Model):
         return f"{self.get_giver_display()}: {self.get_status_display()} on {self.on:%d %b %Y}"
 
 
+class CapacityOutcome(models.TextChoices):
+    HAS_CAPACITY = "has_capacity", "Has capacity to consent"
+    LACKS_CAPACITY = "lacks_capacity", "Lacks capacity to consent"
+
+
+class CapacityAssessment(models.Model):
+    """An adult's capacity to consent to support (Mental Capacity Act 2005), as the Channel duty guidance asks:
+    when, by whom, the outcome and, where capacity is lacking, the best-interests decision taken instead."""
+
+    AUDIT_SENSITIVE_FIELDS = ("assessor", "best_interests_decision", "notes")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="capacity_assessments")
+    assessed_on = models.DateField()
+    assessor = models.CharField("assessed by (name and role)", max_length=200)
+    outcome = models.CharField(max_length=16, choices=CapacityOutcome.choices)
+    best_interests_decision = models.TextField(blank=True, max_length=TEXT_LIMIT)
+    notes = models.TextField(blank=True, max_length=TEXT_LIMIT)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["assessed_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="capacity_lacking_has_best_interests",
+                condition=~Q(outcome="lacks_capacity") | ~Q(best_interests_decision=""),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} on {self.assessed_on:%d %b %Y}"
+
+    @property
+    def lacks_capacity(self) -> bool:
+        return self.outcome == CapacityOutcome.LACKS_CAPACITY
+
+
 # --- Support plan ------------------------------------------------------------------------------------------------
 
 
@@ -193,8 +256,16 @@ class SupportKind(models.TextChoices):
     COMMUNITY = "community", "Community resource"
 
 
+class ContactFrequency(models.TextChoices):
+    WEEKLY = "weekly", "Weekly"
+    FORTNIGHTLY = "fortnightly", "Every two weeks"
+    MONTHLY = "monthly", "Monthly"
+    AS_NEEDED = "as_needed", "As needed"
+
+
 class SupportItem(TimeStampedModel, Versioned):
-    """One part of a support plan. Progress notes are chronology entries pointing at it."""
+    """One part of a support plan, with its planned contacts (how often) and the contacts made. Progress notes are
+    chronology entries pointing at it."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="support_items")
     kind = models.CharField(max_length=24, choices=SupportKind.choices)
@@ -202,6 +273,10 @@ class SupportItem(TimeStampedModel, Versioned):
     description = models.TextField("what the support is", blank=True, max_length=TEXT_LIMIT)
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
+    end_reason = models.CharField("why it ended", max_length=200, blank=True)
+    planned_frequency = models.CharField(
+        "planned contacts", max_length=16, choices=ContactFrequency.choices, default=ContactFrequency.WEEKLY
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -215,6 +290,26 @@ class SupportItem(TimeStampedModel, Versioned):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.provider}"
+
+
+class SupportContact(models.Model):
+    """A contact made under a support item: when, by whom, and a note. Dated entries, never edited."""
+
+    AUDIT_SENSITIVE_FIELDS = ("made_by", "note")
+
+    item = models.ForeignKey(SupportItem, on_delete=models.PROTECT, related_name="contacts")
+    on = models.DateField("date of the contact", db_index=True)
+    made_by = models.CharField("by whom", max_length=150)
+    note = models.TextField(blank=True, max_length=TEXT_LIMIT)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["on", "id"]
+        indexes = [models.Index(fields=["item", "on"])]
+
+    def __str__(self) -> str:
+        return f"Contact on {self.on:%d %b %Y}"
 
 
 # --- Reviews after exit ------------------------------------------------------------------------------------------
@@ -262,6 +357,8 @@ class EntryKind(models.TextChoices):
     NOTE = "note", "Case note"
     DECISION = "decision", "Panel decision"
     CONSENT = "consent", "Consent"
+    CAPACITY = "capacity", "Capacity to consent"
+    CONTACT = "contact", "Support contact"
     ASSESSMENT = "assessment", "Vulnerability assessment"
     SUPPORT = "support", "Support plan"
     PROGRESS = "progress", "Progress note"

@@ -3,6 +3,8 @@ to members."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 
@@ -24,6 +26,9 @@ class Meeting(TimeStampedModel, Versioned):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     signed_off_at = models.DateTimeField(null=True, blank=True)
+    signed_off_for_chair_reason = models.TextField(
+        "reason a coordinator signed off for the chair", blank=True, max_length=TEXT_LIMIT
+    )
 
     class Meta:
         ordering = ["-held_on", "-id"]
@@ -35,11 +40,16 @@ class Meeting(TimeStampedModel, Versioned):
     def is_signed_off(self) -> bool:
         return self.signed_off_at is not None
 
+    def is_held_by(self, day: date) -> bool:
+        """Held on or before `day`: only then may the panel's decisions be recorded and the minutes signed off."""
+        return self.held_on <= day
+
 
 class AgendaReason(models.TextChoices):
     NEW = "new", "New case"
     REVIEW = "review", "For review"
     EXIT_PROPOSED = "exit_proposed", "Exit proposed"
+    CONSENT_WITHDRAWN = "consent_withdrawn", "Consent withdrawn: exit or exception"
 
 
 class Decision(models.TextChoices):
@@ -58,7 +68,7 @@ class AgendaItem(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="items")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="agenda_items")
-    reason = models.CharField(max_length=16, choices=AgendaReason.choices)
+    reason = models.CharField(max_length=24, choices=AgendaReason.choices)
     order = models.PositiveIntegerField(default=0)
     minutes = models.TextField(blank=True, max_length=TEXT_LIMIT)
     decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)

@@ -15,7 +15,7 @@ from core.audit import audit_record
 from core.idempotency import create_once
 
 from ..models.assessments import Assessment, AssessmentRating, Rating, VafFactor
-from ..models.cases import Case, EntryKind
+from ..models.cases import OPEN_STAGES, Case, EntryKind
 from .case_rows import _entry
 
 
@@ -30,7 +30,9 @@ def assessment_record(
     form_token: str | None = None,
     request: HttpRequest | None = None,
 ) -> Assessment:
-    """ratings: factor id -> (rating, rationale). Every factor in use must be rated."""
+    """ratings: factor id -> (rating, rationale). Every factor in use must be rated, on an open case."""
+    if case.stage not in OPEN_STAGES:
+        raise ValidationError(f"Assessments are recorded on an open case; this one is '{case.get_stage_display()}'.")
     factors = list(VafFactor.objects.filter(is_active=True))
     missing = [f.label for f in factors if f.pk not in ratings]
     if missing:

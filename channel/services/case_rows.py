@@ -5,6 +5,8 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
+from django.db.models import Q
+
 from accounts.models import User
 from core.locking import versioned_update
 
@@ -62,3 +64,16 @@ def _mark_discussed(case: Case, on: date, fields: list[str]) -> None:
     if case.discussed_on is None:
         case.discussed_on = on
         fields.append("discussed_on")
+
+
+def support_items_end_all(*, case: Case, on: date, reason: str) -> int:
+    """Ends every support item of the case still running on `on` (one not yet started ends on its start day),
+    each with the reason; returns how many."""
+    ended = 0
+    for item in case.support_items.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=on)):
+        item.ends_on = max(on, item.starts_on)
+        item.end_reason = reason
+        item.full_clean()
+        versioned_update(instance=item, expected_version=None, fields=["ends_on", "end_reason"])
+        ended += 1
+    return ended

@@ -7,6 +7,7 @@ from datetime import date, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -59,6 +60,8 @@ def agenda_reason(*, case: Case, on: date) -> str | None:
     """Why a case is due at a meeting on `on`, or None when it is not."""
     if case.stage not in OPEN_STAGES:
         return None
+    if case.consent_withdrawn_on is not None:
+        return AgendaReason.CONSENT_WITHDRAWN
     if case.exit_proposed:
         return AgendaReason.EXIT_PROPOSED
     if case.stage in PRE_PANEL_STAGES:
@@ -66,6 +69,14 @@ def agenda_reason(*, case: Case, on: date) -> str | None:
     if case.review_due_on is None or case.review_due_on <= on:
         return AgendaReason.REVIEW
     return None
+
+
+def _refuse_unless_held(meeting: Meeting, what: str) -> None:
+    """Decisions and sign-off belong to a meeting that has taken place: on or before today, read when asked."""
+    if not meeting.is_held_by(timezone.localdate()):
+        raise ValidationError(
+            f"{what} only for a meeting held on or before today; this meeting is on {meeting.held_on:%d %B %Y}."
+        )
 
 
 def _refuse_if_signed_off(meeting: Meeting) -> None:
@@ -82,7 +93,9 @@ def agenda_build(
     _refuse_if_signed_off(meeting)
     on_agenda = set(meeting.items.values_list("case_id", flat=True))
     next_order = (meeting.items.order_by("-order").values_list("order", flat=True).first() or 0) + 1
-    order_of: dict[str, int] = {AgendaReason.NEW: 0, AgendaReason.REVIEW: 1, AgendaReason.EXIT_PROPOSED: 2}
+    order_of: dict[str, int] = {
+        AgendaReason.CONSENT_WITHDRAWN: 0, AgendaReason.NEW: 1, AgendaReason.REVIEW: 2, AgendaReason.EXIT_PROPOSED: 3
+    }  # fmt: skip
     added = []
     for case in sorted(
         cases,
@@ -145,6 +158,7 @@ def agenda_item_record(
     item = AgendaItem.objects.select_for_update(of=("self",)).select_related("meeting", "case").get(pk=item.pk)
     meeting = item.meeting
     _refuse_if_signed_off(meeting)
+    _refuse_unless_held(meeting, "The panel's decisions can be recorded")
     if item.decision:
         raise ValidationError("The panel's decision on this case is already recorded. Add a case note to correct it.")
     if not decision:
@@ -160,6 +174,11 @@ def agenda_item_record(
         raise ValidationError({"decision": "The panel has already decided whether to adopt this case"})
     if decision in (Decision.CONTINUE, Decision.EXIT) and case.stage not in ADOPTED_STAGES:
         raise ValidationError({"decision": "Only an adopted case can continue or exit"})
+    exception = decision == Decision.CONTINUE and case.consent_withdrawn_on is not None
+    if exception and not decision_notes.strip():
+        raise ValidationError(
+            {"decision_notes": "Consent was withdrawn: enter the reasons for this exception to continue the case"}
+        )
     item.minutes = minutes.strip()
     item.decision = decision
     item.decision_notes = decision_notes.strip()
@@ -187,6 +206,11 @@ def agenda_item_record(
         if decision == Decision.EXIT:
             locked.exit_proposed = True
             fields.append("exit_proposed")
+        if exception:
+            # The panel's exception: the case stays adopted; support starts again only with consent in force.
+            locked.consent_withdrawn_on = None
+            locked.exit_proposed = False
+            fields += ["consent_withdrawn_on", "exit_proposed"]
         locked.review_due_on = on + timedelta(days=REVIEW_INTERVAL_DAYS)
         _save_case(locked, fields)
     audit_record(
@@ -215,25 +239,45 @@ def meeting_notes_save(
     return meeting
 
 
-@transaction.atomic
-def meeting_sign_off(*, meeting: Meeting, signed_off_by: User, request: HttpRequest | None = None) -> Meeting:
-    """The chair's sign-off of the minutes and decisions: only a current chair of the panel may give it."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    _refuse_if_signed_off(meeting)
-    is_chair = (
+def may_sign_off(*, meeting: Meeting, user: User) -> bool:
+    """The panel's current chair, or a Prevent coordinator (for an absent chair, with a reason)."""
+    return (
         Membership.objects.current()
-        .filter(user=signed_off_by, role=Role.PANEL_CHAIR, panel_id=meeting.panel_id)
+        .filter(user=user)
+        .filter(Q(role=Role.PANEL_CHAIR, panel_id=meeting.panel_id) | Q(role=Role.COORDINATOR))
         .exists()
     )
+
+
+@transaction.atomic
+def meeting_sign_off(
+    *, meeting: Meeting, signed_off_by: User, for_chair_reason: str = "", request: HttpRequest | None = None
+) -> Meeting:
+    """The chair's sign-off of the minutes and decisions, once the meeting has been held. A coordinator may sign
+    off for a chair who is absent, with the reason recorded."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _refuse_if_signed_off(meeting)
+    current = Membership.objects.current().filter(user=signed_off_by)
+    is_chair = current.filter(role=Role.PANEL_CHAIR, panel_id=meeting.panel_id).exists()
     if not is_chair:
-        raise ValidationError("Only the panel's chair can sign off the minutes.")
-    if meeting.held_on > timezone.localdate():
-        raise ValidationError("A meeting can be signed off only on or after the day it is held.")
+        if not current.filter(role=Role.COORDINATOR).exists():
+            raise ValidationError("Only the panel's chair, or a coordinator for an absent chair, can sign off.")
+        if not for_chair_reason.strip():
+            raise ValidationError({"for_chair_reason": "Enter why you are signing off for the chair"})
+    _refuse_unless_held(meeting, "Minutes can be signed off")
     if meeting.items.filter(decision="").exists():
         raise ValidationError("Record the panel's decision on every case on the agenda before signing off.")
     meeting.signed_off_by = signed_off_by
     meeting.signed_off_at = timezone.now()
+    meeting.signed_off_for_chair_reason = "" if is_chair else for_chair_reason.strip()
     meeting.full_clean()
-    versioned_update(instance=meeting, expected_version=None, fields=["signed_off_by", "signed_off_at"])
-    audit_record(actor=signed_off_by, action="channel.meeting_signed_off", obj=meeting, request=request)
+    versioned_update(
+        instance=meeting,
+        expected_version=None,
+        fields=["signed_off_by", "signed_off_at", "signed_off_for_chair_reason"],
+    )
+    audit_record(
+        actor=signed_off_by, action="channel.meeting_signed_off", obj=meeting, request=request,
+        changes={"for_chair": not is_chair},
+    )  # fmt: skip
     return meeting

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -22,8 +23,10 @@ from core.forms import AttachmentForm, add_service_errors
 
 from ..forms.cases import (
     AssessmentForm,
+    CapacityForm,
     CaseUpdateForm,
     ConsentForm,
+    ContactForm,
     ExitForm,
     LegalHoldForm,
     NoteForm,
@@ -38,11 +41,13 @@ from ..selectors import (
     assessment_comparison,
     can_edit_case,
     case_chronology,
+    case_flags_for,
     case_get_for_user,
     case_legal_holds,
     case_list_visible_to,
     case_transfers,
     panel_list_visible_to,
+    support_items_without_contact,
 )
 from ..services import assessments, cases, consent, holds, reviews, support
 from .attachments import entries_with_attachments
@@ -83,16 +88,19 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get_for_user(user=request.user, pk=pk, request=request)
     consents = list(case.consents.select_related("recorded_by"))
-    state = consent.consent_state(case=case, records=consents)
+    capacity = list(case.capacity_assessments.select_related("recorded_by"))
+    state = consent.consent_state(case=case, records=consents, capacity=capacity)
     first, latest, comparison = assessment_comparison(case=case)
     entries = case_chronology(case=case)
-    items = list(case.support_items.all())
+    items = list(case.support_items.prefetch_related("contacts"))
+    lapsed = set(support_items_without_contact(case_ids=[case.pk]).values_list("pk", flat=True))
     notes_by_item: dict[int, list[CaseEntry]] = {}
     for entry in entries:
         if entry.kind == "progress" and entry.support_item_id:
             notes_by_item.setdefault(entry.support_item_id, []).append(entry)
     for item in items:
         item.notes = notes_by_item.get(item.pk, [])  # type: ignore[attr-defined]
+        item.lapsed = item.pk in lapsed  # type: ignore[attr-defined]
     editable = can_edit_case(user=request.user, case=case)
     latest_entries = entries_with_attachments(case, entries[-5:][::-1])
     return render(
@@ -106,6 +114,10 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "editable": editable,
             "consents": consents,
             "consent": state,
+            "capacity": capacity,
+            "flags": case_flags_for(cases=[case])[case.pk],
+            "no_contact_days": settings.SUPPORT_NO_CONTACT_DAYS,
+            "in_support": case.stage == Stage.SUPPORT,
             "first": first,
             "latest": latest,
             "comparison": comparison,
@@ -208,8 +220,15 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
     intro = [
         "Support through a panel is voluntary: record the person's informed consent, or their refusal or withdrawal."
     ]
-    if case.is_under_18:
-        intro.append("The person was under 18 when the case opened: record a parent's or carer's consent too.")
+    state = consent.consent_state(case=case)
+    if state.parent_needed:
+        intro.append("The person is under 18 today: record a parent's or carer's consent too.")
+    elif state.turns_18_on is not None and state.turns_18_on <= state.on:
+        intro.append(f"The person turned 18 on {state.turns_18_on:%d %B %Y}: from then on their own consent is needed.")
+    if case.stage in ADOPTED_STAGES:
+        intro.append(
+            "A withdrawal during support stops it at once: every support item ends and the panel is asked to decide."
+        )
 
     def save(data: dict[str, Any]) -> None:
         consent.consent_record(
@@ -288,7 +307,7 @@ def support_item_add(request: HttpRequest, pk: int) -> HttpResponse:
         support.support_item_add(
             case=case, kind=data["kind"], provider=data["provider"], description=data["description"],
             starts_on=data["starts_on"], ends_on=data["ends_on"], added_by=signed_in_user(request),
-            form_token=data["form_token"], request=request,
+            planned_frequency=data["planned_frequency"], form_token=data["form_token"], request=request,
         )  # fmt: skip
 
     return form_page(
@@ -454,3 +473,49 @@ def legal_hold_lift(request: HttpRequest, pk: int, hold_pk: int) -> HttpResponse
     holds.legal_hold_lift(hold=hold, lifted_by=signed_in_user(request), request=request)
     messages.success(request, "Legal hold lifted.")
     return redirect("channel:legal_hold", pk=case.pk)
+
+
+@capability_required(CASES)
+def capacity_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_for_write(request, pk)
+    if case.stage not in OPEN_STAGES:
+        raise PermissionDenied
+    form = CapacityForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
+
+    def save(data: dict[str, Any]) -> None:
+        consent.capacity_record(
+            case=case, assessed_on=data["assessed_on"], assessor=data["assessor"], outcome=data["outcome"],
+            best_interests_decision=data["best_interests_decision"], notes=data["notes"],
+            recorded_by=signed_in_user(request), form_token=data["form_token"], request=request,
+        )  # fmt: skip
+
+    return form_page(
+        request, form=form, title="Record capacity to consent", caption=case.reference, back_url=_case_url(case),
+        intro=[
+            "For an adult: who assessed their capacity to consent to support, when, and the outcome (Mental Capacity "
+            "Act 2005). Where capacity is lacking, record the best-interests decision taken instead of consent."
+        ],
+        on_valid=save, done_message="Capacity to consent recorded.",
+    )  # fmt: skip
+
+
+@capability_required(CASES)
+def support_contact_add(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    case = case_for_write(request, pk)
+    item = _item(case, item_pk)
+    if case.stage != Stage.SUPPORT:
+        raise PermissionDenied
+    form = ContactForm(request.POST or None, initial={"on": timezone.localdate()})
+
+    def save(data: dict[str, Any]) -> None:
+        support.support_contact_record(
+            item=item, on=data["on"], made_by=data["made_by"], note=data["note"], recorded_by=signed_in_user(request),
+            form_token=data["form_token"], request=request,
+        )  # fmt: skip
+
+    return form_page(
+        request, form=form, title=f"Record a contact: {item.provider}", caption=case.reference,
+        back_url=_case_url(case),
+        intro=[f"Planned: {item.get_planned_frequency_display().lower()}. A contact is a session or meeting that took place."],
+        on_valid=save, done_message="Contact recorded.",
+    )  # fmt: skip

@@ -31,12 +31,22 @@ def form_page(
     done_message: str = "",
     done_url: str | None = None,
     extra: dict[str, Any] | None = None,
+    check: Callable[[dict[str, Any]], tuple[str, list[tuple[str, str]]]] | None = None,
 ) -> HttpResponse:
     """Renders a form; on a valid POST calls `on_valid(cleaned_data)`; a ValidationError from the service comes
     back as the GOV.UK error summary (nothing is written, the service runs in one transaction); a StaleEdit shows
     what someone else saved, the person's typed values kept. A create form's one-time token is passed by `on_valid`
-    to its service, so a second POST of the same form redirects to what the first made."""
-    if request.method == "POST" and form.is_valid():
+    to its service, so a second POST of the same form redirects to what the first made.
+
+    With `check` (cleaned data -> heading and summary rows), a valid POST first shows a GOV.UK check page
+    ("You are about to record ..."); only its own POST, which carries the same values, calls `on_valid`."""
+    if request.method == "POST" and form.is_valid() and "change" not in request.POST:
+        if check is not None and "confirm" not in request.POST:
+            heading, rows = check(form.cleaned_data)
+            skip = {"csrfmiddlewaretoken", "confirm", "change"}
+            posted = [(k, v) for k in request.POST if k not in skip for v in request.POST.getlist(k)]
+            context = {"heading": heading, "rows": rows, "posted": posted, "caption": caption, "back_url": back_url}
+            return render(request, "channel/check_page.html", context)
         try:
             result = on_valid(form.cleaned_data)
         except ValidationError as exc:

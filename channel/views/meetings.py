@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,6 +23,7 @@ from ..selectors import (
     agenda_items,
     can_complete_action,
     can_edit_panel,
+    case_flags_for,
     cases_due_for_meeting,
     meeting_actions,
     meeting_attendance,
@@ -112,6 +114,12 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_get_for_user(user=request.user, pk=pk)
     editable = can_edit_panel(user=request.user, panel_id=meeting.panel_id)
     items = agenda_items(meeting=meeting)
+    today = timezone.localdate()
+    held = meeting.is_held_by(today)
+    # Flags as at the meeting's day (a past meeting's as at today): turning 18, consent, support not delivered.
+    flags = case_flags_for(cases=[i.case for i in items], on=max(meeting.held_on, today))
+    for item in items:
+        item.flags = flags[item.case_id]  # type: ignore[attr-defined]
     audit_record(actor=request.user, action="channel.meeting_viewed", obj=meeting, request=request)
     return render(
         request,
@@ -122,8 +130,11 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attendance": meeting_attendance(meeting=meeting),
             "actions": meeting_actions(meeting=meeting),
             "editable": editable and not meeting.is_signed_off,
-            "can_sign_off": meeting.panel_id in access_for(request.user).chaired_panel_ids
-            and not meeting.is_signed_off,
+            "can_decide": editable and not meeting.is_signed_off and held,
+            "held": held,
+            "can_sign_off": held
+            and not meeting.is_signed_off
+            and meetings.may_sign_off(meeting=meeting, user=signed_in_user(request)),
             "undecided": sum(1 for i in items if not i.decision),
             "user_id": request.user.pk,
         },
@@ -182,7 +193,8 @@ def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def agenda_item_record(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     meeting = _meeting_for_write(request, pk)
     item = get_object_or_404(meeting.items.select_related("case__referral"), pk=item_pk)
-    if item.decision:
+    # Only what is allowed: a decision once, for a meeting that has been held (the service refuses it too).
+    if item.decision or not meeting.is_held_by(timezone.localdate()):
         raise PermissionDenied
     form = AgendaItemForm(request.POST or None, stage=item.case.stage, initial={"minutes": item.minutes})
 
@@ -192,12 +204,22 @@ def agenda_item_record(request: HttpRequest, pk: int, item_pk: int) -> HttpRespo
             recorded_by=signed_in_user(request), request=request,
         )  # fmt: skip
 
+    def check(data: dict[str, Any]) -> tuple[str, list[tuple[str, str]]]:
+        label = dict(form.fields["decision"].choices)[data["decision"]]  # type: ignore[attr-defined]
+        return f'You are about to record "{label}" for {item.case.reference}', [
+            ("Meeting", str(meeting)),
+            ("Decision, by consensus", str(label)),
+            ("Reasons", data["decision_notes"]),
+            ("Minutes", data["minutes"]),
+            ("Recorded by", str(signed_in_user(request))),
+        ]
+
     return form_page(
         request, form=form, title=f"Minutes and decision: {item.case.reference}", caption=str(meeting),
         back_url=_meeting_url(meeting),
         intro=[f"{item.get_reason_display()}. The case is at '{item.case.get_stage_display()}'.",
                "Record the decision the panel reached together; the chair signs the minutes off at the end."],
-        on_valid=save, done_message="Decision recorded.",
+        on_valid=save, done_message="Decision recorded.", check=check,
     )  # fmt: skip
 
 
@@ -227,20 +249,26 @@ def meeting_notes(request: HttpRequest, pk: int) -> HttpResponse:
 @capability_required(MEETINGS)
 def meeting_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_get_for_user(user=request.user, pk=pk)
-    if meeting.panel_id not in access_for(request.user).chaired_panel_ids or meeting.is_signed_off:
+    user = signed_in_user(request)
+    if (
+        meeting.is_signed_off
+        or not meeting.is_held_by(timezone.localdate())
+        or not meetings.may_sign_off(meeting=meeting, user=user)
+    ):
         raise PermissionDenied
+    for_chair = meeting.panel_id not in access_for(user).chaired_panel_ids
     problems: list[str] = []
+    reason = request.POST.get("for_chair_reason", "")[:10_000] if request.method == "POST" else ""
     if request.method == "POST":
         try:
-            meetings.meeting_sign_off(meeting=meeting, signed_off_by=signed_in_user(request), request=request)
+            meetings.meeting_sign_off(meeting=meeting, signed_off_by=user, for_chair_reason=reason, request=request)
         except ValidationError as exc:
             problems = exc.messages
         else:
-            from django.contrib import messages
-
             messages.success(request, "Minutes signed off.")
             return redirect(_meeting_url(meeting))
-    return render(request, "channel/meeting_sign_off.html", {"meeting": meeting, "problems": problems})
+    context = {"meeting": meeting, "problems": problems, "for_chair": for_chair, "reason": reason}
+    return render(request, "channel/meeting_sign_off.html", context)
 
 
 @capability_required(MEETINGS)
@@ -314,8 +342,6 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if request.method == "POST":
         actions.action_complete(action=action, done_by=signed_in_user(request), request=request)
-        from django.contrib import messages
-
         messages.success(request, "Action marked as done.")
         return redirect(_meeting_url(action.meeting))
     return render(request, "channel/action_done.html", {"action": action})

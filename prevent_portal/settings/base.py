@@ -326,3 +326,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Panel cases: a support item with no contact recorded for this many days is flagged on the case, the chair's
+# home page and the agenda; a person turning 18 within TURNS_18_NOTICE_DAYS is flagged the same way.
+SUPPORT_NO_CONTACT_DAYS = env.int("SUPPORT_NO_CONTACT_DAYS", default=30)
+TURNS_18_NOTICE_DAYS = env.int("TURNS_18_NOTICE_DAYS", default=30)

@@ -12,7 +12,8 @@ from channel.models.cases import LegalHold, Stage, SupportKind
 from channel.models.meetings import AgendaReason
 from channel.services.actions import action_add
 from channel.services.cases import case_exit, case_note_add
-from channel.services.support import support_item_add
+from channel.services.consent import consent_record
+from channel.services.support import case_support_start, support_item_add
 from channel.services.transfers import TransferDetails, case_transfer_out
 from tests.core.attachments import attachment_on
 from tests.support.access import CHAIR, COORDINATOR, CSC, MEMBER, Row
@@ -42,6 +43,16 @@ def build(world) -> None:
         provider="Intervention Provider", description="", starts_on=today, ends_on=None, added_by=chair,
     )  # fmt: skip
     world.meeting = MeetingFactory(panel=world.panel, held_on=today + timedelta(days=7))
+    # A meeting held yesterday: the panel's decisions and the sign-off are for meetings already held.
+    world.held_meeting = MeetingFactory(panel=world.panel, held_on=today - timedelta(days=1))
+    world.held_item = world.held_meeting.items.create(case=world.case, reason=AgendaReason.REVIEW, order=1)
+    world.supported_case = adopted(case(world.panel))
+    consent_record(case=world.supported_case, giver="person", status="given", on=today, recorded_by=chair)
+    case_support_start(case=world.supported_case, on=today, started_by=chair)
+    world.supported_item = support_item_add(
+        case=world.supported_case, kind=SupportKind.INTERVENTION_PROVIDER, provider="Mentor", description="",
+        starts_on=today, ends_on=None, added_by=chair,
+    )  # fmt: skip
     world.agenda_item = world.meeting.items.create(case=world.new_case, reason=AgendaReason.NEW, order=1)
     world.action = action_add(
         meeting=world.meeting, description="Speak to the school", owner=world.users[MEMBER],
@@ -80,10 +91,12 @@ ROWS = {
     "channel:attendance_edit": Row(ok=CASE_WRITERS, read_only={MEMBER}, kwargs=_meeting),
     "channel:meeting_notes": Row(ok=CASE_WRITERS, read_only={MEMBER}, kwargs=_meeting),
     "channel:agenda_item_record": Row(
-        ok=CASE_WRITERS, read_only={MEMBER}, kwargs=lambda w: {"pk": w.meeting.pk, "item_pk": w.agenda_item.pk}
+        ok=CASE_WRITERS, read_only={MEMBER}, kwargs=lambda w: {"pk": w.held_meeting.pk, "item_pk": w.held_item.pk}
     ),
-    # The sign-off is the chair's alone: coordinators administer meetings but do not sign the panel's minutes.
-    "channel:meeting_sign_off": Row(ok={CHAIR}, read_only={COORDINATOR, MEMBER}, kwargs=_meeting),
+    # The chair signs off; a coordinator may sign off for an absent chair, with a reason.
+    "channel:meeting_sign_off": Row(
+        ok={CHAIR, COORDINATOR}, read_only={MEMBER}, kwargs=lambda w: {"pk": w.held_meeting.pk}
+    ),
     "channel:meeting_papers": Row(ok=MEETING_READERS, kwargs=_meeting),
     "channel:action_create": Row(ok=CASE_WRITERS, read_only={MEMBER}, kwargs=_meeting),
     "channel:action_edit": Row(ok=CASE_WRITERS, read_only={MEMBER}, kwargs=lambda w: {"pk": w.action.pk}),
@@ -104,6 +117,12 @@ ROWS = {
     "channel:progress_note_add": Row(
         ok=CASE_WRITERS, read_only={MEMBER, CSC}, kwargs=lambda w: {"pk": w.case.pk, "item_pk": w.support_item.pk}
     ),
+    "channel:support_contact_add": Row(
+        ok=CASE_WRITERS,
+        read_only={MEMBER, CSC},
+        kwargs=lambda w: {"pk": w.supported_case.pk, "item_pk": w.supported_item.pk},
+    ),  # fmt: skip
+    "channel:capacity_add": Row(ok=CASE_WRITERS, read_only={MEMBER, CSC}, kwargs=_case),
     "channel:note_add": Row(ok=CASE_WRITERS, read_only={MEMBER, CSC}, kwargs=_case),
     "channel:case_attachment_add": Row(ok=CASE_WRITERS, read_only={MEMBER, CSC}, kwargs=_case),
     "channel:entry_attachment_add": Row(

@@ -28,7 +28,15 @@ class CaseFactory(factory.django.DjangoModelFactory):
         model = Case
 
     panel = factory.SubFactory(PanelFactory)
-    referral = factory.SubFactory(ReferralFactory, status=Status.AT_PANEL)
+    # Whose consent is needed follows the date of birth: an adult unless is_under_18 says otherwise.
+    referral = factory.SubFactory(
+        ReferralFactory,
+        status=Status.AT_PANEL,
+        date_of_birth=factory.LazyAttribute(
+            lambda o: date(2012, 5, 1) if o.factory_parent.is_under_18 else date(1995, 3, 1)
+        ),
+        age_at_referral=factory.LazyAttribute(lambda o: 14 if o.factory_parent.is_under_18 else 31),
+    )
     stage = Stage.INFORMATION_GATHERING
     is_under_18 = False
     opened_on = factory.LazyFunction(timezone.localdate)

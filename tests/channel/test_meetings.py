@@ -62,9 +62,10 @@ def test_a_decision_to_adopt_is_the_panels_and_moves_the_case(client_for, panel_
     client = client_for(panel_chair)
     bad = client.post(url, {"minutes": "Discussed", "decision": Decision.NOT_ADOPT})
     assert bad.status_code == 200 and "Enter the reason the case was not adopted" in bad.content.decode()
-    response = client.post(
-        url, {"minutes": "Agreed support is needed.", "decision": Decision.ADOPT, "decision_notes": ""}
-    )
+    data = {"minutes": "Agreed support is needed.", "decision": Decision.ADOPT, "decision_notes": ""}
+    check = client.post(url, data)  # the check page first: nothing recorded yet
+    assert "You are about to record" in check.content.decode() and not case.entries.filter(kind="decision").exists()
+    response = client.post(url, {**data, "confirm": "1"})
     assert response.status_code == 302
     case.refresh_from_db()
     item.refresh_from_db()
@@ -73,11 +74,11 @@ def test_a_decision_to_adopt_is_the_panels_and_moves_the_case(client_for, panel_
     assert case.entries.filter(kind="decision").exists()
 
 
-def test_only_the_chair_signs_off_and_then_minutes_are_locked(client_for, panel_chair, coordinator, panel):
+def test_the_chair_signs_off_and_then_minutes_are_locked(client_for, panel_chair, panel_member, panel):
     meeting = MeetingFactory(panel=panel, held_on=timezone.localdate())
     item = meeting.items.create(case=CaseFactory(panel=panel), reason=AgendaReason.NEW)
     url = reverse("channel:meeting_sign_off", args=[meeting.pk])
-    assert client_for(coordinator).post(url).status_code == 403
+    assert client_for(panel_member).post(url).status_code == 403
     chair = client_for(panel_chair)
     undecided = chair.post(url)
     assert "Record the panel" in undecided.content.decode()

@@ -93,7 +93,10 @@ CREATE_FORMS = {
     ),
     "support item": (
         "channel:support_item_add", SupportItem, lambda c: [c.pk],
-        lambda c: {"kind": "mainstream", "provider": "Mentor", "description": "", **TODAY_FIELDS("starts_on")},
+        lambda c: {
+            "kind": "mainstream", "provider": "Mentor", "description": "", "planned_frequency": "weekly",
+            **TODAY_FIELDS("starts_on"),
+        },
     ),
     "case note": ("channel:note_add", CaseEntry, lambda c: [c.pk], lambda c: {"text": "Met", **TODAY_FIELDS("on")}),
     "progress note": (
