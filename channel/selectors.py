@@ -542,9 +542,8 @@ def case_flags_for(*, cases: Sequence[Case], on: date | None = None) -> dict[int
                 )
             )
     for item in support_items_without_contact(case_ids=ids, on=day):
-        since = (
-            f"last contact {item.last_contact_on:%d %B %Y}" if item.last_contact_on else "no contact since it started"
-        )
+        last: date | None = getattr(item, "last_contact_on", None)  # annotated by the query
+        since = f"last contact {last:%d %B %Y}" if last else "no contact since it started"
         flags[item.case_id].append(
             CaseFlag("no_contact", f"No contact for {settings.SUPPORT_NO_CONTACT_DAYS} days: {item.provider} ({since})")
         )

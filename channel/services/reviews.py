@@ -36,6 +36,10 @@ def review_record(
     if on > timezone.localdate():
         raise ValidationError({"on": "The date must be today or in the past"})
     case = _locked(review.case)
+    if case.stage not in (Stage.EXITED, Stage.REVIEWS):
+        raise ValidationError(
+            f"Reviews after exit are recorded on an exited case; this one is '{case.get_stage_display()}'."
+        )
     review.completed_on = on
     review.concerns_returned = concerns_returned
     review.notes = notes.strip()

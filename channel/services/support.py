@@ -139,7 +139,7 @@ def progress_note_add(
     form_token: str | None = None,
     request: HttpRequest | None = None,
 ) -> CaseEntry:
-    if item.case.stage not in ADOPTED_STAGES:
+    if _locked(item.case).stage not in ADOPTED_STAGES:
         raise ValidationError("Progress notes are added while the case is adopted or in support.")
     if not text.strip():
         raise ValidationError({"text": "Enter the progress note"})

@@ -101,6 +101,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for item in items:
         item.notes = notes_by_item.get(item.pk, [])  # type: ignore[attr-defined]
         item.lapsed = item.pk in lapsed  # type: ignore[attr-defined]
+        item.contact_list = list(item.contacts.all())  # type: ignore[attr-defined]
     editable = can_edit_case(user=request.user, case=case)
     latest_entries = entries_with_attachments(case, entries[-5:][::-1])
     return render(

@@ -45,8 +45,10 @@ def form_page(
             heading, rows = check(form.cleaned_data)
             skip = {"csrfmiddlewaretoken", "confirm", "change"}
             posted = [(k, v) for k in request.POST if k not in skip for v in request.POST.getlist(k)]
-            context = {"heading": heading, "rows": rows, "posted": posted, "caption": caption, "back_url": back_url}
-            return render(request, "channel/check_page.html", context)
+            check_context: dict[str, Any] = {
+                "heading": heading, "rows": rows, "posted": posted, "caption": caption, "back_url": back_url,
+            }  # fmt: skip
+            return render(request, "channel/check_page.html", check_context)
         try:
             result = on_valid(form.cleaned_data)
         except ValidationError as exc:
