@@ -42,7 +42,7 @@ def build(world) -> None:
         case=world.case, kind=SupportKind.INTERVENTION_PROVIDER,
         provider="Intervention Provider", description="", starts_on=today, ends_on=None, added_by=chair,
     )  # fmt: skip
-    world.meeting = MeetingFactory(panel=world.panel, held_on=today + timedelta(days=7))
+    world.panel_meeting = MeetingFactory(panel=world.panel, held_on=today + timedelta(days=7))
     # A meeting held yesterday: the panel's decisions and the sign-off are for meetings already held.
     world.held_meeting = MeetingFactory(panel=world.panel, held_on=today - timedelta(days=1))
     world.held_item = world.held_meeting.items.create(case=world.case, reason=AgendaReason.REVIEW, order=1)
@@ -53,9 +53,9 @@ def build(world) -> None:
         case=world.supported_case, kind=SupportKind.INTERVENTION_PROVIDER, provider="Mentor", description="",
         starts_on=today, ends_on=None, added_by=chair,
     )  # fmt: skip
-    world.agenda_item = world.meeting.items.create(case=world.new_case, reason=AgendaReason.NEW, order=1)
+    world.agenda_item = world.panel_meeting.items.create(case=world.new_case, reason=AgendaReason.NEW, order=1)
     world.action = action_add(
-        meeting=world.meeting, description="Speak to the school", owner=world.users[MEMBER],
+        meeting=world.panel_meeting, description="Speak to the school", owner=world.users[MEMBER],
         due_on=today + timedelta(days=14), added_by=chair,
     )  # fmt: skip
     world.legal_hold = LegalHold.objects.create(
@@ -79,7 +79,7 @@ def _case(w):
 
 
 def _meeting(w):
-    return {"pk": w.meeting.pk}
+    return {"pk": w.panel_meeting.pk}
 
 
 ROWS = {
