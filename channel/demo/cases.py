@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from django.db.models import Q
+
 from core.demo import DemoContext
 
 from ..models.assessments import Assessment, AssessmentRating, VafFactor
@@ -13,16 +15,20 @@ from ..models.cases import (
     ADOPTED_STAGES,
     OPEN_STAGES,
     PRE_PANEL_STAGES,
+    CapacityAssessment,
+    CapacityOutcome,
     Case,
     CaseEntry,
     CaseReview,
     ConsentGiver,
     ConsentRecord,
     ConsentStatus,
+    ContactFrequency,
     EntryKind,
     ExitOutcome,
     ReviewKind,
     Stage,
+    SupportContact,
     SupportItem,
     SupportKind,
 )
@@ -199,11 +205,12 @@ def seed_case_records(ctx: DemoContext, cases: list[Case], chairs: dict[int, Any
                 *rng.sample([SupportKind.MAINSTREAM, SupportKind.COMMUNITY], k=rng.randint(1, 2)),
             ]
             for kind in kinds:
+                weekly = kind == SupportKind.INTERVENTION_PROVIDER
                 items.append(
                     SupportItem(
                         case=case, kind=kind, provider=rng.choice(PROVIDERS[kind]), starts_on=start,
-                        ends_on=end, created_by=actor,
-                        description="Weekly one-to-one sessions." if kind == SupportKind.INTERVENTION_PROVIDER else "",
+                        ends_on=end, created_by=actor, description="Weekly one-to-one sessions." if weekly else "",
+                        planned_frequency=ContactFrequency.WEEKLY if weekly else rng.choice(FREQUENCIES),
                     )
                 )  # fmt: skip
             if is_open or assess_closed:
@@ -257,6 +264,7 @@ def seed_case_records(ctx: DemoContext, cases: list[Case], chairs: dict[int, Any
         ids = list(SupportItem.objects.order_by("pk").values_list("pk", flat=True))[-len(items) :]
         for item, pk in zip(items, ids, strict=True):
             item.pk = item.id = pk
+    _seed_contacts(ctx, items)
     for item in items:
         last = item.ends_on or today
         for step in range(1, 3):
@@ -274,6 +282,99 @@ def seed_case_records(ctx: DemoContext, cases: list[Case], chairs: dict[int, Any
     entries.sort(key=lambda e: (e.on, e.case_id))
     for i in range(0, len(entries), BATCH):
         CaseEntry.objects.bulk_create(entries[i : i + BATCH])
+
+
+FREQUENCIES = (ContactFrequency.FORTNIGHTLY, ContactFrequency.MONTHLY, ContactFrequency.AS_NEEDED)
+INTERVAL_DAYS = {ContactFrequency.WEEKLY: 7, ContactFrequency.FORTNIGHTLY: 14, ContactFrequency.MONTHLY: 30}
+CONTACT_NOTES = ("Session held.", "Met at school.", "Phone call; next session booked.", "Session moved by a day.", "")
+
+
+def _seed_contacts(ctx: DemoContext, items: list[SupportItem]) -> None:
+    """The contacts made under each running support item, at about its planned rate (the last dozen of each); the
+    newest item of each panel and about one in eight of the rest (of cases still in support) have had none for five to eight
+    weeks, so the 'no contact for 30 days' flag shows."""
+    rng = ctx.rng
+    today = ctx.today
+    contacts: list[SupportContact] = []
+    lapsed_panels: set[int] = set()
+    for item in reversed(items):  # newest first: the case whose consent the demo withdraws is the oldest
+        if item.case.stage != Stage.SUPPORT:
+            continue
+        every = INTERVAL_DAYS.get(item.planned_frequency, 21)
+        last = item.ends_on or today
+        first_of_panel = item.case.panel_id not in lapsed_panels
+        if (first_of_panel or rng.random() < 0.125) and item.starts_on < today - timedelta(days=40):
+            lapsed_panels.add(item.case.panel_id)
+            last = min(last, today - timedelta(days=rng.randint(35, 56)))
+        days: list[date] = []
+        on = item.starts_on + timedelta(days=rng.randint(1, 5))
+        while on <= last:
+            days.append(on)
+            on += timedelta(days=every + rng.randint(-1, 2))
+        for day in days[-12:]:
+            contacts.append(
+                SupportContact(
+                    item=item,
+                    on=day,
+                    made_by=item.provider,
+                    note=rng.choice(CONTACT_NOTES),
+                    recorded_by=item.created_by,
+                )
+            )
+    for i in range(0, len(contacts), BATCH):
+        SupportContact.objects.bulk_create(contacts[i : i + BATCH])
+
+
+def seed_case_flags(ctx: DemoContext, cases: list[Case], chairs: dict[int, Any]) -> None:
+    """A few cases that show what needs the panel's attention: a person turning 18 within the month, consent
+    withdrawn during support (support stopped, on the next agenda), and an adult assessed as lacking capacity to
+    consent, supported on a best-interests decision."""
+    today = ctx.today
+    in_support = [c for c in cases if c.stage == Stage.SUPPORT and chairs.get(c.panel_id)]
+    children = [c for c in in_support if (c.referral.age_at_decision or 18) < 18]
+    turning = children[-1] if children else None
+    if turning is not None:
+        birthday = today + timedelta(days=12)
+        born = (
+            birthday.replace(year=birthday.year - 18)
+            if (birthday.month, birthday.day) != (2, 29)
+            else date(birthday.year - 18, 3, 1)
+        )
+        type(turning.referral).objects.filter(pk=turning.referral_id).update(date_of_birth=born, age_given=None)
+    withdrawn = next((c for c in in_support if c is not turning), None)
+    if withdrawn is not None:
+        actor = chairs[withdrawn.panel_id]
+        on = today - timedelta(days=4)
+        ConsentRecord.objects.create(
+            case=withdrawn, giver=ConsentGiver.PERSON, status=ConsentStatus.WITHDRAWN, on=on, recorded_by=actor,
+            notes="Told the mentor they no longer want to take part.",
+        )  # fmt: skip
+        SupportItem.objects.filter(case=withdrawn).filter(Q(ends_on__isnull=True) | Q(ends_on__gt=on)).update(
+            ends_on=on, end_reason="Consent withdrawn"
+        )
+        withdrawn.stage, withdrawn.stage_changed_on = Stage.ADOPTED, on
+        withdrawn.consent_withdrawn_on, withdrawn.exit_proposed = on, True
+        Case.objects.filter(pk=withdrawn.pk).update(
+            stage=Stage.ADOPTED, stage_changed_on=on, consent_withdrawn_on=on, exit_proposed=True
+        )
+        CaseEntry.objects.create(
+            case=withdrawn, kind=EntryKind.STAGE, actor=actor, on=on, stage_after=Stage.ADOPTED,
+            text="Consent withdrawn: support stopped. The panel decides on exit or an exception.",
+        )  # fmt: skip
+    adults = [
+        c for c in cases
+        if c.stage in OPEN_STAGES and (c.referral.age_on(today) or 0) >= 18 and c not in (turning, withdrawn)
+        and chairs.get(c.panel_id)
+    ]  # fmt: skip
+    if adults:
+        case = adults[0]
+        CapacityAssessment.objects.create(
+            case=case, assessed_on=max(case.opened_on, today - timedelta(days=20)),
+            assessor="Dr R. Okafor, consultant psychiatrist", outcome=CapacityOutcome.LACKS_CAPACITY,
+            best_interests_decision="Mentoring with the supported-living team present, agreed with the person's "
+            "sister and care coordinator.",
+            recorded_by=chairs[case.panel_id],
+        )  # fmt: skip
 
 
 def _e(case: Case, kind: str, actor: Any, on: date, text: str, stage_after: str = "") -> CaseEntry:

@@ -17,7 +17,7 @@ from core.demo import DemoContext
 from ..models.cases import ADOPTED_STAGES, AFTER_EXIT_STAGES, PRE_PANEL_STAGES, Case, Stage
 from ..models.meetings import Meeting
 from ..models.panels import Panel, PanelKind
-from .cases import align_and_plan, seed_case_records
+from .cases import align_and_plan, seed_case_flags, seed_case_records
 from .meetings import seed_agendas, seed_meetings
 from .people import seed_members
 from .transfers import seed_transfers
@@ -64,7 +64,7 @@ def seed_cases(ctx: DemoContext, referral_ids: list[int] | None = None) -> None:
     cases_qs = Case.objects.all()
     if referral_ids is not None:
         cases_qs = cases_qs.filter(referral_id__in=referral_ids)
-    cases = list(cases_qs.order_by("opened_on", "pk"))
+    cases = list(cases_qs.select_related("referral").order_by("opened_on", "pk"))
     meetings = seed_meetings(ctx, panels, members)
     by_panel: dict[int, list[Meeting]] = {}
     for m in meetings:
@@ -74,6 +74,7 @@ def seed_cases(ctx: DemoContext, referral_ids: list[int] | None = None) -> None:
 
     align_and_plan(ctx, cases, by_panel, chairs, coordinator)
     seed_case_records(ctx, cases, chairs)
+    seed_case_flags(ctx, cases, chairs)
     seed_agendas(ctx, cases, by_panel, members, chairs)
     ctx.say(
         f"  channel: {len(cases)} cases detailed, {len(meetings)} meetings, "

@@ -245,6 +245,7 @@ def seed(ctx: DemoContext) -> None:
     submitted = [r for r in referrals if r.status != Status.DRAFT]
 
     _seed_children(ctx, submitted, indicators=indicators, questions=questions, services=services, actor=coordinator)
+    _seed_awaiting_confirmation(submitted, questions=questions, proposer=practitioner, today=today)
     panel_ids = seed_panel_cases(ctx, submitted, actor=coordinator)
     ctx.made["panel_referral_ids"] = panel_ids
     ctx.made["referral_ids"] = [r.pk for r in submitted]
@@ -283,6 +284,7 @@ def _decide(ctx: DemoContext, referral: Referral, *, today: date, panel_share: f
     assert age is not None  # every demo referral has a date of birth or an age
     referral.decided_at = _at(decided_on, rng.randint(9, 17))
     referral.decided_by = actor
+    referral.proposed_by, referral.proposed_at = actor, referral.decided_at
     referral.age_at_decision = age
     if rng.random() < panel_share and panels:
         child = age < 18
@@ -300,6 +302,7 @@ def _decide(ctx: DemoContext, referral: Referral, *, today: date, panel_share: f
             Decision.POLICE_LED: "Passed to police: a risk that needs a police response.",
         }
         referral.decision_notes = notes[referral.decision]
+    referral.proposed_decision = referral.decision
 
 
 def _seed_children(
@@ -340,7 +343,9 @@ def _seed_children(
         if r.status != Status.NEW and index >= screened_from:
             at = when(made + timedelta(hours=4))
             for question in questions:
-                answers.append((r.pk, question.pk, question.label, rng.choice(YES_NO), "", actor.pk, at))
+                # An escalating "Yes" would have needed a second coordinator: the demo's past decisions had none.
+                answer = "no" if question.escalates else rng.choice(YES_NO)
+                answers.append((r.pk, question.pk, question.label, answer, "", actor.pk, at))
         if r.decision and r.decided_at is not None:
             text = r.get_decision_display() + (f": {r.decision_panel}" if r.decision_panel else "")
             event(r, EventKind.DECIDED, actor, r.decided_at, r.status, text)
@@ -355,3 +360,28 @@ def _seed_children(
         answers,
     )
     insert(ReferralEvent, ("referral_id", "kind", "actor_id", "occurred_at", "text", "status_after"), events)
+
+
+def _seed_awaiting_confirmation(referrals: list[Referral], *, questions: list, proposer: Any, today: date) -> None:
+    """One referral being screened with an escalating "Yes" and "No further action" proposed by the practitioner:
+    it waits in the queue for a coordinator's confirmation (the demo coordinator can give it)."""
+    referral = next((r for r in reversed(referrals) if r.status == Status.SCREENING and r.assigned_team_id), None)
+    if referral is None or proposer is None:
+        return
+    now = _at(today, 9)
+    for question in questions:
+        answer = "yes" if question.escalates else "no"
+        ScreeningAnswer.objects.update_or_create(
+            referral=referral, question=question,
+            defaults={"question_text": question.label, "answer": answer, "answered_by": proposer, "answered_at": now},
+        )  # fmt: skip
+    Referral.objects.filter(pk=referral.pk).update(
+        status=Status.AWAITING_CONFIRMATION, proposed_decision=Decision.NO_FURTHER_ACTION, proposed_by=proposer,
+        proposed_at=now, decision_notes="The police Prevent team already lead on this and see no risk now; the "
+        "family have moved out of the area.",
+    )  # fmt: skip
+    ReferralEvent.objects.create(
+        referral=referral, kind=EventKind.PROPOSED, actor=proposer, status_after=Status.AWAITING_CONFIRMATION,
+        occurred_at=now,
+        text=f"No further action, proposed by {proposer}: awaiting a second coordinator's confirmation.",
+    )  # fmt: skip

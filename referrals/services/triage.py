@@ -318,29 +318,30 @@ def referral_decide(
             referral=referral,
         )
         return referral
+    fields += _decision_apply(referral=referral, confirmed_by=None)
+    referral.full_clean()
     versioned_update(instance=referral, expected_version=expected_version, fields=fields)
-    return _decision_take_effect(referral=referral, actor=actor, confirmed_by=None, request=request)
+    return _decision_recorded(referral=referral, actor=actor, request=request)
 
 
-def _decision_take_effect(
-    *, referral: Referral, actor: User, confirmed_by: User | None, request: HttpRequest | None
-) -> Referral:
-    """The proposed decision comes into force: by its proposer at once, or on a second coordinator's word."""
+def _decision_apply(*, referral: Referral, confirmed_by: User | None) -> list[str]:
+    """The proposed decision comes into force (set on the row, saved by the caller in one versioned update): by
+    its proposer at once, or on a second coordinator's word. Returns the fields it set."""
     decision = Decision(referral.proposed_decision)
-    proposer = referral.proposed_by
-    assert proposer is not None  # set with proposed_decision
     referral.decision = decision
     referral.decided_at = timezone.now()
-    referral.decided_by = proposer
+    referral.decided_by = referral.proposed_by
     referral.decision_confirmed_by = confirmed_by
     referral.decision_confirmed_at = referral.decided_at if confirmed_by is not None else None
     referral.status = Status.AT_PANEL if decision in PANEL_DECISIONS else Status.DECIDED
-    referral.full_clean()
-    versioned_update(
-        instance=referral,
-        expected_version=None,
-        fields=["decision", "decided_at", "decided_by", "decision_confirmed_by", "decision_confirmed_at", "status"],
-    )
+    return ["decision", "decided_at", "decided_by", "decision_confirmed_by", "decision_confirmed_at", "status"]
+
+
+def _decision_recorded(*, referral: Referral, actor: User, request: HttpRequest | None) -> Referral:
+    """What follows a decision in force: the timeline (who proposed, who confirmed), the audit event, the case a
+    panel decision opens and the referrer's e-mail."""
+    proposer, confirmed_by = referral.decided_by, referral.decision_confirmed_by
+    assert proposer is not None  # set with the decision
     panel = referral.decision_panel
     text = referral.get_decision_display() + (f": {panel}" if panel is not None else "")
     text += f". Proposed by {proposer}" + (
@@ -352,7 +353,7 @@ def _decision_take_effect(
     audit_record(
         actor=actor, action="referrals.referral_decided", obj=referral,
         changes={
-            "decision": {"old": "", "new": decision.value}, "decision_notes": {"sensitive": True},
+            "decision": {"old": "", "new": referral.decision}, "decision_notes": {"sensitive": True},
             "proposed_by": proposer.pk, "confirmed_by": confirmed_by.pk if confirmed_by else None,
         },
         request=request,
@@ -382,8 +383,10 @@ def referral_decision_confirm(
 ) -> Referral:
     """A second coordinator confirms the proposed decision, which then takes effect."""
     _refuse_unless_second_coordinator(referral=referral, actor=actor)
-    versioned_update(instance=referral, expected_version=expected_version, fields=[])
-    return _decision_take_effect(referral=referral, actor=actor, confirmed_by=actor, request=request)
+    fields = _decision_apply(referral=referral, confirmed_by=actor)
+    referral.full_clean()
+    versioned_update(instance=referral, expected_version=expected_version, fields=fields)
+    return _decision_recorded(referral=referral, actor=actor, request=request)
 
 
 @transaction.atomic
