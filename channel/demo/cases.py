@@ -285,7 +285,11 @@ def seed_case_records(ctx: DemoContext, cases: list[Case], chairs: dict[int, Any
 
 
 FREQUENCIES = (ContactFrequency.FORTNIGHTLY, ContactFrequency.MONTHLY, ContactFrequency.AS_NEEDED)
-INTERVAL_DAYS = {ContactFrequency.WEEKLY: 7, ContactFrequency.FORTNIGHTLY: 14, ContactFrequency.MONTHLY: 30}
+INTERVAL_DAYS: dict[str, int] = {
+    ContactFrequency.WEEKLY: 7,
+    ContactFrequency.FORTNIGHTLY: 14,
+    ContactFrequency.MONTHLY: 30,
+}
 CONTACT_NOTES = ("Session held.", "Met at school.", "Phone call; next session booked.", "Session moved by a day.", "")
 
 
