@@ -126,7 +126,12 @@ def test_dsl_refers_by_keyboard_and_a_coordinator_decides(
     page.get_by_role("link", name="Record a decision").click()
     page.get_by_label(re.compile("Discuss at panel")).check()
     page.get_by_label("Reasons for the decision").fill("Needs a multi-agency plan.")
-    page.get_by_role("button", name="Record decision").click()
+    page.get_by_label(re.compile("Reason for deciding without the full screening")).fill(
+        "Urgent: police ask for a panel."
+    )
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name=re.compile("You are about to record"))).to_be_visible()
+    page.get_by_role("button", name="Record the decision").click()
     assert page.locator("#referral-status").inner_text().strip() == "Sent to panel"
     referral.refresh_from_db()
     assert referral.status == Status.AT_PANEL and referral.decision_panel == panel
