@@ -25,11 +25,18 @@ class ListItemForm(VersionedForm, IdempotentFormMixin):
         error_messages={"required": "Enter a position, like 10", "invalid": "Position must be a number, like 10"},
     )  # fmt: skip
     is_active = forms.BooleanField(label="In use (offered on new referrals)", required=False, initial=True)
+    escalates = forms.BooleanField(
+        label="A 'Yes' escalates: no further action or signposting then needs a rationale and a second "
+        "coordinator's confirmation",
+        required=False,
+    )
 
-    def __init__(self, *args: Any, creating: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, creating: bool, escalation: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         kept = "form_token" if creating else "version"
         del self.fields["version" if creating else "form_token"]
+        if not escalation:
+            del self.fields["escalates"]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -37,6 +44,7 @@ class ListItemForm(VersionedForm, IdempotentFormMixin):
             Field.text("hint", field_width=Fluid.FULL),
             Field.text("order", field_width=Fixed.FIVE, inputmode="numeric"),
             Field.checkbox("is_active"),
+            *([Field.checkbox("escalates")] if escalation else []),
             kept,  # the layout names only the field the form has: crispy-forms fails on a missing one under DEBUG
             Button("submit", "Save", data_prevent_double_click="true"),
         )

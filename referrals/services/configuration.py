@@ -14,7 +14,7 @@ from core.audit import audit_record, changes_between, snapshot
 from core.idempotency import create_once
 from core.locking import versioned_update
 
-from ..models import ListItem, RoutingSettings
+from ..models import ListItem, RoutingSettings, ScreeningQuestion
 
 L = TypeVar("L", bound=ListItem)
 
@@ -38,6 +38,11 @@ def panel_for(*, age: int | None, routing: RoutingSettings | None = None) -> Pan
 LIST_ITEM_FIELDS = ("label", "hint", "is_active", "order")
 
 
+def list_item_fields(model: type[ListItem]) -> tuple[str, ...]:
+    """The fields a coordinator edits on a list's rows: screening questions also carry their escalation flag."""
+    return (*LIST_ITEM_FIELDS, "escalates") if issubclass(model, ScreeningQuestion) else LIST_ITEM_FIELDS
+
+
 @transaction.atomic
 def list_item_add(
     *,
@@ -50,12 +55,13 @@ def list_item_add(
     """Add a row to an editable list; a second POST of the same form returns the row the first made."""
 
     def create() -> L:
-        item = model(**{name: data[name] for name in LIST_ITEM_FIELDS if name in data})
+        fields = list_item_fields(model)
+        item = model(**{name: data[name] for name in fields if name in data})
         item.full_clean()
         item.save()
         audit_record(
             actor=actor, action=f"referrals.{model._meta.model_name}_created", obj=item,
-            changes=changes_between(snapshot(model(), LIST_ITEM_FIELDS), item), request=request,
+            changes=changes_between(snapshot(model(), fields), item), request=request,
         )  # fmt: skip
         return item
 
@@ -67,12 +73,13 @@ def list_item_update(
     *, item: L, actor: User, data: dict[str, Any], expected_version: int | None, request: HttpRequest | None = None
 ) -> L:
     """Change a row of an editable list. Old referrals keep the wording they were answered with."""
-    before = snapshot(item, LIST_ITEM_FIELDS)
-    for name in LIST_ITEM_FIELDS:
+    fields = list_item_fields(type(item))
+    before = snapshot(item, fields)
+    for name in fields:
         if name in data:
             setattr(item, name, data[name])
     item.full_clean()
-    versioned_update(instance=item, expected_version=expected_version, fields=LIST_ITEM_FIELDS)
+    versioned_update(instance=item, expected_version=expected_version, fields=fields)
     audit_record(
         actor=actor,
         action=f"referrals.{item._meta.model_name}_changed",

@@ -75,12 +75,18 @@ def list_item(request: HttpRequest, kind: str, pk: int | None = None) -> HttpRes
             "hint": item.hint,
             "order": item.order,
             "is_active": item.is_active,
+            "escalates": getattr(item, "escalates", False),
             "version": item.version,
         }
         if item
         else None
     )
-    form = ListItemForm(request.POST if request.method == "POST" else None, initial=initial, creating=item is None)
+    form = ListItemForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        creating=item is None,
+        escalation=model is ScreeningQuestion,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             if item is None:

@@ -197,3 +197,14 @@ def test_the_confirm_page_is_for_a_second_coordinator_only(
     assert referral.decision == Decision.NO_FURTHER_ACTION
     home = second.get(reverse("core:home")).content.decode()
     assert "decisions awaiting confirmation" in home
+
+
+def test_a_coordinator_marks_a_screening_question_as_escalating(client_for, coordinator):
+    question = ScreeningQuestion.objects.filter(escalates=False).first()
+    url = reverse("referrals:list_item_edit", args=["screening-questions", question.pk])
+    client = client_for(coordinator)
+    assert 'name="escalates"' in client.get(url).content.decode()
+    data = {"label": question.label, "hint": "", "order": question.order, "is_active": "on", "escalates": "on"}
+    assert client.post(url, {**data, "version": question.version}).status_code == 302
+    question.refresh_from_db()
+    assert question.escalates
