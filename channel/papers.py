@@ -14,7 +14,7 @@ from django.utils import timezone
 from .models.assessments import Assessment
 from .models.cases import Case, SupportItem
 from .models.meetings import Meeting
-from .selectors import agenda_items, meeting_actions, meeting_attendance
+from .selectors import agenda_items, case_flags_for, meeting_actions, meeting_attendance
 from .services.consent import consent_state
 
 MARKING = "OFFICIAL-SENSITIVE"
@@ -29,12 +29,15 @@ def meeting_papers_html(*, meeting: Meeting, user: Any) -> str:
         .select_related("referral", "referral__concern_type", "case_officer")
         .prefetch_related(
             "consents",
+            "capacity_assessments",
             Prefetch("support_items", queryset=SupportItem.objects.order_by("starts_on", "id")),
             Prefetch(
                 "assessments", queryset=Assessment.objects.prefetch_related("ratings").order_by("assessed_on", "id")
             ),
         )
     }
+    day = max(meeting.held_on, timezone.localdate())
+    flags = case_flags_for(cases=list(cases.values()), on=day)
     papers = []
     for item in items:
         case = cases[item.case_id]
@@ -44,7 +47,10 @@ def meeting_papers_html(*, meeting: Meeting, user: Any) -> str:
             {
                 "item": item,
                 "case": case,
-                "consent": consent_state(case=case, records=list(case.consents.all())),
+                "consent": consent_state(
+                    case=case, on=day, records=list(case.consents.all()), capacity=list(case.capacity_assessments.all())
+                ),
+                "flags": flags[case.pk],
                 "support": list(case.support_items.all()),
                 "latest": latest,
                 "present": [r for r in latest.ratings.all() if r.rating > 0] if latest else [],

@@ -269,3 +269,21 @@ def test_the_agenda_flags_turning_18_and_missing_contact(client_for, panel, pane
     meeting.items.create(case=case, reason=AgendaReason.REVIEW)
     body = client_for(panel_chair).get(reverse("channel:meeting_detail", args=[meeting.pk])).content.decode()
     assert "Turns 18 within 30 days" in body
+
+
+def test_the_meeting_papers_carry_the_flags(panel, panel_chair):
+    import io
+
+    from pypdf import PdfReader
+
+    from channel.papers import meeting_papers_pdf
+
+    meeting = MeetingFactory(panel=panel, held_on=TODAY + timedelta(days=3))
+    case = adopted(
+        CaseFactory(panel=panel, is_under_18=True, referral__date_of_birth=_turns_18_on(TODAY + timedelta(days=20)))
+    )
+    meeting.items.create(case=case, reason=AgendaReason.REVIEW)
+    text = " ".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(meeting_papers_pdf(meeting=meeting, user=panel_chair))).pages
+    )
+    assert "Turns 18 within 30 days" in " ".join(text.split())
