@@ -156,7 +156,9 @@ def consent_record(
         if notes.strip():
             text += f"\n{notes.strip()}"
         _entry(case=case, kind=EntryKind.CONSENT, actor=recorded_by, on=on, text=text)
-        if status == ConsentStatus.WITHDRAWN and case.stage in ADOPTED_STAGES:
+        # A parent's or carer's withdrawal counts while their consent is the one needed (under 18).
+        counts = giver == ConsentGiver.PERSON or consent_state(case=case, on=on).parent_needed
+        if status == ConsentStatus.WITHDRAWN and case.stage in ADOPTED_STAGES and counts:
             _support_stop_on_withdrawal(case=case, on=on, actor=recorded_by)
         audit_record(
             actor=recorded_by, action="channel.consent_recorded", obj=case, request=request,

@@ -287,3 +287,13 @@ def test_the_meeting_papers_carry_the_flags(panel, panel_chair):
         p.extract_text() for p in PdfReader(io.BytesIO(meeting_papers_pdf(meeting=meeting, user=panel_chair))).pages
     )
     assert "Turns 18 within 30 days" in " ".join(text.split())
+
+
+def test_a_parents_withdrawal_after_the_18th_birthday_does_not_stop_the_adults_support(panel, panel_chair):
+    case, item = _supported(adopted(CaseFactory(panel=panel)), panel_chair)
+    consent_record(
+        case=case, giver="parent", status="withdrawn", on=TODAY, recorded_by=panel_chair, given_by_name="Jo Carer"
+    )
+    case.refresh_from_db()
+    item.refresh_from_db()
+    assert case.stage == Stage.SUPPORT and case.consent_withdrawn_on is None and item.ends_on is None
