@@ -6,7 +6,7 @@ A case is opened when a referral is sent to a panel (channel.services.cases.case
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -128,19 +128,22 @@ class Case(TimeStampedModel, Versioned):
 
 
 def eighteenth_birthday(referral: Referral) -> date | None:
-    """The day the person turns 18: from the date of birth (29 February turns 18 on 1 March), else estimated from
-    the age given with the referral; None when neither is known."""
-    born = referral.date_of_birth
-    if born is not None:
-        try:
-            return born.replace(year=born.year + 18)
-        except ValueError:
-            return date(born.year + 18, 3, 1)
-    if referral.age_given is not None:
+    """The day the person turns 18, by the referrals app's one age rule (referrals.models.age_on: whole calendar
+    years, 29 February a year older on 1 March): from the date of birth, else from the age given with the
+    referral; None when neither is known."""
+    if referral.date_of_birth is not None:
+        start, years = referral.date_of_birth, 18
+    elif referral.age_given is not None:
         given_on = referral.submitted_on or (referral.created_at.date() if referral.created_at else None)
-        if given_on is not None:
-            return given_on + timedelta(days=365 * (18 - referral.age_given))
-    return None
+        if given_on is None:
+            return None
+        start, years = given_on, 18 - referral.age_given
+    else:
+        return None
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:  # 29 February in a year without it
+        return date(start.year + years, 3, 1)
 
 
 # --- Legal hold --------------------------------------------------------------------------------------------------
