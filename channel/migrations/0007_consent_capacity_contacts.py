@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('channel', '0004_versions'),
+        ('channel', '0006_case_anonymised_at_legalhold'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
