@@ -17,7 +17,7 @@ def referral_lists(db: Any) -> None:
         return  # as the migrations left them (a later migration may have reworded a row 0002 would add again)
     importlib.import_module("referrals.migrations.0002_seed_lists").forwards(apps, None)
     importlib.import_module("referrals.migrations.0009_national_form_indicators").forwards(apps, None)
-    importlib.import_module("referrals.migrations.0011_decision_confirmation").forwards(apps, None)
+    importlib.import_module("referrals.migrations.0012_decision_confirmation").forwards(apps, None)
 
 
 @pytest.fixture(autouse=True)

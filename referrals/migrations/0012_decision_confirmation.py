@@ -20,7 +20,7 @@ def forwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('referrals', '0010_referral_anonymised_at'),
+        ('referrals', '0011_queue_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
