@@ -186,5 +186,7 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return f"Attachment {self.pk} ({self.kind}, {self.size} bytes)"
+
+
 # Models whose base (core.locking.Versioned) imports core.audit, which imports this module: defined last.
 from .retention_models import RetentionSettings  # noqa: E402, F401

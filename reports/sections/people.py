@@ -148,14 +148,14 @@ class PeopleFigures:
             )
             tables.append(disclosure.DeclaredTable(f"referrals.by_{kind}", caption, population, cells))
         if self.consent_rows and self.consent_total is not None:
-            rows = [*self.consent_rows, ("Total", self.consent_total)]
-            tables.append(table("panels.consent", "Consent to support of the people adopted", rows, "People"))
+            consent = [*self.consent_rows, ("Total", self.consent_total)]
+            tables.append(table("panels.consent", "Consent to support of the people adopted", consent, "People"))
         if self.case_rows:
             tables.append(table("panels.cases", "Cases of people referred in the period", self.case_rows, "People"))
         if self.outcome_rows and self.outcome_total is not None:
-            rows = [*self.outcome_rows, ("Total", self.outcome_total)]
+            outcomes = [*self.outcome_rows, ("Total", self.outcome_total)]
             tables.append(
-                table("panels.outcomes", "How people referred in the period left the programme", rows, "People")
+                table("panels.outcomes", "How people referred in the period left the programme", outcomes, "People")
             )
         return tables
 
