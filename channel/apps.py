@@ -26,6 +26,7 @@ class ChannelConfig(AppConfig):
         register_navigation(navigation.nav_items)
         register_demo("channel", seed=demo_seeding.seed, finish=demo_seeding.finish)
         register_anonymiser(Case, retention.case_anonymise)
+        register_anonymiser(Case, retention.case_attachments_delete)
         for rule in retention.RULES:
             register_retention_rule(rule)
         register_scope_choices(PANEL, lambda: Panel.objects.filter(is_active=True).order_by("name"))

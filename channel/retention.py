@@ -19,6 +19,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.attachments import attachments_delete
 from core.retention import REMOVED, Cutoff, RetentionRule, anonymise
 
 from .models.assessments import Assessment, AssessmentRating
@@ -74,6 +75,11 @@ def case_anonymise(case: Case) -> None:
         if redacted != meeting.notes:
             Meeting.objects.filter(pk=meeting.pk).update(notes=redacted, version=F("version") + 1)
     anonymise(referral)
+
+
+def case_attachments_delete(case: Case) -> None:
+    """The files on the case and on its chronology's entries, rows and stored bytes."""
+    attachments_delete(on=[(Case, [case.pk]), (CaseEntry, CaseEntry.objects.filter(case=case).values("pk"))])
 
 
 def holds_in_force(*, on: object) -> QuerySet[LegalHold]:

@@ -246,13 +246,29 @@ def attachments_by_object(model: type[models.Model], ids: Iterable[Any]) -> dict
     return dict(found)
 
 
-def attachment_get(*, pk: int, on: Iterable[tuple[type[models.Model], Any]]) -> Attachment:
-    """The attachment if it is on one of the records `on` names, as (model, ids or a values("pk") queryset) pairs
-    the caller has checked the user may see; else Attachment.DoesNotExist."""
+def _on_records(on: Iterable[tuple[type[models.Model], Any]]) -> models.Q:
     query = models.Q(pk__in=[])
     for model, ids in on:
         query |= models.Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
+    return query
+
+
+def attachment_get(*, pk: int, on: Iterable[tuple[type[models.Model], Any]]) -> Attachment:
+    """The attachment if it is on one of the records `on` names, as (model, ids or a values("pk") queryset) pairs
+    the caller has checked the user may see; else Attachment.DoesNotExist."""
+    query = _on_records(on)
     return Attachment.objects.select_related("content_type").get(query, pk=pk)
+
+
+def attachments_delete(*, on: Iterable[tuple[type[models.Model], Any]]) -> int:
+    """Deletes every attachment on the records `on` names, as (model, ids or a values("pk") queryset) pairs, with
+    its stored file, in the caller's transaction (the retention schedule's anonymisers). Returns how many."""
+    query = _on_records(on)
+    with transaction.atomic():
+        names = list(Attachment.objects.filter(query).values_list("stored_name", flat=True))
+        StoredFile.objects.filter(name__in=names).delete()
+        removed, _ = Attachment.objects.filter(query).delete()
+    return removed
 
 
 # --- The upload page every app's attachment view uses -------------------------------------------------------

@@ -13,8 +13,12 @@ class PeopleConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import home
+        from core.retention import register_anonymiser
+        from referrals.models import Referral
+
+        from . import home, retention
         from .demo import seed
 
         register_demo("people", seed=seed)
         register_home(home.home_sections)
+        register_anonymiser(Referral, retention.person_anonymise_after)

@@ -41,6 +41,9 @@ class Person(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_people"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    anonymised_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the retention schedule removed what identifies the person."
+    )
 
     class Meta:
         ordering = ["id"]
@@ -51,6 +54,8 @@ class Person(models.Model):
 
     @property
     def name(self) -> str:
+        if self.anonymised_at is not None:
+            return "Anonymised"
         return f"{self.first_name} {self.last_name}".strip()
 
     def set_keys(self) -> None:

@@ -25,6 +25,7 @@ class ReferralsConfig(AppConfig):
         register_navigation(navigation.nav_items)
         register_demo("referrals", seed=demo_seeding.seed)
         register_anonymiser(Referral, retention.referral_anonymise)
+        register_anonymiser(Referral, retention.referral_attachments_delete)
         for rule in retention.RULES:
             register_retention_rule(rule)
         register_referral_facts(ReferralFacts(referral_count_for_school=selectors.referral_count_for_school))

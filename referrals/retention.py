@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from core.attachments import attachments_delete
 from core.retention import Cutoff, RetentionRule, anonymise
 
 from .models import AGE_BAND_UPPER, Referral, ReferralEvent, ScreeningAnswer, Status
@@ -102,3 +103,7 @@ RULES = (
         order=30,
     ),
 )
+
+
+def referral_attachments_delete(referral: Referral) -> None:
+    attachments_delete(on=[(Referral, [referral.pk])])
