@@ -41,6 +41,7 @@ class Capability(StrEnum):
     REFERRAL_CONFIGURE = "referral_configure"
     CASES_VIEW = "cases_view"
     PEOPLE_MATCH = "people_match"
+    SUBJECT_ACCESS = "subject_access"
     CASES_TRANSFER = "cases_transfer"
     CASES_ADMIN = "cases_admin"
     MEETINGS_VIEW = "meetings_view"
@@ -76,6 +77,7 @@ CAPABILITIES: dict[Capability, frozenset[str]] = {
     C.CASES_ADMIN: frozenset({R.COORDINATOR, R.PANEL_CHAIR}),
     # Matching and linking people read every referral's identifiers, so only those who see every referral.
     C.PEOPLE_MATCH: frozenset({R.COORDINATOR}),
+    C.SUBJECT_ACCESS: frozenset({R.COORDINATOR}),
     C.CASES_TRANSFER: frozenset({R.COORDINATOR, R.PANEL_CHAIR}),
     C.MEETINGS_VIEW: frozenset({R.COORDINATOR, R.PANEL_CHAIR, R.PANEL_MEMBER}),
     C.REPORTS_VIEW: frozenset({R.COORDINATOR, R.ADVISER, R.CSC_PRACTITIONER, R.PANEL_CHAIR, R.SCRUTINY}),

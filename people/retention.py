@@ -11,15 +11,7 @@ from django.utils import timezone
 from referrals.models import Referral
 
 from .models import Person, PersonLink
-
-
-def _merged_group(person: Person) -> list[int]:
-    """The person and everyone merged into them, at any depth."""
-    group, frontier = [person.pk], [person.pk]
-    while frontier:
-        frontier = list(Person.objects.filter(merged_into__in=frontier).values_list("pk", flat=True))
-        group.extend(frontier)
-    return group
+from .selectors import person_group
 
 
 def person_anonymise_after(referral: Referral) -> None:
@@ -28,7 +20,7 @@ def person_anonymise_after(referral: Referral) -> None:
     if referral.person_id is None:
         return
     person = Person.objects.select_for_update().get(pk=referral.person_id)
-    group = _merged_group(person)
+    group = person_group(person)
     others = Referral.objects.filter(person__in=group, anonymised_at__isnull=True).exclude(pk=referral.pk)
     if others.exists():
         return

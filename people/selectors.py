@@ -344,3 +344,12 @@ def repeat_referrals_visible_to(
     )
     latest = list(Referral.objects.filter(pk__in=repeated[:limit]).order_by("-submitted_on", "-id"))
     return len(repeated), latest
+
+
+def person_group(person: Person) -> list[int]:
+    """The person and everyone merged into them, at any depth: whose referrals are theirs."""
+    group, frontier = [person.pk], [person.pk]
+    while frontier:
+        frontier = list(Person.objects.filter(merged_into__in=frontier).values_list("pk", flat=True))
+        group.extend(frontier)
+    return group

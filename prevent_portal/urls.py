@@ -19,6 +19,7 @@ urlpatterns = [
     path("people/", include("people.urls")),
     path("panels/", include("channel.urls")),
     path("reports/", include("reports.urls")),
+    path("subject-access/", include("sar.urls")),
     path("system/admin/", admin.site.urls),
     path("", include("core.urls")),
 ]

@@ -24,7 +24,7 @@ SERVICE_NAME = "Prevent Portal"
 SERVICE_PHASE = env("SERVICE_PHASE", default="Beta")
 SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="prevent@northbrook.example.gov.uk")
 
-PORTAL_APPS = ["accounts", "core", "schools", "training", "people", "referrals", "channel", "reports"]
+PORTAL_APPS = ["accounts", "core", "schools", "training", "people", "referrals", "channel", "reports", "sar"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
