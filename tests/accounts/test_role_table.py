@@ -28,6 +28,7 @@ referral_configure           x . . . . . . .
 cases_view                   x . . x x x . .
 cases_admin                  x . . . x . . .
 people_match                 x . . . . . . .
+subject_access               x . . . . . . .
 cases_transfer               x . . . x . . .
 meetings_view                x . . . x x . .
 reports_view                 x x . x x . x .
