@@ -47,8 +47,8 @@ def main() -> None:
         .order_by("-entries", "-referrals_n")
         .first()
     )
-    assert busiest is not None
     coordinator = User.objects.filter(memberships__role=Role.COORDINATOR).first()
+    assert busiest is not None and coordinator is not None
     print(f"person {busiest.pk}: {busiest.referrals_n} referrals, "
           f"{CaseEntry.objects.filter(case__referral__person=busiest).count()} chronology entries")  # fmt: skip
     started = time.perf_counter()
