@@ -11,6 +11,8 @@ and the panel; everyone else sees status and outcome. Every read of a referral p
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -27,6 +29,7 @@ from channel.models.cases import Case as PanelCase
 from core.audit import audit_record
 from schools.models import School
 
+from .filters import ReferralFilter
 from .models import (
     AGE_BAND_UPPER,
     OPEN_STATUSES,
@@ -213,6 +216,50 @@ def referral_queue_counts(*, user: User | AnonymousUser) -> dict[str, int]:
         made=Count("id", filter=made),
     )
     return {k: v or 0 for k, v in counts.items()}
+
+
+# The tab each role's queue opens on: the first of its tabs that holds work. A coordinator's work starts with
+# new referrals to assign; a practitioner's with what is overdue, then what they are screening.
+OPENING_TABS = {
+    "coordinator": ("new", "overdue", "screening", "awaiting"),
+    "practitioner": ("overdue", "screening", "new", "awaiting"),
+}
+
+
+def referral_queue_opening_tab(*, user: User | AnonymousUser, counts: dict[str, int]) -> str:
+    order = OPENING_TABS["coordinator" if access_for(user).has(Role.COORDINATOR) else "practitioner"]
+    return next((tab for tab in order if counts.get(tab)), order[0])
+
+
+@dataclass
+class ReferralListPage:
+    """The referral list as one user sees it: the tab (for those who triage), the tabs with their counts, and
+    the filter set over the tab's referrals (`filter.qs`, sorted)."""
+
+    filter: ReferralFilter
+    triage: bool
+    tab: str = ""
+    tabs: list[tuple[str, str, int]] = field(default_factory=list)
+
+
+def referral_list_for_page(*, user: User | AnonymousUser, params: Mapping[str, Any]) -> ReferralListPage:
+    """Those who triage get the queue's tabs (opening on the tab where their work is, unless `tab` is given)
+    and search everything they may read; everyone else the referrals they may see, by reference, status and
+    date. Either way the filters narrow the user's own scope, never widen it."""
+    triage = has_capability(user, Capability.REFERRAL_TRIAGE)
+    filters = {k: v for k, v in params.items() if k not in ("tab", "page")}
+    if not triage:
+        qs = referral_list_visible_to(user=user).exclude(status=Status.DRAFT)
+        return ReferralListPage(ReferralFilter(filters or None, queryset=qs, content=False), triage=False)
+    counts = referral_queue_counts(user=user)
+    tab = params.get("tab") or ""
+    if tab not in QUEUE_TABS:
+        # A search looks through every referral the user triages; the bare queue opens where the work is.
+        searched = any(v for k, v in filters.items() if k != "sort")
+        tab = "all" if searched else referral_queue_opening_tab(user=user, counts=counts)
+    tabs = [(key, label, counts[key]) for key, (label, _) in QUEUE_TABS.items()]
+    qs = referral_queue(user=user, tab=tab)
+    return ReferralListPage(ReferralFilter(filters or None, queryset=qs, content=True), True, tab, tabs)
 
 
 def referral_drafts_of(*, user: User | AnonymousUser) -> QuerySet[Referral]:

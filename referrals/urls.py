@@ -8,6 +8,7 @@ app_name = "referrals"
 
 urlpatterns = [
     path("", triage.referral_list, name="list"),
+    path("export/", triage.referral_export, name="export"),
     path("new/", making.start, name="start"),
     path("<int:pk>/", triage.detail, name="detail"),
     path("<int:pk>/step/<slug:step>/", making.step_page, name="step"),

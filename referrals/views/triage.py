@@ -8,27 +8,27 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import Capability, capability_required, has_capability, is_coordinator, signed_in_user
 from channel.models.cases import Case
 from core.attachments import attachments_of, with_download_urls
+from core.csv_export import CsvColumn, export_list
 from core.forms import AttachmentForm, add_service_errors
+from core.lists import filters_used
 from core.pagination import ListPaginator
 
 from ..forms.triage import AssignForm, DecisionForm, NoteForm, ScreeningForm, SendBackForm
 from ..models import Referral, ScreeningQuestion
 from ..selectors import (
-    QUEUE_TABS,
     referral_content_visible,
     referral_get_for_user,
-    referral_list_visible_to,
+    referral_list_for_page,
     referral_may_triage,
-    referral_queue,
-    referral_queue_counts,
     referral_timeline,
     routing_settings_get,
 )
@@ -52,32 +52,72 @@ PAGE_SIZE = 50
 @capability_required(Capability.REFERRAL_VIEW)
 @require_GET
 def referral_list(request: HttpRequest) -> HttpResponse:
-    triage = has_capability(request.user, Capability.REFERRAL_TRIAGE)
-    if triage:
-        tab = request.GET.get("tab", "new")
-        if tab not in QUEUE_TABS:
-            tab = "new"
-        counts = referral_queue_counts(user=request.user)
-        tabs = [(key, label, counts[key]) for key, (label, _) in QUEUE_TABS.items()]
-        # The tab's count is already known: the paginator does not count again.
-        paginator = ListPaginator(referral_queue(user=request.user, tab=tab), PAGE_SIZE, count=counts[tab])
-    else:
-        tab, tabs = "", []
-        paginator = ListPaginator(referral_list_visible_to(user=request.user).exclude(status="draft"), PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    listing = referral_list_for_page(user=request.user, params=request.GET)
+    used = filters_used(listing.filter)
+    # A tab's count is already known when no filter narrows it: the paginator does not count again.
+    known = {key: count for key, _, count in listing.tabs}.get(listing.tab) if not used else None
+    page = ListPaginator(listing.filter.qs, PAGE_SIZE, count=known).get_page(request.GET.get("page"))
     return render(
         request,
         "referrals/list.html",
         {
+            "filter": listing.filter,
+            "filters_used": used,
             "page_obj": page,
             "referrals": page.object_list,
-            "tabs": tabs,
-            "tab": tab,
-            "triage": triage,
+            "tabs": listing.tabs,
+            "tab": listing.tab,
+            "triage": listing.triage,
             "may_make": has_capability(request.user, Capability.REFERRAL_MAKE),
             "may_configure": has_capability(request.user, Capability.REFERRAL_CONFIGURE),
             "overdue_before": routing_settings_get().triage_target_days,
         },
+    )
+
+
+def _made(referral: Referral) -> str:
+    return referral.submitted_on.isoformat() if referral.submitted_on else ""
+
+
+# Every role's columns: what the list shows everyone (status and outcome).
+STATUS_COLUMNS = [
+    CsvColumn("Reference", lambda r: r.reference),
+    CsvColumn("Made", _made),
+    CsvColumn("Status", lambda r: r.get_status_display()),
+    CsvColumn("Outcome", lambda r: r.outcome_label),
+]
+# And for those who triage, who may read the referral's content.
+CONTENT_COLUMNS = [
+    CsvColumn("Reference", lambda r: r.reference),
+    CsvColumn("Made", _made),
+    CsvColumn("First name", lambda r: r.first_name),
+    CsvColumn("Last name", lambda r: r.last_name),
+    CsvColumn("Age when referred", lambda r: r.age_at_referral),
+    CsvColumn("School", lambda r: r.school.name if r.school else ""),
+    CsvColumn("Referrer", lambda r: r.referrer_name),
+    CsvColumn("Referrer's organisation", lambda r: r.referrer_organisation),
+    CsvColumn("Type of concern", lambda r: r.concern_type_label),
+    CsvColumn("Team", lambda r: r.assigned_team.name if r.assigned_team else ""),
+    CsvColumn("Assigned to", lambda r: r.assigned_to.full_name if r.assigned_to else ""),
+    CsvColumn("Status", lambda r: r.get_status_display()),
+    CsvColumn("Outcome", lambda r: r.outcome_label),
+]
+
+
+@capability_required(Capability.REFERRAL_VIEW)
+@require_GET
+def referral_export(request: HttpRequest) -> HttpResponseBase:
+    """The referrals the list shows with these filters (and tab), as CSV: the content columns only for those who
+    triage."""
+    listing = referral_list_for_page(user=request.user, params=request.GET)
+    return export_list(
+        request,
+        filterset=listing.filter,
+        columns=CONTENT_COLUMNS if listing.triage else STATUS_COLUMNS,
+        name="referrals",
+        action="referrals.exported",
+        list_url=reverse("referrals:list"),
+        extra=[f"tab: {listing.tab}"] if listing.tab else [],
     )
 
 

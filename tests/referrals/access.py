@@ -17,6 +17,7 @@ def _referral(w):
 
 ROWS = {
     "referrals:list": Row(ok=VIEWERS),
+    "referrals:export": Row(ok=VIEWERS),
     "referrals:start": Row(ok=MAKERS),
     "referrals:detail": Row(ok={COORDINATOR, DSL, CSC}, kwargs=_referral),
     "referrals:step": Row(ok={DSL}, kwargs=lambda w: {"pk": w.draft.pk, "step": "person"}),
