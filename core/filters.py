@@ -26,8 +26,19 @@ def record_type_choices() -> list[tuple[str, str]]:
     return sorted(choices, key=lambda c: c[1])
 
 
-# A native date field (the browser's own picker) fits a search form; GOV.UK styling for its box.
-DATE_ATTRS = {"type": "date", "class": "govuk-input govuk-input--width-10"}
+# Search dates are typed as the UK writes them (27/3/2026; 2026-03-27 also works): the browser's own date picker
+# shows mm/dd/yyyy in a US-locale browser.
+DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d %m %Y", "%Y-%m-%d"]
+
+
+class DateSearchFilter(django_filters.DateFilter):
+    """A date filter typed in a text box (day/month/year), with a hint."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", "For example, 27/3/2026")
+        kwargs.setdefault("input_formats", DATE_FORMATS)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}))
+        super().__init__(*args, **kwargs)
 
 
 def _day_start(day: Any) -> datetime:
@@ -45,8 +56,8 @@ class AuditEventFilter(django_filters.FilterSet):
     )
     object_type = django_filters.ChoiceFilter(label="Record type", choices=record_type_choices, empty_label="Any")
     object_id = django_filters.CharFilter(label="Record number", method="filter_object_id")
-    date_from = django_filters.DateFilter(label="From", method="filter_from", widget=forms.DateInput(attrs=DATE_ATTRS))
-    date_to = django_filters.DateFilter(label="To", method="filter_to", widget=forms.DateInput(attrs=DATE_ATTRS))
+    date_from = DateSearchFilter(label="From", method="filter_from")
+    date_to = DateSearchFilter(label="To", method="filter_to")
 
     class Meta:
         model = AuditEvent

@@ -8,12 +8,11 @@ from typing import Any
 
 import django_filters
 from crispy_forms_gds.layout import Field
-from django import forms
 from django.db.models import F, Q, QuerySet
 
 from accounts.models import Membership, Team, User
 from accounts.roles import Role
-from core.filters import DATE_ATTRS, filter_form_helper
+from core.filters import DateSearchFilter, filter_form_helper
 from core.lists import Column, SortedFilterSet, Sorting
 
 from .models import AGE_BAND_UPPER, AgeBand, ConcernType, Referral, Status
@@ -34,10 +33,10 @@ CONTENT_FILTERS = ("name", "school", "referrer", "concern_type", "age_band", "te
 
 
 class ReferralFilter(SortedFilterSet):
-    reference = django_filters.CharFilter(label="Reference", method="filter_reference")
     name = django_filters.CharFilter(
         label="Person's name", help_text="All or part of a first or last name", method="filter_name"
     )
+    reference = django_filters.CharFilter(label="Reference", method="filter_reference")
     school = django_filters.CharFilter(label="School", help_text="Part of its name", method="filter_school")
     referrer = django_filters.CharFilter(
         label="Referrer", help_text="Part of their name or organisation", method="filter_referrer"
@@ -55,12 +54,8 @@ class ReferralFilter(SortedFilterSet):
         label="Assigned to", choices=[], method="filter_assigned_to", empty_label="Anyone"
     )
     status = django_filters.ChoiceFilter(label="Status", choices=STATUS_CHOICES, empty_label="Any status")
-    made_from = django_filters.DateFilter(
-        label="Made from", field_name="submitted_on", lookup_expr="gte", widget=forms.DateInput(attrs=DATE_ATTRS)
-    )
-    made_to = django_filters.DateFilter(
-        label="Made to", field_name="submitted_on", lookup_expr="lte", widget=forms.DateInput(attrs=DATE_ATTRS)
-    )
+    made_from = DateSearchFilter(label="Made from", field_name="submitted_on", lookup_expr="gte")
+    made_to = DateSearchFilter(label="Made to", field_name="submitted_on", lookup_expr="lte")
 
     sorting = Sorting(
         Column("reference", "Reference", "reference"),

@@ -52,6 +52,8 @@ def test_part_of_a_name_finds_the_person_in_every_tab(client_for, coordinator, p
         ({"assigned_to": "none"}, {"alice", "alina", "bob"}),
         ({"referrer": "larkhill"}, {"alice", "alina", "bob"}),
         ({"made_to": "2000-01-01"}, set()),
+        ({"made_to": "31/12/1999"}, set()),
+        ({"made_from": "1/1/2000"}, {"alice", "alina", "bob"}),
     ],
 )
 def test_each_filter_narrows_the_list(client_for, coordinator, people, params, found):
