@@ -24,6 +24,7 @@ from accounts.permissions import access_for
 from accounts.roles import Role
 from core.audit import audit_record
 
+from .filters import CaseFilter
 from .models.assessments import Assessment, AssessmentRating, Dimension, Rating
 from .models.cases import (
     ADOPTED_STAGES,
@@ -171,6 +172,14 @@ def case_list_visible_to(*, user: User | AnonymousUser, filters: Mapping[str, st
         q = str(filters["q"]).strip()
         rows = rows.filter(Q(referral__reference__icontains=q) | Q(referral__last_name__icontains=q))
     return rows.order_by("-opened_on", "-id")
+
+
+def case_list_for_page(*, user: User | AnonymousUser, params: Mapping[str, Any]) -> CaseFilter:
+    """The case list's filter set over the cases the user may read; its panel choices are the user's panels."""
+    scope = _panel_scope(user)
+    panels = Panel.objects.filter(scope).order_by("name") if scope is not None else Panel.objects.none()
+    filters = {k: v for k, v in params.items() if k != "page"}
+    return CaseFilter(filters or None, queryset=case_list_visible_to(user=user), panels=panels)
 
 
 def case_get_for_user(

@@ -21,6 +21,7 @@ urlpatterns = [
     path("actions/<int:pk>/", meetings.action_edit, name="action_edit"),
     path("actions/<int:pk>/done/", meetings.action_done, name="action_done"),
     path("cases/", cases.case_list, name="case_list"),
+    path("cases/export/", cases.case_export, name="case_export"),
     path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
     path("cases/<int:pk>/chronology/", cases.case_chronology_page, name="case_chronology"),
     path("cases/<int:pk>/attachments/new/", attachments.case_attachment_add, name="case_attachment_add"),

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,9 @@ from accounts.models import Membership, User
 from accounts.permissions import Capability, capability_required, has_capability, signed_in_user
 from accounts.roles import Role
 from core.attachments import attachments_of, with_download_urls
+from core.csv_export import CsvColumn, export_list
 from core.forms import AttachmentForm, add_service_errors
+from core.lists import filters_used
 
 from ..forms.cases import (
     AssessmentForm,
@@ -44,9 +46,8 @@ from ..selectors import (
     case_flags_for,
     case_get_for_user,
     case_legal_holds,
-    case_list_visible_to,
+    case_list_for_page,
     case_transfers,
-    panel_list_visible_to,
     support_items_without_contact,
 )
 from ..services import assessments, cases, consent, holds, reviews, support
@@ -63,25 +64,41 @@ def _case_url(case: Any) -> str:
 
 @capability_required(CASES)
 def case_list(request: HttpRequest) -> HttpResponse:
-    filters = {
-        "panel": request.GET.get("panel", "").strip() if request.GET.get("panel", "").isdigit() else "",
-        "stage": request.GET.get("stage", "") if request.GET.get("stage", "") in Stage.values else "",
-        "q": request.GET.get("q", "")[:50],
-    }
-    rows = case_list_visible_to(user=request.user, filters=filters)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    filterset = case_list_for_page(user=request.user, params=request.GET)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "channel/case_list.html",
         {
+            "filter": filterset,
+            "filters_used": filters_used(filterset),
             "page_obj": page,
             "cases": page.object_list,
-            "filters": filters,
-            "panels": list(panel_list_visible_to(user=request.user).values_list("pk", "name")),
-            "stages": Stage.choices,
             "may_transfer_in": has_capability(request.user, Capability.CASES_TRANSFER),
         },
     )
+
+
+CASE_COLUMNS = [
+    CsvColumn("Case", lambda c: c.reference),
+    CsvColumn("First name", lambda c: c.referral.first_name),
+    CsvColumn("Last name", lambda c: c.referral.last_name),
+    CsvColumn("Panel", lambda c: c.panel.name),
+    CsvColumn("Stage", lambda c: c.get_stage_display()),
+    CsvColumn("Opened", lambda c: c.opened_on.isoformat()),
+    CsvColumn("Case officer", lambda c: c.case_officer.full_name if c.case_officer else ""),
+    CsvColumn("Next review due", lambda c: c.review_due_on.isoformat() if c.review_due_on else ""),
+]
+
+
+@capability_required(CASES)
+def case_export(request: HttpRequest) -> HttpResponseBase:
+    """The cases the list shows with these filters, as CSV (everyone who may see the list may read them)."""
+    filterset = case_list_for_page(user=request.user, params=request.GET)
+    return export_list(
+        request, filterset=filterset, columns=CASE_COLUMNS, name="cases", action="channel.cases_exported",
+        list_url=reverse("channel:case_list"),
+    )  # fmt: skip
 
 
 @capability_required(CASES)

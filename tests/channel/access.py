@@ -103,6 +103,7 @@ ROWS = {
     # The action belongs to the panel member: they may close their own.
     "channel:action_done": Row(ok=MEETING_READERS, kwargs=lambda w: {"pk": w.action.pk}),
     "channel:case_list": Row(ok=CASE_READERS),
+    "channel:case_export": Row(ok=CASE_READERS),
     "channel:case_detail": Row(ok=CASE_READERS, kwargs=_case),
     "channel:case_chronology": Row(ok=CASE_READERS, kwargs=_case),
     "channel:case_edit": Row(ok=CASE_WRITERS, read_only={MEMBER, CSC}, kwargs=_case),
