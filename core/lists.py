@@ -80,6 +80,12 @@ class Sorting:
         turn = _reversed if state.descending else _forward
         return [turn(term) for term in self.columns[state.key].order]
 
+    def without(self, *keys: str) -> Sorting:
+        """The same whitelist less some columns (those a role may not see)."""
+        columns = [column for key, column in self.columns.items() if key not in keys]
+        default = self.default.value if self.default.key not in keys else columns[0].key
+        return Sorting(*columns, default=default)
+
     def next_value(self, key: str, current: SortState) -> str:
         """The header link's sort: the other direction when this column is sorted, else ascending."""
         if current.key == key:

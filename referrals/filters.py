@@ -77,8 +77,7 @@ class ReferralFilter(SortedFilterSet):
         if not content:
             for name in CONTENT_FILTERS:
                 del self.filters[name]
-            for key in ("name", "school", "assigned"):
-                self.sorting = _without(self.sorting, key)
+            self.sorting = self.sorting.without("name", "school", "assigned")
         else:
             self.filters["assigned_to"].extra["choices"] = _assignee_choices
 
@@ -134,8 +133,3 @@ def _assignee_choices() -> list[tuple[str, str]]:
     people = Membership.objects.current().filter(role__in=[Role.CSC_PRACTITIONER, Role.COORDINATOR])
     users = User.objects.filter(is_active=True, pk__in=people.values("user_id")).order_by("full_name")
     return [(NOT_ASSIGNED, "Nobody"), *[(str(pk), name) for pk, name in users.values_list("pk", "full_name")]]
-
-
-def _without(sorting: Sorting, key: str) -> Sorting:
-    columns = [column for column in sorting.columns.values() if column.key != key]
-    return Sorting(*columns, default=sorting.default.value)

@@ -10,6 +10,7 @@ import django_filters
 from django.db.models import Exists, F, OrderBy, OuterRef, Q, QuerySet
 
 from core.filters import filter_form_helper
+from core.lists import Column, SortedFilterSet, Sorting
 
 from .facts import training_facts
 from .models import Contact, ContactRole, Phase, RRSALevel, School, SchoolType, Status, SupportTier, Visit, VisitAction
@@ -28,7 +29,7 @@ SORTS: dict[str, tuple[str, list[str | OrderBy]]] = {
 RRSA_CHOICES = [("none", "Not registered"), *[(v, label) for v, label in RRSALevel.choices if v]]
 
 
-class SchoolFilter(django_filters.FilterSet):
+class SchoolFilter(SortedFilterSet):
     q = django_filters.CharFilter(label="Name, URN or postcode", method="filter_q")
     phase = django_filters.ChoiceFilter(label="Phase", choices=Phase.choices, empty_label="Any phase")
     school_type = django_filters.ChoiceFilter(label="Type", choices=SchoolType.choices, empty_label="Any type")
@@ -58,8 +59,14 @@ class SchoolFilter(django_filters.FilterSet):
         method="filter_status",
         empty_label="Any status",
     )
-    sort = django_filters.ChoiceFilter(
-        label="Sort by", choices=[(k, v[0]) for k, v in SORTS.items()], method="filter_sort", empty_label="Name"
+
+    sorting = Sorting(
+        Column("name", "School", *SORTS["name"][1]),
+        Column("phase", "Phase", *SORTS["phase"][1]),
+        Column("ward", "Ward", *SORTS["ward"][1]),
+        Column("tier", "Support tier", *SORTS["tier"][1]),
+        Column("last_visit", "Last visit", *SORTS["last_visit"][1]),
+        default="name",
     )
 
     class Meta:
@@ -77,7 +84,7 @@ class SchoolFilter(django_filters.FilterSet):
         self.filters["ward"].extra["choices"] = lambda: [(w, w) for w in wards()]
         if not show_visits:
             del self.filters["no_recent_visit"]
-            self.filters["sort"].extra["choices"] = [(k, v[0]) for k, v in SORTS.items() if k != "last_visit"]
+            self.sorting = self.sorting.without("last_visit")
 
     @property
     def form(self) -> Any:
@@ -85,18 +92,12 @@ class SchoolFilter(django_filters.FilterSet):
 
         form = super().form
         if not hasattr(form, "helper"):
-            fields = [Field.text("q")] + [Field.select(name) for name in self.filters if name != "q"]
+            fields = [Field.text("q")] + [Field.select(name) for name in self.filters if name not in ("q", "sort")]
+            fields.append(Field("sort"))
             form.helper = filter_form_helper(  # type: ignore[attr-defined]  # crispy-forms reads it; Form declares none
                 *fields, columns="one-quarter"
             )
         return form
-
-    @property
-    def qs(self) -> QuerySet[School]:
-        qs = super().qs
-        if not (self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("sort")):
-            qs = qs.order_by("name", "urn")
-        return qs
 
     def filter_q(self, qs: QuerySet[School], name: str, value: str) -> QuerySet[School]:
         value = value.strip()
@@ -136,11 +137,6 @@ class SchoolFilter(django_filters.FilterSet):
         # EXISTS, so PostgreSQL answers "no" with an anti-join rather than a NOT IN subquery.
         visited = Exists(Visit.objects.filter(school=OuterRef("pk"), visited_on__gt=since, visited_on__lte=self.today))
         return qs.exclude(visited) if value == "yes" else qs.filter(visited)
-
-    def filter_sort(self, qs: QuerySet[School], name: str, value: str) -> QuerySet[School]:
-        if value == "last_visit" and not self.show_visits:
-            return qs.order_by("name", "urn")
-        return qs.order_by(*SORTS.get(value, SORTS["name"])[1])
 
 
 ACTION_ORDERS: dict[str, tuple[str, list[str]]] = {

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 import pytest
 from django.urls import reverse
 
 from core.models import AuditEvent
 from tests.channel.factories import CaseFactory, PanelFactory
 from tests.channel.test_queries import _bulk_cases
+from tests.support.exports import csv_rows
 from tests.support.queries import assert_flat_queries
 
 pytestmark = pytest.mark.django_db
@@ -25,10 +23,6 @@ def cases(panel):
     }
 
 
-def _rows(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode())))
-
-
 def test_a_search_by_part_of_a_name_and_a_sort(client_for, coordinator, cases):
     client = client_for(coordinator)
     body = client.get(reverse("channel:case_list"), {"q": "ali"}).content.decode()
@@ -40,7 +34,7 @@ def test_a_search_by_part_of_a_name_and_a_sort(client_for, coordinator, cases):
 
 def test_the_export_is_the_filtered_list_audited_without_the_search(client_for, coordinator, cases):
     response = client_for(coordinator).get(reverse("channel:case_export"), {"q": "okoro"})
-    rows = _rows(response)
+    rows = csv_rows(response)
     assert rows[0][:3] == ["Case", "First name", "Last name"]
     assert [row[0] for row in rows[1:]] == [cases["okoro"].reference]
     event = AuditEvent.objects.get(action="channel.cases_exported")
@@ -48,7 +42,7 @@ def test_the_export_is_the_filtered_list_audited_without_the_search(client_for, 
 
 
 def test_a_panel_member_exports_their_panels_cases_only(client_for, panel_member, cases):
-    rows = _rows(client_for(panel_member).get(reverse("channel:case_export")))
+    rows = csv_rows(client_for(panel_member).get(reverse("channel:case_export")))
     assert sorted(row[0] for row in rows[1:]) == sorted([cases["khan"].reference, cases["okoro"].reference])
 
 

@@ -101,7 +101,7 @@ def test_export_gives_the_filtered_events_as_csv_and_is_itself_audited(client_fo
     assert rows[0]["actor_email"].startswith("'=")  # a formula is neutralised for spreadsheets
     exported = AuditEvent.objects.get(action="audit.exported")
     assert exported.actor == coordinator
-    assert exported.detail == "1 events; filters: action"
+    assert exported.detail == "1 rows; filters: action"
 
 
 def test_export_keeps_changed_values_and_hides_sensitive_ones(client_for, sysadmin, events, school):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import timedelta
 
 import pytest
@@ -13,13 +11,10 @@ from django.utils import timezone
 from core.models import AuditEvent
 from referrals.models import Referral, Status
 from tests.referrals.factories import ReferralFactory
+from tests.support.exports import csv_rows
 from tests.support.queries import assert_flat_queries
 
 pytestmark = pytest.mark.django_db
-
-
-def _rows(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode())))
 
 
 @pytest.fixture
@@ -96,28 +91,28 @@ def test_the_export_holds_what_the_filters_show_and_is_audited_without_the_searc
     assert 'href="/referrals/export/?name=ali&amp;sort=name"' in list_page
     response = client.get(reverse("referrals:export"), {"name": "ali", "sort": "name"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-    rows = _rows(response)
+    rows = csv_rows(response)
     assert rows[0][:4] == ["Reference", "Made", "First name", "Last name"]
     assert [row[0] for row in rows[1:]] == [people["alice"].reference, people["alina"].reference]
     event = AuditEvent.objects.get(action="referrals.exported")
     assert event.actor == coordinator
     assert event.detail == "2 rows; filters: name; tab: all; sort: name"
     assert "ali" not in event.detail.replace("all", "")
-    rows = _rows(client.get(reverse("referrals:export"), {"name": "hyper"}))
+    rows = csv_rows(client.get(reverse("referrals:export"), {"name": "hyper"}))
     assert rows[1][2] == "'=HYPERLINK(1)"
 
 
 def test_a_dsl_exports_status_and_outcome_of_their_schools_referrals_only(client_for, dsl, people):
-    rows = _rows(client_for(dsl).get(reverse("referrals:export")))
+    rows = csv_rows(client_for(dsl).get(reverse("referrals:export")))
     assert rows[0] == ["Reference", "Made", "Status", "Outcome"]
     assert sorted(row[0] for row in rows[1:]) == sorted([people["alice"].reference, people["bob"].reference])
     # The content filters are not theirs: a name search is ignored, not answered.
-    rows = _rows(client_for(dsl).get(reverse("referrals:export"), {"name": "Khan"}))
+    rows = csv_rows(client_for(dsl).get(reverse("referrals:export"), {"name": "Khan"}))
     assert len(rows) == 3
 
 
 def test_a_practitioner_exports_their_teams_referrals_only(client_for, csc_practitioner, people):
-    rows = _rows(client_for(csc_practitioner).get(reverse("referrals:export"), {"tab": "all"}))
+    rows = csv_rows(client_for(csc_practitioner).get(reverse("referrals:export"), {"tab": "all"}))
     assert [row[0] for row in rows[1:]] == [people["alice"].reference]
 
 
