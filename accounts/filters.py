@@ -5,10 +5,11 @@ from typing import Any
 import django_filters
 from crispy_forms_gds.layout import Field
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from core.filters import filter_form_helper
+from core.lists import Column, SortedFilterSet, Sorting
 
 from .models import User
 from .roles import Role
@@ -26,14 +27,20 @@ class UserFilterForm(forms.Form):
 
     @property
     def helper(self) -> Any:
-        return filter_form_helper(Field.text("q"), Field.select("role"), Field.select("status"))
+        return filter_form_helper(Field.text("q"), Field.select("role"), Field.select("status"), Field("sort"))
 
 
-class UserFilter(django_filters.FilterSet):
+class UserFilter(SortedFilterSet):
     q = django_filters.CharFilter(label="Name or email address", method="filter_q")
     role = django_filters.ChoiceFilter(label="Role", choices=Role.choices, method="filter_role", empty_label="Any role")
     status = django_filters.ChoiceFilter(
         label="Status", choices=STATUS_CHOICES, method="filter_status", empty_label="Any status"
+    )
+
+    sorting = Sorting(
+        Column("name", "Name", "full_name", "email"),
+        Column("last_sign_in", "Last sign-in", F("last_login").asc(nulls_first=True), "full_name"),
+        default="name",
     )
 
     class Meta:

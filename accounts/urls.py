@@ -17,6 +17,7 @@ urlpatterns = [
     path("two-factor/backup-codes/new/", auth.backup_codes_new, name="backup_codes_new"),
     path("set-password/<uidb64>/<token>/", auth.SetPasswordView.as_view(), name="set_password"),
     path("users/", users.user_list, name="user_list"),
+    path("users/export/", users.user_export, name="user_export"),
     path("users/invite/", users.user_invite_page, name="user_invite"),
     path("users/<int:pk>/", users.user_detail, name="user_detail"),
     path("users/<int:pk>/edit/", users.user_edit, name="user_edit"),

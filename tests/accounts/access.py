@@ -32,6 +32,7 @@ ROWS = {
         ok=ALL_ROLES, public=True, kwargs=lambda w: {"uidb64": "MQ", "token": "not-a-real-token"}
     ),
     "accounts:user_list": Row(ok=USER_ADMINS),
+    "accounts:user_export": Row(ok=USER_ADMINS),
     "accounts:user_invite": Row(ok=USER_ADMINS),
     "accounts:user_detail": Row(ok=USER_ADMINS, kwargs=_target),
     # POST only; lifting a sign-in lock is the system administrator's alone.

@@ -17,6 +17,7 @@ from core.idempotency import form_token_mint
 from core.models import AuditEvent
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.accounts.support import link_in, sign_in_fully, sign_in_with_password
+from tests.support.exports import csv_rows
 from tests.support.queries import assert_flat_queries
 
 pytestmark = pytest.mark.django_db
@@ -329,3 +330,43 @@ def test_the_school_is_found_by_urn_or_a_name_that_matches_only_one(client_for, 
         == 302
     )
     assert Membership.objects.get(user=person).school == other_school
+
+
+def test_user_list_sorts_by_its_headers_and_exports_what_it_shows(client_for, coordinator, dsl, school):
+    UserFactory(full_name="=cmd Formula", totp=False)
+    client = client_for(coordinator)
+    page = client.get("/accounts/users/", {"sort": "-name"}).content.decode()
+    assert page.index("Dee Eskay") < page.index("=cmd Formula")
+    assert 'aria-sort="descending"' in page and "/accounts/users/export/?sort=-name" in page
+    rows = csv_rows(client.get("/accounts/users/export/", {"role": Role.DSL}))
+    assert rows[0] == ["Name", "Email", "Roles", "Last sign-in", "Status"]
+    assert [r[0] for r in rows[1:]] == ["Dee Eskay"]
+    assert "Designated safeguarding lead" in rows[1][2]
+    rows = csv_rows(client.get("/accounts/users/export/", {"q": "formula"}))
+    assert rows[1][0] == "'=cmd Formula"
+    event = AuditEvent.objects.filter(action="accounts.users_exported").latest("id")
+    assert event.detail == "1 rows; filters: q; sort: name"
+
+
+@pytest.mark.parametrize("fixture", ["adviser", "dsl", "csc_practitioner", "scrutiny"])
+def test_people_who_do_not_manage_users_may_not_export_them(request, client_for, fixture):
+    assert client_for(request.getfixturevalue(fixture)).get("/accounts/users/export/").status_code == 404
+
+
+def test_user_export_query_count_does_not_grow_with_users(client_for, sysadmin, school):
+    client = client_for(sysadmin)
+
+    def add(count: int, start: int) -> None:
+        users = User.objects.bulk_create(
+            [
+                User(email=f"exp{i}@example.test", full_name=f"Export Person {i:05d}")
+                for i in range(start, start + count)
+            ]
+        )
+        Membership.objects.bulk_create([Membership(user=u, role=Role.DSL, school=school) for u in users])
+
+    add(40, 0)
+    assert_flat_queries(
+        fetch=lambda: client.get("/accounts/users/export/", {"role": Role.DSL, "sort": "last_sign_in"}),
+        grow=lambda: add(400, 40),
+    )
