@@ -9,11 +9,26 @@ from typing import Any
 import django_filters
 from django.db.models import Exists, F, OrderBy, OuterRef, Q, QuerySet
 
-from core.filters import filter_form_helper
+from core.filters import DateSearchFilter, filter_form_helper
 from core.lists import Column, SortedFilterSet, Sorting
 
 from .facts import training_facts
-from .models import Contact, ContactRole, Phase, RRSALevel, School, SchoolType, Status, SupportTier, Visit, VisitAction
+from .models import (
+    Contact,
+    ContactRole,
+    Institution,
+    InstitutionKind,
+    MeetingKind,
+    NetworkMeeting,
+    Phase,
+    RRSALevel,
+    School,
+    SchoolType,
+    Status,
+    SupportTier,
+    Visit,
+    VisitAction,
+)
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 SORTS: dict[str, tuple[str, list[str | OrderBy]]] = {
@@ -206,3 +221,71 @@ class ActionFilter(django_filters.FilterSet):
 
     def filter_order(self, qs: QuerySet[VisitAction], name: str, value: str) -> QuerySet[VisitAction]:
         return qs  # applied in `qs`, after the filters, so the default order holds without a choice too
+
+
+class InstitutionFilter(SortedFilterSet):
+    q = django_filters.CharFilter(label="Name, ward or postcode", method="filter_q")
+    kind = django_filters.ChoiceFilter(label="Type", choices=InstitutionKind.choices, empty_label="Any type")
+
+    sorting = Sorting(
+        Column("name", "Name", "name", "id"),
+        Column("kind", "Type", "kind", "name", "id"),
+        Column("ward", "Ward", "ward", "name", "id"),
+        default="name",
+    )
+
+    class Meta:
+        model = Institution
+        fields: list[str] = []
+
+    @property
+    def form(self) -> Any:
+        from crispy_forms_gds.layout import Field
+
+        form = super().form
+        if not hasattr(form, "helper"):
+            form.helper = filter_form_helper(  # type: ignore[attr-defined]  # crispy-forms reads it; Form declares none
+                Field.text("q"), Field.select("kind"), Field("sort"), columns="one-half"
+            )
+        return form
+
+    def filter_q(self, qs: QuerySet[Institution], name: str, value: str) -> QuerySet[Institution]:
+        value = value.strip()
+        if not value:
+            return qs
+        return qs.filter(Q(name__icontains=value) | Q(postcode__icontains=value) | Q(ward__icontains=value))
+
+
+class NetworkMeetingFilter(SortedFilterSet):
+    q = django_filters.CharFilter(label="Title or venue", method="filter_q")
+    kind = django_filters.ChoiceFilter(label="Type", choices=MeetingKind.choices, empty_label="Any type")
+    held_from = DateSearchFilter(label="Held from", field_name="held_on", lookup_expr="gte")
+    held_to = DateSearchFilter(label="Held to", field_name="held_on", lookup_expr="lte")
+
+    sorting = Sorting(
+        Column("date", "Date", "held_on", "id"),
+        Column("title", "Meeting", "title", "id"),
+        Column("kind", "Type", "kind", "held_on", "id"),
+        Column("attendees", "DSLs who attended", "attendee_count", "id"),
+        default="-date",
+    )
+
+    class Meta:
+        model = NetworkMeeting
+        fields: list[str] = []
+
+    @property
+    def form(self) -> Any:
+        from crispy_forms_gds.layout import Field
+
+        form = super().form
+        if not hasattr(form, "helper"):
+            form.helper = filter_form_helper(  # type: ignore[attr-defined]  # crispy-forms reads it; Form declares none
+                Field.text("q"), Field.select("kind"), Field.text("held_from"), Field.text("held_to"), Field("sort"),
+                columns="one-quarter",
+            )  # fmt: skip
+        return form
+
+    def filter_q(self, qs: QuerySet[NetworkMeeting], name: str, value: str) -> QuerySet[NetworkMeeting]:
+        value = value.strip()
+        return qs.filter(Q(title__icontains=value) | Q(venue__icontains=value)) if value else qs

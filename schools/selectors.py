@@ -17,7 +17,7 @@ from accounts.roles import Role
 from reports.disclosure import show_banded_count  # pure rules, no models: no import cycle
 
 from .facts import referral_facts, training_facts
-from .filters import ActionFilter, SchoolFilter
+from .filters import ActionFilter, InstitutionFilter, NetworkMeetingFilter, SchoolFilter
 from .models import (
     ChecklistItem,
     Contact,
@@ -184,6 +184,13 @@ def meeting_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[NetworkMe
     if not has_capability(user, Capability.VISITS_EDIT):
         raise Http404
     return NetworkMeeting.objects.annotate(attendee_count=Count("attendees")).order_by("-held_on", "-id")
+
+
+def meeting_list_for_page(*, user: User | AnonymousUser, params: Mapping[str, Any]) -> NetworkMeetingFilter:
+    filters = {k: v for k, v in params.items() if k != "page"}
+    return NetworkMeetingFilter(
+        filters or None, queryset=meeting_list_visible_to(user=user).select_related("organiser")
+    )
 
 
 def meeting_get_for_user(*, user: User | AnonymousUser, pk: int) -> NetworkMeeting:
@@ -377,6 +384,11 @@ def institution_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[Insti
     if not access_for(user).roles & ALL_SCHOOLS_ROLES:
         raise Http404
     return Institution.objects.order_by("name", "id")
+
+
+def institution_list_for_page(*, user: User | AnonymousUser, params: Mapping[str, Any]) -> InstitutionFilter:
+    filters = {k: v for k, v in params.items() if k != "page"}
+    return InstitutionFilter(filters or None, queryset=institution_list_visible_to(user=user))
 
 
 def institution_get_for_user(*, user: User | AnonymousUser, pk: int) -> Institution:

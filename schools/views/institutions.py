@@ -6,16 +6,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from accounts.permissions import Capability, capability_required, has_capability, signed_in_user
+from core.csv_export import CsvColumn, export_list
 from core.forms import add_service_errors
+from core.lists import filters_used
 
 from ..forms.schools import InstitutionForm
-from ..models import Institution, InstitutionKind
-from ..selectors import institution_get_for_user, institution_list_visible_to
+from ..models import Institution
+from ..selectors import institution_get_for_user, institution_list_for_page, institution_list_visible_to
 from ..services.visits import institution_create, institution_update
 
 PAGE_SIZE = 50
@@ -23,26 +25,36 @@ PAGE_SIZE = 50
 
 @capability_required(Capability.SCHOOLS_VIEW)
 def institution_list(request: HttpRequest) -> HttpResponse:
-    qs = institution_list_visible_to(user=request.user)
-    q = request.GET.get("q", "").strip()
-    kind = request.GET.get("kind", "")
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(postcode__icontains=q) | Q(ward__icontains=q))
-    if kind in InstitutionKind.values:
-        qs = qs.filter(kind=kind)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    filterset = institution_list_for_page(user=request.user, params=request.GET)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "schools/institution_list.html",
         {
+            "filter": filterset,
+            "filters_used": filters_used(filterset),
             "page_obj": page,
             "institutions": page.object_list,
-            "q": q,
-            "kind": kind,
-            "kinds": InstitutionKind.choices,
             "may_edit": has_capability(request.user, Capability.SCHOOLS_EDIT_ANY),
         },
     )
+
+
+INSTITUTION_COLUMNS = [
+    CsvColumn("Name", lambda i: i.name),
+    CsvColumn("Type", lambda i: i.get_kind_display()),
+    CsvColumn("Ward", lambda i: i.ward),
+    CsvColumn("Postcode", lambda i: i.postcode),
+]
+
+
+@capability_required(Capability.SCHOOLS_VIEW)
+def institution_export(request: HttpRequest) -> HttpResponseBase:
+    filterset = institution_list_for_page(user=request.user, params=request.GET)
+    return export_list(
+        request, filterset=filterset, columns=INSTITUTION_COLUMNS, name="institutions",
+        action="schools.institutions_exported", list_url=reverse("schools:institution_list"),
+    )  # fmt: skip
 
 
 @capability_required(Capability.SCHOOLS_VIEW)

@@ -7,15 +7,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import Membership, User
 from accounts.permissions import Capability, capability_required, has_capability, signed_in_user
 from accounts.roles import Role
+from core.csv_export import CsvColumn, export_list
 from core.forms import add_service_errors
+from core.lists import filters_used
 from core.locking import STALE_MESSAGE, StaleEdit
 
 from ..filters import ActionFilter
@@ -25,7 +28,7 @@ from ..selectors import (
     action_get_for_user,
     action_owner_choices,
     meeting_get_for_user,
-    meeting_list_visible_to,
+    meeting_list_for_page,
     my_actions_for_page,
     overdue_actions_for_page,
     school_get_for_user,
@@ -243,8 +246,29 @@ def _dsl_contacts() -> QuerySet[Contact]:
 
 @capability_required(Capability.VISITS_EDIT)
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(meeting_list_visible_to(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "schools/meeting_list.html", {"page_obj": page, "meetings": page.object_list})
+    filterset = meeting_list_for_page(user=request.user, params=request.GET)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"filter": filterset, "filters_used": filters_used(filterset), "page_obj": page}
+    return render(request, "schools/meeting_list.html", {**context, "meetings": page.object_list})
+
+
+MEETING_COLUMNS = [
+    CsvColumn("Date", lambda m: m.held_on.isoformat()),
+    CsvColumn("Meeting", lambda m: m.title),
+    CsvColumn("Type", lambda m: m.get_kind_display()),
+    CsvColumn("Venue", lambda m: m.venue),
+    CsvColumn("Organiser", lambda m: m.organiser.full_name if m.organiser else ""),
+    CsvColumn("DSLs who attended", lambda m: m.attendee_count),
+]
+
+
+@capability_required(Capability.VISITS_EDIT)
+def meeting_export(request: HttpRequest) -> HttpResponseBase:
+    filterset = meeting_list_for_page(user=request.user, params=request.GET)
+    return export_list(
+        request, filterset=filterset, columns=MEETING_COLUMNS, name="network-meetings",
+        action="schools.meetings_exported", list_url=reverse("schools:meeting_list"),
+    )  # fmt: skip
 
 
 @capability_required(Capability.VISITS_EDIT)

@@ -33,6 +33,7 @@ ROWS = {
     "schools:action_edit": Row(ok=TEAM, kwargs=lambda w: {"pk": w.visit_action.pk}),
     "schools:action_done": Row(ok=TEAM, ok_status=405, kwargs=lambda w: {"pk": w.visit_action.pk}),
     "schools:meeting_list": Row(ok=TEAM),
+    "schools:meeting_export": Row(ok=TEAM),
     "schools:meeting_add": Row(ok=TEAM),
     "schools:meeting_detail": Row(ok=TEAM, kwargs=lambda w: {"pk": w.network_meeting.pk}),
     "schools:meeting_edit": Row(ok=TEAM, kwargs=lambda w: {"pk": w.network_meeting.pk}),
@@ -59,6 +60,7 @@ def build(world: World) -> None:
 ROWS.update(
     {
         "schools:institution_list": Row(ok=TEAM | READ_ONLY),
+        "schools:institution_export": Row(ok=TEAM | READ_ONLY),
         "schools:institution_add": Row(ok=TEAM, read_only=READ_ONLY),
         "schools:institution_edit": Row(ok=TEAM, read_only=READ_ONLY, kwargs=lambda w: {"pk": w.institution.pk}),
     }
