@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from crispy_forms_gds.layout import Field
 from django.db.models import F, Q, QuerySet
 
-from core.filters import DateSearchFilter, filter_form_helper
+from core.filters import DateSearchFilter
 from core.lists import Column, SortedFilterSet, Sorting
 
 from .models.cases import OPEN_STAGES, Case, Stage
@@ -46,17 +45,6 @@ class CaseFilter(SortedFilterSet):
     def __init__(self, *args: Any, panels: QuerySet[Panel], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.filters["panel"].extra["queryset"] = panels
-
-    @property
-    def form(self) -> Any:
-        form = super().form
-        if not hasattr(form, "helper"):
-            form.helper = filter_form_helper(  # type: ignore[attr-defined]  # crispy-forms reads it; Form declares none
-                Field.text("q"), Field.select("panel"), Field.select("stage"), Field.select("open"),
-                Field.text("officer"), Field.text("opened_from"), Field.text("opened_to"), Field("sort"),
-                columns="one-quarter",
-            )  # fmt: skip
-        return form
 
     def filter_q(self, qs: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
         for word in value.split():

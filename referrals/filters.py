@@ -7,12 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from crispy_forms_gds.layout import Field
 from django.db.models import F, Q, QuerySet
 
 from accounts.models import Membership, Team, User
 from accounts.roles import Role
-from core.filters import DateSearchFilter, filter_form_helper
+from core.filters import DateSearchFilter
 from core.lists import Column, SortedFilterSet, Sorting
 
 from .models import AGE_BAND_UPPER, AgeBand, ConcernType, Referral, Status
@@ -80,20 +79,6 @@ class ReferralFilter(SortedFilterSet):
             self.sorting = self.sorting.without("name", "school", "assigned")
         else:
             self.filters["assigned_to"].extra["choices"] = _assignee_choices
-
-    @property
-    def form(self) -> Any:
-        form = super().form
-        if not hasattr(form, "helper"):
-            fields = [
-                Field.text(name) if isinstance(self.filters[name], django_filters.CharFilter) else Field.select(name)
-                for name in self.filters
-                if name not in ("sort", "made_from", "made_to")
-            ]
-            form.helper = filter_form_helper(  # type: ignore[attr-defined]  # crispy-forms reads it; Form declares none
-                *fields, Field.text("made_from"), Field.text("made_to"), Field("sort"), columns="one-quarter"
-            )
-        return form
 
     def filter_reference(self, qs: QuerySet[Referral], name: str, value: str) -> QuerySet[Referral]:
         value = value.strip()

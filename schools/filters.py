@@ -101,19 +101,6 @@ class SchoolFilter(SortedFilterSet):
             del self.filters["no_recent_visit"]
             self.sorting = self.sorting.without("last_visit")
 
-    @property
-    def form(self) -> Any:
-        from crispy_forms_gds.layout import Field
-
-        form = super().form
-        if not hasattr(form, "helper"):
-            fields = [Field.text("q")] + [Field.select(name) for name in self.filters if name not in ("q", "sort")]
-            fields.append(Field("sort"))
-            form.helper = filter_form_helper(  # type: ignore[attr-defined]  # crispy-forms reads it; Form declares none
-                *fields, columns="one-quarter"
-            )
-        return form
-
     def filter_q(self, qs: QuerySet[School], name: str, value: str) -> QuerySet[School]:
         value = value.strip()
         if not value:
@@ -233,21 +220,11 @@ class InstitutionFilter(SortedFilterSet):
         Column("ward", "Ward", "ward", "name", "id"),
         default="name",
     )
+    form_columns = "one-half"
 
     class Meta:
         model = Institution
         fields: list[str] = []
-
-    @property
-    def form(self) -> Any:
-        from crispy_forms_gds.layout import Field
-
-        form = super().form
-        if not hasattr(form, "helper"):
-            form.helper = filter_form_helper(  # type: ignore[attr-defined]  # crispy-forms reads it; Form declares none
-                Field.text("q"), Field.select("kind"), Field("sort"), columns="one-half"
-            )
-        return form
 
     def filter_q(self, qs: QuerySet[Institution], name: str, value: str) -> QuerySet[Institution]:
         value = value.strip()
@@ -273,18 +250,6 @@ class NetworkMeetingFilter(SortedFilterSet):
     class Meta:
         model = NetworkMeeting
         fields: list[str] = []
-
-    @property
-    def form(self) -> Any:
-        from crispy_forms_gds.layout import Field
-
-        form = super().form
-        if not hasattr(form, "helper"):
-            form.helper = filter_form_helper(  # type: ignore[attr-defined]  # crispy-forms reads it; Form declares none
-                Field.text("q"), Field.select("kind"), Field.text("held_from"), Field.text("held_to"), Field("sort"),
-                columns="one-quarter",
-            )  # fmt: skip
-        return form
 
     def filter_q(self, qs: QuerySet[NetworkMeeting], name: str, value: str) -> QuerySet[NetworkMeeting]:
         value = value.strip()
