@@ -3,12 +3,16 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
+
+from core.lists import Column, SortedFilterSet, Sorting
+from schools.models import Contact, ContactRole
 
 from .models import Course, Sector, Session
 
 
-class SessionFilter(django_filters.FilterSet):
+class SessionFilter(SortedFilterSet):
+    q = django_filters.CharFilter(label="Course or venue", help_text="Part of its name", method="filter_q")
     course = django_filters.ModelChoiceFilter(
         label="Course", queryset=Course.objects.all(), empty_label="All courses", to_field_name="code"
     )
@@ -21,9 +25,22 @@ class SessionFilter(django_filters.FilterSet):
         method="filter_feedback",
     )
 
+    sorting = Sorting(
+        Column("date", "Date", "held_on", "id"),
+        Column("course", "Course", "course__name", "held_on", "id"),
+        Column("audience", "Audience", "sector", "held_on", "id"),
+        Column("institutions", "Schools and other bodies", "institutions", "held_on", "id"),
+        Column("people", "People", "people", "held_on", "id"),
+        default="-date",
+    )
+
     class Meta:
         model = Session
         fields = ["course", "sector"]
+
+    def filter_q(self, qs: QuerySet[Session], name: str, value: str) -> QuerySet[Session]:
+        value = value.strip()
+        return qs.filter(Q(course__name__icontains=value) | Q(venue__icontains=value)) if value else qs
 
     def filter_year(self, qs: QuerySet[Session], name: str, value: Any) -> QuerySet[Session]:
         from datetime import date
@@ -37,3 +54,30 @@ class SessionFilter(django_filters.FilterSet):
         if value == "missing":
             return qs.filter(responses=0)
         return qs.exclude(quality_observation="")
+
+
+class RefresherFilter(SortedFilterSet):
+    """DSLs and deputies whose Prevent training is due: by name or school, role and ward."""
+
+    q = django_filters.CharFilter(label="Name or school", help_text="Part of a name", method="filter_q")
+    role = django_filters.ChoiceFilter(
+        label="Role",
+        choices=[(ContactRole.DSL.value, "DSL"), (ContactRole.DEPUTY_DSL.value, "Deputy DSL")],
+        empty_label="DSLs and deputies",
+    )
+    ward = django_filters.CharFilter(label="Ward", field_name="school__ward", lookup_expr="iexact")
+
+    sorting = Sorting(
+        Column("name", "Name", "full_name", "id"),
+        Column("school", "School", "school__name", "full_name", "id"),
+        Column("last", "Last Prevent training", F("last_prevent_training").asc(nulls_first=True), "full_name", "id"),
+        default="school",
+    )
+
+    class Meta:
+        model = Contact
+        fields: list[str] = []
+
+    def filter_q(self, qs: QuerySet[Contact], name: str, value: str) -> QuerySet[Contact]:
+        value = value.strip()
+        return qs.filter(Q(full_name__icontains=value) | Q(school__name__icontains=value)) if value else qs

@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Avg, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -27,6 +27,7 @@ from accounts.permissions import Capability, access_for, has_capability
 from schools.models import Contact, ContactRole, School
 
 from .catalogue import TRAIN_THE_TRAINER_CODES
+from .filters import RefresherFilter, SessionFilter
 from .models import Attendance, Attendee, Course, Sector, Session
 from .uptake import percent
 from .uptake import uptake_as_at as uptake_as_at
@@ -109,6 +110,23 @@ def overdue_dsl_contacts(*, on: date) -> QuerySet[Contact]:
         is_current=True,
         school__in=School.objects.open_on(on),
     ).exclude(_recent_prevent_training(on=on))
+
+
+def refreshers_for_page(*, params: Mapping[str, Any], on: date) -> RefresherFilter:
+    """The DSL refresher list's filter set: the overdue DSLs and deputies with their school and the date of their
+    last Prevent training (a subquery, so one query per page)."""
+    last = (
+        Attendee.objects.filter(
+            contact=OuterRef("pk"),
+            attendance__session__course__counts_as_prevent_training_for_dsl=True,
+            attendance__session__held_on__lte=on,
+        )
+        .order_by("-attendance__session__held_on")
+        .values("attendance__session__held_on")[:1]
+    )
+    qs = overdue_dsl_contacts(on=on).select_related("school").annotate(last_prevent_training=Subquery(last))
+    filters = {k: v for k, v in params.items() if k != "page"}
+    return RefresherFilter(filters or None, queryset=qs)
 
 
 def contact_ids_with_overdue_prevent_training(*, on: date) -> QuerySet[Any]:
@@ -295,6 +313,38 @@ def session_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[Session]:
     if has_capability(user, Capability.TRAINING_EDIT) or access.has("csc_practitioner"):
         return qs
     return qs.filter(pk__in=Attendance.objects.filter(school_id__in=access.school_ids).values("session_id"))
+
+
+def _attendance_total(field: str) -> Subquery:
+    return Subquery(
+        Attendance.objects.filter(session=OuterRef("pk"))
+        .order_by()
+        .values("session")
+        .annotate(n=Sum(field))
+        .values("n")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def session_list_for_page(*, user: User | AnonymousUser, params: Mapping[str, Any]) -> SessionFilter:
+    """The session list's filter set over the sessions the user may see, each with the number of schools and
+    other bodies that attended and of people trained (subqueries, so one query per page)."""
+    qs = session_list_visible_to(user=user).annotate(
+        institutions=Coalesce(
+            Subquery(
+                Attendance.objects.filter(session=OuterRef("pk"))
+                .order_by()
+                .values("session")
+                .annotate(n=Count("pk"))
+                .values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            0,
+        ),
+        people=Coalesce(_attendance_total(F("staff") + F("pupils") + F("parents")), 0),  # type: ignore[arg-type]
+    )
+    filters = {k: v for k, v in params.items() if k != "page"}
+    return SessionFilter(filters or None, queryset=qs)
 
 
 def session_get_for_user(*, user: User | AnonymousUser, pk: int) -> Session:

@@ -9,6 +9,7 @@ app_name = "training"
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("sessions/", sessions.session_list, name="session_list"),
+    path("sessions/export.csv", sessions.session_export, name="session_export"),
     path("sessions/add/", sessions.session_add, name="session_add"),
     path("sessions/<int:pk>/", sessions.session_detail, name="session_detail"),
     path("sessions/<int:pk>/edit/", sessions.session_edit, name="session_edit"),
@@ -24,5 +25,6 @@ urlpatterns = [
     path("import/", imports.import_upload, name="import_upload"),
     path("import/preview/", imports.import_preview, name="import_preview"),
     path("refreshers/", dashboard.refreshers, name="refreshers"),
+    path("refreshers/export.csv", dashboard.refreshers_export, name="refreshers_export"),
     path("my-training/", dashboard.my_training, name="my_training"),
 ]

@@ -15,6 +15,7 @@ def _session(w: World) -> dict[str, Any]:
 ROWS = {
     "training:dashboard": Row(ok=READERS),
     "training:session_list": Row(ok=READERS),
+    "training:session_export": Row(ok=READERS),
     "training:session_add": Row(ok=TEAM, read_only={DSL, CSC}),
     "training:session_detail": Row(ok=READERS, kwargs=_session),
     "training:session_edit": Row(ok=TEAM, read_only={DSL, CSC}, kwargs=_session),
@@ -30,6 +31,7 @@ ROWS = {
     "training:import_upload": Row(ok=TEAM, read_only={DSL, CSC}),
     "training:import_preview": Row(ok=TEAM, ok_status=302, read_only={DSL, CSC}),
     "training:refreshers": Row(ok={*TEAM, CSC}),
+    "training:refreshers_export": Row(ok={*TEAM, CSC}),
     "training:my_training": Row(ok=READERS),
 }
 

@@ -156,10 +156,13 @@ def _grow_sessions(n: int) -> None:
     )
 
 
-def test_session_list_uses_the_same_queries_at_two_sizes(coordinator: Any, client_for: Any) -> None:
+@pytest.mark.parametrize("name", ["training:session_list", "training:session_export"])
+def test_session_list_uses_the_same_queries_at_two_sizes(coordinator: Any, client_for: Any, name: str) -> None:
     client = client_for(coordinator)
     _grow_sessions(40)
-    assert_flat_queries(fetch=lambda: client.get(reverse("training:session_list")), grow=lambda: _grow_sessions(400))
+    params = {"q": "a", "year": "2023", "sort": "-people"}
+    assert_flat_queries(fetch=lambda: client.get(reverse("training:session_list")), grow=lambda: _grow_sessions(100))
+    assert_flat_queries(fetch=lambda: client.get(reverse(name), params), grow=lambda: _grow_sessions(300))
 
 
 def test_session_page_uses_the_same_queries_at_two_sizes(coordinator: Any, client_for: Any) -> None:
@@ -204,7 +207,8 @@ def test_dashboard_lists_open_schools_with_no_training(coordinator: Any, client_
     assert "<svg" in text and "style=" not in text.split("<main")[1]
 
 
-def test_refresher_list_uses_the_same_queries_at_two_sizes(coordinator: Any, client_for: Any) -> None:
+@pytest.mark.parametrize("name", ["training:refreshers", "training:refreshers_export"])
+def test_refresher_list_uses_the_same_queries_at_two_sizes(coordinator: Any, client_for: Any, name: str) -> None:
     client = client_for(coordinator)
 
     def leads(n: int, start: int) -> None:
@@ -213,7 +217,8 @@ def test_refresher_list_uses_the_same_queries_at_two_sizes(coordinator: Any, cli
             AttendeeFactory(attendance__school=school, attendance__session__held_on=date(2020, 1, 1))
 
     leads(5, 900000)
-    assert_flat_queries(fetch=lambda: client.get(reverse("training:refreshers")), grow=lambda: leads(60, 910000))
+    params = {"q": "school", "role": "dsl", "sort": "-last"}
+    assert_flat_queries(fetch=lambda: client.get(reverse(name), params), grow=lambda: leads(60, 910000))
 
 
 def test_dsl_pages_use_the_same_queries_at_two_sizes(dsl: Any, school: School, client_for: Any) -> None:

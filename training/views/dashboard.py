@@ -6,11 +6,14 @@ from datetime import date
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.permissions import Capability, access_for, capability_required, signed_in_user
+from core.csv_export import CsvColumn, export_list
+from core.lists import filters_used
 from schools.models import Contact, Phase, School
 
 from .. import selectors
@@ -79,22 +82,51 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "training/dashboard.html", context)
 
 
-@capability_required(Capability.TRAINING_VIEW)
-def refreshers(request: HttpRequest) -> HttpResponse:
-    """DSLs and deputies whose Prevent training is more than two years old, or who have none. Across all
-    schools, so not for a DSL (their own school's are on the school page)."""
+def _no_dsl_list(request: HttpRequest) -> None:
+    """Across all schools, so not for a DSL (their own school's are on the school page)."""
     if selectors.dashboard_scope(user=request.user).school_ids is not None:
         raise Http404
+
+
+@capability_required(Capability.TRAINING_VIEW)
+def refreshers(request: HttpRequest) -> HttpResponse:
+    """DSLs and deputies whose Prevent training is more than two years old, or who have none."""
+    _no_dsl_list(request)
     today = timezone.localdate()
-    contacts = selectors.overdue_dsl_contacts(on=today).select_related("school").order_by("school__name", "full_name")
-    page = Paginator(contacts, OVERDUE_PER_PAGE).get_page(request.GET.get("page"))
-    last = selectors.contact_last_prevent_training(contact_ids=[c.pk for c in page.object_list])
-    rows = [(c, last.get(c.pk)) for c in page.object_list]
+    filterset = selectors.refreshers_for_page(params=request.GET, on=today)
+    page = Paginator(filterset.qs, OVERDUE_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "training/refreshers.html",
-        {"page_obj": page, "rows": rows, "today": today, "since": selectors.two_years_before(today)},
+        {
+            "filter": filterset,
+            "filters_used": filters_used(filterset),
+            "page_obj": page,
+            "rows": page.object_list,
+            "today": today,
+            "since": selectors.two_years_before(today),
+        },
     )
+
+
+REFRESHER_COLUMNS = [
+    CsvColumn("Name", lambda c: c.full_name),
+    CsvColumn("Email", lambda c: c.email),
+    CsvColumn("Role", lambda c: c.get_role_display()),
+    CsvColumn("School URN", lambda c: c.school.urn),
+    CsvColumn("School", lambda c: c.school.name),
+    CsvColumn("Last Prevent training", lambda c: c.last_prevent_training or ""),
+]
+
+
+@capability_required(Capability.TRAINING_VIEW)
+def refreshers_export(request: HttpRequest) -> HttpResponseBase:
+    _no_dsl_list(request)
+    filterset = selectors.refreshers_for_page(params=request.GET, on=timezone.localdate())
+    return export_list(
+        request, filterset=filterset, columns=REFRESHER_COLUMNS, name="dsl-training-due",
+        action="training.refreshers_exported", list_url=reverse("training:refreshers"),
+    )  # fmt: skip
 
 
 @capability_required(Capability.TRAINING_VIEW)

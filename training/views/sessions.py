@@ -8,67 +8,70 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import Capability, access_for, capability_required, signed_in_user
+from core.csv_export import CsvColumn, export_list
 from core.forms import add_service_errors
+from core.lists import filters_used
 from core.locking import StaleEdit, stale_edit_show_on_form
 from schools.models import School
 
 from .. import elearning, selectors, services
-from ..filters import SessionFilter
 from ..forms.elearning import ElearningForm
 from ..forms.sessions import AttendanceCountsForm, AttendeeForm, CourseForm, FeedbackForm, SessionForm
-from ..models import Attendance, Attendee, Course
+from ..models import Attendee, Course
 
 PER_PAGE = 50
 ATTENDANCE_PER_PAGE = 100
 
 
-def _totals_subquery(field: str) -> Subquery:
-    return Subquery(
-        Attendance.objects.filter(session=OuterRef("pk"))
-        .order_by()
-        .values("session")
-        .annotate(n=Sum(field))
-        .values("n")[:1],
-        output_field=IntegerField(),
-    )
-
-
 @capability_required(Capability.TRAINING_VIEW)
 def session_list(request: HttpRequest) -> HttpResponse:
-    qs = selectors.session_list_visible_to(user=request.user)
-    qs = qs.annotate(
-        institutions=Coalesce(
-            Subquery(
-                Attendance.objects.filter(session=OuterRef("pk"))
-                .order_by()
-                .values("session")
-                .annotate(n=Count("pk"))
-                .values("n")[:1],
-                output_field=IntegerField(),
-            ),
-            0,
-        ),
-        people=Coalesce(_totals_subquery(F("staff") + F("pupils") + F("parents")), 0),  # type: ignore[arg-type]
-    )
-    filtered = SessionFilter(request.GET or None, queryset=qs)
-    page = Paginator(filtered.qs.order_by("-held_on", "-id"), PER_PAGE).get_page(request.GET.get("page"))
+    filterset = selectors.session_list_for_page(user=request.user, params=request.GET)
+    page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "training/session_list.html",
         {
-            "filter": filtered,
+            "filter": filterset,
+            "filters_used": filters_used(filterset),
             "page_obj": page,
             "may_edit": selectors.may_edit_training(user=request.user),
         },
     )
+
+
+def _better_understanding(session: Any) -> str:
+    if not session.responses:
+        return ""
+    return f"{round(100 * session.better_understanding / session.responses)}% of {session.responses}"
+
+
+SESSION_COLUMNS = [
+    CsvColumn("Date", lambda s: s.held_on.isoformat()),
+    CsvColumn("Course", lambda s: s.course.name),
+    CsvColumn("Audience", lambda s: s.get_sector_display()),
+    CsvColumn("Where", lambda s: "Online" if s.delivery == "online" else s.venue),
+    CsvColumn("Schools and other bodies", lambda s: s.institutions),
+    CsvColumn("People", lambda s: s.people),
+    CsvColumn("Better understanding", _better_understanding),
+]
+
+
+@capability_required(Capability.TRAINING_VIEW)
+def session_export(request: HttpRequest) -> HttpResponseBase:
+    filterset = selectors.session_list_for_page(user=request.user, params=request.GET)
+    return export_list(
+        request, filterset=filterset, columns=SESSION_COLUMNS, name="training-sessions",
+        action="training.sessions_exported", list_url=reverse("training:session_list"),
+    )  # fmt: skip
 
 
 @capability_required(Capability.TRAINING_VIEW)

@@ -1,0 +1,48 @@
+"""Training sessions and the DSL refresher list: sortable headers and the CSV export of what the filters show,
+and who may download it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from core.models import AuditEvent
+from schools.models import ContactRole
+from tests.schools.factories import ContactFactory, SchoolFactory
+from tests.support.exports import csv_rows
+from tests.training.factories import AttendanceFactory, AttendeeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sessions_sort_by_people_and_export_the_filtered_rows(coordinator: Any, client_for: Any) -> None:
+    AttendanceFactory(session__venue="Civic centre", session__held_on=date(2025, 3, 1), staff=9)
+    AttendanceFactory(session__venue="Library", session__held_on=date(2025, 4, 1), staff=2)
+    client = client_for(coordinator)
+    body = client.get(reverse("training:session_list"), {"sort": "-people"}).content.decode()
+    assert body.index("Civic centre") < body.index("Library") and 'aria-sort="descending"' in body
+    rows = csv_rows(client.get(reverse("training:session_export"), {"q": "civic"}))
+    assert rows[0][0] == "Date" and [(r[3], r[5]) for r in rows[1:]] == [("Civic centre", "9")]
+    assert AuditEvent.objects.get(action="training.sessions_exported").detail.startswith("1 rows; filters: q")
+
+
+def test_refreshers_filter_sort_and_export(coordinator: Any, client_for: Any) -> None:
+    trained = ContactFactory(full_name="Old Training", role=ContactRole.DSL, school=SchoolFactory(name="Ash School"))
+    AttendeeFactory(contact=trained, attendance__school=trained.school, attendance__session__held_on=date(2019, 5, 1))
+    ContactFactory(full_name="Never Trained", role=ContactRole.DEPUTY_DSL, school=SchoolFactory(name="Birch School"))
+    client = client_for(coordinator)
+    body = client.get(reverse("training:refreshers"), {"sort": "-last"}).content.decode()
+    assert body.index("Old Training") < body.index("Never Trained")
+    rows = csv_rows(client.get(reverse("training:refreshers_export"), {"role": "dsl"}))
+    assert [r[0] for r in rows[1:]] == ["Old Training"] and rows[1][-1].startswith("20")
+    assert AuditEvent.objects.get(action="training.refreshers_exported").detail.startswith("1 rows; filters: role")
+
+
+@pytest.mark.parametrize("name", ["training:refreshers_export", "training:session_export"])
+def test_those_without_the_list_may_not_export_it(scrutiny: Any, dsl: Any, client_for: Any, name: str) -> None:
+    assert client_for(scrutiny).get(reverse(name)).status_code == 404
+    if name == "training:refreshers_export":
+        assert client_for(dsl).get(reverse(name)).status_code == 404
