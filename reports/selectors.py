@@ -8,13 +8,15 @@ a chair cannot be given a part of one safely; chairs see General Release reports
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.permissions import Capability, has_capability, is_coordinator
 
+from .filters import ReportFilter
 from .models import Release, Report, ReportSchedule, ReportState
 
 if TYPE_CHECKING:
@@ -35,6 +37,13 @@ def report_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[Report]:
         # Readers who cannot request reports see the finished General Release ones only.
         qs = qs.general_release().filter(state=ReportState.DONE)
     return qs.order_by("-created_at", "-id")
+
+
+def report_list_for_page(*, user: User | AnonymousUser, params: Mapping[str, Any]) -> ReportFilter:
+    """The report list's filter set over the reports the user may see."""
+    filters = {k: v for k, v in params.items() if k != "page"}
+    may_request = has_capability(user, Capability.REPORTS_REQUEST)
+    return ReportFilter(filters or None, queryset=report_list_visible_to(user=user), may_request=may_request)
 
 
 def report_published_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[Report]:

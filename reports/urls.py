@@ -8,6 +8,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.report_list, name="list"),
+    path("export.csv", views.report_export, name="export"),
     path("new/", views.report_request, name="request"),
     path("<int:pk>/", views.report_detail, name="detail"),
     path("<int:pk>/status.json", views.report_status, name="status"),

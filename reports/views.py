@@ -11,14 +11,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotAllowed,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from accounts.permissions import Capability, has_capability, signed_in_user
+from core.csv_export import CsvColumn, export_list
 from core.forms import add_service_errors
 from core.idempotency import REUSED_MESSAGE
+from core.lists import filters_used
 from core.storage import stored_file_response
 
 from . import services
@@ -30,7 +40,7 @@ from .selectors import (
     release_get_for_user,
     release_list_visible_to,
     report_get_for_user,
-    report_list_visible_to,
+    report_list_for_page,
     schedule_get_for_user,
     schedule_list_visible_to,
 )
@@ -55,10 +65,43 @@ def report_list(request: HttpRequest) -> HttpResponse:
     can_request = has_capability(request.user, Capability.REPORTS_REQUEST)
     if can_request:
         report_sweep_stale()  # a report whose worker died, or whose message was lost, goes back in the queue
-    page = Paginator(report_list_visible_to(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    filterset = report_list_for_page(user=request.user, params=request.GET)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
-        request, "reports/list.html", {"page_obj": page, "reports": page.object_list, "can_request": can_request}
+        request,
+        "reports/list.html",
+        {
+            "filter": filterset,
+            "filters_used": filters_used(filterset),
+            "page_obj": page,
+            "reports": page.object_list,
+            "can_request": can_request,
+        },
     )
+
+
+REPORT_COLUMNS = [
+    CsvColumn("Report", lambda r: r.title),
+    CsvColumn("Committee", lambda r: r.committee),
+    CsvColumn("Period start", lambda r: r.period_start.isoformat()),
+    CsvColumn("Period end", lambda r: r.period_end.isoformat()),
+    CsvColumn("Classification", lambda r: r.get_classification_display()),
+    CsvColumn("Made", lambda r: r.created_at.isoformat()),
+    CsvColumn("State", lambda r: r.get_state_display()),
+]
+REQUESTED_BY = CsvColumn("Asked for by", lambda r: r.requested_by.full_name if r.requested_by else "The portal")
+
+
+def report_export(request: HttpRequest) -> HttpResponseBase:
+    """The reports the list shows with these filters (their titles and dates, never their figures); who asked
+    for each only for those who may request reports, as on the page."""
+    _require_view(request)
+    filterset = report_list_for_page(user=request.user, params=request.GET)
+    may_request = has_capability(request.user, Capability.REPORTS_REQUEST)
+    return export_list(
+        request, filterset=filterset, columns=REPORT_COLUMNS + ([REQUESTED_BY] if may_request else []),
+        name="reports", action="reports.list_exported", list_url=reverse("reports:list"),
+    )  # fmt: skip
 
 
 def report_request(request: HttpRequest) -> HttpResponse:

@@ -22,6 +22,7 @@ def build(world):
 
 ROWS = {
     "reports:list": Row(ok=READERS),
+    "reports:export": Row(ok=READERS),
     "reports:request": Row(ok={COORDINATOR}, read_only=NOT_COORDINATOR_READERS),
     "reports:detail": Row(ok=READERS, kwargs=lambda w: {"pk": w.report.pk}),
     "reports:status": Row(ok=READERS, kwargs=lambda w: {"pk": w.report.pk}),

@@ -13,6 +13,7 @@ from core.idempotency import form_token_mint
 from core.models import AuditEvent
 from reports.models import Classification, Report, ReportSchedule, ReportState
 from tests.support.clock import TODAY, frozen
+from tests.support.exports import csv_rows
 from tests.support.queries import assert_flat_queries
 
 from .factories import ReportFactory, ReportScheduleFactory, finished_report
@@ -107,6 +108,7 @@ def test_roles_without_reports_do_not_see_the_pages(role, request, client_for):
     report = finished_report()
     client = client_for(user)
     assert client.get(reverse("reports:list")).status_code == 404
+    assert client.get(reverse("reports:export")).status_code == 404
     assert client.get(reverse("reports:download", kwargs={"pk": report.pk})).status_code == 404
 
 
@@ -210,6 +212,20 @@ def test_report_history_keeps_a_flat_query_count(coordinator, client_for):
 
     count = assert_flat_queries(fetch=lambda: client.get(reverse("reports:list")), grow=grow)
     assert count <= 12
+    params = {"q": "report", "period_from": "1/1/2026", "sort": "-title"}
+    for name in ("reports:list", "reports:export"):
+        assert_flat_queries(fetch=lambda name=name: client.get(reverse(name), params), grow=grow)
+
+
+def test_scrutiny_exports_the_published_list_without_who_asked(scrutiny, coordinator, client_for):
+    finished_report(title="=Published update")
+    finished_report(title="Sensitive update", classification=Classification.OFFICIAL_SENSITIVE)
+    rows = csv_rows(client_for(scrutiny).get(reverse("reports:export"), {"classification": "official_sensitive"}))
+    assert [r[0] for r in rows[1:]] == ["'=Published update"] and "Asked for by" not in rows[0]
+    rows = csv_rows(client_for(coordinator).get(reverse("reports:export"), {"q": "update", "sort": "title"}))
+    assert [r[0] for r in rows[1:]] == ["'=Published update", "Sensitive update"] and rows[0][-1] == "Asked for by"
+    body = client_for(coordinator).get(reverse("reports:list"), {"sort": "-title"}).content.decode()
+    assert body.index("Sensitive update") < body.index("=Published update") and 'aria-sort="descending"' in body
 
 
 def test_coordinator_schedules_a_quarterly_report(coordinator, client_for):
