@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import F, Q, QuerySet
 
 from core.lists import Column, SortedFilterSet, Sorting
-from schools.models import Contact, ContactRole
+from schools.models import Contact, ContactRole, School
 
 from .models import Course, Sector, Session
 
@@ -81,3 +81,20 @@ class RefresherFilter(SortedFilterSet):
     def filter_q(self, qs: QuerySet[Contact], name: str, value: str) -> QuerySet[Contact]:
         value = value.strip()
         return qs.filter(Q(full_name__icontains=value) | Q(school__name__icontains=value)) if value else qs
+
+
+class NoTrainingFilter(SortedFilterSet):
+    """The dashboard's open schools with no Prevent training: sorted by its headers (the dashboard's own form
+    chooses the date, phase and ward)."""
+
+    sorting = Sorting(
+        Column("name", "School", "name", "urn"),
+        Column("urn", "URN", "urn"),
+        Column("phase", "Phase", "phase", "name", "urn"),
+        Column("ward", "Ward", "ward", "name", "urn"),
+        default="name",
+    )
+
+    class Meta:
+        model = School
+        fields: list[str] = []

@@ -27,7 +27,7 @@ from accounts.permissions import Capability, access_for, has_capability
 from schools.models import Contact, ContactRole, School
 
 from .catalogue import TRAIN_THE_TRAINER_CODES
-from .filters import RefresherFilter, SessionFilter
+from .filters import NoTrainingFilter, RefresherFilter, SessionFilter
 from .models import Attendance, Attendee, Course, Sector, Session
 from .uptake import percent
 from .uptake import uptake_as_at as uptake_as_at
@@ -177,6 +177,13 @@ def schools_without_training(*, on: date, phase: str | None = None, ward: str | 
     work_mem (NOT IN over half a million attendances re-ran its subquery for every school)."""
     trained = school_ids_with_course(course_codes=None, on=on).filter(school_id=OuterRef("pk"))
     return open_schools_on(on=on, phase=phase, ward=ward).exclude(Exists(trained)).order_by("name")
+
+
+def schools_without_training_for_page(
+    *, params: Mapping[str, Any], on: date, phase: str | None = None, ward: str | None = None
+) -> NoTrainingFilter:
+    schools = schools_without_training(on=on, phase=phase, ward=ward).only("pk", "urn", "name", "phase", "ward")
+    return NoTrainingFilter({k: v for k, v in params.items() if k == "sort"} or None, queryset=schools)
 
 
 def accredited_trainers_per_school(*, on: date, phase: str | None = None, ward: str | None = None) -> dict[str, Any]:

@@ -8,6 +8,7 @@ app_name = "training"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("schools-without-training.csv", dashboard.no_training_export, name="no_training_export"),
     path("sessions/", sessions.session_list, name="session_list"),
     path("sessions/export.csv", sessions.session_export, name="session_export"),
     path("sessions/add/", sessions.session_add, name="session_add"),

@@ -14,6 +14,7 @@ def _session(w: World) -> dict[str, Any]:
 
 ROWS = {
     "training:dashboard": Row(ok=READERS),
+    "training:no_training_export": Row(ok={*TEAM, CSC}),
     "training:session_list": Row(ok=READERS),
     "training:session_export": Row(ok=READERS),
     "training:session_add": Row(ok=TEAM, read_only={DSL, CSC}),

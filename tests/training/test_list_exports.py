@@ -46,3 +46,32 @@ def test_those_without_the_list_may_not_export_it(scrutiny: Any, dsl: Any, clien
     assert client_for(scrutiny).get(reverse(name)).status_code == 404
     if name == "training:refreshers_export":
         assert client_for(dsl).get(reverse(name)).status_code == 404
+
+
+def test_schools_without_training_sort_and_export_with_the_dashboards_choices(
+    coordinator: Any, dsl: Any, client_for: Any
+) -> None:
+    SchoolFactory(name="Zeal Primary", ward="Alder")
+    SchoolFactory(name="Apple Primary", ward="Birch")
+    client = client_for(coordinator)
+    body = client.get(reverse("training:dashboard"), {"sort": "ward"}).content.decode()
+    section = body.split('id="no-training"')[1]
+    assert section.index("Zeal Primary") < section.index("Apple Primary")
+    rows = csv_rows(client.get(reverse("training:no_training_export"), {"ward": "Birch", "sort": "ward"}))
+    assert rows[0] == ["URN", "School", "Phase", "Ward"] and [r[1] for r in rows[1:]] == ["Apple Primary"]
+    event = AuditEvent.objects.get(action="training.no_training_exported")
+    assert "choices: ward" in event.detail and "Birch" not in event.detail
+    assert client_for(dsl).get(reverse("training:no_training_export")).status_code == 404
+
+
+def test_schools_without_training_export_uses_the_same_queries_at_two_sizes(coordinator: Any, client_for: Any) -> None:
+    from tests.support.queries import assert_flat_queries
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            SchoolFactory()
+
+    grow(5)
+    client = client_for(coordinator)
+    url = reverse("training:no_training_export")
+    assert_flat_queries(fetch=lambda: client.get(url, {"sort": "-urn"}), grow=lambda: grow(60))

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,23 +32,27 @@ def _series_dates(on: date, points: int = 8) -> list[date]:
     return [d for d in dates if d < on] + [on]
 
 
-@capability_required(Capability.UPTAKE_VIEW)
-def dashboard(request: HttpRequest) -> HttpResponse:
-    scope = selectors.dashboard_scope(user=request.user)
-    today = timezone.localdate()
+def _dashboard_choice(request: HttpRequest, scope: Any) -> tuple[DashboardForm, date, date, str, str]:
+    """The dashboard's form and its choices: the "as at" date, the reach period's start, phase and ward."""
     wards = (
         list(School.objects.exclude(ward="").order_by("ward").values_list("ward", flat=True).distinct())
         if scope.school_ids is None
         else []
     )
     form = DashboardForm(request.GET or None, wards=wards)
-    on, start, phase, ward = today, None, "", ""
+    on, start, phase, ward = timezone.localdate(), None, "", ""
     if form.is_valid():
-        on = form.cleaned_data["on"] or today
+        on = form.cleaned_data["on"] or on
         start = form.cleaned_data["start"]
         phase = form.cleaned_data["phase"]
         ward = form.cleaned_data["ward"]
-    start = start or academic_year_start(on)
+    return form, on, start or academic_year_start(on), phase, ward
+
+
+@capability_required(Capability.UPTAKE_VIEW)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    scope = selectors.dashboard_scope(user=request.user)
+    form, on, start, phase, ward = _dashboard_choice(request, scope)
     context: dict[str, Any] = {"form": form, "on": on, "start": start, "scope": scope}
     if scope.school_ids is not None:
         # A DSL: their own school's figures only.
@@ -56,12 +61,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "training/dashboard_dsl.html", context)
     series = selectors.uptake_series(dates=_series_dates(on), phase=phase or None, ward=ward or None)
     uptake = series[-1]  # the series ends on `on`: uptake_as_at's figures without a second pass over attendances
-    none_page = Paginator(
-        selectors.schools_without_training(on=on, phase=phase or None, ward=ward or None).only(
-            "pk", "urn", "name", "phase", "ward"
-        ),
-        NO_TRAINING_PER_PAGE,
-    ).get_page(request.GET.get("page"))
+    none_filter = selectors.schools_without_training_for_page(
+        params=request.GET, on=on, phase=phase or None, ward=ward or None
+    )
+    none_page = Paginator(none_filter.qs, NO_TRAINING_PER_PAGE).get_page(request.GET.get("page"))
     context.update(
         {
             "uptake": uptake,
@@ -72,6 +75,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "feedback": selectors.feedback_in_period(start=start, end=on),
             "trainers": selectors.accredited_trainers_per_school(on=on, phase=phase or None, ward=ward or None),
             "delivery": selectors.commissioned_delivery_in_period(start=start, end=on),
+            "filter": none_filter,
             "page_obj": none_page,
             "overdue_count": selectors.overdue_dsl_contacts(on=on).count(),
             "phase": phase,
@@ -80,6 +84,34 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         }
     )
     return render(request, "training/dashboard.html", context)
+
+
+NO_TRAINING_COLUMNS = [
+    CsvColumn("URN", lambda s: s.urn),
+    CsvColumn("School", lambda s: s.name),
+    CsvColumn("Phase", lambda s: s.get_phase_display()),
+    CsvColumn("Ward", lambda s: s.ward),
+]
+
+
+@capability_required(Capability.UPTAKE_VIEW)
+def no_training_export(request: HttpRequest) -> HttpResponseBase:
+    """The dashboard's open schools with no Prevent training on its date, phase and ward. Not for a DSL."""
+    scope = selectors.dashboard_scope(user=request.user)
+    if scope.school_ids is not None:
+        raise Http404
+    form, on, _start, phase, ward = _dashboard_choice(request, scope)
+    if form.is_bound and not form.is_valid():
+        messages.error(request, "Correct the date, phase or ward before downloading the list.")
+        return redirect(f"{reverse('training:dashboard')}?{request.GET.urlencode()}")
+    none_filter = selectors.schools_without_training_for_page(
+        params=request.GET, on=on, phase=phase or None, ward=ward or None
+    )
+    return export_list(
+        request, filterset=none_filter, columns=NO_TRAINING_COLUMNS, name="schools-without-prevent-training",
+        action="training.no_training_exported", list_url=reverse("training:dashboard"),
+        extra=[f"as at: {on.isoformat()}", f"choices: {', '.join(k for k, v in form.cleaned_data.items() if v)}"],
+    )  # fmt: skip
 
 
 def _no_dsl_list(request: HttpRequest) -> None:
