@@ -107,10 +107,11 @@ def no_training_export(request: HttpRequest) -> HttpResponseBase:
     none_filter = selectors.schools_without_training_for_page(
         params=request.GET, on=on, phase=phase or None, ward=ward or None
     )
+    chosen = [name for name, value in (form.cleaned_data if form.is_bound else {}).items() if value]
     return export_list(
         request, filterset=none_filter, columns=NO_TRAINING_COLUMNS, name="schools-without-prevent-training",
         action="training.no_training_exported", list_url=reverse("training:dashboard"),
-        extra=[f"as at: {on.isoformat()}", f"choices: {', '.join(k for k, v in form.cleaned_data.items() if v)}"],
+        extra=[f"as at: {on.isoformat()}", f"choices: {', '.join(chosen) or 'none'}"],
     )  # fmt: skip
 
 
