@@ -1,10 +1,9 @@
 """Transfers: a case transferred out closes as "transferred" with an OFFICIAL-SENSITIVE transfer pack (real
-WeasyPrint, read back with pdftotext page by page), audited and counted on its own line; a case transferred in
+WeasyPrint, read back with pypdf page by page), audited and counted on its own line; a case transferred in
 keeps where it came from."""
 
 from __future__ import annotations
 
-import subprocess
 from datetime import date, timedelta
 
 import pytest
@@ -21,6 +20,7 @@ from channel.services.transfers import TransferDetails, case_transfer_in, case_t
 from core.models import AuditEvent
 from referrals.selectors import referral_statistics
 from tests.channel.factories import CaseFactory, adopted
+from tests.support.pdf import pdf_page_texts
 
 pytestmark = pytest.mark.django_db
 
@@ -36,10 +36,7 @@ def _details(**kw) -> TransferDetails:
 
 
 def _pages(pdf: bytes, tmp_path) -> list[str]:
-    path = tmp_path / "pack.pdf"
-    path.write_bytes(pdf)
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True).stdout
-    return text.decode().split("\f")[:-1]
+    return pdf_page_texts(pdf)
 
 
 def test_a_case_transferred_out_closes_as_transferred_and_is_counted(panel, panel_chair):

@@ -5,8 +5,6 @@ for the redaction review; each step is audited; everyone else gets a 404 on ever
 from __future__ import annotations
 
 import io
-import subprocess
-import tempfile
 import zipfile
 
 import pytest
@@ -21,6 +19,7 @@ from referrals.selectors import referral_get_for_user
 from sar.models import SarState, SubjectAccessRequest
 from tests.channel.test_retention import FIRST, SURNAME, _case_story, _text_values_containing
 from tests.core.attachments import TEXT, attachment_on
+from tests.support.pdf import pdf_page_texts
 from tests.support.queries import assert_flat_queries
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
@@ -37,11 +36,7 @@ def story(coordinator, panel_chair, panel_member, panel):
 
 
 def _pdf_pages(pdf: bytes) -> list[str]:
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
-        handle.write(pdf)
-        handle.flush()
-        text = subprocess.run(["pdftotext", "-layout", handle.name, "-"], check=True, capture_output=True).stdout
-    return text.decode().split("\f")[:-1]
+    return pdf_page_texts(pdf)
 
 
 def test_a_coordinator_makes_downloads_and_releases_a_bundle(

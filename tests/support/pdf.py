@@ -18,3 +18,8 @@ def assert_tagged_pdf_ua(pdf: bytes) -> None:
     assert str(root["/Lang"]).startswith("en"), "the PDF has no language"
     xmp = root["/Metadata"].get_object().get_data().decode()
     assert re.search(r"pdfuaid:part(=\"1\"|>1<)", xmp), "no PDF/UA-1 identification in the XMP metadata"
+
+
+def pdf_page_texts(pdf: bytes) -> list[str]:
+    """The text of each page, read with pypdf (no system tool needed, so these tests run wherever pytest does)."""
+    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages]
