@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from functools import partial
 from typing import TYPE_CHECKING
 
 from django.apps import AppConfig
@@ -22,7 +21,6 @@ class TrainingConfig(AppConfig):
         from core.locking import EditService, register_edit_service
 
         from . import demo, home, navigation, selectors, services
-        from .catalogue import WRAP_CODES
         from .models import Attendance, Course, Session
         from .views import imports  # noqa: F401  (its waiting uploads join the nightly sweep: core.uploads)
 
@@ -33,7 +31,7 @@ class TrainingConfig(AppConfig):
             TrainingFacts(
                 contact_last_prevent_training=selectors.contact_last_prevent_training,
                 contact_ids_with_overdue_prevent_training=selectors.contact_ids_with_overdue_prevent_training,
-                school_ids_with_wrap=partial(selectors.school_ids_with_course, course_codes=WRAP_CODES),
+                school_ids_with_wrap=selectors.school_ids_with_wrap,
                 school_training_summary=selectors.school_training_summary,
             )
         )

@@ -220,3 +220,72 @@ class Attendee(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.full_name
+
+
+# ---- stores kept by the database (training/migrations/0004_training_dates.py) ----
+#
+# The uptake measures and the DSL refresher checks ask, for 24,000 schools and 73,000 contacts at once, "when did
+# this school first attend WRAP / PVE / any Prevent training?" and "did this person have Prevent training between
+# two dates?". Answering from the attendances means a pass over half a million rows on every home page. These two
+# tables hold the answers, and database triggers keep them in the same transaction as every write to attendances,
+# attendees, sessions and courses, so no service, import, data fix or cascade can leave them stale. The portal
+# only reads them; `manage.py rebuild_training_dates` recomputes both from the attendances and says what differed.
+
+
+class SchoolFirstTraining(models.Model):
+    """A school's first WRAP, PVE and any Prevent training (not commissioned or community delivery): the earliest
+    date of a session it attended, None if never. One row per school that has attended anything."""
+
+    school = models.OneToOneField(
+        "schools.School",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,  # kept by the database: a school with attendances cannot be deleted
+        related_name="first_training",
+    )
+    first_wrap = models.DateField(null=True)
+    first_pve = models.DateField(null=True)
+    first_any = models.DateField(null=True)
+
+    class Meta:
+        verbose_name = "school's first training (kept by the database)"
+
+    def __str__(self) -> str:
+        return f"First training of school {self.school_id}"
+
+
+class ContactPreventTraining(models.Model):
+    """A named attendee linked to a school contact, at a session of a course that counts as Prevent training for
+    a DSL: who and when. One row per such attendee."""
+
+    attendee = models.OneToOneField(
+        Attendee, primary_key=True, on_delete=models.DO_NOTHING, related_name="prevent_training"
+    )
+    contact = models.ForeignKey("schools.Contact", on_delete=models.DO_NOTHING, related_name="prevent_training")
+    held_on = models.DateField()
+
+    class Meta:
+        verbose_name = "contact's Prevent training (kept by the database)"
+        indexes = [
+            models.Index(fields=["contact", "held_on"], name="training_cpt_contact_held_on"),
+            # "Is any Prevent training dated after D?": whether ContactLastPreventTraining answers for D.
+            models.Index(fields=["held_on"], name="training_cpt_held_on"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Prevent training of contact {self.contact_id} on {self.held_on}"
+
+
+class ContactLastPreventTraining(models.Model):
+    """A contact's last Prevent training date (the latest of its ContactPreventTraining rows). Enough to say who
+    is due a refresher on any date no Prevent training is dated after, which is today's question."""
+
+    contact = models.OneToOneField(
+        "schools.Contact", primary_key=True, on_delete=models.DO_NOTHING, related_name="latest_prevent_training"
+    )
+    last_on = models.DateField()
+
+    class Meta:
+        verbose_name = "contact's last Prevent training (kept by the database)"
+
+    def __str__(self) -> str:
+        return f"Last Prevent training of contact {self.contact_id}: {self.last_on}"

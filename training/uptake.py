@@ -1,22 +1,19 @@
 """The uptake measures: of the schools open on a date, how many (and what share) had accessed WRAP, PVE and any
 Prevent training by then.
 
-One grouped join finds each school's first WRAP, PVE and Prevent training date; every count is then a filter on
-those columns. There is no subquery per school (`pk IN (attendances ...)` inside an aggregate filter made
-PostgreSQL re-run the subquery for each of 24,000 schools at the default work_mem), so the cost is one pass over
-schools and attendances whatever the number of dates or phases, and a whole series is one query.
+Each school's first WRAP, PVE and Prevent training date is stored (training.models.SchoolFirstTraining, kept by
+database triggers), so every count is a filter on those columns over one pass of the schools: no pass over the
+half million attendances of a national dataset, and a whole series or every phase is one query.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from schools.models import Phase, School, Status
-
-from .catalogue import PVE_CODES, WRAP_CODES
 
 MEASURES = ("wrap", "pve", "any")
 
@@ -43,12 +40,10 @@ def schools_with_first_training(*, phase: str | None = None, ward: str | None = 
         qs = qs.filter(phase=phase)
     if ward:
         qs = qs.filter(ward=ward)
-    held_on = "training_attendances__session__held_on"
-    course = "training_attendances__session__course"
     return qs.annotate(
-        first_wrap=Min(held_on, filter=Q(**{f"{course}__code__in": WRAP_CODES})),
-        first_pve=Min(held_on, filter=Q(**{f"{course}__code__in": PVE_CODES})),
-        first_any=Min(held_on, filter=Q(**{f"{course}__is_commissioned": False})),
+        first_wrap=F("first_training__first_wrap"),
+        first_pve=F("first_training__first_pve"),
+        first_any=F("first_training__first_any"),
     )
 
 
@@ -91,12 +86,14 @@ def uptake_by_phase(*, on: date, ward: str | None = None) -> list[dict[str, Any]
 
 
 def uptake_overall_and_by_phase(*, on: date, ward: str | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """uptake_as_at and uptake_by_phase from one pass over schools and attendances (the committee report shows
-    both; each pass is the cost at national scale)."""
-    buckets = {f"p{i}_": phase for i, phase in enumerate(Phase)}
-    aggregates = _counts("all_", on, Q())
-    for key, phase in buckets.items():
-        aggregates.update(_counts(key, on, Q(phase=phase)))
-    figures = schools_with_first_training(ward=ward).aggregate(**aggregates)
-    rows = [{"phase": phase.value, "phase_label": phase.label, **_row(figures, key)} for key, phase in buckets.items()]
-    return {"on": on, **_row(figures, "all_")}, [row for row in rows if row["open_schools"]]
+    """uptake_as_at and uptake_by_phase from one pass over the schools, grouped by phase (the committee report
+    shows both); the whole is the sum of the phases, so schools of a phase outside the list still count in it."""
+    grouped = schools_with_first_training(ward=ward).values("phase").annotate(**_counts("", on, Q())).order_by()
+    by_phase: dict[str, dict[str, Any]] = {row["phase"]: cast(dict[str, Any], row) for row in grouped}
+    totals = {name: sum(row[name] for row in by_phase.values()) for name in _counts("", on, Q())}
+    rows = [
+        {"phase": phase.value, "phase_label": phase.label, **_row(by_phase[phase.value], "")}
+        for phase in Phase
+        if phase.value in by_phase
+    ]
+    return {"on": on, **_row(totals, "")}, [row for row in rows if row["open_schools"]]
