@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from functools import reduce
+from operator import and_
 from typing import TYPE_CHECKING, Any, cast
 
 from crispy_forms_gds.helper import FormHelper
@@ -7,8 +9,10 @@ from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import SetPasswordForm as DjangoSetPasswordForm
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
+from core.finding import FindOneField, find_one_field, typed_words
 from core.forms import govuk_date_field
 from core.idempotency import IdempotentFormMixin
 from core.retention_models import RetentionSettings
@@ -19,7 +23,6 @@ from .roles import Role
 if TYPE_CHECKING:
     # For annotations only: at run time accounts does not import the apps above it (see accounts.scopes).
     from channel.models.panels import Panel
-    from schools.models import School
 from .scopes import PANEL, SCHOOL, scope_choices
 
 
@@ -122,15 +125,34 @@ class UserDetailsForm(UserDetailsFields):
         )
 
 
+def _schools_matching(rows: QuerySet[Any], text: str) -> QuerySet[Any]:
+    """A URN, or every word in the school's name."""
+    if text.isdigit():
+        return rows.filter(urn=int(text)) if len(text) < 10 else rows.none()
+    words = typed_words(text)
+    return rows.filter(reduce(and_, (Q(name__icontains=w) for w in words))).order_by("name") if words else rows.none()
+
+
+def _school_named(rows: QuerySet[Any], text: str) -> QuerySet[Any]:
+    return rows.none() if text.isdigit() else rows.filter(name__iexact=text)
+
+
 class MembershipForm(IdempotentFormMixin, forms.Form):
     """A role and its scope. Only the scope the chosen role needs is kept (see accounts.services)."""
 
     role = forms.ChoiceField(label="Role", widget=forms.RadioSelect, error_messages={"required": "Select a role"})
-    school = forms.CharField(
+    # A text box, not a list: a council may have hundreds of schools, a national deployment tens of thousands.
+    school = FindOneField(
         label="School (for a designated safeguarding lead)",
         help_text="The school's URN, or enough of its name to find only that school.",
-        max_length=200,
         required=False,
+        match=_schools_matching,
+        exact=_school_named,
+        label_of=lambda school: f"{school.name} (URN {school.urn})",
+        only=("name", "urn"),
+        none="No open school has that URN or name. Check it on the school's page",
+        several="More than one school matches ‘{text}’: choose one",
+        legend="Which school?",
     )
     team = forms.ModelChoiceField(
         label="Team (for a CSC practitioner)", queryset=Team.objects.order_by("name"), required=False
@@ -150,7 +172,7 @@ class MembershipForm(IdempotentFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         # `fields` holds this form's own copies of the declared fields, typed only as Field by the stubs.
         cast(forms.ChoiceField, self.fields["role"]).choices = [(r.value, r.label) for r in roles]
-        self._schools = scope_choices(SCHOOL)
+        find_one_field(self, "school").rows = scope_choices(SCHOOL)
         cast("forms.ModelChoiceField[Panel]", self.fields["panel"]).queryset = scope_choices(PANEL)
         self.fields["started_on"] = govuk_date_field(
             "Start date", required=False, help_text="Leave blank to start today. For example, 27 3 2026"
@@ -173,30 +195,12 @@ class MembershipForm(IdempotentFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        data["school"] = self._find_school(data.get("school")) if data.get("role") == "dsl" else None
+        if data.get("role") != "dsl":
+            # Only a DSL's role has a school (the service keeps only the scope the role needs): a school typed
+            # for another role is set aside, not an error.
+            self.errors.pop("school", None)
+            data["school"] = None
         return data
-
-    def _find_school(self, typed: str | None) -> School | None:
-        """A text box, not a list: a council may have hundreds of schools. A URN or a name that finds exactly one
-        open school; otherwise a message that says how to narrow it."""
-        text = " ".join(str(typed or "").split())
-        if not text:
-            return None  # the service asks for the school
-        if text.isdigit():
-            matches = list(self._schools.filter(urn=int(text))[:2])
-        else:
-            exact = list(self._schools.filter(name__iexact=text)[:2])
-            matches = (
-                exact if len(exact) == 1 else list(self._schools.filter(name__icontains=text).order_by("name")[:6])
-            )
-        if not matches:
-            self.add_error("school", "No open school has that URN or name. Check it on the school's page")
-            return None
-        if len(matches) > 1:
-            names = "; ".join(f"{m.name} (URN {m.urn})" for m in matches[:5])
-            self.add_error("school", f"More than one school matches: {names}. Enter the URN")
-            return None
-        return matches[0]
 
 
 class ConfirmForm(forms.Form):

@@ -10,6 +10,8 @@ from django import forms, template
 from django.forms.formsets import BaseFormSet
 from django_filters import FilterSet
 
+from core.finding import CHOICE_SUFFIX, FindOneWidget
+
 register = template.Library()
 
 # crispy-forms-gds gives the fieldset of a radio or checkbox group no id and numbers its inputs from 1
@@ -42,6 +44,8 @@ def first_input_id(bound_field: forms.BoundField) -> str:
     """The id of the input a summary link for this field should focus: the first of a radio or checkbox group."""
     if isinstance(bound_field.field.widget, CHOICE_GROUP_WIDGETS):
         return f"id_{bound_field.html_name}_1"
+    if isinstance(bound_field.field.widget, FindOneWidget) and bound_field.field.widget.candidates:
+        return f"id_{bound_field.html_name}{CHOICE_SUFFIX}_1"  # several matched: the first to choose from
     if isinstance(bound_field.field.widget, forms.MultiWidget):
         return f"{bound_field.auto_id}_0"
     return str(bound_field.auto_id)

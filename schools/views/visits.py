@@ -293,7 +293,8 @@ MAX_LISTED_ATTENDEES = 1500
 
 def _meeting_form(request: HttpRequest, meeting: NetworkMeeting | None) -> HttpResponse:
     contacts = _dsl_contacts()
-    listed_all = contacts.count() <= MAX_LISTED_ATTENDEES
+    # A bounded count: counting every DSL of a national deployment only to learn there are too many to list.
+    listed_all = contacts.values("pk")[: MAX_LISTED_ATTENDEES + 1].count() <= MAX_LISTED_ATTENDEES
     if not listed_all:
         contacts = contacts.filter(pk__in=meeting.attendees.values_list("pk", flat=True) if meeting else [])
     if meeting is not None and listed_all:

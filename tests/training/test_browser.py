@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -78,3 +79,46 @@ def test_dsl_reads_their_school_training_on_a_phone(
     phone_page.get_by_role("button", name="Record e-learning").click()
     expect(phone_page.get_by_text("E-learning recorded.")).to_be_visible()
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+SHOTS = os.environ.get("TRAINER_SCREENSHOTS", "")
+
+
+def _shot(page: Any, name: str) -> None:
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+
+
+def test_coordinator_finds_the_accredited_trainer_by_typing_and_chooses_among_several(
+    page: Any, live_server: Any, sign_in: Any, coordinator: Any, axe: Any
+) -> None:
+    from tests.schools.factories import ContactFactory, SchoolFactory
+    from tests.training.test_trainer_choice import _accredit
+
+    _accredit(ContactFactory(full_name="Priya Shah", school=SchoolFactory(name="Larkhill Primary School")))
+    wanted = _accredit(ContactFactory(full_name="Priya Shahid", school=SchoolFactory(name="Quayside Academy")))
+    sign_in(page, coordinator)
+    for width in (1280, 320):  # desktop, then the narrowest phone: axe runs on each load
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server.url}/training/sessions/add/")
+        page.get_by_label("Course").select_option(label="Workshop to Raise Awareness of Prevent (WRAP)")
+        for part, value in enumerate(["14", "10", "2026"]):
+            page.locator(f"#id_held_on_{part}").fill(value)
+        page.get_by_label("Accredited trainer at a school (optional)").fill("priya")
+        page.get_by_role("button", name="Save session").click()
+        summary = page.locator(".govuk-error-summary")
+        expect(summary).to_contain_text("More than one accredited trainer matches ‘priya’: choose one")
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        _shot(page, f"trainer-several-{width}")
+        summary.get_by_role("link").click()  # the summary takes focus to the first to choose from
+        expect(page.locator("#id_trainer_contact_choice_1")).to_be_focused()
+    page.get_by_label("Priya Shahid, Quayside Academy").check()
+    page.get_by_role("button", name="Save session").click()
+    expect(page.get_by_text("Session saved with 0 schools.")).to_be_visible()
+    _shot(page, "trainer-saved-320")
+    assert Session.objects.get(course__code="WRAP").trainer_contact == wanted
+    page.get_by_role("link", name="Change the session or add schools").click()
+    expect(page.get_by_label("Accredited trainer at a school (optional)")).to_have_value(
+        "Priya Shahid, Quayside Academy"
+    )
+    assert len(axe.checked) >= 5, axe.checked

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from functools import reduce
+from operator import and_
+
 from crispy_forms_gds.layout import Button
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import Membership, User
 from accounts.roles import Role
+from core.finding import FindOneField, typed_words
 from schools.models import Contact
 
 from ..catalogue import TRAIN_THE_TRAINER_CODES
@@ -34,18 +38,54 @@ def council_trainers() -> QuerySet[User]:
     ).order_by("full_name")
 
 
-def accredited_trainers() -> QuerySet[Contact]:
+def accredited_trainers(*, also: int | None = None) -> QuerySet[Contact]:
+    """School staff who have been on a train-the-trainer course and are still at their school (and `also`, the
+    contact a session already names, so that editing the session keeps them after they have left)."""
+    from ..models import Attendee
+
+    trained = Attendee.objects.filter(
+        contact_id=OuterRef("pk"), attendance__session__course__code__in=TRAIN_THE_TRAINER_CODES
+    )
     return (
-        Contact.objects.filter(
-            is_current=True,
-            training_attendances__attendance__session__course__code__in=TRAIN_THE_TRAINER_CODES,
-        )
+        Contact.objects.filter((Q(is_current=True) & Exists(trained)) | Q(pk=also or 0))
         .select_related("school")
-        .distinct()
-        .order_by("full_name")
+        .order_by("full_name", "id")
     )
 
 
-class ContactChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Contact) -> str:
-        return f"{obj.full_name}, {obj.school.name}"
+def _contact_label(contact: Contact) -> str:
+    return f"{contact.full_name}, {contact.school.name}"
+
+
+def _contacts_matching(rows: QuerySet[Contact], text: str) -> QuerySet[Contact]:
+    """Every word in the name, e-mail address or school name; a number is the school's URN."""
+    words = typed_words(text)
+    if not words:
+        return rows.none()
+    return rows.filter(reduce(and_, (_contact_word(w) for w in words)))
+
+
+def _contact_word(word: str) -> Q:
+    if word.isdigit():  # a number is a URN (indexed), not part of a name
+        return Q(school__urn=int(word)) if len(word) < 10 else Q(pk__in=[])
+    return Q(full_name__icontains=word) | Q(email__icontains=word) | Q(school__name__icontains=word)
+
+
+def _contact_named(rows: QuerySet[Contact], text: str) -> QuerySet[Contact]:
+    return rows.filter(email__iexact=text) if "@" in text else rows.filter(full_name__iexact=text)
+
+
+def trainer_contact_field() -> FindOneField:
+    """An accredited trainer at a school, typed: tens of thousands of contacts are too many for a list."""
+    return FindOneField(
+        label="Accredited trainer at a school (optional)",
+        help_text="Their name or email address, or the school's name or URN.",
+        required=False,
+        match=_contacts_matching,
+        exact=_contact_named,
+        label_of=_contact_label,
+        only=("full_name", "email", "school__name", "school__urn"),
+        none="No accredited trainer at a school matches that. Check the spelling, or try their email address",
+        several="More than one accredited trainer matches ‘{text}’: choose one",
+        legend="Which accredited trainer?",
+    )

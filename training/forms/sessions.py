@@ -9,13 +9,14 @@ from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size
 from django import forms
 
 from accounts.models import User
+from core.finding import FindOneField, find_one_field
 from core.forms import govuk_date_field, keep_one_of_token_and_version, model_choice_field, version_field
 from core.idempotency import IdempotentFormMixin
 from schools.models import Contact
 
 from ..attendance_lines import AttendanceLine, parse_attendance_lines
 from ..models import AttendeeRole, Course, Delivery, Sector
-from .common import ContactChoiceField, _number_widget, _submit, accredited_trainers, council_trainers
+from .common import _number_widget, _submit, accredited_trainers, council_trainers, trainer_contact_field
 
 
 class SessionForm(IdempotentFormMixin, forms.Form):
@@ -39,12 +40,7 @@ class SessionForm(IdempotentFormMixin, forms.Form):
     trainer = forms.ModelChoiceField(
         label="Council trainer (optional)", queryset=User.objects.none(), required=False, empty_label="None"
     )
-    trainer_contact = ContactChoiceField(
-        label="Accredited trainer at a school (optional)",
-        queryset=Contact.objects.none(),
-        required=False,
-        empty_label="None",
-    )
+    trainer_contact: FindOneField = trainer_contact_field()
     trainer_name = forms.CharField(label="Other trainer or provider (optional)", max_length=150, required=False)
     attendance = forms.CharField(
         label="Schools and other bodies that attended",
@@ -66,7 +62,8 @@ class SessionForm(IdempotentFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["version"].required = editing
         model_choice_field(self, "trainer").queryset = council_trainers()
-        model_choice_field(self, "trainer_contact").queryset = accredited_trainers()
+        named = self.initial.get("trainer_contact")
+        find_one_field(self, "trainer_contact").rows = accredited_trainers(also=getattr(named, "pk", None))
         self.attendance_rows: list[AttendanceLine] = []
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -79,7 +76,7 @@ class SessionForm(IdempotentFormMixin, forms.Form):
             Field.text("capacity"),
             Fieldset(
                 Field.select("trainer"),
-                Field.select("trainer_contact"),
+                Field.text("trainer_contact", field_width=Fluid.TWO_THIRDS),
                 Field.text("trainer_name", field_width=Fluid.TWO_THIRDS),
                 legend="Trainer",
                 legend_size=Size.SMALL,
