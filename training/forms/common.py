@@ -7,7 +7,7 @@ from operator import and_
 
 from crispy_forms_gds.layout import Button
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.models import Membership, User
 from accounts.roles import Role
@@ -43,11 +43,14 @@ def accredited_trainers(*, also: int | None = None) -> QuerySet[Contact]:
     contact a session already names, so that editing the session keeps them after they have left)."""
     from ..models import Attendee
 
+    # An uncorrelated IN: PostgreSQL hashes the few thousand trained contacts once (a correlated EXISTS beside
+    # the OR ran once per contact, 1.2 s at national scale).
     trained = Attendee.objects.filter(
-        contact_id=OuterRef("pk"), attendance__session__course__code__in=TRAIN_THE_TRAINER_CODES
-    )
+        contact_id__isnull=False, attendance__session__course__code__in=TRAIN_THE_TRAINER_CODES
+    ).values("contact_id")
+    accredited = Q(is_current=True, pk__in=trained)
     return (
-        Contact.objects.filter((Q(is_current=True) & Exists(trained)) | Q(pk=also or 0))
+        Contact.objects.filter(accredited | Q(pk=also) if also else accredited)
         .select_related("school")
         .order_by("full_name", "id")
     )
