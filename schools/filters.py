@@ -152,7 +152,12 @@ class ActionFilter(django_filters.FilterSet):
     oldest due first."""
 
     school = django_filters.CharFilter(label="School name or URN", method="filter_school")
-    owner = django_filters.ModelChoiceFilter(label="Owner", queryset=None, empty_label="Anyone")
+    owner = django_filters.ModelChoiceFilter(
+        label="Owner",
+        queryset=None,
+        empty_label="Anyone",
+        help_text="The Prevent team. For actions a school's DSL owns, search by the school.",
+    )
     order = django_filters.ChoiceFilter(
         label="Show",
         choices=[(key, label) for key, (label, _) in ACTION_ORDERS.items()],

@@ -351,9 +351,17 @@ def my_actions_for_page(*, user: User | AnonymousUser, filters: Any) -> ActionFi
 
 
 def overdue_actions_for_page(*, user: User | AnonymousUser, filters: Any, on: date) -> ActionFilter:
-    """'Overdue actions' by school or due date, filtered by school and owner (the owners of overdue actions)."""
+    """'Overdue actions' by school or due date, filtered by school and owner: the Prevent team members who own
+    overdue actions. Actions a school's DSL owns are found by the school: DSLs grow with the schools (tens of
+    thousands at national scale), too many for a list."""
     overdue = actions_overdue_for(user=user, on=on)
-    owners = User.objects.filter(pk__in=overdue.values("owner_id")).order_by("full_name")
+    team = Membership.objects.current().filter(role__in=[Role.COORDINATOR, Role.ADVISER]).values("user_id")
+    owners = (
+        User.objects.filter(pk__in=overdue.values("owner_id"))
+        .filter(pk__in=team)
+        .only("full_name", "email")
+        .order_by("full_name")
+    )
     return ActionFilter(filters, queryset=overdue, owners=owners)
 
 

@@ -321,6 +321,7 @@ def test_the_school_is_found_by_urn_or_a_name_that_matches_only_one(client_for, 
     client = client_for(coordinator)
     many = client.post(url, {"form_token": form_token_mint(), "role": Role.DSL, "school": "larkhill"}).content.decode()
     assert "More than one school matches" in many and f"Larkhill Primary School (URN {school.urn})" in many
+    assert 'name="school_choice"' in many and "Which school?" in many  # listed to choose from
     none = client.post(
         url, {"form_token": form_token_mint(), "role": Role.DSL, "school": "Nowhere Academy"}
     ).content.decode()
@@ -330,6 +331,13 @@ def test_the_school_is_found_by_urn_or_a_name_that_matches_only_one(client_for, 
         == 302
     )
     assert Membership.objects.get(user=person).school == other_school
+    # Choosing one of those listed: the choice counts with the text it was listed for.
+    second = UserFactory()
+    picked = client.post(
+        f"/accounts/users/{second.pk}/roles/add/",
+        {"form_token": form_token_mint(), "role": Role.DSL, "school": "larkhill", "school_choice": str(school.pk)},
+    )
+    assert picked.status_code == 302 and Membership.objects.get(user=second).school == school
 
 
 def test_user_list_sorts_by_its_headers_and_exports_what_it_shows(client_for, coordinator, dsl, school):

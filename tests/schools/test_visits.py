@@ -155,6 +155,35 @@ def test_the_overdue_actions_page_queries_do_not_grow_with_the_list(client_for, 
     assert_flat_queries(fetch=lambda: client.get(reverse("schools:my_actions"), {"order": "due"}), grow=grow)
 
 
+def test_overdue_actions_offer_the_prevent_team_as_owners_not_every_dsl_with_an_overdue_action(
+    client_for, adviser, coordinator, make_user, db
+):
+    """A DSL owner is found by their school: DSLs grow with the schools, too many for the owner list."""
+    from accounts.roles import Role
+
+    today = timezone.localdate()
+    client = client_for(adviser)
+    url = reverse("schools:overdue_actions")
+    VisitActionFactory(visit=VisitFactory(adviser=adviser), due_on=today - timedelta(days=3))
+
+    def dsl_owned(n):
+        for _ in range(n):
+            school = SchoolFactory()
+            owner = make_user(Role.DSL, school=school)
+            VisitActionFactory(
+                visit=VisitFactory(school=school, adviser=adviser), owner=owner, due_on=today - timedelta(days=2)
+            )
+
+    dsl_owned(2)
+    size = len(client.get(url, {"order": "due"}).content.decode().split('name="owner"')[1].split("</select>")[0])
+    assert_flat_queries(fetch=lambda: client.get(url, {"order": "due"}), grow=lambda: dsl_owned(20))
+    page = client.get(url, {"order": "due"})
+    assert list(page.context["filter"].filters["owner"].queryset) == [adviser]
+    assert len(page.content.decode().split('name="owner"')[1].split("</select>")[0]) == size
+    assert len(page.context["actions"]) == 23  # every overdue action is still listed
+    assert "For actions a school's DSL owns, search by the school." in page.content.decode()
+
+
 def test_marking_an_action_done(client_for, adviser, school, db):
     action = VisitActionFactory(visit=VisitFactory(school=school, adviser=adviser))
     client = client_for(adviser)
