@@ -24,7 +24,7 @@ from ..selectors import (
     can_complete_action,
     can_edit_panel,
     case_flags_for,
-    cases_due_for_meeting,
+    cases_due_queryset,
     meeting_actions,
     meeting_attendance,
     meeting_get_for_user,
@@ -141,10 +141,17 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# A panel discusses tens of cases at a meeting, not hundreds: the agenda page lists those that have waited
+# longest, so it costs the same however many cases are due; once they are added the next ones are listed.
+AGENDA_LISTED = 40
+
+
 @capability_required(MEETINGS)
 def agenda_build(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for_write(request, pk)
-    due = cases_due_for_meeting(meeting=meeting)
+    due = list(cases_due_queryset(meeting=meeting)[: AGENDA_LISTED + 1])
+    more_due = len(due) > AGENDA_LISTED
+    due = due[:AGENDA_LISTED]
     labelled = []
     for case in due:
         # The same reading as the agenda_build service: a due case with no other reason is up for review.
@@ -166,7 +173,11 @@ def agenda_build(request: HttpRequest, pk: int) -> HttpResponse:
         request, form=form, title="Build the agenda", caption=str(meeting), back_url=_meeting_url(meeting),
         intro=[
             "The cases due at this meeting: new cases, cases whose review falls due by the meeting's date, and cases "
-            "with an exit proposed. Untick any the panel will not discuss."
+            "with an exit proposed. Untick any the panel will not discuss.",
+            *([
+                f"More cases are due than the {AGENDA_LISTED} listed here, which have waited longest. Once these are "
+                "added, the next are listed."
+            ] if more_due else []),
         ] if labelled else ["No cases of this panel are due at this meeting."],
         on_valid=save, done_message="Agenda updated.", extra={"hide_form": not labelled},
     )  # fmt: skip

@@ -56,6 +56,24 @@ def test_the_agenda_uses_the_same_number_of_queries_at_two_sizes(client_for, pan
     assert_flat_queries(fetch=lambda: client.get(url), grow=lambda: _bulk_cases(panel, 400))
 
 
+def test_the_agenda_lists_the_longest_waiting_cases_and_the_next_once_those_are_added(client_for, panel_chair, panel):
+    """However many cases are due, the page lists 40: its size and queries stay the same."""
+    meeting = MeetingFactory(panel=panel)
+    _bulk_cases(panel, 45)
+    client = client_for(panel_chair)
+    url = reverse("channel:agenda_build", args=[meeting.pk])
+    first = client.get(url)
+    listed = list(first.context["form"].fields["cases"].choices)
+    assert len(listed) == 40 and "More cases are due than the 40 listed here" in first.content.decode()
+    size = len(first.content)
+    assert_flat_queries(fetch=lambda: client.get(url), grow=lambda: _bulk_cases(panel, 400))
+    assert abs(len(client.get(url).content) - size) < 200  # the form token and the references' digits may differ
+    assert client.post(url, {"cases": [pk for pk, _ in listed]}).status_code == 302
+    assert meeting.items.count() == 40
+    following = client.get(url).context["form"].fields["cases"].choices
+    assert len(following) == 40 and not {pk for pk, _ in following} & {pk for pk, _ in listed}
+
+
 def test_the_meeting_page_uses_the_same_number_of_queries_at_two_sizes(client_for, panel_chair, panel):
     meeting = MeetingFactory(panel=panel)
 
