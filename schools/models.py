@@ -217,7 +217,17 @@ class Contact(TimeStampedModel, Versioned):
 
     class Meta:
         ordering = ["school", "role", "full_name"]
-        indexes = [models.Index(fields=["school", "role"])]
+        indexes = [
+            models.Index(fields=["school", "role"]),
+            # Who is due a DSL refresher (the coordinator's home page, the refresher list, the schools list's
+            # filter) reads current DSLs and deputies only: 41,000 of 73,000 contacts at national scale, read from
+            # this index alone rather than the whole table.
+            models.Index(
+                fields=["school", "id"],
+                condition=Q(is_current=True, role__in=["dsl", "deputy_dsl"]),
+                name="contact_current_dsl",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.get_role_display()})"
