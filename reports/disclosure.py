@@ -25,7 +25,7 @@ discloses nothing.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
@@ -271,33 +271,51 @@ def recoverable(values: Mapping[K, int], constraints: Iterable[Constraint[K]], w
 # ---- attribute disclosure -------------------------------------------------------------------------------------
 
 
-def attribute_exposed(values: Mapping[K, int], constraints: Iterable[Constraint[K]], withheld: set[K]) -> set[K]:
+def attribute_exposed(
+    values: Mapping[K, int],
+    constraints: Iterable[Constraint[K]],
+    withheld: set[K],
+    *,
+    known_zero: Collection[K] = (),
+) -> set[K]:
     """Totals whose published parts show that every person counted shares one value: the total is 1 to 4 or
-    withheld, and only one of its parts is non-zero or withheld (every other part is a published 0)."""
+    withheld, and only one of its parts is non-zero or withheld (every other part is a published 0), unless every
+    one of those zeros is `known_zero`: already published for a population of 5 or more containing these people
+    (see `_Programme.zero_published_for_more`), so the table tells nobody anything new about them."""
     exposed: set[K] = set()
     for total, parts in constraints:
         if values[total] < 1 or not (is_small(values[total]) or total in withheld):
             continue
         if sum(1 for p in parts if p in withheld or values[p] != 0) < 2 and len(parts) > 1:
-            exposed.add(total)
+            zeros = [p for p in parts if p not in withheld and values[p] == 0]
+            if any(p not in known_zero for p in zeros):
+                exposed.add(total)
     return exposed
 
 
 def suppress_with_attributes(
-    values: Mapping[K, int], constraints: Iterable[Constraint[K]] = (), *, also: Iterable[K] = ()
+    values: Mapping[K, int],
+    constraints: Iterable[Constraint[K]] = (),
+    *,
+    also: Iterable[K] = (),
+    known_zero: Collection[K] = (),
 ) -> set[K]:
     """`suppress`, then a zero withheld beside the one part of a small or withheld total that holds everyone (so a
-    table never shows that all of a group under 5, or all of a withheld total, share one value), until stable."""
+    table never shows that all of a group under 5, or all of a withheld total, share one value), until stable.
+    `known_zero`: zeros already published for a larger population containing these people (see
+    `attribute_exposed`); they disclose nothing, and withholding one would hide nothing, so another is chosen."""
     constraints = [(total, list(parts)) for total, parts in constraints]
     withheld = suppress(values, constraints, also=also)
     while True:
-        exposed = attribute_exposed(values, constraints, withheld)
+        exposed = attribute_exposed(values, constraints, withheld, known_zero=known_zero)
         if not exposed:
             return withheld
         extra: set[K] = set()
         for total, parts in constraints:
             if total in exposed:
-                zeros = sorted((p for p in parts if p not in withheld and values[p] == 0), key=str)
+                zeros = sorted(
+                    (p for p in parts if p not in withheld and values[p] == 0 and p not in known_zero), key=str
+                )
                 if zeros:
                     extra.add(zeros[0])
         if not extra:
@@ -315,7 +333,13 @@ def suppress_with_attributes(
 # `milp`, the HiGHS solver): for every withheld count of 1 to 4 (in any release, or the people in a year but in
 # no released quarter, or a difference of 1 to 4 between a revision and its original) it minimises and
 # maximises the value; an interval of width 4 or less is a finding. It also maximises, for every small or
-# withheld total whose people all share one part, the other parts: a maximum of 0 is an attribute finding.
+# withheld total whose people all share one part, the other parts: a maximum of 0 is an attribute finding, unless
+# what it shows is already published for a population of 5 or more containing those people. A group's value is
+# disclosed only if the releases show that all of them share it AND no published fact about such a population
+# implies it: a year that prints 0 for a part beside a printed total of 5 or more says of every person in it,
+# hence of every person in its quarters, "not in that part", so a quarter's 0 there tells nothing new (and
+# withholding it would hide nothing, as the year's row bounds it to 0). Only parts not so known can disclose;
+# if every other part is known, everyone's value was already published for the larger population.
 # `protect_release` withholds more of the new release's cells until `attack` finds nothing.
 
 NARROW = THRESHOLD - 1  # an interval of width 4 or less narrows a count too far
@@ -362,6 +386,9 @@ class _Programme:
         # Rows: (coefficients over cells (release, key) or remainder names, constant) meaning sum + constant == 0.
         self.rows: list[tuple[dict[tuple[str, str], int], int]] = []
         self.remainders: list[tuple[tuple[str, str], int, tuple[tuple[str, str], ...]]] = []
+        # (release, key) -> the releases whose period contains it and whose count of `key` is at least its own
+        # (a remainder row below holds: the outer's figure is the inner ones' plus people in no inner release).
+        self.within: dict[tuple[str, str], set[str]] = {}
         self._matrix: tuple[Any, Any] | None = None
         for r in releases:
             for key in sorted(r.withheld):
@@ -394,6 +421,28 @@ class _Programme:
                         coeffs[(i.ident, key)] = coeffs.get((i.ident, key), 0) - 1
                     self.remainders.append((name, rest, tuple(coeffs)))
                     self._add_row(coeffs, remainder=(name, rest))
+                    for i in group:
+                        self.within.setdefault((i.ident, key), set()).add(outer.ident)
+
+    def zero_published_for_more(self, ident: str, key: str) -> bool:
+        """Whether a 0 for `key` in release `ident` is already published for a population of 5 or more that
+        contains its people: a release whose period contains it (so, by the rows above, its count of `key` is at
+        least this one's) prints `key` as 0 in a table whose total is printed and is 5 or more. Such a 0 says
+        nothing new about anyone counted in `ident`, and withholding it would hide nothing."""
+        for outer_ident in sorted(self.within.get((ident, key), ())):
+            outer = self.releases[outer_ident]
+            if key in outer.withheld or outer.values.get(key) != 0:
+                continue
+            if any(
+                key in parts and total not in outer.withheld and outer.values[total] >= THRESHOLD
+                for total, parts in outer.relations
+            ):
+                return True
+        return False
+
+    def known_zeros(self, ident: str) -> set[str]:
+        """The keys of release `ident` whose 0 is already published for a larger population (see above)."""
+        return {key for rel, key in self.within if rel == ident and self.zero_published_for_more(ident, key)}
 
     def _var(self, cell: tuple[str, str], truth: int) -> int:
         if cell not in self.index:
@@ -497,6 +546,7 @@ def attack(releases: Sequence[Published]) -> list[Finding]:
                 if narrow(low, high):
                     findings.append(Finding("difference", r.ident, key, low, high, cells))
     for r in releases:
+        known = programme.known_zeros(r.ident)
         for total, parts in r.relations:
             t = r.values[total]
             if t < 1 or not (is_small(t) or total in r.withheld) or len(parts) < 2:
@@ -504,7 +554,11 @@ def attack(releases: Sequence[Published]) -> list[Finding]:
             for p in parts:
                 if r.values[p] != t:
                     continue
-                others = {(r.ident, q): 1 for q in parts if q != p}
+                # A part already published as 0 for a population of 5 or more containing these people is 0 here
+                # too (the programme holds that relation); only the others can tell anything new.
+                others = {(r.ident, q): 1 for q in parts if q != p and q not in known}
+                if not others:
+                    continue  # everyone's value is already published for a larger population
                 _low, high = programme.interval(others)
                 if high < 1:
                     findings.append(
@@ -540,7 +594,10 @@ def protect_release(
     first (primary, secondary, attribute zeros), then the solver's findings, each answered by withholding the
     nearest cell of the new release (by the relations; the smallest non-zero first), until none is left.
     Returns the withheld keys and what could not be fixed (findings the old releases already gave away)."""
-    new.withheld = suppress_with_attributes(new.values, new.relations, also=new.withheld)
+    # Zeros of the new release already published for a larger population containing its people: the rows of the
+    # programme that say so do not depend on what is withheld, so they are found once.
+    known = _Programme([*released, new]).known_zeros(new.ident)
+    new.withheld = suppress_with_attributes(new.values, new.relations, also=new.withheld, known_zero=known)
     for _round in range(max_rounds):
         releases = [*released, new]
         findings = attack(releases)
@@ -554,7 +611,7 @@ def protect_release(
                 extra.add(pick)
         if not extra:
             return new.withheld, findings
-        new.withheld = suppress_with_attributes(new.values, new.relations, also=new.withheld | extra)
+        new.withheld = suppress_with_attributes(new.values, new.relations, also=new.withheld | extra, known_zero=known)
     return new.withheld, attack([*released, new])
 
 

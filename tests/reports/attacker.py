@@ -4,7 +4,9 @@ the journey's relations, that a year's counts fixed at referral add up from its 
 people in quarters not released), and that a revision and its original differ by the people changed. With scipy's
 `milp` it bounds every withheld cell, the rest of a year outside its released quarters, and every difference
 between a revision and its original; a true count of 1 to 4 bounded to width 4 or less is a finding. It also
-finds every table whose small or withheld total is shown to lie wholly in one row."""
+finds every table whose small or withheld total is shown to lie wholly in one row, unless the other rows' 0s were
+already printed for a population of 5 or more containing those people (a year's column with a Total of 5 or more
+shows 0 in those rows), as that tells nobody anything new about them."""
 
 from __future__ import annotations
 
@@ -55,6 +57,8 @@ class Attack:
         self.rows: list[dict[int, int]] = []
         self.rhs: list[int] = []
         self.rests: list[tuple[int, int]] = []  # (variable, true value)
+        # (release pk, key) -> pks of the releases for a period containing it whose count of key is at least its own
+        self.within: dict[tuple[int, str], set[int]] = {}
         for h in self.held:
             relations = [(t, list(p)) for t, p in h.release.figures["check"]["relations"]]
             for rows in h.tables:
@@ -94,6 +98,15 @@ class Attack:
                     else:
                         coeffs[v] = coeffs.get(v, 0) - 1
                 self._add({k: c for k, c in coeffs.items() if k is not None}, -constant)
+                for h in latest.values():
+                    self.within.setdefault((h.release.pk, key), set()).add(outer.release.pk)
+            # A version since revised is inside the period too: its count of a key is at most the outer's.
+            for h in inner:
+                if any(h is x for x in latest.values()):
+                    continue
+                for key in outer.stable:
+                    if key in h.truth and outer.truth[key] >= h.truth[key]:
+                        self.within.setdefault((h.release.pk, key), set()).add(outer.release.pk)
 
     def _new_var(self, truth: int) -> int:
         self.truth.append(truth)
@@ -147,6 +160,20 @@ class Attack:
                 out.append(constant - sense * math.inf)
         return out[0], out[1]
 
+    def said_of_more(self, h: Held, key: str) -> bool:
+        """A 0 for `key` in `h` that a release for a containing period already prints as 0 in a column whose
+        Total is printed and 5 or more: it was published of at least 5 people, these among them."""
+        for pk in self.within.get((h.release.pk, key), ()):
+            outer = next(o for o in self.held if o.release.pk == pk)
+            if outer.shown.get(key) != "0":
+                continue
+            for rows in outer.tables:
+                if rows and rows[-1][0] == "Total" and key in [k for _, k in rows[:-1]]:
+                    shown = outer.shown[rows[-1][1]]
+                    if shown != "*" and int(shown.replace(",", "")) >= 5:
+                        return True
+        return False
+
     def findings(self) -> list[str]:
         found = []
         for h in self.held:
@@ -193,7 +220,10 @@ class Attack:
                 for _label, key in rows[:-1]:
                     if h.truth[key] != t:
                         continue
-                    others = [k for _, k in rows[:-1] if k != key]
+                    # What a larger population's published 0s already say of these people is no disclosure.
+                    others = [k for _, k in rows[:-1] if k != key and not self.said_of_more(h, k)]
+                    if not others:
+                        continue
                     objective = {}
                     for k in others:
                         v = self._cell(h, k)

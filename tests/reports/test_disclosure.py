@@ -186,6 +186,54 @@ def test_a_revision_hides_a_small_difference_from_the_original():
     assert attack([original, revision]) == []
 
 
+YEAR = (date(2025, 4, 1), date(2026, 3, 31))
+THIRD_QUARTER = (date(2025, 10, 1), date(2025, 12, 31))
+
+
+def test_a_zero_the_year_already_prints_for_everyone_is_no_attribute_disclosure_of_a_quarter():
+    # The year prints "police 12, the rest 0" of 12 people; a quarter whose 3 people are all police tells nobody
+    # anything new about them, and withholding its 0s would hide nothing (the year bounds them to 0).
+    year = _one_way("y", *YEAR, {"police": 12, "education": 0, "health": 0})
+    protect_release(year, [])
+    assert year.withheld == set()
+    quarter = _one_way("q", *THIRD_QUARTER, {"police": 3, "education": 0, "health": 0})
+    withheld, left = protect_release(quarter, [year])
+    assert left == [] and withheld == {"police", "total"}  # the small counts only: no zero withheld needlessly
+    assert [f for f in attack([year, quarter]) if f.kind == "attribute"] == []
+
+
+def test_a_zero_not_printed_for_a_larger_population_still_protects_a_small_group():
+    # The year has education referrals, so the quarter's education 0 is new: with it printed, all 3 of the
+    # quarter are seen to be police. The 0 the year prints for health is not the one to withhold (it hides nothing).
+    year = _one_way("y", *YEAR, {"police": 12, "education": 6, "health": 0})
+    protect_release(year, [])
+    quarter = _one_way("q", *THIRD_QUARTER, {"police": 3, "education": 0, "health": 0})
+    quarter.withheld = {"police", "total"}
+    findings = attack([year, quarter])
+    assert [(f.kind, f.release, f.key) for f in findings] == [("attribute", "q", "total")]
+    assert ("q", "education") in findings[0].variables and ("q", "health") not in findings[0].variables
+    withheld, left = protect_release(quarter, [year])
+    assert left == [] and "education" in withheld and "health" not in withheld
+    assert attack([year, quarter]) == []
+
+
+def test_a_larger_population_must_be_printed_and_five_or_more_to_count():
+    # A year of 4 (withheld) says nothing publicly about its people, so it excuses nothing in its quarter.
+    year = _one_way("y", *YEAR, {"police": 4, "education": 0, "health": 0})
+    year.withheld = {"police", "total", "education"}
+    quarter = _one_way("q", *THIRD_QUARTER, {"police": 3, "education": 0, "health": 0})
+    quarter.withheld = {"police", "total"}
+    assert any(f.kind == "attribute" and f.release == "q" for f in attack([year, quarter]))
+
+
+def test_the_fast_rule_takes_a_zero_not_already_known_and_none_when_all_are_known():
+    values = {"police": 3, "education": 0, "health": 0, "total": 3}
+    relations = [("total", ["police", "education", "health"])]
+    assert attribute_exposed(values, relations, {"police", "total"}, known_zero={"education", "health"}) == set()
+    assert suppress_with_attributes(values, relations, known_zero={"education", "health"}) == {"police", "total"}
+    assert suppress_with_attributes(values, relations, known_zero={"health"}) == {"police", "total", "education"}
+
+
 @pytest.mark.parametrize(
     "value,shown", [(0, "none"), (1, "fewer than 5"), (4, "fewer than 5"), (5, "5"), (1234, "1,234")]
 )
