@@ -73,7 +73,9 @@ def privacy_notice(request: HttpRequest) -> HttpResponse:
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "403.html", status=403)
+    """The refusal page. A view that says why it refuses (`PermissionDenied("Only the Prevent team logs visits.")`)
+    has that sentence shown instead of the general one."""
+    return render(request, "403.html", {"reason": str(exception or "")}, status=403)
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -57,7 +57,9 @@ def _require_request(request: HttpRequest) -> None:
     """Coordinators only; other report readers see the page exists but may not use it."""
     _require_view(request)
     if not has_capability(request.user, Capability.REPORTS_REQUEST):
-        raise PermissionDenied
+        raise PermissionDenied(
+            "Only the Prevent coordinators ask for reports, schedule them and keep the publication register."
+        )
 
 
 def report_list(request: HttpRequest) -> HttpResponse:

@@ -62,3 +62,12 @@ def test_a_form_sent_with_a_stale_token_gets_a_page_that_explains_and_links_back
     assert response.status_code == 403
     assert "This page was open too long" in page and "Nothing was saved" in page
     assert 'href="/accounts/sign-in/"' in page and "CSRF" not in page
+
+
+@pytest.mark.django_db
+def test_a_refusal_says_why_when_the_view_gives_a_reason(client_for, dsl, school):
+    # A DSL may read their school's page but not change its support tier: the view says so, not the general line.
+    response = client_for(dsl).get(f"/schools/{school.urn}/edit/")
+    page = response.content.decode()
+    assert response.status_code == 403 and "You cannot do this" in page
+    assert "Only the Prevent team changes" in page and "lets you see this information" not in page

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
@@ -374,3 +374,30 @@ def test_the_form_offers_reporting_periods_for_general_release_and_refuses_dates
     response = client.post(reverse("reports:request"), dict(FORM, reporting_period=""))
     assert "Choose the reporting period the report covers" in response.content.decode()
     assert not Report.objects.exists()
+
+
+def test_the_publication_register_keeps_a_flat_query_count(coordinator, client_for):
+    from reports.models import Release
+
+    from .factories import release_for
+
+    client = client_for(coordinator)
+    release_for(finished_report(requested_by=coordinator))
+
+    def grow():
+        # 40 periods' releases, each with its report and a coordinator's revision (the page is 25 a page).
+        for n in range(40):
+            start = date(2015 + n // 4, 1 + 3 * (n % 4), 1)
+            end = date(start.year + (start.month == 10), (start.month + 2) % 12 + 1, 1) - timedelta(days=1)
+            original = release_for(finished_report(requested_by=coordinator, period_start=start, period_end=end))
+            Release.objects.create(
+                period_start=original.period_start,
+                period_end=original.period_end,
+                revision_of=original,
+                released_by=coordinator,
+                reason="Late referrals",
+                figures=original.figures,
+            )
+
+    count = assert_flat_queries(fetch=lambda: client.get(reverse("reports:register")), grow=grow)
+    assert count <= 10
