@@ -46,6 +46,15 @@ def _with_flags(qs: QuerySet[User]) -> QuerySet[User]:
     )
 
 
+def current_roles_of(*, users: QuerySet[User]) -> dict[int, str]:
+    """Each of these users' current roles as the users list shows them ("; " between them), in one query: for
+    the export, which reads the users as values. A council's staff, so the map is small."""
+    roles: dict[int, list[str]] = {}
+    for membership in _current_memberships().queryset.filter(user_id__in=users.order_by().values("pk")):  # type: ignore[union-attr]
+        roles.setdefault(membership.user_id, []).append(str(membership))
+    return {pk: "; ".join(texts) for pk, texts in roles.items()}
+
+
 def user_list_visible_to(*, user: User | AnonymousUser, filters: dict[str, Any] | None = None) -> QuerySet[User]:
     """Every user of the council, with current roles (prefetched) and flags, for coordinators and system
     administrators; a 404 for anyone else."""

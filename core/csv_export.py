@@ -53,10 +53,37 @@ def csv_response(rows: Iterable[Sequence[Any]], *, filename: str) -> StreamingHt
 
 @dataclass(frozen=True)
 class CsvColumn:
-    """A column of an export: its header and how to read its value from a row."""
+    """A column of an export: its header, the fields it reads (names as `QuerySet.values_list` takes them: the
+    model's fields, the queryset's annotations, a related model's field through `__`; never a many-valued
+    relation, which would repeat rows) and how its cell is made from their values, in order (by default the
+    one field's value as it is). Rows are read as values, not model instances: an export of 60,000 rows is one
+    streamed query and a loop, not 60,000 objects with their related objects."""
 
     header: str
-    value: Callable[[Any], Any]
+    fields: str | tuple[str, ...]
+    cell: Callable[..., Any] | None = None
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return (self.fields,) if isinstance(self.fields, str) else self.fields
+
+
+def choice_label(model: type[Model], field_name: str) -> Callable[[Any], Any]:
+    """The label of a choice field's value, as `get_<field>_display()` gives it (the value itself when it is not
+    one of the choices), for a column read as values. The labels are read on first use (they may be lazy)."""
+    labels: dict[Any, str] = {}
+
+    def label(value: Any) -> Any:
+        if not labels:
+            labels.update((key, str(text)) for key, text in model._meta.get_field(field_name).flatchoices)  # type: ignore[union-attr]
+        return labels.get(value, value)
+
+    return label
+
+
+def iso(value: Any) -> str:
+    """A date or date-time as ISO 8601; blank when there is none."""
+    return value.isoformat() if value is not None else ""
 
 
 def export_list(
@@ -80,6 +107,9 @@ def export_list(
         return redirect(f"{list_url}?{request.GET.urlencode()}")
     queryset = filterset.qs if rows is None else rows
     used = filters_used(filterset)
+    # Each field once, in one values_list; each column's cell from its fields' positions in that row.
+    fields = list(dict.fromkeys(path for column in columns for path in column.paths))
+    reads = [(column.cell, [fields.index(path) for path in column.paths]) for column in columns]
     # Rows spill from memory to a temporary file past a few megabytes, so a large export does not fill memory.
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - handed to the response
     text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
@@ -87,8 +117,8 @@ def export_list(
     writer.writerow([csv_cell(column.header) for column in columns])
     with transaction.atomic():
         count = 0
-        for row in queryset.iterator(chunk_size=2000):
-            writer.writerow([csv_cell(column.value(row)) for column in columns])
+        for row in queryset.prefetch_related(None).values_list(*fields).iterator(chunk_size=2000):
+            writer.writerow([csv_cell(cell(*[row[i] for i in at]) if cell else row[at[0]]) for cell, at in reads])
             count += 1
         details = [f"{count} rows", f"filters: {', '.join(used) or 'none'}", *extra]
         if isinstance(filterset, SortedFilterSet):

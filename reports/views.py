@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from accounts.permissions import Capability, has_capability, signed_in_user
-from core.csv_export import CsvColumn, export_list
+from core.csv_export import CsvColumn, choice_label, export_list, iso
 from core.forms import add_service_errors
 from core.idempotency import REUSED_MESSAGE
 from core.lists import filters_used
@@ -83,15 +83,17 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 
 REPORT_COLUMNS = [
-    CsvColumn("Report", lambda r: r.title),
-    CsvColumn("Committee", lambda r: r.committee),
-    CsvColumn("Period start", lambda r: r.period_start.isoformat()),
-    CsvColumn("Period end", lambda r: r.period_end.isoformat()),
-    CsvColumn("Classification", lambda r: r.get_classification_display()),
-    CsvColumn("Made", lambda r: r.created_at.isoformat()),
-    CsvColumn("State", lambda r: r.get_state_display()),
+    CsvColumn("Report", "title"),
+    CsvColumn("Committee", "committee"),
+    CsvColumn("Period start", "period_start", iso),
+    CsvColumn("Period end", "period_end", iso),
+    CsvColumn("Classification", "classification", choice_label(Report, "classification")),
+    CsvColumn("Made", "created_at", iso),
+    CsvColumn("State", "state", choice_label(Report, "state")),
 ]
-REQUESTED_BY = CsvColumn("Asked for by", lambda r: r.requested_by.full_name if r.requested_by else "The portal")
+REQUESTED_BY = CsvColumn(
+    "Asked for by", ("requested_by_id", "requested_by__full_name"), lambda by, name: name if by else "The portal"
+)
 
 
 def report_export(request: HttpRequest) -> HttpResponseBase:

@@ -10,7 +10,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 
-from core.csv_export import CsvColumn, export_list
+from core.csv_export import CsvColumn, export_list, iso
 from core.pagination import keyset_page
 
 from ..permissions import Capability, capability_required
@@ -28,15 +28,17 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 
 AUDIT_COLUMNS = [
-    CsvColumn("occurred_at", lambda e: e.occurred_at.isoformat()),
-    CsvColumn("actor_email", lambda e: e.actor.email if e.actor else e.actor_email),
-    CsvColumn("actor_name", lambda e: e.actor.full_name if e.actor else ""),
-    CsvColumn("ip_address", lambda e: e.ip_address),
-    CsvColumn("action", lambda e: e.action),
-    CsvColumn("object_type", lambda e: e.object_type),
-    CsvColumn("object_id", lambda e: e.object_id),
-    CsvColumn("changes", lambda e: json.dumps(e.changes, sort_keys=True) if e.changes else ""),
-    CsvColumn("detail", lambda e: e.detail),
+    CsvColumn("occurred_at", "occurred_at", iso),
+    CsvColumn(
+        "actor_email", ("actor_id", "actor__email", "actor_email"), lambda by, email, kept: email if by else kept
+    ),
+    CsvColumn("actor_name", "actor__full_name"),
+    CsvColumn("ip_address", "ip_address"),
+    CsvColumn("action", "action"),
+    CsvColumn("object_type", "object_type"),
+    CsvColumn("object_id", "object_id"),
+    CsvColumn("changes", "changes", lambda changes: json.dumps(changes, sort_keys=True) if changes else ""),
+    CsvColumn("detail", "detail"),
 ]
 
 

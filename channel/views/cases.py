@@ -19,7 +19,7 @@ from accounts.models import Membership, User
 from accounts.permissions import Capability, capability_required, has_capability, signed_in_user
 from accounts.roles import Role
 from core.attachments import attachments_of, with_download_urls
-from core.csv_export import CsvColumn, export_list
+from core.csv_export import CsvColumn, choice_label, export_list, iso
 from core.forms import AttachmentForm, add_service_errors
 from core.lists import filters_used
 
@@ -38,7 +38,7 @@ from ..forms.cases import (
     SupportItemForm,
     SupportStartForm,
 )
-from ..models.cases import ADOPTED_STAGES, FINISHED_STAGES, OPEN_STAGES, PRE_PANEL_STAGES, CaseEntry, Stage
+from ..models.cases import ADOPTED_STAGES, FINISHED_STAGES, OPEN_STAGES, PRE_PANEL_STAGES, Case, CaseEntry, Stage
 from ..selectors import (
     assessment_comparison,
     can_edit_case,
@@ -79,15 +79,20 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _case_reference(referral_reference: str, pk: int) -> str:
+    """Case.reference from the values."""
+    return str(referral_reference or f"C{pk}")
+
+
 CASE_COLUMNS = [
-    CsvColumn("Case", lambda c: c.reference),
-    CsvColumn("First name", lambda c: c.referral.first_name),
-    CsvColumn("Last name", lambda c: c.referral.last_name),
-    CsvColumn("Panel", lambda c: c.panel.name),
-    CsvColumn("Stage", lambda c: c.get_stage_display()),
-    CsvColumn("Opened", lambda c: c.opened_on.isoformat()),
-    CsvColumn("Case officer", lambda c: c.case_officer.full_name if c.case_officer else ""),
-    CsvColumn("Next review due", lambda c: c.review_due_on.isoformat() if c.review_due_on else ""),
+    CsvColumn("Case", ("referral__reference", "pk"), _case_reference),
+    CsvColumn("First name", "referral__first_name"),
+    CsvColumn("Last name", "referral__last_name"),
+    CsvColumn("Panel", "panel__name"),
+    CsvColumn("Stage", "stage", choice_label(Case, "stage")),
+    CsvColumn("Opened", "opened_on", iso),
+    CsvColumn("Case officer", "case_officer__full_name"),
+    CsvColumn("Next review due", "review_due_on", iso),
 ]
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.permissions import Capability, capability_required, has_capability, is_coordinator, signed_in_user
 from channel.models.cases import Case
 from core.attachments import attachments_of, with_download_urls
-from core.csv_export import CsvColumn, export_list
+from core.csv_export import CsvColumn, choice_label, export_list, iso
 from core.forms import AttachmentForm, add_service_errors
 from core.lists import filters_used
 from core.pagination import ListPaginator
@@ -75,32 +75,36 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _made(referral: Referral) -> str:
-    return referral.submitted_on.isoformat() if referral.submitted_on else ""
+_decision_label = choice_label(Referral, "decision")
+
+
+def _outcome(decision: str) -> str:
+    """Referral.outcome_label from the decision's value."""
+    return _decision_label(decision) if decision else "Not decided yet"
 
 
 # Every role's columns: what the list shows everyone (status and outcome).
 STATUS_COLUMNS = [
-    CsvColumn("Reference", lambda r: r.reference),
-    CsvColumn("Made", _made),
-    CsvColumn("Status", lambda r: r.get_status_display()),
-    CsvColumn("Outcome", lambda r: r.outcome_label),
+    CsvColumn("Reference", "reference"),
+    CsvColumn("Made", "submitted_on", iso),
+    CsvColumn("Status", "status", choice_label(Referral, "status")),
+    CsvColumn("Outcome", "decision", _outcome),
 ]
 # And for those who triage, who may read the referral's content.
 CONTENT_COLUMNS = [
-    CsvColumn("Reference", lambda r: r.reference),
-    CsvColumn("Made", _made),
-    CsvColumn("First name", lambda r: r.first_name),
-    CsvColumn("Last name", lambda r: r.last_name),
-    CsvColumn("Age when referred", lambda r: r.age_at_referral),
-    CsvColumn("School", lambda r: r.school.name if r.school else ""),
-    CsvColumn("Referrer", lambda r: r.referrer_name),
-    CsvColumn("Referrer's organisation", lambda r: r.referrer_organisation),
-    CsvColumn("Type of concern", lambda r: r.concern_type_label),
-    CsvColumn("Team", lambda r: r.assigned_team.name if r.assigned_team else ""),
-    CsvColumn("Assigned to", lambda r: r.assigned_to.full_name if r.assigned_to else ""),
-    CsvColumn("Status", lambda r: r.get_status_display()),
-    CsvColumn("Outcome", lambda r: r.outcome_label),
+    CsvColumn("Reference", "reference"),
+    CsvColumn("Made", "submitted_on", iso),
+    CsvColumn("First name", "first_name"),
+    CsvColumn("Last name", "last_name"),
+    CsvColumn("Age when referred", "age_at_referral"),
+    CsvColumn("School", "school__name"),
+    CsvColumn("Referrer", "referrer_name"),
+    CsvColumn("Referrer's organisation", "referrer_organisation"),
+    CsvColumn("Type of concern", "concern_type_label"),
+    CsvColumn("Team", "assigned_team__name"),
+    CsvColumn("Assigned to", "assigned_to__full_name"),
+    CsvColumn("Status", "status", choice_label(Referral, "status")),
+    CsvColumn("Outcome", "decision", _outcome),
 ]
 
 

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts.permissions import Capability, capability_required, has_capability, signed_in_user
-from core.csv_export import CsvColumn, export_list
+from core.csv_export import CsvColumn, choice_label, export_list
 from core.forms import add_service_errors
 from core.lists import filters_used
 
@@ -41,10 +41,10 @@ def institution_list(request: HttpRequest) -> HttpResponse:
 
 
 INSTITUTION_COLUMNS = [
-    CsvColumn("Name", lambda i: i.name),
-    CsvColumn("Type", lambda i: i.get_kind_display()),
-    CsvColumn("Ward", lambda i: i.ward),
-    CsvColumn("Postcode", lambda i: i.postcode),
+    CsvColumn("Name", "name"),
+    CsvColumn("Type", "kind", choice_label(Institution, "kind")),
+    CsvColumn("Ward", "ward"),
+    CsvColumn("Postcode", "postcode"),
 ]
 
 

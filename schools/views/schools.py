@@ -14,13 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.permissions import Capability, access_for, capability_required, has_capability, signed_in_user
-from core.csv_export import CsvColumn, export_list
+from core.csv_export import CsvColumn, choice_label, export_list, iso
 from core.forms import add_service_errors
 from core.lists import filters_used
 from core.locking import StaleEdit
 from core.pagination import ListPaginator
 
 from ..forms.schools import ChecklistForm, ContactForm, SchoolForm
+from ..models import School
 from ..selectors import (
     ALL_SCHOOLS_ROLES,
     contact_get_for_user,
@@ -54,22 +55,20 @@ def school_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _last_visit(school: Any) -> str:
-    return school.last_visit_on.isoformat() if school.last_visit_on else ""
-
+_school_type_label = choice_label(School, "school_type")
 
 SCHOOL_COLUMNS = [
-    CsvColumn("URN", lambda s: s.urn),
-    CsvColumn("Name", lambda s: s.name),
-    CsvColumn("Phase", lambda s: s.get_phase_display()),
-    CsvColumn("Type", lambda s: s.type_name or s.get_school_type_display()),
-    CsvColumn("Status", lambda s: s.get_status_display()),
-    CsvColumn("Ward", lambda s: s.ward),
-    CsvColumn("Postcode", lambda s: s.postcode),
-    CsvColumn("Pupils", lambda s: s.pupils),
-    CsvColumn("Support tier", lambda s: s.get_support_tier_display()),
-    CsvColumn("RRSA level", lambda s: s.get_rrsa_level_display()),
-    CsvColumn("Designated safeguarding lead", lambda s: s.dsl_name),
+    CsvColumn("URN", "urn"),
+    CsvColumn("Name", "name"),
+    CsvColumn("Phase", "phase", choice_label(School, "phase")),
+    CsvColumn("Type", ("type_name", "school_type"), lambda name, kind: name or _school_type_label(kind)),
+    CsvColumn("Status", "status", choice_label(School, "status")),
+    CsvColumn("Ward", "ward"),
+    CsvColumn("Postcode", "postcode"),
+    CsvColumn("Pupils", "pupils"),
+    CsvColumn("Support tier", "support_tier", choice_label(School, "support_tier")),
+    CsvColumn("RRSA level", "rrsa_level", choice_label(School, "rrsa_level")),
+    CsvColumn("Designated safeguarding lead", "dsl_name"),
 ]
 
 
@@ -77,7 +76,7 @@ SCHOOL_COLUMNS = [
 def school_export(request: HttpRequest) -> HttpResponseBase:
     """The schools the list shows with these filters; the last visit only for roles that may see visits."""
     filterset = school_list_for_page(user=request.user, filters=request.GET, today=timezone.localdate())
-    columns = SCHOOL_COLUMNS + ([CsvColumn("Last visit", _last_visit)] if filterset.show_visits else [])
+    columns = SCHOOL_COLUMNS + ([CsvColumn("Last visit", "last_visit_on", iso)] if filterset.show_visits else [])
     return export_list(
         request, filterset=filterset, columns=columns, name="schools", action="schools.exported",
         list_url=reverse("schools:list"),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Membership, User
 from accounts.permissions import Capability, capability_required, has_capability, signed_in_user
 from accounts.roles import Role
-from core.csv_export import CsvColumn, export_list
+from core.csv_export import CsvColumn, choice_label, export_list, iso
 from core.forms import add_service_errors
 from core.lists import filters_used
 from core.locking import STALE_MESSAGE, StaleEdit
@@ -253,12 +253,12 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 
 MEETING_COLUMNS = [
-    CsvColumn("Date", lambda m: m.held_on.isoformat()),
-    CsvColumn("Meeting", lambda m: m.title),
-    CsvColumn("Type", lambda m: m.get_kind_display()),
-    CsvColumn("Venue", lambda m: m.venue),
-    CsvColumn("Organiser", lambda m: m.organiser.full_name if m.organiser else ""),
-    CsvColumn("DSLs who attended", lambda m: m.attendee_count),
+    CsvColumn("Date", "held_on", iso),
+    CsvColumn("Meeting", "title"),
+    CsvColumn("Type", "kind", choice_label(NetworkMeeting, "kind")),
+    CsvColumn("Venue", "venue"),
+    CsvColumn("Organiser", "organiser__full_name"),
+    CsvColumn("DSLs who attended", "attendee_count"),
 ]
 
 

@@ -70,3 +70,20 @@ def test_institutions_use_the_same_number_of_queries_at_two_sizes(client_for, co
     grow(5)
     client = client_for(coordinator)
     assert_flat_queries(fetch=lambda: client.get(reverse(name), {"kind": "voluntary"}), grow=lambda: grow(80))
+
+
+def test_institution_export_uses_the_same_number_of_queries_at_two_sizes(client_for, coordinator):
+    made = iter(range(1000))
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            InstitutionFactory(name=f"College {next(made)}", kind=InstitutionKind.FE_HE)
+
+    grow(3)
+    client = client_for(coordinator)
+    url = reverse("schools:institution_export")
+    assert_flat_queries(fetch=lambda: client.get(url, {"sort": "-name"}), grow=lambda: grow(40))
+    assert csv_rows(client.get(url, {"q": "college 2", "sort": "name"}))[1][:2] == [
+        "College 2",
+        str(InstitutionKind.FE_HE.label),
+    ]

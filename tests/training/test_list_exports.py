@@ -75,3 +75,20 @@ def test_schools_without_training_export_uses_the_same_queries_at_two_sizes(coor
     client = client_for(coordinator)
     url = reverse("training:no_training_export")
     assert_flat_queries(fetch=lambda: client.get(url, {"sort": "-urn"}), grow=lambda: grow(60))
+
+
+def test_session_export_uses_the_same_queries_at_two_sizes_and_matches_the_list(
+    coordinator: Any, client_for: Any
+) -> None:
+    from tests.support.queries import assert_flat_queries
+
+    def grow(n: int) -> None:
+        for i in range(n):
+            AttendanceFactory(session__venue=f"Hall {i}", staff=2, pupils=1)
+
+    grow(3)
+    client = client_for(coordinator)
+    url = reverse("training:session_export")
+    assert_flat_queries(fetch=lambda: client.get(url, {"sort": "-people"}), grow=lambda: grow(30))
+    rows = csv_rows(client.get(url, {"q": "hall 7"}))
+    assert rows[1][2:6] == ["Schools", "Hall 7", "1", "3"]  # the audience's label, the venue, the two counts

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.permissions import Capability, access_for, capability_required, signed_in_user
-from core.csv_export import CsvColumn, export_list
+from core.csv_export import CsvColumn, choice_label, export_list
 from core.lists import filters_used
 from schools.models import Contact, Phase, School
 
@@ -87,10 +87,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 NO_TRAINING_COLUMNS = [
-    CsvColumn("URN", lambda s: s.urn),
-    CsvColumn("School", lambda s: s.name),
-    CsvColumn("Phase", lambda s: s.get_phase_display()),
-    CsvColumn("Ward", lambda s: s.ward),
+    CsvColumn("URN", "urn"),
+    CsvColumn("School", "name"),
+    CsvColumn("Phase", "phase", choice_label(School, "phase")),
+    CsvColumn("Ward", "ward"),
 ]
 
 
@@ -143,12 +143,12 @@ def refreshers(request: HttpRequest) -> HttpResponse:
 
 
 REFRESHER_COLUMNS = [
-    CsvColumn("Name", lambda c: c.full_name),
-    CsvColumn("Email", lambda c: c.email),
-    CsvColumn("Role", lambda c: c.get_role_display()),
-    CsvColumn("School URN", lambda c: c.school.urn),
-    CsvColumn("School", lambda c: c.school.name),
-    CsvColumn("Last Prevent training", lambda c: c.last_prevent_training or ""),
+    CsvColumn("Name", "full_name"),
+    CsvColumn("Email", "email"),
+    CsvColumn("Role", "role", choice_label(Contact, "role")),
+    CsvColumn("School URN", "school__urn"),
+    CsvColumn("School", "school__name"),
+    CsvColumn("Last Prevent training", "last_prevent_training", lambda last: last or ""),
 ]
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import Capability, access_for, capability_required, signed_in_user
-from core.csv_export import CsvColumn, export_list
+from core.csv_export import CsvColumn, choice_label, export_list, iso
 from core.forms import add_service_errors
 from core.lists import filters_used
 from core.locking import StaleEdit, stale_edit_show_on_form
@@ -26,7 +26,7 @@ from schools.models import School
 from .. import elearning, selectors, services
 from ..forms.elearning import ElearningForm
 from ..forms.sessions import AttendanceCountsForm, AttendeeForm, CourseForm, FeedbackForm, SessionForm
-from ..models import Attendee, Course
+from ..models import Attendee, Course, Session
 
 PER_PAGE = 50
 ATTENDANCE_PER_PAGE = 100
@@ -48,20 +48,20 @@ def session_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _better_understanding(session: Any) -> str:
-    if not session.responses:
+def _better_understanding(responses: int, better: int) -> str:
+    if not responses:
         return ""
-    return f"{round(100 * session.better_understanding / session.responses)}% of {session.responses}"
+    return f"{round(100 * better / responses)}% of {responses}"
 
 
 SESSION_COLUMNS = [
-    CsvColumn("Date", lambda s: s.held_on.isoformat()),
-    CsvColumn("Course", lambda s: s.course.name),
-    CsvColumn("Audience", lambda s: s.get_sector_display()),
-    CsvColumn("Where", lambda s: "Online" if s.delivery == "online" else s.venue),
-    CsvColumn("Schools and other bodies", lambda s: s.institutions),
-    CsvColumn("People", lambda s: s.people),
-    CsvColumn("Better understanding", _better_understanding),
+    CsvColumn("Date", "held_on", iso),
+    CsvColumn("Course", "course__name"),
+    CsvColumn("Audience", "sector", choice_label(Session, "sector")),
+    CsvColumn("Where", ("delivery", "venue"), lambda delivery, venue: "Online" if delivery == "online" else venue),
+    CsvColumn("Schools and other bodies", "institutions"),
+    CsvColumn("People", "people"),
+    CsvColumn("Better understanding", ("responses", "better_understanding"), _better_understanding),
 ]
 
 
