@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -23,6 +23,7 @@ from accounts.models import Membership, User
 from accounts.permissions import access_for
 from accounts.roles import Role
 from core.audit import audit_record
+from referrals.models import Referral
 
 from .filters import CaseFilter
 from .models.assessments import Assessment, AssessmentRating, Dimension, Rating
@@ -41,6 +42,7 @@ from .models.cases import (
     LegalHold,
     Stage,
     SupportItem,
+    eighteenth_birthday,
 )
 from .models.meetings import Action, AgendaItem, Meeting
 from .models.panels import Panel
@@ -503,13 +505,17 @@ def turns_18_soon(*, case: Case, on: date | None = None) -> date | None:
     return None
 
 
-def support_items_without_contact(*, case_ids: Iterable[int], on: date | None = None) -> QuerySet[SupportItem]:
+def support_items_without_contact(
+    *, case_ids: Iterable[int] | QuerySet[Any], on: date | None = None
+) -> QuerySet[SupportItem]:
     """Running support items of cases in support with no contact for settings.SUPPORT_NO_CONTACT_DAYS (counted from
-    the last contact, or from the start when there is none), each annotated with `last_contact_on`."""
+    the last contact, or from the start when there is none), each annotated with `last_contact_on`. `case_ids`
+    may be a queryset of ids (a subquery)."""
     day = on or timezone.localdate()
     cutoff = day - timedelta(days=settings.SUPPORT_NO_CONTACT_DAYS)
+    ids = case_ids if isinstance(case_ids, QuerySet) else list(case_ids)
     return (
-        SupportItem.objects.filter(case_id__in=list(case_ids), case__stage=Stage.SUPPORT, starts_on__lte=day)
+        SupportItem.objects.filter(case_id__in=ids, case__stage=Stage.SUPPORT, starts_on__lte=day)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
         .annotate(last_contact_on=Max("contacts__on"))
         .annotate(counted_from=Coalesce(Max("contacts__on"), "starts_on"))
@@ -559,12 +565,63 @@ def case_flags_for(*, cases: Sequence[Case], on: date | None = None) -> dict[int
     return flags
 
 
+def _years_before(day: date, years: int) -> date:
+    """The same day `years` earlier (28 February for 29 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _may_carry_a_flag(*, day: date, open_cases: QuerySet[Case]) -> Q:
+    """A condition that every open case carrying a flag of case_flags_for meets (some that do not may meet it too;
+    case_flags_for decides): consent withdrawn; a support item without contact; 18 within the notice period; 18
+    already, with the person's own consent given (as a child, perhaps), or a birthday known only from the age given. The
+    referral's dates are read for the open cases first, in one narrow query through the referral's primary key:
+    OR-ed in one query with that join, they make PostgreSQL read the whole referrals table. The date of birth
+    has two days' margin (29 February)."""
+    margin = timedelta(days=2)
+    soon_from = _years_before(day, 18) - margin
+    notice_end = day + timedelta(days=settings.TURNS_18_NOTICE_DAYS)
+    soon_to = _years_before(notice_end, 18) + margin
+    own_consent = ConsentRecord.objects.filter(
+        case_id=OuterRef("pk"), giver=ConsentGiver.PERSON, status=ConsentStatus.GIVEN
+    )
+    rows = (
+        open_cases.order_by()
+        .annotate(own_consent=Exists(own_consent))
+        .values_list(
+            "pk", "consent_withdrawn_on", "referral__date_of_birth", "referral__age_given",
+            "referral__submitted_on", "referral__created_at", "own_consent",
+        )
+    )  # fmt: skip
+    ids = []
+    for pk, withdrawn_on, born_on, age_given, submitted_on, created_at, own in rows:
+        if born_on is not None:
+            adult_soon = born_on <= soon_to and (born_on >= soon_from or own)
+        elif age_given is not None:  # the one age rule, for the few whose age alone was given
+            referral = Referral(age_given=age_given, submitted_on=submitted_on, created_at=created_at)
+            birthday = eighteenth_birthday(referral)
+            adult_soon = birthday is not None and birthday <= notice_end and (birthday > day or own)
+        else:
+            adult_soon = False
+        if withdrawn_on is not None or adult_soon:
+            ids.append(pk)
+    return Q(pk__in=ids) | Q(
+        pk__in=support_items_without_contact(case_ids=open_cases.values("pk"), on=day).values("case_id")
+    )
+
+
 def flagged_cases_of_panels(*, panel_ids: Iterable[int], on: date | None = None) -> list[tuple[Case, list[CaseFlag]]]:
-    """The open cases of these panels that carry a flag, oldest first (for the chair's home page)."""
+    """The open cases of these panels that carry a flag, oldest first (for the chair's home page). The flags are
+    worked out only for the cases that may carry one (a chair's panel holds about a thousand open cases at
+    national scale, of which a fifth are flagged)."""
+    day = on or timezone.localdate()
+    open_cases = Case.objects.filter(panel_id__in=list(panel_ids), stage__in=OPEN_STAGES)
     cases = list(
-        Case.objects.filter(panel_id__in=list(panel_ids), stage__in=OPEN_STAGES)
+        open_cases.filter(_may_carry_a_flag(day=day, open_cases=open_cases))
         .select_related("referral")
         .order_by("opened_on", "id")
     )
-    flags = case_flags_for(cases=cases, on=on)
+    flags = case_flags_for(cases=cases, on=day)
     return [(case, flags[case.pk]) for case in cases if flags[case.pk]]

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from channel.models.cases import CapacityOutcome, Stage, SupportKind
+from channel.models.cases import OPEN_STAGES, CapacityOutcome, Stage, SupportKind
 from channel.models.meetings import AgendaReason, Decision
 from channel.selectors import case_flags_for, flagged_cases_of_panels, support_items_without_contact
 from channel.services.assessments import assessment_record
@@ -297,3 +297,30 @@ def test_a_parents_withdrawal_after_the_18th_birthday_does_not_stop_the_adults_s
     case.refresh_from_db()
     item.refresh_from_db()
     assert case.stage == Stage.SUPPORT and case.consent_withdrawn_on is None and item.ends_on is None
+
+
+def test_the_chairs_flagged_cases_are_every_open_case_with_a_flag_on_any_day(panel, panel_chair):
+    """The home page works the flags out only for the cases that may carry one; on each day it lists exactly the
+    cases that case_flags_for flags among all the panel's open cases."""
+    soon = TODAY + timedelta(days=10)
+    turning = adopted(CaseFactory(panel=panel, is_under_18=True, referral__date_of_birth=_turns_18_on(soon)))
+    _supported(turning, panel_chair)  # their own consent given as a child: the adult consent flag from `soon`
+    CaseFactory(  # a birthday known from the age given only: 17 a year before TODAY + 20 days
+        panel=panel, referral__date_of_birth=None, referral__age_given=17,
+        referral__submitted_on=TODAY + timedelta(days=20) - timedelta(days=365),
+    )  # fmt: skip
+    withdrawn = adopted(CaseFactory(panel=panel))
+    _supported(withdrawn, panel_chair, on=TODAY - timedelta(days=5))
+    consent_record(case=withdrawn, giver="person", status="withdrawn", on=TODAY, recorded_by=panel_chair)
+    _supported(adopted(CaseFactory(panel=panel)), panel_chair, on=TODAY - timedelta(days=45))  # no contact since
+    CaseFactory(panel=panel)  # an adult with nothing to flag
+    CaseFactory(panel=panel, is_under_18=True)  # a child far from 18
+    for day in (TODAY, soon - timedelta(days=1), soon, TODAY + timedelta(days=19), TODAY + timedelta(days=40)):
+        with frozen(day):
+            every = list(
+                panel.cases.filter(stage__in=OPEN_STAGES).select_related("referral").order_by("opened_on", "id")
+            )
+            flags = case_flags_for(cases=every)
+            expected = [(c.pk, [f.text for f in flags[c.pk]]) for c in every if flags[c.pk]]
+            shown = [(c.pk, [f.text for f in fs]) for c, fs in flagged_cases_of_panels(panel_ids=[panel.pk])]
+            assert shown == expected and len(expected) >= 3, day
