@@ -7,7 +7,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +21,7 @@ from core.attachments import attachments_of, with_download_urls
 from core.csv_export import CsvColumn, choice_label, export_list, iso
 from core.forms import AttachmentForm, add_service_errors
 from core.lists import filters_used
+from core.pagination import ListPaginator
 
 from ..forms.cases import (
     AssessmentForm,
@@ -65,7 +65,7 @@ def _case_url(case: Any) -> str:
 @capability_required(CASES)
 def case_list(request: HttpRequest) -> HttpResponse:
     filterset = case_list_for_page(user=request.user, params=request.GET)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "channel/case_list.html",

@@ -92,3 +92,11 @@ def test_session_export_uses_the_same_queries_at_two_sizes_and_matches_the_list(
     assert_flat_queries(fetch=lambda: client.get(url, {"sort": "-people"}), grow=lambda: grow(30))
     rows = csv_rows(client.get(url, {"q": "hall 7"}))
     assert rows[1][2:6] == ["Schools", "Hall 7", "1", "3"]  # the audience's label, the venue, the two counts
+
+
+def test_a_later_page_of_sessions_sorted_by_people_holds_the_next_rows(coordinator: Any, client_for: Any) -> None:
+    for i in range(55):  # 55 sessions with 1 to 55 people: page 2 of 50 holds the five smallest
+        AttendanceFactory(session__venue=f"Room {i + 1}", session__held_on=date(2025, 1, 1 + i % 28), staff=i + 1)
+    page = client_for(coordinator).get(reverse("training:session_list"), {"sort": "-people", "page": "2"})
+    rows = page.context["page_obj"].object_list
+    assert [(s.venue, s.people) for s in rows] == [(f"Room {n}", n) for n in (5, 4, 3, 2, 1)]

@@ -21,6 +21,7 @@ from core.csv_export import CsvColumn, choice_label, export_list, iso
 from core.forms import add_service_errors
 from core.lists import filters_used
 from core.locking import StaleEdit, stale_edit_show_on_form
+from core.pagination import ListPaginator
 from schools.models import School
 
 from .. import elearning, selectors, services
@@ -35,7 +36,7 @@ ATTENDANCE_PER_PAGE = 100
 @capability_required(Capability.TRAINING_VIEW)
 def session_list(request: HttpRequest) -> HttpResponse:
     filterset = selectors.session_list_for_page(user=request.user, params=request.GET)
-    page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = ListPaginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "training/session_list.html",
