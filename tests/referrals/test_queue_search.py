@@ -159,3 +159,30 @@ def test_a_filtered_sorted_list_and_its_export_use_the_same_number_of_queries_at
     grow()
     count = assert_flat_queries(fetch=lambda: client.get(reverse(name), params), grow=grow)
     assert count < 25
+
+
+@pytest.mark.parametrize(
+    ("lookup", "index"),
+    [
+        ("first_name__icontains", "referral_first_name_trgm"),
+        ("last_name__icontains", "referral_last_name_trgm"),
+        ("reference__icontains", "referral_reference_trgm"),
+        ("referrer_name__icontains", "referral_referrer_name_trgm"),
+        ("referrer_organisation__icontains", "referral_referrer_organisation_trgm"),
+    ],
+)
+def test_each_search_by_part_of_a_word_has_a_trigram_index_on_postgresql(lookup, index):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("trigram indexes are made on PostgreSQL only")
+    with connection.cursor() as cursor:
+        # A test table is small: ask whether the index can serve the lookup (a GIN index is read by a bitmap scan,
+        # the one path left; a plain index scan of the whole primary key can otherwise look cheaper).
+        cursor.execute("SET enable_seqscan = off; SET enable_indexscan = off")
+    try:
+        plan = Referral.objects.filter(**{lookup: "smi"}).explain()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
+    assert index in plan
