@@ -405,29 +405,41 @@ def case_statistics(*, start: date, end: date) -> dict[str, Any]:
     people (a case is one referral of one person), in the layout of the Home Office's Prevent statistics:
     cases = adopted + not_adopted + awaiting_panel_decision (+ transferred before adoption); adopted = exited +
     ongoing (+ transferred after adoption); the outcomes add up to exited. Cases transferred in from another
-    authority are counted here, where they are supported; their referrals were counted where they were made."""
-    rows = Case.objects.filter(referral__submitted_on__gte=start, referral__submitted_on__lte=end)
-    figures = rows.aggregate(
-        transferred_in=Count("pk", filter=Q(transfers__direction=TransferDirection.IN)),
-    )
-    figures |= rows.aggregate(
-        cases=Count("pk"),
-        discussed_at_panel=Count(
+    authority are counted here, where they are supported; their referrals were counted where they were made.
+    One query, grouped by exit outcome (the outcomes' counts; every other figure is the sum over them)."""
+    transferred_in = Exists(CaseTransfer.objects.filter(case=OuterRef("pk"), direction=TransferDirection.IN))
+    counts = {  # in the order the report prints them
+        "transferred_in": Count("pk", filter=Q(transferred_in)),
+        "cases": Count("pk"),
+        "discussed_at_panel": Count(
             "pk", filter=Q(discussed_on__isnull=False) | Q(adopted_on__isnull=False) | Q(stage=Stage.NOT_ADOPTED)
         ),
-        adopted=Count("pk", filter=Q(adopted_on__isnull=False)),
-        not_adopted=Count("pk", filter=Q(stage=Stage.NOT_ADOPTED)),
-        supported=Count("pk", filter=Q(support_started_on__isnull=False)),
-        exited=Count("pk", filter=Q(exited_on__isnull=False)),
-        exited_concerns_reduced=Count("pk", filter=Q(exit_outcome=ExitOutcome.CONCERNS_REDUCED)),
-        withdrew=Count("pk", filter=Q(exit_outcome=ExitOutcome.WITHDREW_CONSENT)),
+        "adopted": Count("pk", filter=Q(adopted_on__isnull=False)),
+        "not_adopted": Count("pk", filter=Q(stage=Stage.NOT_ADOPTED)),
+        "supported": Count("pk", filter=Q(support_started_on__isnull=False)),
+        "exited": Count("pk", filter=Q(exited_on__isnull=False)),
+        "exited_concerns_reduced": Count("pk", filter=Q(exit_outcome=ExitOutcome.CONCERNS_REDUCED)),
+        "withdrew": Count("pk", filter=Q(exit_outcome=ExitOutcome.WITHDREW_CONSENT)),
         # Adopted and still in the programme (adopted = exited + ongoing), and not yet decided by the panel.
-        ongoing=Count("pk", filter=Q(stage__in=ADOPTED_STAGES)),
-        awaiting_panel_decision=Count("pk", filter=Q(stage__in=PRE_PANEL_STAGES)),
+        "ongoing": Count("pk", filter=Q(stage__in=ADOPTED_STAGES)),
+        "awaiting_panel_decision": Count("pk", filter=Q(stage__in=PRE_PANEL_STAGES)),
         # Closed here because the case moved to another local authority's panel (its own line, as a closure).
-        transferred=Count("pk", filter=Q(stage=Stage.TRANSFERRED)),
+        "transferred": Count("pk", filter=Q(stage=Stage.TRANSFERRED)),
+    }
+    rows = (
+        Case.objects.filter(referral__submitted_on__gte=start, referral__submitted_on__lte=end)
+        .values_list("exit_outcome")
+        .annotate(**counts)
+        .order_by()
     )
-    outcomes = Counter(dict(rows.exclude(exit_outcome="").values_list("exit_outcome").annotate(n=Count("pk"))))
+    figures: dict[str, Any] = dict.fromkeys(counts, 0)
+    outcomes: Counter[str] = Counter()
+    for exit_outcome, *numbers in rows:
+        row = dict(zip(counts, numbers, strict=True))
+        for name, n in row.items():
+            figures[name] += n
+        if exit_outcome:
+            outcomes[exit_outcome] += row["cases"]
     figures["outcomes"] = {str(label): outcomes.get(value, 0) for value, label in ExitOutcome.choices}
     return figures
 

@@ -1,10 +1,12 @@
 """The publication register: every General Release of figures of people, kept so that no later release can be
 differenced against it.
 
-`release_figures` is called by the report's figures of people (sections/people.py) in a General Release report:
-- the period has a release already: its figures are returned as released, so every General Release report for
-  the period prints the same tables (a coordinator's revision, `services.release_revision_request`, is the one
-  way to release new figures for it);
+`release_restored` and `release_figures` are called by the report's figures of people (sections/people.py) in a
+General Release report:
+- the period has a release already: its figures are returned as released (by `release_restored`, before any
+  figure is worked out, so such a report reads no referral or case), and every General Release report for the
+  period prints the same tables (a coordinator's revision, `services.release_revision_request`, is the one way to
+  release new figures for it);
 - otherwise (the first release, or the revision asked for): the figures are protected together with every
   release whose period overlaps (the year with its quarters, a revision with what it revises) by
   `disclosure.protect_release`, which runs the attacker's integer programme with scipy's `milp` until nothing
@@ -117,16 +119,31 @@ def _lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_ID])
 
 
+def release_restored(*, ctx: ReportContext, kind: type[F]) -> F | None:
+    """The figures a General Release report for `ctx`'s period prints when the period is released already (and
+    the report is not the revision of that release): as released, with the report linked to the release. None
+    when the figures are to be worked out and go through `release_figures`, which looks again under the lock."""
+    current = release_current(start=ctx.start, end=ctx.end)
+    if current is None or ctx.revision_of == current.pk:
+        return None
+    _link(ctx, current)
+    return _restore(kind, current)
+
+
+def _restore(kind: type[F], release: Release) -> F:
+    restored = kind()
+    vars(restored).update({name: decode(v) for name, v in release.figures["attributes"].items()})
+    return restored
+
+
 def release_figures(*, ctx: ReportContext, figures: F, key_text: Callable[[Any], str]) -> F:
     """The figures a General Release report for `ctx`'s period prints: see the module docstring."""
     with transaction.atomic():
         _lock()
         current = release_current(start=ctx.start, end=ctx.end)
         if current is not None and ctx.revision_of != current.pk:
-            restored = type(figures)()
-            vars(restored).update({name: decode(v) for name, v in current.figures["attributes"].items()})
             _link(ctx, current)
-            return restored
+            return _restore(type(figures), current)
         keys = {key_text(k): k for k in figures.values}
         new = disclosure.Published(
             ident="new",

@@ -14,7 +14,7 @@ from typing import Any
 from channel.selectors import CONSENT_LABELS, case_statistics, consent_statistics
 from referrals.selectors import referral_statistics
 from reports import disclosure
-from reports.register import release_figures
+from reports.register import release_figures, release_restored
 
 from .base import ReportContext, count
 
@@ -172,6 +172,10 @@ def people_figures(ctx: ReportContext) -> PeopleFigures:
 
 
 def _build(ctx: ReportContext) -> PeopleFigures:
+    if ctx.general_release:
+        released = release_restored(ctx=ctx, kind=PeopleFigures)
+        if released is not None:  # printed as released: nothing to count or check
+            return released
     f = PeopleFigures()
     stats: dict[str, Any] = referral_statistics(start=ctx.start, end=ctx.end)
     cases: dict[str, Any] = case_statistics(start=ctx.start, end=ctx.end)
