@@ -203,33 +203,43 @@ def accredited_trainers_per_school(*, on: date, phase: str | None = None, ward: 
 
 def reach_in_period(*, start: date, end: date, school_ids: Iterable[int] | None = None) -> dict[str, Any]:
     """Staff, pupils and parents reached by sessions held from `start` to `end` inclusive, the institutions
-    (schools and others) and sessions, and the same by audience sector. Two queries."""
-    qs = Attendance.objects.filter(session__held_on__gte=start, session__held_on__lte=end)
-    if school_ids is not None:
-        qs = qs.filter(school_id__in=list(school_ids))
-    totals = qs.aggregate(
-        staff=Coalesce(Sum("staff"), 0),
-        pupils=Coalesce(Sum("pupils"), 0),
-        parents=Coalesce(Sum("parents"), 0),
+    (schools and others) and sessions, and the same by audience sector. Two queries and one pass over the
+    attendances: the sectors' sessions (those with an attendance, found by EXISTS through the index on the
+    attendances' session), then every total with each sector's people as a filtered sum."""
+    ids = None if school_ids is None else list(school_ids)
+    attendances = Attendance.objects.filter(session__held_on__gte=start, session__held_on__lte=end)
+    attended = Attendance.objects.filter(session=OuterRef("pk"))
+    if ids is not None:
+        attendances = attendances.filter(school_id__in=ids)
+        attended = attended.filter(school_id__in=ids)
+    sessions_by_sector = dict(
+        Session.objects.filter(Exists(attended), held_on__gte=start, held_on__lte=end)
+        .values_list("sector")
+        .annotate(n=Count("pk"))
+        .order_by("sector")
+    )
+    people = F("staff") + F("pupils") + F("parents")
+    totals = attendances.aggregate(  # named apart from the columns, which `people` reads
+        all_staff=Coalesce(Sum("staff"), 0),
+        all_pupils=Coalesce(Sum("pupils"), 0),
+        all_parents=Coalesce(Sum("parents"), 0),
         schools=Count("school", distinct=True),
         other_institutions=Count("institution", distinct=True),
         sessions=Count("session", distinct=True),
+        **{
+            f"people_{i}": Coalesce(Sum(people, filter=Q(session__sector=sector)), 0)
+            for i, sector in enumerate(sessions_by_sector)
+        },
     )
     labels = dict(Sector.choices)
     by_sector = {
-        labels.get(row["session__sector"], row["session__sector"]): {
-            "sessions": row["sessions"],
-            "people": row["people"],
-        }
-        for row in qs.order_by()
-        .values("session__sector")
-        .annotate(sessions=Count("session", distinct=True), people=Sum(F("staff") + F("pupils") + F("parents")))
-        .order_by("session__sector")
+        labels.get(sector, sector): {"sessions": sessions, "people": totals[f"people_{i}"]}
+        for i, (sector, sessions) in enumerate(sessions_by_sector.items())
     }
     return {
-        "staff": totals["staff"],
-        "pupils": totals["pupils"],
-        "parents": totals["parents"],
+        "staff": totals["all_staff"],
+        "pupils": totals["all_pupils"],
+        "parents": totals["all_parents"],
         "institutions": totals["schools"] + totals["other_institutions"],
         "schools": totals["schools"],
         "sessions": totals["sessions"],

@@ -18,7 +18,7 @@ from .data import PERIOD, make_cases, make_dataset
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
-# Schools 3 (tiers, schools open in the period, those visited), training 4 (uptake, reach, reach by audience,
+# Schools 3 (tiers, schools open in the period, those visited), training 4 (uptake, sessions by audience, reach,
 # feedback), visits 3, people 4 (the referrals' breakdowns together, the types of concern, cases, consent),
 # panels 1, delivery 3.
 GATHER_QUERIES = 18
