@@ -3,12 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from crispy_forms_gds.layout import Field
-from django import forms
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from core.filters import filter_form_helper
 from core.lists import Column, SortedFilterSet, Sorting
 
 from .models import User
@@ -20,14 +17,6 @@ STATUS_CHOICES = [
     ("no_authenticator", "No authenticator set up"),
     ("deactivated", "Deactivated"),
 ]
-
-
-class UserFilterForm(forms.Form):
-    """The filter's form; crispy-forms lays it out from `helper`."""
-
-    @property
-    def helper(self) -> Any:
-        return filter_form_helper(Field.text("q"), Field.select("role"), Field.select("status"), Field("sort"))
 
 
 class UserFilter(SortedFilterSet):
@@ -42,10 +31,10 @@ class UserFilter(SortedFilterSet):
         Column("last_sign_in", "Last sign-in", F("last_login").asc(nulls_first=True), "full_name"),
         default="name",
     )
+    form_columns = "one-third"
 
     class Meta:
         model = User
-        form = UserFilterForm
         fields: list[str] = []
 
     def filter_q(self, qs: QuerySet[User], name: str, value: str) -> QuerySet[User]:

@@ -59,27 +59,11 @@ class AuditEventFilter(django_filters.FilterSet):
     date_from = DateSearchFilter(label="From", method="filter_from")
     date_to = DateSearchFilter(label="To", method="filter_to")
 
+    form_columns = "one-third"  # {% filter_form filter %}
+
     class Meta:
         model = AuditEvent
         fields: list[str] = []
-
-    @property
-    def form(self) -> Any:
-        from crispy_forms_gds.layout import Field
-
-        form = super().form
-        if not hasattr(form, "helper"):
-            form.helper = (  # type: ignore[attr-defined]  # crispy-forms reads this attribute; Form declares none
-                filter_form_helper(
-                    Field.text("person"),
-                    Field.text("action"),
-                    Field.select("object_type"),
-                    Field.text("object_id"),
-                    Field.text("date_from"),
-                    Field.text("date_to"),
-                )
-            )
-        return form
 
     def filter_person(self, qs: QuerySet[AuditEvent], name: str, value: str) -> QuerySet[AuditEvent]:
         value = value.strip()
@@ -107,18 +91,3 @@ class AuditEventFilter(django_filters.FilterSet):
 
     def filter_to(self, qs: QuerySet[AuditEvent], name: str, value: Any) -> QuerySet[AuditEvent]:
         return qs.filter(occurred_at__lt=_day_start(value + timedelta(days=1)))
-
-
-def filter_form_helper(*fields: Any, columns: str = "one-third") -> Any:
-    """A GET form helper laying filter fields out in a row of GOV.UK grid columns, with a Filter button."""
-    from crispy_forms_gds.helper import FormHelper
-    from crispy_forms_gds.layout import Button, Div, Layout
-
-    helper = FormHelper()
-    helper.form_method = "get"
-    helper.form_tag = True
-    helper.layout = Layout(
-        Div(*[Div(field, css_class=f"govuk-grid-column-{columns}") for field in fields], css_class="govuk-grid-row"),
-        Button("filter", "Filter", css_class="govuk-button--secondary"),
-    )
-    return helper

@@ -95,29 +95,13 @@ class Sorting:
 
 class SortedFilterSet(django_filters.FilterSet):
     """A FilterSet whose `qs` is sorted by the `sort` parameter within `sorting`'s whitelist. The filter form
-    carries the sort in a hidden field, so filtering keeps the order. Its fields are laid out in a row of
-    `form_columns` grid columns (text boxes for text and dates, selects for choices), in declaration order."""
+    carries the sort in a hidden field, so filtering keeps the order. `{% filter_form filter %}` lays its fields out
+    in a row of `form_columns` grid columns (text boxes for text and dates, selects for choices), in declaration
+    order."""
 
     sorting: Sorting
     form_columns = "one-quarter"
     sort = django_filters.CharFilter(method="_keep", widget=forms.HiddenInput)
-
-    @property
-    def form(self) -> Any:
-        from crispy_forms_gds.layout import Field
-
-        from .filters import filter_form_helper
-
-        form = super().form
-        if not hasattr(form, "helper"):
-            typed = (django_filters.CharFilter, django_filters.DateFilter, django_filters.NumberFilter)
-            fields = [
-                Field.text(name) if isinstance(field, typed) else Field.select(name)
-                for name, field in self.filters.items()
-                if name != SORT_PARAM
-            ]
-            form.helper = filter_form_helper(*fields, Field(SORT_PARAM), columns=self.form_columns)  # type: ignore[attr-defined]  # crispy-forms reads it; Form declares none
-        return form
 
     def _keep(self, qs: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return qs

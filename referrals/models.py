@@ -358,6 +358,8 @@ class Referral(TimeStampedModel, Versioned):
                 condition=Q(person__isnull=False),
                 name="referral_person_year",
             ),
+            # The queue's "Made by you" count, index-only (referral_queue_counts).
+            models.Index(fields=["created_by", "status"], name="referral_made_by_status"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -151,13 +151,14 @@ def overdue_before(*, today: date | None = None) -> datetime | date:
     return timezone.now() - timedelta(days=target) if today is None else today - timedelta(days=target)
 
 
-QUEUE_TABS = {
-    "new": ("New", Q(status=Status.NEW)),
-    "screening": ("Being screened", Q(status=Status.SCREENING)),
-    "awaiting": ("Awaiting information", Q(status=Status.AWAITING_INFORMATION)),
-    "confirmation": ("Decision awaiting confirmation", Q(status=Status.AWAITING_CONFIRMATION)),
+# Each tab: its label and the statuses it lists (None: not a status tab; see _tab_q and referral_queue).
+QUEUE_TABS: dict[str, tuple[str, tuple[str, ...] | None]] = {
+    "new": ("New", (Status.NEW,)),
+    "screening": ("Being screened", (Status.SCREENING,)),
+    "awaiting": ("Awaiting information", (Status.AWAITING_INFORMATION,)),
+    "confirmation": ("Decision awaiting confirmation", (Status.AWAITING_CONFIRMATION,)),
     "overdue": ("Overdue", None),
-    "decided": ("Decided", Q(status__in=[Status.DECIDED, Status.AT_PANEL])),
+    "decided": ("Decided", (Status.DECIDED, Status.AT_PANEL)),
     "all": ("All", None),
     "made": ("Made by you", None),
 }
@@ -175,19 +176,22 @@ def _triage_q(user: User | AnonymousUser) -> Q | None:
     return None
 
 
-def _tab_q(tab: str) -> Q:
+def _tab_q(tab: str, *, overdue_since: datetime | None = None) -> Q:
     """The condition of a queue tab within the triage scope ("made" is not one: see referral_queue)."""
     if tab == "overdue":
-        return Q(status__in=OPEN_STATUSES, submitted_at__lt=overdue_before())
-    label_q = QUEUE_TABS.get(tab, (None, None))[1]
-    return label_q if label_q is not None else Q()
+        since = overdue_since if overdue_since is not None else overdue_before()
+        return Q(status__in=OPEN_STATUSES, submitted_at__lt=since)
+    statuses = QUEUE_TABS.get(tab, ("", None))[1]
+    return Q(status__in=statuses) if statuses is not None else Q()
 
 
 def _made_by_q(user: User | AnonymousUser) -> Q:
     return ~Q(status=Status.DRAFT) & Q(created_by_id=user.pk)
 
 
-def referral_queue(*, user: User | AnonymousUser, tab: str) -> QuerySet[Referral]:
+def referral_queue(
+    *, user: User | AnonymousUser, tab: str, overdue_since: datetime | None = None
+) -> QuerySet[Referral]:
     """A tab of the triage queue: one scoped query, newest first, served by the referral indexes."""
     rows = Referral.objects.select_related("school", "assigned_team", "assigned_to", "created_by").order_by(
         "-submitted_at", "-id"
@@ -199,23 +203,40 @@ def referral_queue(*, user: User | AnonymousUser, tab: str) -> QuerySet[Referral
     scope = _triage_q(user)
     if scope is None:
         return Referral.objects.none()
-    return rows.filter(scope & _tab_q(tab))
+    return rows.filter(scope & _tab_q(tab, overdue_since=overdue_since))
 
 
-def referral_queue_counts(*, user: User | AnonymousUser) -> dict[str, int]:
-    """Every tab's count in one query: conditional aggregation over the triage scope and the user's own."""
+def referral_queue_counts(*, user: User | AnonymousUser, overdue_since: datetime | None = None) -> dict[str, int]:
+    """Every tab's count in one query, a UNION ALL of three narrow counts: the triage scope's referrals grouped by
+    status (an index-only scan of the status index, or of the team index for a practitioner), its overdue ones (a
+    range of the status and date index) and the user's own (the maker and status index). The status tabs and
+    "all" are sums of the status counts. One conditional aggregate per tab over the scope's rows cost 40 ms at
+    national scale (60,000 referrals), every row evaluated for every tab."""
     counts = dict.fromkeys(QUEUE_TABS, 0)
     if not user.is_authenticated:
         return counts
-    scope, made = _triage_q(user), _made_by_q(user)
+    key = Value("made", output_field=CharField())
+    parts = Referral.objects.filter(_made_by_q(user)).values(key=key).annotate(n=Count("*")).order_by()
+    scope = _triage_q(user)
+    if scope is not None:
+        by_status = Referral.objects.filter(scope).values(key=F("status")).annotate(n=Count("*")).order_by()
+        overdue_key = Value("overdue", output_field=CharField())
+        overdue = (
+            Referral.objects.filter(scope & _tab_q("overdue", overdue_since=overdue_since))
+            .values(key=overdue_key)
+            .annotate(n=Count("*"))
+        )
+        parts = by_status.union(overdue.order_by(), parts, all=True)
+    found = {row["key"]: row["n"] for row in parts}
+    counts["made"] = found.pop("made", 0)
     if scope is None:
-        counts["made"] = Referral.objects.filter(made).count()
         return counts
-    counts = Referral.objects.filter(scope | made).aggregate(
-        **{tab: Count("id", filter=scope & _tab_q(tab)) for tab in QUEUE_TABS if tab != "made"},
-        made=Count("id", filter=made),
-    )
-    return {k: v or 0 for k, v in counts.items()}
+    counts["overdue"] = found.pop("overdue", 0)
+    for tab, (_, statuses) in QUEUE_TABS.items():
+        if statuses is not None:
+            counts[tab] = sum(found.get(status, 0) for status in statuses)
+    counts["all"] = sum(found.values())
+    return counts
 
 
 # The tab each role's queue opens on: the first of its tabs that holds work. A coordinator's work starts with
@@ -234,12 +255,14 @@ def referral_queue_opening_tab(*, user: User | AnonymousUser, counts: dict[str, 
 @dataclass
 class ReferralListPage:
     """The referral list as one user sees it: the tab (for those who triage), the tabs with their counts, and
-    the filter set over the tab's referrals (`filter.qs`, sorted)."""
+    the filter set over the tab's referrals (`filter.qs`, sorted), and the council's triage target in days (the
+    queue says what overdue means)."""
 
     filter: ReferralFilter
     triage: bool
     tab: str = ""
     tabs: list[tuple[str, str, int]] = field(default_factory=list)
+    overdue_days: int = 0
 
 
 def referral_list_for_page(*, user: User | AnonymousUser, params: Mapping[str, Any]) -> ReferralListPage:
@@ -251,15 +274,17 @@ def referral_list_for_page(*, user: User | AnonymousUser, params: Mapping[str, A
     if not triage:
         qs = referral_list_visible_to(user=user).exclude(status=Status.DRAFT)
         return ReferralListPage(ReferralFilter(filters or None, queryset=qs, content=False), triage=False)
-    counts = referral_queue_counts(user=user)
+    overdue_days = routing_settings_get().triage_target_days  # read once for the counts, the tab and the page
+    since = timezone.now() - timedelta(days=overdue_days)
+    counts = referral_queue_counts(user=user, overdue_since=since)
     tab = params.get("tab") or ""
     if tab not in QUEUE_TABS:
         # A search looks through every referral the user triages; the bare queue opens where the work is.
         searched = any(v for k, v in filters.items() if k != "sort")
         tab = "all" if searched else referral_queue_opening_tab(user=user, counts=counts)
     tabs = [(key, label, counts[key]) for key, (label, _) in QUEUE_TABS.items()]
-    qs = referral_queue(user=user, tab=tab)
-    return ReferralListPage(ReferralFilter(filters or None, queryset=qs, content=True), True, tab, tabs)
+    qs = referral_queue(user=user, tab=tab, overdue_since=since)
+    return ReferralListPage(ReferralFilter(filters or None, queryset=qs, content=True), True, tab, tabs, overdue_days)
 
 
 def referral_drafts_of(*, user: User | AnonymousUser) -> QuerySet[Referral]:

@@ -9,7 +9,7 @@ from typing import Any
 import django_filters
 from django.db.models import Exists, F, OrderBy, OuterRef, Q, QuerySet
 
-from core.filters import DateSearchFilter, filter_form_helper
+from core.filters import DateSearchFilter
 from core.lists import Column, SortedFilterSet, Sorting
 
 from .facts import training_facts
@@ -164,6 +164,7 @@ class ActionFilter(django_filters.FilterSet):
         method="filter_order",
         empty_label=None,
     )
+    form_columns = "one-third"  # {% filter_form filter %}
 
     class Meta:
         model = VisitAction
@@ -177,18 +178,6 @@ class ActionFilter(django_filters.FilterSet):
             owner = self.filters["owner"]
             assert isinstance(owner, django_filters.ModelChoiceFilter)
             owner.queryset = owners
-
-    @property
-    def form(self) -> Any:
-        from crispy_forms_gds.layout import Field
-
-        form = super().form
-        if not hasattr(form, "helper"):
-            fields = [Field.text("school"), *([Field.select("owner")] if "owner" in self.filters else [])]
-            form.helper = filter_form_helper(  # type: ignore[attr-defined]  # crispy-forms reads it; Form declares none
-                *fields, Field.select("order")
-            )
-        return form
 
     @property
     def grouped(self) -> bool:

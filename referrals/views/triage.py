@@ -30,7 +30,6 @@ from ..selectors import (
     referral_list_for_page,
     referral_may_triage,
     referral_timeline,
-    routing_settings_get,
 )
 from ..services.configuration import panel_for
 from ..services.triage import (
@@ -70,7 +69,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
             "triage": listing.triage,
             "may_make": has_capability(request.user, Capability.REFERRAL_MAKE),
             "may_configure": has_capability(request.user, Capability.REFERRAL_CONFIGURE),
-            "overdue_before": routing_settings_get().triage_target_days,
+            "overdue_before": listing.overdue_days,
         },
     )
 
