@@ -192,10 +192,9 @@ def _made_by_q(user: User | AnonymousUser) -> Q:
 def referral_queue(
     *, user: User | AnonymousUser, tab: str, overdue_since: datetime | None = None
 ) -> QuerySet[Referral]:
-    """A tab of the triage queue: one scoped query, newest first, served by the referral indexes."""
-    rows = Referral.objects.select_related("school", "assigned_team", "assigned_to", "created_by").order_by(
-        "-submitted_at", "-id"
-    )
+    """A tab of the triage queue: one scoped query, newest first, served by the referral indexes. Joined with
+    what the queue and its export show (school, team, assignee), not the maker."""
+    rows = Referral.objects.select_related("school", "assigned_team", "assigned_to").order_by("-submitted_at", "-id")
     if tab == "made":
         if not user.is_authenticated:
             return Referral.objects.none()
