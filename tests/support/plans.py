@@ -51,9 +51,12 @@ def analyze(*tables: str) -> None:
 
 
 def selects_of(fetch: Callable[[], Any], *, touching: str) -> list[str]:
-    """The SQL of the SELECTs `fetch()` runs that read the table `touching`."""
+    """The SQL of the SELECTs `fetch()` runs that read the table `touching` (a UNION too, which PostgreSQL's
+    SQL opens with a parenthesis)."""
     with CaptureQueriesContext(connection) as captured:
         fetch()
     return [
-        q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT") and f'"{touching}"' in q["sql"]
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].lstrip("(").startswith("SELECT") and f'"{touching}"' in q["sql"]
     ]
