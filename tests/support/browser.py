@@ -62,14 +62,28 @@ class AxeChecker:
         self.checked: list[str] = []
 
     def check(self, page: Any) -> None:
-        results = self.axe.run(page)
-        self.checked.append(page.url)
+        """Checks the page just loaded. The test drives the page on while this runs, so a click or a goto may
+        leave the page before axe has finished: then the same address is opened in a page of its own (same
+        session) and checked there, so no page the test reached goes unchecked."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        url = page.url
+        try:
+            results = self.axe.run(page)
+        except PlaywrightError as error:
+            if "Execution context was destroyed" not in str(error):
+                raise
+            again = page.context.new_page()
+            try:
+                again.goto(url)
+                results = self.axe.run(again)
+            finally:
+                again.close()
+        self.checked.append(url)
         for violation in results.response.get("violations", []):
             if violation.get("impact") in BLOCKING_IMPACTS:
                 targets = [n.get("target") for n in violation.get("nodes", [])][:3]
-                self.problems.append(
-                    f"{page.url}: {violation['impact']} {violation['id']}: {violation['help']} {targets}"
-                )
+                self.problems.append(f"{url}: {violation['impact']} {violation['id']}: {violation['help']} {targets}")
 
 
 @pytest.fixture
