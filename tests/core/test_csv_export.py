@@ -10,6 +10,9 @@ import pytest
 from core.csv_export import choice_label, csv_cell, iso
 from referrals.models import Referral, Status
 
+# Dates here are fixed periods, never today; the clock is frozen all the same.
+pytestmark = pytest.mark.usefixtures("frozen_today")
+
 
 @pytest.mark.parametrize("value", [*Status.values, "not-a-status", None, ""])
 def test_choice_label_is_what_the_display_method_gives(value):

@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 import random
+from datetime import date
 
 import pytest
 
 from reports.disclosure import (
     MARK,
     CountTable,
+    Published,
+    attack,
+    attribute_exposed,
     determined,
     is_small,
     pinned_by_bounds,
     primary,
+    protect_release,
     recoverable,
+    show_banded_count,
     show_percent,
     suppress,
+    suppress_with_attributes,
 )
+
+# Dates here are fixed periods, never today; the clock is frozen all the same.
+pytestmark = pytest.mark.usefixtures("frozen_today")
 
 
 def _check(table: CountTable) -> None:
@@ -118,17 +128,6 @@ def test_percentages_of_withheld_counts_or_totals_are_withheld():
 
 
 # ---- attribute disclosure and the check across releases (scipy's milp) ----------------------------------------
-
-from datetime import date  # noqa: E402
-
-from reports.disclosure import (  # noqa: E402
-    Published,
-    attack,
-    attribute_exposed,
-    protect_release,
-    show_banded_count,
-    suppress_with_attributes,
-)
 
 
 def test_a_small_group_all_in_one_category_takes_a_zero_with_it():

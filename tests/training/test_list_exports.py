@@ -15,7 +15,7 @@ from tests.schools.factories import ContactFactory, SchoolFactory
 from tests.support.exports import csv_rows
 from tests.training.factories import AttendanceFactory, AttendeeFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 def test_sessions_sort_by_people_and_export_the_filtered_rows(coordinator: Any, client_for: Any) -> None:

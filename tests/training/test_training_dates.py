@@ -40,7 +40,7 @@ from training.training_dates import (
     training_dates_rebuild,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 CODES = ["WRAP", "PVE", "TTT", "BESPOKE-BRIEFING", "PUPIL-WORKSHOP", "ELEARN-AWARENESS"]
 

@@ -162,42 +162,29 @@ POSTGRESQL_BACKFILL = [
     " WHERE school_id IS NOT NULL))",
     "SELECT training_contact_training_refresh(ARRAY(SELECT id FROM training_attendee WHERE contact_id IS NOT NULL))",
 ]
+# Every trigger, with its table; on PostgreSQL each calls a function of the same name.
+TRIGGERS = [
+    ("training_attendance_inserted", "training_attendance"),
+    ("training_attendance_deleted", "training_attendance"),
+    ("training_attendance_moved", "training_attendance"),
+    ("training_attendee_inserted", "training_attendee"),
+    ("training_attendee_deleted", "training_attendee"),
+    ("training_attendee_moved", "training_attendee"),
+    ("training_session_changed", "training_session"),
+    ("training_course_changed", "training_course"),
+    ("training_contact_training_inserted", "training_contactpreventtraining"),
+    ("training_contact_training_deleted", "training_contactpreventtraining"),
+    ("training_contact_training_updated", "training_contactpreventtraining"),
+]
+REFRESH_FUNCTIONS = [
+    "training_contact_last_refresh",
+    "training_school_firsts_refresh",
+    "training_contact_training_refresh",
+]
 POSTGRESQL_DROP = [
-    *(
-        f"DROP TRIGGER IF EXISTS {name} ON {table}"
-        for name, table in [
-            ("training_attendance_inserted", "training_attendance"),
-            ("training_attendance_deleted", "training_attendance"),
-            ("training_attendance_moved", "training_attendance"),
-            ("training_attendee_inserted", "training_attendee"),
-            ("training_attendee_deleted", "training_attendee"),
-            ("training_attendee_moved", "training_attendee"),
-            ("training_session_changed", "training_session"),
-            ("training_course_changed", "training_course"),
-            ("training_contact_training_inserted", "training_contactpreventtraining"),
-            ("training_contact_training_deleted", "training_contactpreventtraining"),
-            ("training_contact_training_updated", "training_contactpreventtraining"),
-        ]
-    ),
-    *(
-        f"DROP FUNCTION IF EXISTS {name}"
-        for name in [
-            "training_attendance_inserted()",
-            "training_attendance_deleted()",
-            "training_attendance_moved()",
-            "training_attendee_inserted()",
-            "training_attendee_deleted()",
-            "training_attendee_moved()",
-            "training_session_changed()",
-            "training_course_changed()",
-            "training_contact_training_inserted()",
-            "training_contact_training_deleted()",
-            "training_contact_training_updated()",
-            "training_contact_last_refresh(bigint[])",
-            "training_school_firsts_refresh(bigint[])",
-            "training_contact_training_refresh(bigint[])",
-        ]
-    ),
+    *(f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, table in TRIGGERS),
+    *(f"DROP FUNCTION IF EXISTS {name}()" for name, _ in TRIGGERS),
+    *(f"DROP FUNCTION IF EXISTS {name}(bigint[])" for name in REFRESH_FUNCTIONS),
 ]
 
 
@@ -297,22 +284,7 @@ SQLITE_BACKFILL = [
     *_school_firsts_recompute("SELECT school_id FROM training_attendance WHERE school_id IS NOT NULL"),
     *_contact_training_recompute("SELECT id FROM training_attendee WHERE contact_id IS NOT NULL"),
 ]
-SQLITE_DROP = [
-    f"DROP TRIGGER IF EXISTS {name}"
-    for name in [
-        "training_attendance_inserted",
-        "training_attendance_deleted",
-        "training_attendance_moved",
-        "training_attendee_inserted",
-        "training_attendee_deleted",
-        "training_attendee_moved",
-        "training_session_changed",
-        "training_course_changed",
-        "training_contact_training_inserted",
-        "training_contact_training_deleted",
-        "training_contact_training_updated",
-    ]
-]
+SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {name}" for name, _ in TRIGGERS]
 
 
 def _run(schema_editor, statements: list[str]) -> None:  # type: ignore[no-untyped-def]
