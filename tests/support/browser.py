@@ -26,6 +26,7 @@ CHROMIUM_ARGS = [
 BLOCKING_IMPACTS = {"moderate", "serious", "critical"}
 PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
+CONTEXT_OPTIONS = {"locale": "en-GB", "timezone_id": "Europe/London"}
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -63,8 +64,11 @@ class AxeChecker:
 
     def check(self, page: Any) -> None:
         """Checks the page just loaded. The test drives the page on while this runs, so a click or a goto may
-        leave the page before axe has finished: then the same address is opened in a page of its own (same
-        session) and checked there, so no page the test reached goes unchecked."""
+        leave the page before axe has finished: then the same address is opened again and checked there, so no
+        page the test reached goes unchecked. It is opened in a browser context of its own holding a copy of the
+        test's cookies, never beside the test's page: a sign-in rotates the session, and a second GET sent with
+        the old cookie is answered with a Set-Cookie deleting it, which in a shared cookie jar would sign the
+        test's page out halfway through its two steps."""
         from playwright.sync_api import Error as PlaywrightError
 
         url = page.url
@@ -73,12 +77,16 @@ class AxeChecker:
         except PlaywrightError as error:
             if "Execution context was destroyed" not in str(error):
                 raise
-            again = page.context.new_page()
+            browser = page.context.browser
+            isolated = browser.new_context(
+                storage_state=page.context.storage_state(), viewport=page.viewport_size, **CONTEXT_OPTIONS
+            )
             try:
+                again = isolated.new_page()
                 again.goto(url)
                 results = self.axe.run(again)
             finally:
-                again.close()
+                isolated.close()
         self.checked.append(url)
         for violation in results.response.get("violations", []):
             if violation.get("impact") in BLOCKING_IMPACTS:
@@ -92,7 +100,7 @@ def axe() -> AxeChecker:
 
 
 def _make_page(chromium: Any, request: Any, axe: AxeChecker, viewport: dict[str, int]) -> Iterator[Any]:
-    context = chromium.new_context(viewport=viewport, locale="en-GB", timezone_id="Europe/London")
+    context = chromium.new_context(viewport=viewport, **CONTEXT_OPTIONS)
     context.set_default_timeout(15_000)
     page = context.new_page()
     page.on("load", lambda p: axe.check(p))
