@@ -33,3 +33,32 @@ def trigram_index_sql(*, name: str, table: str, column: str) -> tuple[str, str]:
         f"{TRIGRAM_EXTENSION}; CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin (UPPER({column}::text) gin_trgm_ops)",
         f"DROP INDEX IF EXISTS {name}",
     )
+
+
+def database_triggers(
+    *, what: str, postgresql: list[str], sqlite: list[str], postgresql_drop: list[str], sqlite_drop: list[str]
+) -> migrations.RunPython:
+    """Installs triggers (and fills what they keep) written for each database the portal runs on: PostgreSQL in
+    production, SQLite as the embedded default. Any other database is refused, since what the triggers keep
+    would silently go stale there. `what` names what they keep, for that refusal."""
+
+    def run(schema_editor: Any, statements: list[str]) -> None:
+        with schema_editor.connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+    def statements_for(schema_editor: Any, postgresql: list[str], sqlite: list[str]) -> list[str]:
+        vendor = schema_editor.connection.vendor
+        if vendor == "postgresql":
+            return postgresql
+        if vendor == "sqlite":
+            return sqlite
+        raise NotImplementedError(f"{what} have no triggers for {vendor}")
+
+    def forward(apps: Any, schema_editor: Any) -> None:
+        run(schema_editor, statements_for(schema_editor, postgresql, sqlite))
+
+    def backward(apps: Any, schema_editor: Any) -> None:
+        run(schema_editor, statements_for(schema_editor, postgresql_drop, sqlite_drop))
+
+    return migrations.RunPython(forward, backward, elidable=False)

@@ -407,6 +407,46 @@ class Referral(TimeStampedModel, Versioned):
         return self.get_decision_display() if self.decision else "Not decided yet"
 
 
+# ---- counts kept by the database (referrals/migrations/0016_queue_counts.py) ----
+#
+# The queue shows every tab's count on every request. Counting the rows behind them means reading 60,000 index
+# entries per page at national scale, most of the page's time. These two tables hold the counts, and database
+# triggers add and subtract in the same transaction as every insert, delete and change of status, team or maker
+# of a referral, so no service, import, retention run or data fix can leave them wrong. Each change adds to the
+# counter rows it moves (never recounts), so two writers at once both land; the portal only reads them, and
+# `manage.py rebuild_queue_counts` counts them again from the referrals and says what differed.
+
+
+class ReferralStatusCount(models.Model):
+    """How many referrals have a status and an assigned team (team_key 0: none yet)."""
+
+    pk = models.CompositePrimaryKey("status", "team_key")
+    status = models.CharField(max_length=24)
+    team_key = models.BigIntegerField(help_text="The assigned team's id; 0 when no team is assigned.")
+    n = models.IntegerField()
+
+    class Meta:
+        verbose_name = "referrals by status and team (kept by the database)"
+
+    def __str__(self) -> str:
+        return f"{self.n} {self.status} for team {self.team_key}"
+
+
+class ReferralMakerCount(models.Model):
+    """How many referrals a user made that have a status (the "made by me" tab)."""
+
+    pk = models.CompositePrimaryKey("created_by_key", "status")
+    created_by_key = models.BigIntegerField(help_text="The maker's user id.")
+    status = models.CharField(max_length=24)
+    n = models.IntegerField()
+
+    class Meta:
+        verbose_name = "referrals by maker and status (kept by the database)"
+
+    def __str__(self) -> str:
+        return f"{self.n} {self.status} made by user {self.created_by_key}"
+
+
 class ReferralIndicator(models.Model):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="indicator_rows")
     indicator = models.ForeignKey(Indicator, null=True, on_delete=models.PROTECT, related_name="+")

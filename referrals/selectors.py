@@ -18,7 +18,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -41,6 +41,8 @@ from .models import (
     Gender,
     Referral,
     ReferralEvent,
+    ReferralMakerCount,
+    ReferralStatusCount,
     RoutingSettings,
     Sector,
     Status,
@@ -206,27 +208,37 @@ def referral_queue(
 
 
 def referral_queue_counts(*, user: User | AnonymousUser, overdue_since: datetime | None = None) -> dict[str, int]:
-    """Every tab's count in one query, a UNION ALL of three narrow counts: the triage scope's referrals grouped by
-    status (an index-only scan of the status index, or of the team index for a practitioner), its overdue ones (a
-    range of the status and date index) and the user's own (the maker and status index). The status tabs and
-    "all" are sums of the status counts. One conditional aggregate per tab over the scope's rows cost 40 ms at
-    national scale (60,000 referrals), every row evaluated for every tab."""
+    """Every tab's count in one query, a UNION ALL of three small reads: the triage scope's counts by status and
+    the user's own by status, from the counts the database keeps (ReferralStatusCount and ReferralMakerCount,
+    a few dozen rows), and the scope's overdue referrals counted live (a range of the status and date index,
+    since overdue moves with the clock). The status tabs and "all" are sums of the status counts. Counting the
+    referrals themselves read 60,000 index entries per page at national scale (14-16 ms of a 37 ms page)."""
     counts = dict.fromkeys(QUEUE_TABS, 0)
     if not user.is_authenticated:
         return counts
-    key = Value("made", output_field=CharField())
-    parts = Referral.objects.filter(_made_by_q(user)).values(key=key).annotate(n=Count("*")).order_by()
+    submitted = ~Q(status=Status.DRAFT)
+    made = (
+        ReferralMakerCount.objects.filter(submitted, created_by_key=user.pk)
+        .values(key=Value("made", output_field=CharField()))
+        .annotate(n=Sum("n"))
+        .order_by()
+    )
+    parts: QuerySet[Any, Any] = made
     scope = _triage_q(user)
     if scope is not None:
-        by_status = Referral.objects.filter(scope).values(key=F("status")).annotate(n=Count("*")).order_by()
-        overdue_key = Value("overdue", output_field=CharField())
+        access = access_for(user)
+        status_counts = ReferralStatusCount.objects.filter(submitted)
+        if not access.has(Role.COORDINATOR):
+            status_counts = status_counts.filter(team_key__in=access.team_ids)
+        by_status = status_counts.values(key=F("status")).annotate(n=Sum("n")).order_by()
         overdue = (
             Referral.objects.filter(scope & _tab_q("overdue", overdue_since=overdue_since))
-            .values(key=overdue_key)
+            .values(key=Value("overdue", output_field=CharField()))
             .annotate(n=Count("*"))
+            .order_by()
         )
-        parts = by_status.union(overdue.order_by(), parts, all=True)
-    found = {row["key"]: row["n"] for row in parts}
+        parts = by_status.union(overdue, made, all=True)
+    found = {row["key"]: row["n"] or 0 for row in parts}
     counts["made"] = found.pop("made", 0)
     if scope is None:
         return counts

@@ -10,6 +10,8 @@ differ from training.catalogue's, and a change of codes needs a migration that i
 import django.db.models.deletion
 from django.db import migrations, models
 
+from core.migration_operations import database_triggers
+
 
 WRAP_CODES = "('WRAP')"
 PVE_CODES = "('PVE')"
@@ -287,26 +289,6 @@ SQLITE_BACKFILL = [
 SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {name}" for name, _ in TRIGGERS]
 
 
-def _run(schema_editor, statements: list[str]) -> None:  # type: ignore[no-untyped-def]
-    with schema_editor.connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
-
-
-def install(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        _run(schema_editor, POSTGRESQL + POSTGRESQL_BACKFILL)
-    elif vendor == "sqlite":
-        _run(schema_editor, SQLITE + SQLITE_BACKFILL)
-    else:
-        raise NotImplementedError(f"training dates have no triggers for {vendor}")
-
-
-def uninstall(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
-    _run(schema_editor, POSTGRESQL_DROP if schema_editor.connection.vendor == "postgresql" else SQLITE_DROP)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("schools", "0005_school_last_visit_and_list_indexes"),
@@ -386,5 +368,11 @@ class Migration(migrations.Migration):
             model_name="contactpreventtraining",
             index=models.Index(fields=["held_on"], name="training_cpt_held_on"),
         ),
-        migrations.RunPython(install, uninstall),
+        database_triggers(
+            what="training dates",
+            postgresql=POSTGRESQL + POSTGRESQL_BACKFILL,
+            sqlite=SQLITE + SQLITE_BACKFILL,
+            postgresql_drop=POSTGRESQL_DROP,
+            sqlite_drop=SQLITE_DROP,
+        ),
     ]
