@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -16,6 +17,11 @@ SESSION_SEEN_KEY = "portal_seen_at"
 # Set on the fresh anonymous session after a timeout, so the sign-in page can say why (this middleware runs
 # before the messages middleware, so it cannot use django.contrib.messages).
 TIMED_OUT_KEY = "portal_timed_out"
+# A page read records its time only when the recorded one is this old (or a sixtieth of the idle limit, if less).
+# Writing it on every request made every page, however read-only, an UPDATE and a commit of the session row. The
+# idle limit so counts from a time up to this much before the last page read: a session may end that much sooner
+# than SESSION_IDLE_TIMEOUT after it, never later.
+SESSION_SEEN_RESOLUTION = timedelta(seconds=30)
 
 # Paths a signed-in user who has not yet passed the second factor may still reach.
 _SECOND_FACTOR_OPEN = ("accounts:two_factor", "accounts:enrol", "accounts:logout", "accounts:backup_codes_shown")
@@ -48,6 +54,16 @@ class SessionLifetimeMiddleware:
             self._passive_path = reverse("accounts:session_time_left")
         return request.path == self._passive_path
 
+    def _records_activity(self, request: HttpRequest, now: float) -> bool:
+        seen = request.session.get(SESSION_SEEN_KEY)
+        if seen is None:
+            return True
+        if self._is_passive(request):
+            return False
+        # A change (a POST, "Stay signed in" among them) is recorded at once; it writes to the database anyway.
+        resolution = min(SESSION_SEEN_RESOLUTION.total_seconds(), settings.SESSION_IDLE_TIMEOUT.total_seconds() / 60)
+        return request.method not in ("GET", "HEAD") or now - seen >= resolution
+
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             now = time.time()
@@ -56,7 +72,7 @@ class SessionLifetimeMiddleware:
                 request.session[TIMED_OUT_KEY] = True
                 return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
             request.session.setdefault(SESSION_STARTED_KEY, now)
-            if not self._is_passive(request) or SESSION_SEEN_KEY not in request.session:
+            if self._records_activity(request, now):
                 request.session[SESSION_SEEN_KEY] = now
         return self.get_response(request)
 

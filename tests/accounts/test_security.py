@@ -7,6 +7,8 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.middleware import SESSION_SEEN_KEY, SESSION_STARTED_KEY
 from core.models import AuditEvent
@@ -104,6 +106,20 @@ def test_a_session_ends_after_12_hours_however_busy(client, adviser):
     response = client.get("/")
     assert response.status_code == 302 and response.url.startswith("/accounts/sign-in/")
     assert not Session.objects.filter(session_key=key).exists()
+
+
+def test_reading_pages_writes_the_session_at_most_every_30_seconds(client, adviser):
+    """Activity is recorded to the half minute: pages read in between do not write the session row."""
+    _signed_in(client, adviser)
+    client.get("/")
+    with CaptureQueriesContext(connection) as reading:
+        assert client.get("/schools/").status_code == 200
+    assert not [q for q in reading.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    _shift_session(client, seen=31)
+    with CaptureQueriesContext(connection) as later:
+        assert client.get("/schools/").status_code == 200
+    assert [q for q in later.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    assert time.time() - client.session[SESSION_SEEN_KEY] < 5
 
 
 def test_session_limits_come_from_settings(client, adviser, settings):
