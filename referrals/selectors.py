@@ -191,12 +191,24 @@ def _made_by_q(user: User | AnonymousUser) -> Q:
     return ~Q(status=Status.DRAFT) & Q(created_by_id=user.pk)
 
 
+# What a row of the queue shows (referrals/list.html): the rows are read with these columns only, not the
+# narrative and the other sixty columns of a referral. The export reads its own columns.
+QUEUE_ROW_FIELDS = (
+    "reference", "submitted_at", "first_name", "last_name", "status", "decision",
+    "school__name", "assigned_team__name", "assigned_to__full_name", "assigned_to__email",
+)  # fmt: skip
+
+
 def referral_queue(
     *, user: User | AnonymousUser, tab: str, overdue_since: datetime | None = None
 ) -> QuerySet[Referral]:
     """A tab of the triage queue: one scoped query, newest first, served by the referral indexes. Joined with
     what the queue and its export show (school, team, assignee), not the maker."""
-    rows = Referral.objects.select_related("school", "assigned_team", "assigned_to").order_by("-submitted_at", "-id")
+    rows = (
+        Referral.objects.select_related("school", "assigned_team", "assigned_to")
+        .only(*QUEUE_ROW_FIELDS)
+        .order_by("-submitted_at", "-id")
+    )
     if tab == "made":
         if not user.is_authenticated:
             return Referral.objects.none()

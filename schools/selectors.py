@@ -223,6 +223,11 @@ def school_ward_choices(*, schools: QuerySet[School]) -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
+# What a row of the list shows (schools/school_list.html): the page reads these columns, not the other forty of
+# the GIAS record. The export reads its own columns.
+SCHOOL_ROW_FIELDS = ("urn", "name", "postcode", "status", "phase", "ward", "last_visit_on")
+
+
 def school_list_for_page(*, user: User | AnonymousUser, filters: Mapping[str, Any], today: date) -> SchoolFilter:
     """The filter set of the list page over the schools the user may see, with the current DSL's name. The last
     visit is the school's own `last_visit_on` column (kept by the visit services), shown to roles that may see
@@ -236,7 +241,7 @@ def school_list_for_page(*, user: User | AnonymousUser, filters: Mapping[str, An
         .order_by("-is_prevent_spoc", "id")
         .values("full_name")[:1]
     )
-    qs = visible.annotate(dsl_name=Subquery(dsl_name))
+    qs = visible.only(*SCHOOL_ROW_FIELDS).annotate(dsl_name=Subquery(dsl_name))
     return SchoolFilter(
         filters or None,
         queryset=qs,
