@@ -130,6 +130,15 @@ def test_list_query_count_is_the_same_with_40_and_4000_schools(client_for, advis
     assert School.objects.count() >= 4000
 
 
+def test_a_full_page_of_schools_costs_the_same_queries_at_60_and_4000_schools(client_for, coordinator, db):
+    """Every column a row shows is read with the page (a column left out would be read once per row)."""
+    grow_schools(60)
+    client = client_for(coordinator)
+    assert len(client.get(LIST).context["schools"]) == 50
+    count = assert_flat_queries(fetch=lambda: client.get(LIST), grow=lambda: grow_schools(3940))
+    assert count <= 10, count
+
+
 def test_list_is_paginated(client_for, coordinator, db):
     grow_schools(120, with_children=False)
     response = client_for(coordinator).get(LIST, {"page": 3})
