@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model, QuerySet
 from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect
@@ -37,10 +38,15 @@ class _Echo:
         return value
 
 
+FORMULA_STARTS = frozenset("=+-@\t\r")
+
+
 def csv_cell(value: Any) -> str:
     """Neutralises spreadsheet formulas (CSV injection): a value starting with = + - @ is prefixed with '."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    if value is None:
+        return ""
+    text = value if type(value) is str else str(value)  # called for every cell of an export: kept cheap
+    return f"'{text}" if text and text[0] in FORMULA_STARTS else text
 
 
 def csv_response(rows: Iterable[Sequence[Any]], *, filename: str) -> StreamingHttpResponse:
@@ -86,6 +92,17 @@ def iso(value: Any) -> str:
     return value.isoformat() if value is not None else ""
 
 
+def _cell_reader(column: CsvColumn, at: list[int]) -> Callable[[Sequence[Any]], Any]:
+    """A column's cell from a row read by `export_list`, `at` being its fields' positions in the row."""
+    cell = column.cell
+    if cell is None:
+        return operator.itemgetter(at[0])
+    if len(at) == 1:
+        (i,) = at
+        return lambda row: cell(row[i])
+    return lambda row: cell(*[row[i] for i in at])
+
+
 def export_list(
     request: HttpRequest,
     *,
@@ -109,16 +126,22 @@ def export_list(
     used = filters_used(filterset)
     # Each field once, in one values_list; each column's cell from its fields' positions in that row.
     fields = list(dict.fromkeys(path for column in columns for path in column.paths))
-    reads = [(column.cell, [fields.index(path) for path in column.paths]) for column in columns]
+    reads = [_cell_reader(column, [fields.index(path) for path in column.paths]) for column in columns]
     # Rows spill from memory to a temporary file past a few megabytes, so a large export does not fill memory.
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - handed to the response
     text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
     writer = csv.writer(text)
     writer.writerow([csv_cell(column.header) for column in columns])
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Every row is read, through a cursor: plan for all of them, not (PostgreSQL's default for cursors)
+            # for the first tenth. Planned for the first tenth, the session export's rows took a quarter longer to
+            # read at national scale, the refresher export's twice as long.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
         count = 0
         for row in queryset.prefetch_related(None).values_list(*fields).iterator(chunk_size=2000):
-            writer.writerow([csv_cell(cell(*[row[i] for i in at]) if cell else row[at[0]]) for cell, at in reads])
+            writer.writerow([csv_cell(read(row)) for read in reads])
             count += 1
         details = [f"{count} rows", f"filters: {', '.join(used) or 'none'}", *extra]
         if isinstance(filterset, SortedFilterSet):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import migrations
@@ -62,3 +63,20 @@ def database_triggers(
         run(schema_editor, statements_for(schema_editor, postgresql_drop, sqlite_drop))
 
     return migrations.RunPython(forward, backward, elidable=False)
+
+
+def statement_triggers(*, table: str, triggers: Sequence[tuple[str, str, str, str]]) -> tuple[list[str], list[str]]:
+    """PostgreSQL triggers on `table` that run once per statement over its transition tables, each calling a
+    PL/pgSQL function of the trigger's name: (name, event such as "UPDATE", the transition tables such as
+    "OLD TABLE AS old_rows NEW TABLE AS new_rows", the function's statements). Returns the statements that create
+    them and those that drop them, for `database_triggers`."""
+    create: list[str] = []
+    drop: list[str] = []
+    for name, event, tables, body in triggers:
+        create += [
+            f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body} RETURN NULL; END $$",
+            f"""CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {tables}
+                FOR EACH STATEMENT EXECUTE FUNCTION {name}()""",
+        ]
+        drop += [f"DROP TRIGGER IF EXISTS {name} ON {table}", f"DROP FUNCTION IF EXISTS {name}()"]
+    return create, drop

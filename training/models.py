@@ -222,7 +222,7 @@ class Attendee(TimeStampedModel):
         return self.full_name
 
 
-# ---- stores kept by the database (training/migrations/0004_training_dates.py) ----
+# ---- stores kept by the database (training/migrations/0004_training_dates.py, 0005_session_totals.py) ----
 #
 # The uptake measures and the DSL refresher checks ask, for 24,000 schools and 73,000 contacts at once, "when did
 # this school first attend WRAP / PVE / any Prevent training?" and "did this person have Prevent training between
@@ -289,3 +289,25 @@ class ContactLastPreventTraining(models.Model):
 
     def __str__(self) -> str:
         return f"Last Prevent training of contact {self.contact_id}: {self.last_on}"
+
+
+class SessionTotals(models.Model):
+    """A session's attendance rows (schools and other bodies) and the people they sent (staff, pupils and
+    parents), for the session list, its sorts and its export: 33,000 sessions listed or sorted by these would
+    otherwise count half a million attendances. One row per session, zeros until an attendance is recorded.
+    Triggers add each write's change to the session's row, so concurrent writers both land."""
+
+    session = models.OneToOneField(
+        Session,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,  # kept by the database: deleted with its session
+        related_name="totals",
+    )
+    institutions = models.IntegerField("schools and other bodies")
+    people = models.IntegerField()
+
+    class Meta:
+        verbose_name = "session's totals (kept by the database)"
+
+    def __str__(self) -> str:
+        return f"Totals of session {self.session_id}: {self.institutions} bodies, {self.people} people"

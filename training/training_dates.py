@@ -1,7 +1,7 @@
-"""The stored training dates (SchoolFirstTraining, ContactPreventTraining, ContactLastPreventTraining; database
-triggers keep them) computed
-again from the attendances: to check the stores and to rebuild them (`manage.py rebuild_training_dates`), for
-example after rows were restored from a backup with the triggers disabled."""
+"""The stored training dates (SchoolFirstTraining, ContactPreventTraining, ContactLastPreventTraining) and session
+totals (SessionTotals), which database triggers keep, computed again from the attendances: to check the stores and
+to rebuild them (`manage.py rebuild_training_dates`), for example after rows were restored from a backup with the
+triggers disabled."""
 
 from __future__ import annotations
 
@@ -9,14 +9,23 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import Count, F, Min, Q, Sum
 
 from .catalogue import PVE_CODES, WRAP_CODES
-from .models import Attendance, Attendee, ContactLastPreventTraining, ContactPreventTraining, SchoolFirstTraining
+from .models import (
+    Attendance,
+    Attendee,
+    ContactLastPreventTraining,
+    ContactPreventTraining,
+    SchoolFirstTraining,
+    Session,
+    SessionTotals,
+)
 
 SchoolFirsts = dict[int, tuple[date | None, date | None, date | None]]
 ContactTrainings = dict[int, tuple[int, date]]
 ContactLasts = dict[int, date]
+SessionCounts = dict[int, tuple[int, int]]
 
 
 def school_firsts_from_attendances() -> SchoolFirsts:
@@ -52,6 +61,19 @@ def contact_lasts_from(trainings: ContactTrainings) -> ContactLasts:
     return lasts
 
 
+def session_totals_from_attendances() -> SessionCounts:
+    """{session id: (attendance rows, people)} for every session, (0, 0) for one with no attendance."""
+    totals: SessionCounts = dict.fromkeys(Session.objects.values_list("pk", flat=True), (0, 0))
+    rows = (
+        Attendance.objects.order_by()
+        .values("session_id")
+        .annotate(n=Count("pk"), people=Sum(F("staff") + F("pupils") + F("parents")))
+        .values_list("session_id", "n", "people")
+    )
+    totals.update((session_id, (n, people)) for session_id, n, people in rows)
+    return totals
+
+
 def stored_school_firsts() -> SchoolFirsts:
     rows = SchoolFirstTraining.objects.values_list("school_id", "first_wrap", "first_pve", "first_any")
     return {school_id: (wrap, pve, any_) for school_id, wrap, pve, any_ in rows}
@@ -66,11 +88,17 @@ def stored_contact_lasts() -> ContactLasts:
     return dict(ContactLastPreventTraining.objects.values_list("contact_id", "last_on"))
 
 
+def stored_session_totals() -> SessionCounts:
+    rows = SessionTotals.objects.values_list("session_id", "institutions", "people")
+    return {session_id: (n, people) for session_id, n, people in rows}
+
+
 @dataclass(frozen=True)
 class Differences:
     schools: int
     attendees: int
     contacts: int
+    sessions: int
 
 
 def _differing(stored: dict[int, object], computed: dict[int, object]) -> int:
@@ -78,15 +106,18 @@ def _differing(stored: dict[int, object], computed: dict[int, object]) -> int:
 
 
 def training_dates_rebuild() -> Differences:
-    """Replaces the stores with the dates computed from the attendances, in one transaction; returns how many
-    schools, attendees and contacts had stored dates that differed (none when the triggers kept them)."""
+    """Replaces the stores with the dates and totals computed from the attendances, in one transaction; returns
+    how many schools, attendees, contacts and sessions had stored figures that differed (none when the triggers
+    kept them)."""
     with transaction.atomic():
         schools, attendees = school_firsts_from_attendances(), contact_trainings_from_attendees()
         lasts = contact_lasts_from(attendees)
+        totals = session_totals_from_attendances()
         found = Differences(
             schools=_differing(stored_school_firsts(), schools),  # type: ignore[arg-type]
             attendees=_differing(stored_contact_trainings(), attendees),  # type: ignore[arg-type]
             contacts=_differing(stored_contact_lasts(), lasts),  # type: ignore[arg-type]
+            sessions=_differing(stored_session_totals(), totals),  # type: ignore[arg-type]
         )
         SchoolFirstTraining.objects.all().delete()
         SchoolFirstTraining.objects.bulk_create(
@@ -109,5 +140,10 @@ def training_dates_rebuild() -> Differences:
         ContactLastPreventTraining.objects.all().delete()
         ContactLastPreventTraining.objects.bulk_create(
             (ContactLastPreventTraining(contact_id=pk, last_on=last) for pk, last in lasts.items()), batch_size=2000
+        )
+        SessionTotals.objects.all().delete()
+        SessionTotals.objects.bulk_create(
+            (SessionTotals(session_id=pk, institutions=n, people=people) for pk, (n, people) in totals.items()),
+            batch_size=2000,
         )
     return found

@@ -22,13 +22,15 @@ def percent(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
 
 
-def open_on_q(day: date) -> Q:
-    """`School.objects.open_on(day)` as a condition, to count schools open on several dates in one query. Kept
-    equal to it by tests/training/test_uptake_plan.py."""
+def open_on_q(day: date, *, prefix: str = "") -> Q:
+    """`School.objects.open_on(day)` as a condition, to count schools open on several dates in one query, or (with
+    `prefix`, such as "school__") on a related school, through the join a query already makes. Kept equal to it by
+    tests/training/test_uptake_plan.py."""
+    open_date, close_date, status = f"{prefix}open_date", f"{prefix}close_date", f"{prefix}status"
     return (
-        (Q(open_date__isnull=True) | Q(open_date__lte=day))
-        & (Q(close_date__isnull=True) | Q(close_date__gt=day))
-        & ~Q(status=Status.PROPOSED_TO_OPEN, open_date__isnull=True)
+        (Q(**{f"{open_date}__isnull": True}) | Q(**{f"{open_date}__lte": day}))
+        & (Q(**{f"{close_date}__isnull": True}) | Q(**{f"{close_date}__gt": day}))
+        & ~Q(**{status: Status.PROPOSED_TO_OPEN, f"{open_date}__isnull": True})
     )
 
 
@@ -88,12 +90,28 @@ def uptake_by_phase(*, on: date, ward: str | None = None) -> list[dict[str, Any]
 def uptake_overall_and_by_phase(*, on: date, ward: str | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """uptake_as_at and uptake_by_phase from one pass over the schools, grouped by phase (the committee report
     shows both); the whole is the sum of the phases, so schools of a phase outside the list still count in it."""
-    grouped = schools_with_first_training(ward=ward).values("phase").annotate(**_counts("", on, Q())).order_by()
-    by_phase: dict[str, dict[str, Any]] = {row["phase"]: cast(dict[str, Any], row) for row in grouped}
-    totals = {name: sum(row[name] for row in by_phase.values()) for name in _counts("", on, Q())}
+    series, by_phase = uptake_series_and_by_phase(dates=[on], ward=ward)
+    return series[0], by_phase
+
+
+def uptake_series_and_by_phase(
+    *, dates: list[date], phase: str | None = None, ward: str | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """uptake_series, and uptake_by_phase on the last date, from one pass over the schools grouped by phase (the
+    dashboard shows both): each date's figures are the sums of the phases', so schools of a phase outside the list
+    still count in them. One query, as long as uptake_series alone."""
+    buckets = {f"d{i}_": day for i, day in enumerate(dates)}
+    aggregates: dict[str, Count] = {}
+    for key, day in buckets.items():
+        aggregates.update(_counts(key, day, Q()))
+    grouped = schools_with_first_training(phase=phase, ward=ward).values("phase").annotate(**aggregates).order_by()
+    phases: dict[str, dict[str, Any]] = {row["phase"]: cast(dict[str, Any], row) for row in grouped}
+    totals = {name: sum(row[name] for row in phases.values()) for name in aggregates}
+    series = [{"on": day, **_row(totals, key)} for key, day in buckets.items()]
+    last = list(buckets)[-1]
     rows = [
-        {"phase": phase.value, "phase_label": phase.label, **_row(by_phase[phase.value], "")}
-        for phase in Phase
-        if phase.value in by_phase
+        {"phase": value.value, "phase_label": value.label, **_row(phases[value.value], last)}
+        for value in Phase
+        if value.value in phases
     ]
-    return {"on": on, **_row(totals, "")}, [row for row in rows if row["open_schools"]]
+    return series, [row for row in rows if row["open_schools"]]

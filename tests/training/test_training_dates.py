@@ -1,6 +1,7 @@
 """The stored training dates (each school's first WRAP / PVE / Prevent training, each contact's Prevent training
-dates) stay equal to what the attendances say after every kind of write: the services, bulk loads, QuerySet
-updates, cascades and a contact's deletion, on SQLite and PostgreSQL (database triggers keep them)."""
+dates) and session totals (each session's attendance rows and people) stay equal to what the attendances say after
+every kind of write: the services, bulk loads, QuerySet updates, cascades and a contact's deletion, on SQLite and
+PostgreSQL (database triggers keep them)."""
 
 from __future__ import annotations
 
@@ -11,16 +12,28 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
+from django.utils import timezone
 
 from accounts.models import User
 from schools.models import Contact, ContactRole, School
-from tests.schools.factories import SchoolFactory
+from tests.schools.factories import InstitutionFactory, SchoolFactory
 from tests.training.factories import course
 from training import catalogue
 from training.attendance_lines import AttendanceLine
-from training.models import Attendance, Attendee, ContactPreventTraining, Course, SchoolFirstTraining, Session
-from training.selectors import overdue_dsl_contacts, two_years_before
+from training.elearning import elearning_record
+from training.models import (
+    Attendance,
+    Attendee,
+    ContactPreventTraining,
+    Course,
+    SchoolFirstTraining,
+    Session,
+    SessionTotals,
+)
+from training.selectors import overdue_dsl_contacts, refreshers_for_page, two_years_before
 from training.services import (
+    attendance_counts_update,
     attendance_remove,
     attendee_add,
     attendee_remove,
@@ -34,9 +47,11 @@ from training.training_dates import (
     contact_lasts_from,
     contact_trainings_from_attendees,
     school_firsts_from_attendances,
+    session_totals_from_attendances,
     stored_contact_lasts,
     stored_contact_trainings,
     stored_school_firsts,
+    stored_session_totals,
     training_dates_rebuild,
 )
 
@@ -49,6 +64,7 @@ def _assert_stored_equal_computed() -> None:
     assert stored_school_firsts() == school_firsts_from_attendances()
     assert stored_contact_trainings() == contact_trainings_from_attendees()
     assert stored_contact_lasts() == contact_lasts_from(contact_trainings_from_attendees())
+    assert stored_session_totals() == session_totals_from_attendances()
 
 
 def _line(school: School, staff: int = 3) -> AttendanceLine:
@@ -206,7 +222,110 @@ def test_a_random_history_of_writes_keeps_both_stores_exact(coordinator: User) -
         assert stored_school_firsts() == school_firsts_from_attendances(), f"step {step}: {kind}"
         assert stored_contact_trainings() == contact_trainings_from_attendees(), f"step {step}: {kind}"
         assert stored_contact_lasts() == contact_lasts_from(contact_trainings_from_attendees()), f"step {step}"
+        assert stored_session_totals() == session_totals_from_attendances(), f"step {step}: {kind}"
     assert SchoolFirstTraining.objects.exists() and ContactPreventTraining.objects.exists()
+
+
+def _totals(session: Session) -> tuple[int, int] | None:
+    return stored_session_totals().get(session.pk)
+
+
+def test_session_totals_follow_every_kind_of_write(coordinator: User) -> None:
+    a, b, c, d = SchoolFactory.create_batch(4)
+    body = InstitutionFactory()
+    session = session_create(
+        actor=coordinator,
+        fields={"course": course("WRAP"), "held_on": date(2025, 5, 1)},
+        attendance=[_line(a, staff=3), _line(b, staff=5)],
+    )
+    assert _totals(session) == (2, 8)
+    # More schools and other numbers through the service; a school's numbers through the attendance page's.
+    session_update(
+        actor=coordinator,
+        session=session,
+        version=session.version,
+        fields={},
+        attendance=[_line(a, staff=4), AttendanceLine(line=2, urn=c.urn, school_id=c.pk, school_name=c.name,
+                                                      staff=1, pupils=30, parents=2)],
+    )  # fmt: skip
+    assert _totals(session) == (3, 4 + 5 + 33)
+    row = Attendance.objects.get(session=session, school=b)
+    attendance_counts_update(actor=coordinator, attendance=row, version=row.version, staff=0, pupils=7, parents=1)
+    assert _totals(session) == (3, 4 + 8 + 33)
+    # Bulk loads, an other body, bare updates (one changing nothing counted) and a move between sessions.
+    other = Session.objects.create(course=course("PVE"), held_on=date(2024, 1, 9))
+    assert _totals(other) == (0, 0)
+    Attendance.objects.bulk_create(
+        [Attendance(session=other, school=d, staff=2), Attendance(session=other, institution=body, parents=9)]
+    )
+    assert _totals(other) == (2, 11)
+    Attendance.objects.filter(session=session).update(staff=F("staff") + 1)
+    Attendance.objects.update(updated_at=timezone.now())
+    assert _totals(session) == (3, 4 + 8 + 33 + 3)
+    Attendance.objects.filter(session=session, school=a).update(session=other)
+    assert (_totals(session), _totals(other)) == ((2, 9 + 34), (3, 11 + 5))
+    _assert_stored_equal_computed()
+    # E-learning adds to a school's row of the day's online session.
+    elearning = course("ELEARN-AWARENESS")
+    for _ in range(2):
+        online = elearning_record(
+            actor=coordinator, school=a, course=elearning, completed_on=date(2025, 6, 1), other_staff=4
+        )
+    assert _totals(online.session) == (1, 8)
+    _assert_stored_equal_computed()
+    # Removed one by one, back to zeros; whole sessions deleted (a cascade), their rows with them.
+    for row in Attendance.objects.filter(session=session):
+        attendance_remove(actor=coordinator, attendance=row)
+    assert _totals(session) == (0, 0)
+    session_delete(actor=coordinator, session=Session.objects.get(pk=session.pk))
+    session_delete(actor=coordinator, session=other)
+    assert not SessionTotals.objects.filter(session_id__in=[session.pk, other.pk]).exists()
+    _assert_stored_equal_computed()
+    # Sessions loaded in bulk start at zero.
+    loaded = Session.objects.bulk_create(Session(course=course("WRAP"), held_on=date(2023, 3, i)) for i in (1, 2))
+    assert [_totals(s) for s in loaded] == [(0, 0), (0, 0)]
+    Session.objects.filter(pk__in=[s.pk for s in loaded]).delete()
+    _assert_stored_equal_computed()
+
+
+def test_a_random_history_of_counts_keeps_the_session_totals_exact() -> None:
+    """A hundred and fifty writes of attendances, in an order fixed by the seed, checked after each."""
+    rng = random.Random(20261130)
+    schools = SchoolFactory.create_batch(8)
+    sessions = [Session.objects.create(course=course("WRAP"), held_on=date(2025, 1, 1 + i)) for i in range(5)]
+    for step in range(150):
+        attendances = list(Attendance.objects.all())
+        kind = rng.choice(["add", "add", "counts", "bulk_counts", "move", "remove", "bulk_remove", "session"])
+        if kind == "add" or not attendances:
+            session = rng.choice(sessions)
+            free = [s for s in schools if not Attendance.objects.filter(session=session, school=s).exists()]
+            Attendance.objects.bulk_create(
+                Attendance(session=session, school=s, staff=rng.randrange(5), pupils=rng.randrange(40))
+                for s in rng.sample(free, len(free) // 2)
+            )
+        elif kind == "counts":
+            Attendance.objects.filter(pk=rng.choice(attendances).pk).update(
+                staff=rng.randrange(6), parents=rng.randrange(3)
+            )
+        elif kind == "bulk_counts":
+            changed = rng.sample(attendances, min(3, len(attendances)))
+            for row in changed:
+                row.staff, row.pupils = rng.randrange(9), rng.randrange(9)
+            Attendance.objects.bulk_update(changed, ["staff", "pupils"])
+        elif kind == "move":
+            row, target = rng.choice(attendances), rng.choice(sessions)
+            if not Attendance.objects.filter(session=target, school_id=row.school_id).exists():
+                Attendance.objects.filter(pk=row.pk).update(session=target)
+        elif kind == "remove":
+            rng.choice(attendances).delete()
+        elif kind == "bulk_remove":
+            Attendance.objects.filter(session=rng.choice(sessions), staff__lt=2).delete()
+        elif kind == "session" and rng.random() < 0.3:
+            gone = sessions.pop(rng.randrange(len(sessions)))
+            gone.delete()
+            sessions.append(Session.objects.create(course=course("PVE"), held_on=date(2025, 2, 1 + step % 28)))
+        assert stored_session_totals() == session_totals_from_attendances(), f"step {step}: {kind}"
+    assert SessionTotals.objects.exists()
 
 
 def _overdue_by_hand(on: date) -> set[int]:
@@ -243,6 +362,11 @@ def test_who_is_due_a_refresher_is_the_same_on_any_date_whichever_store_answers(
     for on in [date(2022, 6, 1), date(2023, 12, 31), date(2024, 7, 15), latest, latest + timedelta(days=800)]:
         expected = _overdue_by_hand(on)
         assert set(overdue_dsl_contacts(on=on).values_list("pk", flat=True)) == expected, on
+        # The refresher list's last date: each contact's last Prevent training on or before `on`.
+        trainings = contact_trainings_from_attendees().values()
+        lasts = {pk: max((d for c, d in trainings if c == pk and d <= on), default=None) for pk in expected}
+        listed = refreshers_for_page(params={}, on=on).qs.values_list("pk", "last_prevent_training")
+        assert dict(listed) == lasts, on
     assert 0 < len(_overdue_by_hand(latest)) < len(contacts)
 
 
@@ -255,8 +379,9 @@ def test_rebuild_puts_back_what_a_load_past_the_triggers_left_out() -> None:
     )
     SchoolFirstTraining.objects.all().delete()
     ContactPreventTraining.objects.filter(attendee=attendee).update(held_on=date(2020, 1, 1))
+    SessionTotals.objects.filter(session=session).update(people=99)
     out = io.StringIO()
     call_command("rebuild_training_dates", stdout=out)
-    assert "1 schools, 1 attendees and 1 contacts differed" in out.getvalue()
+    assert "1 schools, 1 attendees and 1 contacts differed; the totals of 1 sessions differed" in out.getvalue()
     _assert_stored_equal_computed()
-    assert training_dates_rebuild() == Differences(schools=0, attendees=0, contacts=0)
+    assert training_dates_rebuild() == Differences(schools=0, attendees=0, contacts=0, sessions=0)

@@ -62,6 +62,17 @@ def test_series_is_one_query_with_the_figures_of_each_date(django_assert_num_que
     assert (by_phase[Phase.SECONDARY]["open_schools"], by_phase[Phase.SECONDARY]["wrap_pct"]) == (5, 40)
 
 
+def test_series_and_phases_in_one_query_equal_the_series_and_the_phases(django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    _seed()
+    School.objects.filter(name="Later").update(phase="")  # a school of no listed phase counts in the series
+    for phase, ward in [(None, None), (Phase.PRIMARY, None), (None, ""), (Phase.SECONDARY, "Ward X")]:
+        with django_assert_num_queries(1):
+            series, by_phase = selectors.uptake_series_and_by_phase(dates=DATES, phase=phase, ward=ward)
+        assert series == selectors.uptake_series(dates=DATES, phase=phase, ward=ward)
+        if phase is None:
+            assert by_phase == selectors.uptake_by_phase(on=DATES[-1], ward=ward)
+
+
 @postgresql_only
 def test_uptake_plans_have_no_subquery_per_school() -> None:
     _seed()
@@ -75,3 +86,15 @@ def test_uptake_plans_have_no_subquery_per_school() -> None:
     for query in captured.captured_queries:
         plan = plan_of(query["sql"])
         assert subplans(plan) == [], json.dumps(plan, indent=1)
+
+
+@postgresql_only
+def test_the_dashboards_series_and_phases_plan_has_no_subquery_per_school() -> None:
+    _seed()
+    analyze("schools_school", "training_attendance", "training_session", "training_course")
+    smallest_work_mem()
+    for ward in (None, ""):
+        with CaptureQueriesContext(connection) as captured:
+            selectors.uptake_series_and_by_phase(dates=DATES, ward=ward)
+        plans = [plan_of(query["sql"]) for query in captured.captured_queries]
+        assert [subplans(plan) for plan in plans] == [[]], json.dumps(plans, indent=1)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.permissions import Capability, access_for, capability_required, signed_in_user
 from core.csv_export import CsvColumn, choice_label, export_list
 from core.lists import filters_used
+from core.pagination import ListPaginator
 from schools.models import Contact, Phase, School
 
 from .. import selectors
@@ -59,21 +60,31 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["own"] = selectors.own_school_training(school_ids=scope.school_ids, on=on)
         context["own_reach"] = selectors.reach_in_period(start=start, end=on, school_ids=scope.school_ids)
         return render(request, "training/dashboard_dsl.html", context)
-    series = selectors.uptake_series(dates=_series_dates(on), phase=phase or None, ward=ward or None)
-    uptake = series[-1]  # the series ends on `on`: uptake_as_at's figures without a second pass over attendances
+    # One pass over the schools for the whole series and the phases on `on` (the series ends on `on`).
+    series, by_phase = selectors.uptake_series_and_by_phase(
+        dates=_series_dates(on), phase=phase or None, ward=ward or None
+    )
+    uptake = series[-1]
     none_filter = selectors.schools_without_training_for_page(
         params=request.GET, on=on, phase=phase or None, ward=ward or None
     )
-    none_page = Paginator(none_filter.qs, NO_TRAINING_PER_PAGE).get_page(request.GET.get("page"))
+    # The list is the open schools (of the phase, in the ward) with no Prevent training on `on`: the uptake
+    # figures have counted them already.
+    none_page = ListPaginator(none_filter.qs, NO_TRAINING_PER_PAGE, count=uptake["none_schools"]).get_page(
+        request.GET.get("page")
+    )
+    trainers = selectors.accredited_trainers_per_school(
+        on=on, phase=phase or None, ward=ward or None, open_schools=uptake["open_schools"]
+    )
     context.update(
         {
             "uptake": uptake,
-            "by_phase": selectors.uptake_by_phase(on=on, ward=ward or None) if not phase else [],
+            "by_phase": by_phase if not phase else [],
             "series": series,
             "chart": uptake_chart(series),
             "reach": selectors.reach_in_period(start=start, end=on),
             "feedback": selectors.feedback_in_period(start=start, end=on),
-            "trainers": selectors.accredited_trainers_per_school(on=on, phase=phase or None, ward=ward or None),
+            "trainers": trainers,
             "delivery": selectors.commissioned_delivery_in_period(start=start, end=on),
             "filter": none_filter,
             "page_obj": none_page,
