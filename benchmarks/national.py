@@ -90,9 +90,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     print(f"set up: {json.dumps(setup)}", flush=True)
 
     roles = [r.strip() for r in args.roles.split(",") if r.strip()]
-    # As each gunicorn worker does once the portal is loaded (gunicorn.conf.py, post_worker_init): what exists now
-    # lives as long as the process, and a full garbage collection should not walk it during a timed request.
-    gc.freeze()
     if "pages" in parts:
         step = time.perf_counter()
         print_pages([])
@@ -307,6 +304,9 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    # As each gunicorn worker does once the portal is loaded (gunicorn.conf.py, post_worker_init): what exists now
+    # lives as long as the process, and a full garbage collection should not walk it during a timed request.
+    gc.freeze()
     result = run(args)
     print(f"\nwhole run: {result['total_s']} s")
     if args.json_path:

@@ -22,6 +22,7 @@ def test_every_part_of_the_benchmark_runs_on_the_small_demo(settings, capsys):
         parts="pages,lists,report,throughput",
         roles="coordinator,dsl",
         repeat=1,
+        list_repeat=1,
         audit_events=500,
         seconds=1,
         connections=2,
