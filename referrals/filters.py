@@ -41,7 +41,9 @@ class ReferralFilter(SortedFilterSet):
         label="Referrer", help_text="Part of their name or organisation", method="filter_referrer"
     )
     concern_type = django_filters.ModelChoiceFilter(
-        label="Type of concern", queryset=ConcernType.objects.order_by("order", "label"), empty_label="Any type"
+        label="Type of concern",
+        queryset=ConcernType.objects.order_by("order", "label").only("label"),
+        empty_label="Any type",
     )
     age_band = django_filters.ChoiceFilter(
         label="Age when referred", choices=AgeBand.choices, method="filter_age_band", empty_label="Any age"

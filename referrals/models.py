@@ -129,6 +129,12 @@ class Decision(models.TextChoices):
 
 
 PANEL_DECISIONS = (Decision.PANEL_UNDER_18, Decision.PANEL_ADULT)
+_DECISION_LABELS: dict[str, str] = dict(Decision.choices)
+
+
+def decision_outcome(decision: str) -> str:
+    """A referral's outcome as the pages say it: the decision's label, or that it is not decided yet."""
+    return _DECISION_LABELS.get(decision, decision) if decision else "Not decided yet"
 
 
 class Sector(models.TextChoices):
@@ -404,7 +410,7 @@ class Referral(TimeStampedModel, Versioned):
 
     @property
     def outcome_label(self) -> str:
-        return self.get_decision_display() if self.decision else "Not decided yet"
+        return decision_outcome(self.decision)
 
 
 # ---- counts kept by the database (referrals/migrations/0016_queue_counts.py) ----

@@ -1,12 +1,13 @@
-"""A referral's status as a GOV.UK tag, one colour per stage of triage."""
+"""A referral's status as a GOV.UK tag, one colour per stage of triage, and its outcome, from the values of the
+status and decision (the queue reads its rows as values, not models)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+
+from ..models import Status, decision_outcome
 
 register = template.Library()
 
@@ -18,10 +19,16 @@ STATUS_TAGS = {
     "decided": ("govuk-tag--green", "Decided"),
     "at_panel": ("govuk-tag--purple", "Sent to panel"),
 }
+_STATUS_LABELS: dict[str, str] = dict(Status.choices)
 
 
 @register.filter
-def status_tag(referral: Any) -> SafeString:
-    """`{{ referral|status_tag }}`: a filter rather than an included template, as the queue draws one per row."""
-    colour, label = STATUS_TAGS.get(referral.status, ("govuk-tag--grey", None))
-    return format_html('<strong class="govuk-tag {}">{}</strong>', colour, label or referral.get_status_display())
+def status_tag(status: str) -> SafeString:
+    """`{{ referral.status|status_tag }}`: a filter rather than an included template, as the queue draws one per
+    row. Any other status (a draft) in grey, with its label as `get_status_display()` gives it."""
+    colour, label = STATUS_TAGS.get(status, ("govuk-tag--grey", None))
+    return format_html('<strong class="govuk-tag {}">{}</strong>', colour, label or _STATUS_LABELS.get(status, status))
+
+
+# `{{ referral.decision|outcome }}`: Referral.outcome_label from the decision's value.
+register.filter("outcome", decision_outcome)

@@ -23,7 +23,7 @@ from core.lists import filters_used
 from core.pagination import ListPaginator
 
 from ..forms.triage import AssignForm, DecisionForm, NoteForm, ScreeningForm, SendBackForm
-from ..models import Referral, ScreeningQuestion
+from ..models import Referral, ScreeningQuestion, decision_outcome
 from ..selectors import (
     referral_content_visible,
     referral_get_for_user,
@@ -55,7 +55,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     used = filters_used(listing.filter)
     # A tab's count is already known when no filter narrows it: the paginator does not count again.
     known = {key: count for key, _, count in listing.tabs}.get(listing.tab) if not used else None
-    page = ListPaginator(listing.filter.qs, PAGE_SIZE, count=known).get_page(request.GET.get("page"))
+    page = ListPaginator(listing.rows(), PAGE_SIZE, count=known).get_page(request.GET.get("page"))
     return render(
         request,
         "referrals/list.html",
@@ -74,20 +74,12 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-_decision_label = choice_label(Referral, "decision")
-
-
-def _outcome(decision: str) -> str:
-    """Referral.outcome_label from the decision's value."""
-    return _decision_label(decision) if decision else "Not decided yet"
-
-
 # Every role's columns: what the list shows everyone (status and outcome).
 STATUS_COLUMNS = [
     CsvColumn("Reference", "reference"),
     CsvColumn("Made", "submitted_on", iso),
     CsvColumn("Status", "status", choice_label(Referral, "status")),
-    CsvColumn("Outcome", "decision", _outcome),
+    CsvColumn("Outcome", "decision", decision_outcome),
 ]
 # And for those who triage, who may read the referral's content.
 CONTENT_COLUMNS = [
@@ -103,7 +95,7 @@ CONTENT_COLUMNS = [
     CsvColumn("Team", "assigned_team__name"),
     CsvColumn("Assigned to", "assigned_to__full_name"),
     CsvColumn("Status", "status", choice_label(Referral, "status")),
-    CsvColumn("Outcome", "decision", _outcome),
+    CsvColumn("Outcome", "decision", decision_outcome),
 ]
 
 

@@ -60,7 +60,7 @@ def test_tab_counts_are_one_query_and_match_each_tab(request, role, many):
 def test_a_deep_page_shows_the_right_referrals(client_for, coordinator, many):
     expected = list(referral_queue(user=coordinator, tab="all").values_list("reference", flat=True)[250:300])
     page = client_for(coordinator).get(LIST, {"tab": "all", "page": "6"})
-    assert [r.reference for r in page.context["referrals"]] == expected
+    assert [r["reference"] for r in page.context["referrals"]] == expected
     assert "Page 6 of 6" in page.content.decode()
 
 

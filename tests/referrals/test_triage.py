@@ -448,3 +448,33 @@ def test_a_practitioners_own_referrals_sit_apart_from_the_teams_queue(
     assert own.reference in made and referral.reference not in made
     body = client.get(reverse("referrals:detail", args=[own.pk])).content.decode()
     assert "Record a decision" not in body
+
+
+@pytest.mark.usefixtures("frozen_today")
+def test_each_queue_row_shows_the_referral_its_assignee_status_and_outcome(client_for, coordinator, dsl, team, school):
+    made = timezone.now() - timedelta(days=3)
+    day = timezone.localdate(made)
+    assigned = ReferralFactory(
+        school=school, assigned_team=team, assigned_to=coordinator, submitted_at=made, submitted_on=day,
+        first_name="Ana", last_name="Lee",
+    )  # fmt: skip
+    team_only = ReferralFactory(school=None, assigned_team=team, status=Status.DECIDED, decision=Decision.SIGNPOSTED)
+    nobody = ReferralFactory(school=school)
+    rows = {
+        row.split('data-label="Reference">')[1].split("</a>")[0].rsplit(">", 1)[1]: row
+        for row in client_for(coordinator).get(reverse("referrals:list"), {"tab": "all"}).content.decode().split("<tr")
+        if 'data-label="Reference"' in row
+    }
+    first = rows[assigned.reference]
+    assert f'href="{reverse("referrals:detail", args=[assigned.pk])}"' in first
+    assert f">{day.day} {day:%b %Y}</td>" in first
+    assert ">Ana Lee</td>" in first and ">Larkhill Primary School</td>" in first
+    assert ">Cora Ordinator</td>" in first
+    assert '<strong class="govuk-tag govuk-tag--blue">New</strong>' in first and ">Not decided yet</td>" in first
+    second = rows[team_only.reference]
+    assert 'data-label="School">–</td>' in second and ">Assessment Team North</td>" in second
+    assert "govuk-tag--green" in second and ">Signposted to other services</td>" in second
+    assert ">Not assigned</td>" in rows[nobody.reference]
+    # Those who do not triage see the reference, the date, the status and the outcome only.
+    mine = client_for(dsl).get(reverse("referrals:list")).content.decode()
+    assert assigned.reference in mine and "Ana Lee" not in mine and "Cora Ordinator" not in mine
