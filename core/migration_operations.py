@@ -80,3 +80,16 @@ def statement_triggers(*, table: str, triggers: Sequence[tuple[str, str, str, st
         ]
         drop += [f"DROP TRIGGER IF EXISTS {name} ON {table}", f"DROP FUNCTION IF EXISTS {name}()"]
     return create, drop
+
+
+def row_triggers(triggers: Sequence[tuple[str, str, str, Sequence[str]]]) -> tuple[list[str], list[str]]:
+    """SQLite triggers that run for each row: (name, event with its table such as "AFTER UPDATE OF x ON t", the
+    WHEN condition, the statements). Returns the statements that create them and those that drop them, for
+    `database_triggers`."""
+    create = [
+        f"CREATE TRIGGER {name} {event} FOR EACH ROW WHEN {when} BEGIN\n"
+        + "".join(f"{statement};\n" for statement in statements)
+        + "END"
+        for name, event, when, statements in triggers
+    ]
+    return create, [f"DROP TRIGGER IF EXISTS {name}" for name, *_ in triggers]

@@ -11,7 +11,7 @@ leaves nothing behind.
 
 from django.db import migrations, models
 
-from core.migration_operations import database_triggers
+from core.migration_operations import database_triggers, row_triggers, statement_triggers
 
 # (table, its key columns, the key from a referral's row `{row}`)
 COUNTS = (
@@ -29,37 +29,23 @@ def _pg_add(table: str, columns: str, key: str, parts: list[tuple[str, int]]) ->
         ON CONFLICT ({columns}) DO UPDATE SET n = c.n + EXCLUDED.n"""
 
 
-def _pg_function(name: str, parts: list[tuple[str, int]]) -> str:
-    body = "".join(f"{_pg_add(table, columns, key, parts)};\n" for table, columns, key in COUNTS)
-    return f"""CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN {body} RETURN NULL; END $$"""
+def _pg_body(parts: list[tuple[str, int]]) -> str:
+    return "".join(f"{_pg_add(table, columns, key, parts)};\n" for table, columns, key in COUNTS)
 
 
-# (trigger and function name, event, transition tables, the changes)
-PG_TRIGGERS = [
-    ("referrals_counts_inserted", "INSERT", "NEW TABLE AS new_rows", [("new_rows", 1)]),
-    (
-        "referrals_counts_updated",
-        "UPDATE",
-        "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-        [("new_rows", 1), ("old_rows", -1)],
-    ),
-    ("referrals_counts_deleted", "DELETE", "OLD TABLE AS old_rows", [("old_rows", -1)]),
-]
-POSTGRESQL = [
-    statement
-    for name, event, tables, parts in PG_TRIGGERS
-    for statement in (
-        _pg_function(name, parts),
-        f"""CREATE TRIGGER {name} AFTER {event} ON referrals_referral REFERENCING {tables}
-            FOR EACH STATEMENT EXECUTE FUNCTION {name}()""",
-    )
-]
-POSTGRESQL_DROP = [
-    statement
-    for name, *_ in PG_TRIGGERS
-    for statement in (f"DROP TRIGGER IF EXISTS {name} ON referrals_referral", f"DROP FUNCTION IF EXISTS {name}()")
-]
+POSTGRESQL, POSTGRESQL_DROP = statement_triggers(
+    table="referrals_referral",
+    triggers=[
+        ("referrals_counts_inserted", "INSERT", "NEW TABLE AS new_rows", _pg_body([("new_rows", 1)])),
+        (
+            "referrals_counts_updated",
+            "UPDATE",
+            "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+            _pg_body([("new_rows", 1), ("old_rows", -1)]),
+        ),
+        ("referrals_counts_deleted", "DELETE", "OLD TABLE AS old_rows", _pg_body([("old_rows", -1)])),
+    ],
+)
 
 
 def _sqlite_add(row: str) -> list[str]:
@@ -76,24 +62,19 @@ def _sqlite_subtract(row: str) -> list[str]:
     ]
 
 
-def _sqlite_trigger(name: str, event: str, when: str, statements: list[str]) -> str:
-    body = "".join(f"{statement};\n" for statement in statements)
-    return f"CREATE TRIGGER {name} {event} ON referrals_referral WHEN {when} BEGIN\n{body}END"
-
-
-SQLITE_TRIGGERS = [
-    ("referrals_counts_inserted", "AFTER INSERT", "1", _sqlite_add("NEW")),
-    (
-        "referrals_counts_updated",
-        "AFTER UPDATE OF status, assigned_team_id, created_by_id",
-        "OLD.status IS NOT NEW.status OR OLD.assigned_team_id IS NOT NEW.assigned_team_id"
-        " OR OLD.created_by_id IS NOT NEW.created_by_id",
-        [*_sqlite_subtract("OLD"), *_sqlite_add("NEW")],
-    ),
-    ("referrals_counts_deleted", "AFTER DELETE", "1", _sqlite_subtract("OLD")),
-]
-SQLITE = [_sqlite_trigger(*trigger) for trigger in SQLITE_TRIGGERS]
-SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {name}" for name, *_ in SQLITE_TRIGGERS]
+SQLITE, SQLITE_DROP = row_triggers(
+    [
+        ("referrals_counts_inserted", "AFTER INSERT ON referrals_referral", "1", _sqlite_add("NEW")),
+        (
+            "referrals_counts_updated",
+            "AFTER UPDATE OF status, assigned_team_id, created_by_id ON referrals_referral",
+            "OLD.status IS NOT NEW.status OR OLD.assigned_team_id IS NOT NEW.assigned_team_id"
+            " OR OLD.created_by_id IS NOT NEW.created_by_id",
+            [*_sqlite_subtract("OLD"), *_sqlite_add("NEW")],
+        ),
+        ("referrals_counts_deleted", "AFTER DELETE ON referrals_referral", "1", _sqlite_subtract("OLD")),
+    ]
+)
 
 # Counted once from the referrals, after the triggers are in place (on PostgreSQL creating them locks out
 # writers to referrals until the migration commits, so nothing is counted twice or missed).

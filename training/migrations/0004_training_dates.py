@@ -10,7 +10,7 @@ differ from training.catalogue's, and a change of codes needs a migration that i
 import django.db.models.deletion
 from django.db import migrations, models
 
-from core.migration_operations import database_triggers
+from core.migration_operations import database_triggers, row_triggers
 
 
 WRAP_CODES = "('WRAP')"
@@ -190,98 +190,96 @@ POSTGRESQL_DROP = [
 ]
 
 
-def _sqlite_trigger(name: str, event: str, when: str, statements: list[str]) -> str:
-    return f"CREATE TRIGGER {name} {event} FOR EACH ROW WHEN {when} BEGIN\n{_body(statements)}END"
-
-
-SQLITE = [
-    _sqlite_trigger(
-        "training_contact_training_inserted",
-        "AFTER INSERT ON training_contactpreventtraining",
-        "1",
-        [
-            """INSERT INTO training_contactlastpreventtraining (contact_id, last_on) VALUES (NEW.contact_id, NEW.held_on)
+SQLITE, _ = row_triggers(
+    [
+        (
+            "training_contact_training_inserted",
+            "AFTER INSERT ON training_contactpreventtraining",
+            "1",
+            [
+                """INSERT INTO training_contactlastpreventtraining (contact_id, last_on) VALUES (NEW.contact_id, NEW.held_on)
             ON CONFLICT (contact_id) DO UPDATE SET last_on = max(last_on, excluded.last_on)"""
-        ],
-    ),
-    _sqlite_trigger(
-        "training_contact_training_deleted",
-        "AFTER DELETE ON training_contactpreventtraining",
-        "1",
-        _contact_last_recompute("OLD.contact_id"),
-    ),
-    _sqlite_trigger(
-        "training_contact_training_updated",
-        "AFTER UPDATE ON training_contactpreventtraining",
-        "1",
-        _contact_last_recompute("OLD.contact_id, NEW.contact_id"),
-    ),
-    _sqlite_trigger(
-        "training_attendance_inserted",
-        "AFTER INSERT ON training_attendance",
-        "NEW.school_id IS NOT NULL",
-        [
-            f"""INSERT INTO training_schoolfirsttraining (school_id, first_wrap, first_pve, first_any)
+            ],
+        ),
+        (
+            "training_contact_training_deleted",
+            "AFTER DELETE ON training_contactpreventtraining",
+            "1",
+            _contact_last_recompute("OLD.contact_id"),
+        ),
+        (
+            "training_contact_training_updated",
+            "AFTER UPDATE ON training_contactpreventtraining",
+            "1",
+            _contact_last_recompute("OLD.contact_id, NEW.contact_id"),
+        ),
+        (
+            "training_attendance_inserted",
+            "AFTER INSERT ON training_attendance",
+            "NEW.school_id IS NOT NULL",
+            [
+                f"""INSERT INTO training_schoolfirsttraining (school_id, first_wrap, first_pve, first_any)
             SELECT NEW.school_id, {FIRSTS} FROM training_session s JOIN training_course c ON c.id = s.course_id
             WHERE s.id = NEW.session_id
             ON CONFLICT (school_id) DO UPDATE SET
                 first_wrap = coalesce(min(first_wrap, excluded.first_wrap), first_wrap, excluded.first_wrap),
                 first_pve = coalesce(min(first_pve, excluded.first_pve), first_pve, excluded.first_pve),
                 first_any = coalesce(min(first_any, excluded.first_any), first_any, excluded.first_any)"""
-        ],
-    ),
-    _sqlite_trigger(
-        "training_attendance_deleted",
-        "AFTER DELETE ON training_attendance",
-        "OLD.school_id IS NOT NULL",
-        _school_firsts_recompute("OLD.school_id"),
-    ),
-    _sqlite_trigger(
-        "training_attendance_moved",
-        "AFTER UPDATE OF school_id, session_id ON training_attendance",
-        "OLD.school_id IS NOT NEW.school_id OR OLD.session_id <> NEW.session_id",
-        [
-            *_school_firsts_recompute("OLD.school_id, NEW.school_id"),
-            *_contact_training_recompute(ATTENDANCE_ATTENDEES.format(id="NEW.id")),
-        ],
-    ),
-    _sqlite_trigger(
-        "training_attendee_inserted",
-        "AFTER INSERT ON training_attendee",
-        "NEW.contact_id IS NOT NULL",
-        _contact_training_recompute("NEW.id")[1:],
-    ),
-    _sqlite_trigger(
-        "training_attendee_deleted",
-        "AFTER DELETE ON training_attendee",
-        "1",
-        ["DELETE FROM training_contactpreventtraining WHERE attendee_id = OLD.id"],
-    ),
-    _sqlite_trigger(
-        "training_attendee_moved",
-        "AFTER UPDATE OF contact_id, attendance_id ON training_attendee",
-        "OLD.contact_id IS NOT NEW.contact_id OR OLD.attendance_id <> NEW.attendance_id",
-        _contact_training_recompute("NEW.id"),
-    ),
-    _sqlite_trigger(
-        "training_session_changed",
-        "AFTER UPDATE OF held_on, course_id ON training_session",
-        "OLD.held_on <> NEW.held_on OR OLD.course_id <> NEW.course_id",
-        [
-            *_school_firsts_recompute(SESSION_SCHOOLS.format(id="NEW.id")),
-            *_contact_training_recompute(SESSION_ATTENDEES.format(id="NEW.id")),
-        ],
-    ),
-    _sqlite_trigger(
-        "training_course_changed",
-        "AFTER UPDATE OF code, is_commissioned, counts_as_prevent_training_for_dsl ON training_course",
-        f"{COURSE_CHANGED}",
-        [
-            *_school_firsts_recompute(COURSE_SCHOOLS.format(id="NEW.id")),
-            *_contact_training_recompute(COURSE_ATTENDEES.format(id="NEW.id")),
-        ],
-    ),
-]
+            ],
+        ),
+        (
+            "training_attendance_deleted",
+            "AFTER DELETE ON training_attendance",
+            "OLD.school_id IS NOT NULL",
+            _school_firsts_recompute("OLD.school_id"),
+        ),
+        (
+            "training_attendance_moved",
+            "AFTER UPDATE OF school_id, session_id ON training_attendance",
+            "OLD.school_id IS NOT NEW.school_id OR OLD.session_id <> NEW.session_id",
+            [
+                *_school_firsts_recompute("OLD.school_id, NEW.school_id"),
+                *_contact_training_recompute(ATTENDANCE_ATTENDEES.format(id="NEW.id")),
+            ],
+        ),
+        (
+            "training_attendee_inserted",
+            "AFTER INSERT ON training_attendee",
+            "NEW.contact_id IS NOT NULL",
+            _contact_training_recompute("NEW.id")[1:],
+        ),
+        (
+            "training_attendee_deleted",
+            "AFTER DELETE ON training_attendee",
+            "1",
+            ["DELETE FROM training_contactpreventtraining WHERE attendee_id = OLD.id"],
+        ),
+        (
+            "training_attendee_moved",
+            "AFTER UPDATE OF contact_id, attendance_id ON training_attendee",
+            "OLD.contact_id IS NOT NEW.contact_id OR OLD.attendance_id <> NEW.attendance_id",
+            _contact_training_recompute("NEW.id"),
+        ),
+        (
+            "training_session_changed",
+            "AFTER UPDATE OF held_on, course_id ON training_session",
+            "OLD.held_on <> NEW.held_on OR OLD.course_id <> NEW.course_id",
+            [
+                *_school_firsts_recompute(SESSION_SCHOOLS.format(id="NEW.id")),
+                *_contact_training_recompute(SESSION_ATTENDEES.format(id="NEW.id")),
+            ],
+        ),
+        (
+            "training_course_changed",
+            "AFTER UPDATE OF code, is_commissioned, counts_as_prevent_training_for_dsl ON training_course",
+            f"{COURSE_CHANGED}",
+            [
+                *_school_firsts_recompute(COURSE_SCHOOLS.format(id="NEW.id")),
+                *_contact_training_recompute(COURSE_ATTENDEES.format(id="NEW.id")),
+            ],
+        ),
+    ]
+)
 SQLITE_BACKFILL = [
     *_school_firsts_recompute("SELECT school_id FROM training_attendance WHERE school_id IS NOT NULL"),
     *_contact_training_recompute("SELECT id FROM training_attendee WHERE contact_id IS NOT NULL"),

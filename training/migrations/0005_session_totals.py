@@ -11,7 +11,7 @@ update that changes no session and no head count writes nothing. SQLite's work p
 import django.db.models.deletion
 from django.db import migrations, models
 
-from core.migration_operations import database_triggers, statement_triggers
+from core.migration_operations import database_triggers, row_triggers, statement_triggers
 
 TABLE = "training_sessiontotals"
 PEOPLE = "{row}.staff + {row}.pupils + {row}.parents"
@@ -74,11 +74,6 @@ def _sqlite_subtract(row: str) -> str:
         WHERE session_id = {row}.session_id"""
 
 
-def _sqlite_trigger(name: str, event: str, when: str, statements: list[str]) -> str:
-    body = "".join(f"{statement};\n" for statement in statements)
-    return f"CREATE TRIGGER {name} {event} FOR EACH ROW WHEN {when} BEGIN\n{body}END"
-
-
 SQLITE_TRIGGERS = [
     ("training_session_totals_inserted", "AFTER INSERT ON training_attendance", "1", [_sqlite_add("NEW")]),
     (
@@ -102,8 +97,7 @@ SQLITE_TRIGGERS = [
         [f"DELETE FROM {TABLE} WHERE session_id = OLD.id"],
     ),
 ]
-SQLITE = [_sqlite_trigger(*trigger) for trigger in SQLITE_TRIGGERS]
-SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {name}" for name, *_ in SQLITE_TRIGGERS]
+SQLITE, SQLITE_DROP = row_triggers(SQLITE_TRIGGERS)
 
 # Counted once from the sessions and their attendances, after the triggers are in place (on PostgreSQL creating
 # them locks out writers to both tables until the migration commits, so nothing is counted twice or missed).
