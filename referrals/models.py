@@ -364,7 +364,8 @@ class Referral(TimeStampedModel, Versioned):
                 condition=Q(person__isnull=False),
                 name="referral_person_year",
             ),
-            # The queue's "Made by you" count, index-only (referral_queue_counts).
+            # A user's own referrals by status: their drafts (referral_drafts_of). The queue's counts read
+            # ReferralMakerCount instead.
             models.Index(fields=["created_by", "status"], name="referral_made_by_status"),
         ]
         constraints = [
