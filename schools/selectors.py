@@ -226,6 +226,8 @@ def school_ward_choices(*, schools: QuerySet[School]) -> list[str]:
 # What a row of the list shows (schools/school_list.html): the page reads these columns, not the other forty of
 # the GIAS record. The export reads its own columns.
 SCHOOL_ROW_FIELDS = ("urn", "name", "postcode", "status", "phase", "ward", "support_tier", "last_visit_on")
+# A row of the list as values: its columns, the current DSL's name and the key (schools.views.schools draws them).
+SCHOOL_ROW_VALUES = ("pk", *SCHOOL_ROW_FIELDS, "dsl_name")
 
 
 def school_list_for_page(*, user: User | AnonymousUser, filters: Mapping[str, Any], today: date) -> SchoolFilter:

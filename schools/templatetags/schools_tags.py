@@ -23,5 +23,11 @@ TIER_COLOURS = {"intensive": "govuk-tag--red", "specialist": "govuk-tag--yellow"
 def tier_tag(school: Any) -> SafeString:
     """The school's support tier as a GOV.UK tag: red for intensive, yellow for specialist, else blue. A tag
     rather than an included template, as the school list draws one per row."""
-    colour = TIER_COLOURS.get(school.support_tier, "govuk-tag--blue")
-    return format_html('<strong class="govuk-tag {}">{}</strong>', colour, school.get_support_tier_display())
+    return format_html(
+        '<strong class="govuk-tag {}">{}</strong>', tier_colour(school.support_tier), school.get_support_tier_display()
+    )
+
+
+def tier_colour(support_tier: str) -> str:
+    """The GOV.UK tag class of a support tier (the list's rows read it too)."""
+    return TIER_COLOURS.get(support_tier, "govuk-tag--blue")

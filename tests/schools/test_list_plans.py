@@ -66,8 +66,8 @@ def test_the_list_never_joins_visits_and_shows_each_schools_last_visit(client_fo
         assert not [sql for sql in selects_of(lambda p=params: client.get(LIST, p), touching="schools_school")
                     if "schools_visit" in sql]  # fmt: skip
     rows = client.get(LIST, {"sort": "last_visit"}).context["schools"]
-    assert [s.last_visit_on for s in rows[:3]] == [None, None, None]  # never visited first
-    shown = {s.pk: s.last_visit_on for s in client.get(LIST).context["schools"]}
+    assert [s["last_visit_on"] for s in rows[:3]] == [None, None, None]  # never visited first
+    shown = {s["pk"]: s["last_visit_on"] for s in client.get(LIST).context["schools"]}
     assert shown[schools[0].pk] == date(2026, 1, 1) + timedelta(days=80)
     assert shown[schools[1].pk] is None
 

@@ -89,7 +89,7 @@ def test_list_filters_search_and_sort(client_for, adviser, db):
     client = client_for(adviser)
 
     def names(**params):
-        return [s.name for s in client.get(LIST, params).context["schools"]]
+        return [s["name"] for s in client.get(LIST, params).context["schools"]]
 
     assert names() == [a.name, b.name, c.name]
     assert names(phase="secondary") == [b.name]
@@ -341,7 +341,7 @@ def test_a_school_in_a_hidden_field_is_ignored(client_for, dsl, school, other_sc
 
 def test_dsl_list_filter_and_export_hold_only_their_own_school(client_for, dsl, school, other_school, db):
     client = client_for(dsl)
-    assert [s.pk for s in client.get(LIST).context["schools"]] == [school.pk]
+    assert [s["pk"] for s in client.get(LIST).context["schools"]] == [school.pk]
     assert list(client.get(LIST, {"q": str(other_school.urn)}).context["schools"]) == []
     assert list(client.get(LIST, {"q": other_school.name}).context["schools"]) == []
     rows = csv_rows(client.get(EXPORT, {"q": str(other_school.urn)}))
@@ -381,7 +381,7 @@ def test_dsl_card_shows_training_and_the_due_tag_and_the_list_filters_on_trainin
     assert "Prevent training due" not in html and "Staff trained" in html
 
     def names(**params):
-        return [s.name for s in client.get(LIST, params).context["schools"]]
+        return [s["name"] for s in client.get(LIST, params).context["schools"]]
 
     assert names(wrap="yes") == [school.name, other_school.name]
     SchoolFactory(name="Zephyr Untrained School")
