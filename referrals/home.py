@@ -12,7 +12,6 @@ from .models import Status
 from .selectors import (
     referral_awaiting_confirmation_by,
     referral_drafts_of,
-    referral_home_counts,
     referral_list_visible_to,
     referral_queue_counts,
 )
@@ -29,7 +28,9 @@ def home_sections(*, user: Any) -> list[HomeSection]:
                 "Referrals",
                 "referrals/home_coordinator.html",
                 {
-                    "counts": referral_home_counts(),
+                    # The queue's own tab counts (counts the database keeps, overdue counted live): the same
+                    # figures as the tabs these link to, as a coordinator triages every submitted referral.
+                    "counts": referral_queue_counts(user=user),
                     "to_confirm": list(referral_awaiting_confirmation_by(user=user)[:SHOWN]),
                 },
                 order=4,

@@ -458,15 +458,6 @@ def referral_count_for_school(*, school: School) -> int:
     return Referral.objects.exclude(status=Status.DRAFT).filter(school=school).count()
 
 
-def referral_home_counts() -> dict[str, int]:
-    return Referral.objects.aggregate(
-        new=Count("id", filter=Q(status=Status.NEW)),
-        overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, submitted_at__lt=overdue_before())),
-        awaiting=Count("id", filter=Q(status=Status.AWAITING_INFORMATION)),
-        confirmation=Count("id", filter=Q(status=Status.AWAITING_CONFIRMATION)),
-    )
-
-
 def referral_awaiting_confirmation_by(*, user: User | AnonymousUser) -> QuerySet[Referral]:
     """Proposed decisions this coordinator may confirm: every one awaiting confirmation that they did not propose."""
     if not user.is_authenticated or not access_for(user).has(Role.COORDINATOR):

@@ -20,6 +20,7 @@ from reports.disclosure import show_banded_count  # pure rules, no models: no im
 from .facts import referral_facts, training_facts
 from .filters import ActionFilter, InstitutionFilter, NetworkMeetingFilter, SchoolFilter
 from .models import (
+    NOT_OPEN_STATUSES,
     ChecklistItem,
     Contact,
     ContactRole,
@@ -41,15 +42,18 @@ def schools_of_dsl(*, user: User | AnonymousUser) -> list[School]:
 
 
 def school_summary_counts() -> dict[str, int]:
-    """Open schools in all and by support tier, in one query."""
-    open_schools = ~Q(status__in=[Status.CLOSED, Status.PROPOSED_TO_OPEN])
-    return School.objects.aggregate(
-        open=Count("id", filter=open_schools),
-        universal=Count("id", filter=open_schools & Q(support_tier=SupportTier.UNIVERSAL)),
-        specialist=Count("id", filter=open_schools & Q(support_tier=SupportTier.SPECIALIST)),
-        intensive=Count("id", filter=open_schools & Q(support_tier=SupportTier.INTENSIVE)),
-        closed=Count("id", filter=Q(status=Status.CLOSED)),
-    )
+    """Open schools in all and by support tier, and closed schools: one query counting the schools by status and
+    tier (a dozen groups), added up here (five filtered counts over every school took half as long again)."""
+    tiers = (SupportTier.UNIVERSAL.value, SupportTier.SPECIALIST.value, SupportTier.INTENSIVE.value)
+    counts = dict.fromkeys(("open", *tiers, "closed"), 0)
+    for status, tier, n in School.objects.values_list("status", "support_tier").annotate(n=Count("id")).order_by():
+        if status not in NOT_OPEN_STATUSES:
+            counts["open"] += n
+            if tier in tiers:
+                counts[tier] += n
+        elif status == Status.CLOSED:
+            counts["closed"] += n
+    return counts
 
 
 # ---- figures for the scrutiny report (reports.sections.schools) ----
