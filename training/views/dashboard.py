@@ -17,6 +17,7 @@ from core.csv_export import CsvColumn, choice_label, export_list
 from core.lists import filters_used
 from core.pagination import ListPaginator
 from schools.models import Contact, Phase, School
+from schools.selectors import school_ward_choices
 
 from .. import selectors
 from ..charts import uptake_chart
@@ -35,11 +36,8 @@ def _series_dates(on: date, points: int = 8) -> list[date]:
 
 def _dashboard_choice(request: HttpRequest, scope: Any) -> tuple[DashboardForm, date, date, str, str]:
     """The dashboard's form and its choices: the "as at" date, the reach period's start, phase and ward."""
-    wards = (
-        list(School.objects.exclude(ward="").order_by("ward").values_list("ward", flat=True).distinct())
-        if scope.school_ids is None
-        else []
-    )
+    # Every school's wards for the council's roles (a skip scan of the ward index); a DSL sees no ward choice.
+    wards = school_ward_choices(schools=School.objects.all()) if scope.school_ids is None else []
     form = DashboardForm(request.GET or None, wards=wards)
     on, start, phase, ward = timezone.localdate(), None, "", ""
     if form.is_valid():
