@@ -18,7 +18,8 @@ from training import selectors
 from training.models import Attendance, Session
 from training.uptake import open_on_q
 
-pytestmark = pytest.mark.django_db
+# Dates here are fixed school years, never today; the clock is frozen all the same.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 DATES = [date(2014, 8, 31), date(2015, 8, 31), date(2015, 10, 31), date(2016, 2, 1)]
 
@@ -49,6 +50,27 @@ def test_open_on_condition_matches_the_school_queryset() -> None:
         assert set(School.objects.filter(open_on_q(day)).values_list("pk", flat=True)) == set(
             School.objects.open_on(day).values_list("pk", flat=True)
         )
+
+
+def test_each_dates_figures_are_the_open_schools_and_their_first_training_dates() -> None:
+    """The series places each school by the first of the dates by which it had opened, closed and trained
+    (training.uptake._tallies): on every date its figures are the schools School.objects.open_on gives and those
+    of them whose stored first date is on or before it, a school opening or closing on one of the dates included."""
+    _seed()
+    School.objects.bulk_create(
+        [
+            School(urn=300203, la_code="888", name="Opens on a date", open_date=DATES[1]),
+            School(urn=300204, la_code="888", name="Closes on a date", status=Status.CLOSED, close_date=DATES[2]),
+            School(urn=300205, la_code="888", name="Proposed, dated", status=Status.PROPOSED_TO_OPEN,
+                   open_date=DATES[3]),
+        ]
+    )  # fmt: skip
+    for day, row in zip(DATES, selectors.uptake_series(dates=DATES), strict=True):
+        open_schools = School.objects.open_on(day)
+        assert row["open_schools"] == open_schools.count(), day
+        for measure in ("wrap", "pve", "any"):
+            trained = open_schools.filter(**{f"first_training__first_{measure}__lte": day}).count()
+            assert row[f"{measure}_schools"] == trained, (day, measure)
 
 
 def test_series_is_one_query_with_the_figures_of_each_date(django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
