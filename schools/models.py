@@ -140,8 +140,9 @@ class School(TimeStampedModel, Versioned):
         # One index per sort and filter of the school list (schools.filters.SORTS): each page is an index scan
         # that stops after 50 rows. They hold the id too (INCLUDE, on PostgreSQL), so that a page far down the
         # list finds its 50 ids by an index-only scan: the last page at national scale (OFFSET 23,950) took 20 ms
-        # to sort every school's name, and takes 1.5 ms. Migration 0005 adds, on PostgreSQL only, trigram indexes for the search by
-        # name and postcode and the two sorts with NULLS FIRST/LAST, which SQLite's CREATE INDEX does not take.
+        # to sort every school's name, and takes 1.5 ms. Migration 0005 adds, on PostgreSQL only, trigram indexes
+        # for the search by name and postcode and the two sorts with NULLS FIRST/LAST, which SQLite's CREATE INDEX
+        # does not take.
         indexes = [
             models.Index(fields=["name", "urn"], name="school_name_urn", include=["id"]),
             models.Index(fields=["ward", "name"], name="school_ward_name", include=["id"]),
