@@ -46,6 +46,14 @@ def _tasks_in_process() -> Any:
     celery_app.conf.task_always_eager = saved
 
 
+@pytest.fixture(autouse=True)
+def _no_kept_figures() -> None:
+    """Each test starts with no training figures kept in memory (training.figures) from another test's data."""
+    from django.core.cache import caches
+
+    caches["figures"].clear()
+
+
 @pytest.fixture(scope="session")
 def clamd_socket() -> Iterator[str]:
     """ClamAV's daemon with the EICAR signatures, one per test process (tests/support/clamd_server.py)."""

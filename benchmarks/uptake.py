@@ -34,7 +34,7 @@ def main() -> None:
     from django.db import OperationalError, connection
 
     from training import selectors
-    from training.views.dashboard import _series_dates
+    from training.figures import dashboard_series_dates
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -42,7 +42,7 @@ def main() -> None:
     on = args.on
     calls: list[tuple[str, Callable[[], Any]]] = [
         ("uptake_as_at (home, dashboard, report)", lambda: selectors.uptake_as_at(on=on)),
-        ("uptake_series, 8 dates (dashboard)", lambda: selectors.uptake_series(dates=_series_dates(on))),
+        ("uptake_series, 8 dates (dashboard)", lambda: selectors.uptake_series(dates=dashboard_series_dates(on))),
         ("uptake_by_phase (dashboard, report)", lambda: selectors.uptake_by_phase(on=on)),
     ]
     for label, call in calls:

@@ -26,7 +26,7 @@ class TrainingConfig(AppConfig):
 
         register_home(home.home_sections)
         register_navigation(navigation.nav_items)
-        register_demo("training", seed=demo.seed)
+        register_demo("training", seed=demo.seed, finish=demo.finish)
         register_training_facts(
             TrainingFacts(
                 contact_last_prevent_training=selectors.contact_last_prevent_training,

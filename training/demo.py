@@ -16,6 +16,7 @@ from django.utils import timezone
 from core.demo import PLACES, DemoContext
 from schools.models import Contact, ContactRole, Institution, InstitutionKind, School
 
+from .figures import figures_changes_clear
 from .models import Attendance, Attendee, AttendeeRole, Course, Delivery, Sector, Session, SessionSource
 from .services import courses_ensure
 
@@ -293,3 +294,10 @@ def _first_schools_story(
             )
         )
         plans.append((len(sessions) - 1, ids, True))
+
+
+def finish(ctx: DemoContext) -> None:
+    """The seed's writes logged a change each (per row on SQLite, hundreds of thousands at city scale): the log
+    starts again, as after a night (training.figures)."""
+    removed = figures_changes_clear()
+    ctx.say(f"  {removed} logged changes to the training figures' tables cleared")

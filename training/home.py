@@ -12,6 +12,7 @@ from core.registry import HomeSection
 from schools.models import Contact
 
 from . import selectors
+from .figures import home_figures
 
 
 def home_sections(*, user: Any) -> list[HomeSection]:
@@ -22,11 +23,8 @@ def home_sections(*, user: Any) -> list[HomeSection]:
             HomeSection(
                 "Training uptake",
                 "training/home_overview.html",
-                {
-                    "uptake": selectors.uptake_as_at(on=today),
-                    "overdue": selectors.overdue_dsl_contacts(on=today).count(),
-                    "today": today,
-                },
+                # Kept while the data they are read from is unchanged (training.figures).
+                {**home_figures(on=today), "today": today},
                 order=20,
             )
         )

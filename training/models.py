@@ -311,3 +311,31 @@ class SessionTotals(models.Model):
 
     def __str__(self) -> str:
         return f"Totals of session {self.session_id}: {self.institutions} bodies, {self.people} people"
+
+
+class FiguresChange(models.Model):
+    """One row per statement (PostgreSQL) or row (SQLite) that changed a table the training figures are read from
+    (training.figures.WATCHED_TABLES), written by database triggers in the writer's transaction. Rows are only
+    ever added until the nightly clear, so their number and the highest id, read with FiguresEpoch's epoch, change
+    with every commit that changed those tables: the key under which the figures are kept (training.figures)."""
+
+    id = models.BigAutoField(primary_key=True)
+
+    class Meta:
+        verbose_name = "change to the training figures' tables (kept by the database)"
+
+    def __str__(self) -> str:
+        return f"Change {self.id}"
+
+
+class FiguresEpoch(models.Model):
+    """How many times FiguresChange was cleared: a clear removes rows, so the count alone could come back to a
+    value it had before; with the epoch in the key it cannot."""
+
+    epoch = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "epoch of the training figures' changes"
+
+    def __str__(self) -> str:
+        return f"Epoch {self.epoch}"

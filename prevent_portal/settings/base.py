@@ -214,6 +214,14 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The training figures (training.figures) in each process's own memory: kept under the state of the data they are
+# read from, so they need no shared server, and a process without Redis keeps them as well. A few hundred bundles
+# of a few kilobytes each.
+CACHES["figures"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "training-figures",
+    "OPTIONS": {"MAX_ENTRIES": 500},
+}
 
 # Without Redis, tasks run in process (the test suite's default), unless TASK_FOLDER names a folder: then a worker
 # process beside the server takes them from files there (kombu's filesystem transport), so that a long task such as
@@ -292,6 +300,11 @@ CELERY_BEAT_SCHEDULE["channel-review-reminders"] = {
 CELERY_BEAT_SCHEDULE["training-dsl-refresher-reminders"] = {
     "task": "training.tasks.dsl_refresher_reminders_task",
     "schedule": crontab(minute=0, hour=7, day_of_month=1),
+}
+# Nightly, before the housekeeping: the log of changes under which the training figures are kept starts again.
+CELERY_BEAT_SCHEDULE["training-figures-changes-clear"] = {
+    "task": "training.tasks.figures_changes_clear_task",
+    "schedule": crontab(minute=45, hour=2),
 }
 
 # The retention schedule's defaults (core/retention.py): the first reading of the schedule stores them, and system

@@ -21,17 +21,11 @@ from schools.selectors import school_ward_choices
 
 from .. import selectors
 from ..charts import uptake_chart
+from ..figures import dashboard_figures
 from ..forms.dashboard import DashboardForm, academic_year_start
 
 NO_TRAINING_PER_PAGE = 50
 OVERDUE_PER_PAGE = 50
-
-
-def _series_dates(on: date, points: int = 8) -> list[date]:
-    """The end of each academic year (31 August) before `on`, then `on` itself."""
-    last_end = date(on.year if on.month >= 9 else on.year - 1, 8, 31)
-    dates = [date(last_end.year - i, 8, 31) for i in range(points - 2, -1, -1)]
-    return [d for d in dates if d < on] + [on]
 
 
 def _dashboard_choice(request: HttpRequest, scope: Any) -> tuple[DashboardForm, date, date, str, str]:
@@ -58,11 +52,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["own"] = selectors.own_school_training(school_ids=scope.school_ids, on=on)
         context["own_reach"] = selectors.reach_in_period(start=start, end=on, school_ids=scope.school_ids)
         return render(request, "training/dashboard_dsl.html", context)
-    # One pass over the schools for the whole series and the phases on `on` (the series ends on `on`).
-    series, by_phase = selectors.uptake_series_and_by_phase(
-        dates=_series_dates(on), phase=phase or None, ward=ward or None
-    )
-    uptake = series[-1]
+    # The council-wide figures, kept while the data they are read from is unchanged (training.figures).
+    figures = dashboard_figures(on=on, start=start, phase=phase, ward=ward)
+    uptake = figures["uptake"]
     none_filter = selectors.schools_without_training_for_page(
         params=request.GET, on=on, phase=phase or None, ward=ward or None
     )
@@ -71,22 +63,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     none_page = ListPaginator(none_filter.qs, NO_TRAINING_PER_PAGE, count=uptake["none_schools"]).get_page(
         request.GET.get("page")
     )
-    trainers = selectors.accredited_trainers_per_school(
-        on=on, phase=phase or None, ward=ward or None, open_schools=uptake["open_schools"]
-    )
     context.update(
         {
             "uptake": uptake,
-            "by_phase": by_phase if not phase else [],
-            "series": series,
-            "chart": uptake_chart(series),
-            "reach": selectors.reach_in_period(start=start, end=on),
-            "feedback": selectors.feedback_in_period(start=start, end=on),
-            "trainers": trainers,
-            "delivery": selectors.commissioned_delivery_in_period(start=start, end=on),
+            "by_phase": figures["by_phase"] if not phase else [],
+            "series": figures["series"],
+            "chart": uptake_chart(figures["series"]),
+            "reach": figures["reach"],
+            "feedback": figures["feedback"],
+            "trainers": figures["trainers"],
+            "delivery": figures["delivery"],
             "filter": none_filter,
             "page_obj": none_page,
-            "overdue_count": selectors.overdue_dsl_contacts(on=on).count(),
+            "overdue_count": figures["overdue_count"],
             "phase": phase,
             "phase_label": dict(Phase.choices).get(phase, ""),
             "ward": ward,
