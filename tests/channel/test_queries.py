@@ -99,3 +99,24 @@ def test_the_chairs_home_page_uses_the_same_number_of_queries_at_two_sizes(clien
     count = assert_flat_queries(fetch=lambda: client.get(reverse("core:home")), grow=lambda: _bulk_cases(panel, 500))
     assert CaseFactory._meta.model.objects.filter(stage=Stage.INFORMATION_GATHERING).count() == 505
     assert count < 40
+
+
+def test_the_chairs_flagged_cases_use_the_same_number_of_queries_at_two_sizes(client_for, panel_chair, panel):
+    """Every case flagged (consent withdrawn; half of them also turning 18 soon, read from the referral), so a field
+    the list or the flags read but the query did not load would cost a query per case."""
+    MeetingFactory(panel=panel)
+    today = timezone.localdate()
+
+    def flagged(n: int) -> None:
+        cases = _bulk_cases(panel, n)
+        Case.objects.filter(pk__in=[c.pk for c in cases]).update(consent_withdrawn_on=today)
+        Referral.objects.filter(pk__in=[c.referral_id for c in cases[::2]]).update(
+            date_of_birth=today.replace(year=today.year - 18) + timezone.timedelta(days=10)
+        )
+
+    flagged(3)
+    client = client_for(panel_chair)
+    assert_flat_queries(fetch=lambda: client.get(reverse("core:home")), grow=lambda: flagged(60))
+    page = client.get(reverse("core:home")).content.decode()
+    assert page.count("Consent withdrawn on") == 63
+    assert page.count("Turns 18 within") == 32
