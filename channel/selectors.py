@@ -536,16 +536,20 @@ def support_items_without_contact(
     )
 
 
-def case_flags_for(*, cases: Sequence[Case], on: date | None = None) -> dict[int, list[CaseFlag]]:
+def case_flags_for(
+    *, cases: Sequence[Case], on: date | None = None, without_contact: Sequence[SupportItem] | None = None
+) -> dict[int, list[CaseFlag]]:
     """Flags of open cases on `on` (today): turning 18 within 30 days, turned 18 without their own consent,
     consent withdrawn and awaiting the panel, support with no contact for 30 days. Three queries for any number
-    of cases (their referrals already loaded)."""
+    of cases (their referrals already loaded); two when the caller has read support_items_without_contact for
+    these cases or more (`without_contact`, on the same day)."""
     day = on or timezone.localdate()
     open_cases = [c for c in cases if c.stage in OPEN_STAGES]
     ids = [c.pk for c in open_cases]
     flags: dict[int, list[CaseFlag]] = {c.pk: [] for c in cases}
     consents: dict[int, list[ConsentRecord]] = defaultdict(list)
-    for record in ConsentRecord.objects.filter(case_id__in=ids):
+    # Only what consent_state and the flags read (a chair's panel has hundreds of records to go through).
+    for record in ConsentRecord.objects.filter(case_id__in=ids).only("case_id", "giver", "status", "on"):
         consents[record.case_id].append(record)
     capacity: dict[int, list[CapacityAssessment]] = defaultdict(list)
     for assessment in CapacityAssessment.objects.filter(case_id__in=ids):
@@ -568,7 +572,12 @@ def case_flags_for(*, cases: Sequence[Case], on: date | None = None) -> dict[int
                     f"Consent withdrawn on {case.consent_withdrawn_on:%d %B %Y}: exit or exception decision needed",
                 )
             )
-    for item in support_items_without_contact(case_ids=ids, on=day):
+    if without_contact is None:
+        without_contact = support_items_without_contact(case_ids=ids, on=day).only("case_id", "provider")
+    open_ids = set(ids)
+    for item in without_contact:
+        if item.case_id not in open_ids:
+            continue
         last: date | None = getattr(item, "last_contact_on", None)  # annotated by the query
         since = f"last contact {last:%d %B %Y}" if last else "no contact since it started"
         flags[item.case_id].append(
@@ -585,13 +594,13 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def _may_carry_a_flag(*, day: date, open_cases: QuerySet[Case]) -> Q:
-    """A condition that every open case carrying a flag of case_flags_for meets (some that do not may meet it too;
-    case_flags_for decides): consent withdrawn; a support item without contact; 18 within the notice period; 18
-    already, with the person's own consent given (as a child, perhaps), or a birthday known only from the age given. The
-    referral's dates are read for the open cases first, in one narrow query through the referral's primary key:
-    OR-ed in one query with that join, they make PostgreSQL read the whole referrals table. The date of birth
-    has two days' margin (29 February)."""
+def _may_carry_a_flag(*, day: date, open_cases: QuerySet[Case], without_contact: Sequence[SupportItem]) -> set[int]:
+    """The ids of open cases that include every one carrying a flag of case_flags_for (some that do not may be
+    among them; case_flags_for decides): consent withdrawn; a support item without contact (`without_contact`);
+    18 within the notice period; 18 already, with the person's own consent given (as a child, perhaps), or a
+    birthday known only from the age given. The referral's dates are read for the open cases first, in one narrow
+    query through the referral's primary key: OR-ed in one query with that join, they make PostgreSQL read the
+    whole referrals table. The date of birth has two days' margin (29 February)."""
     margin = timedelta(days=2)
     soon_from = _years_before(day, 18) - margin
     notice_end = day + timedelta(days=settings.TURNS_18_NOTICE_DAYS)
@@ -607,7 +616,7 @@ def _may_carry_a_flag(*, day: date, open_cases: QuerySet[Case]) -> Q:
             "referral__submitted_on", "referral__created_at", "own_consent",
         )
     )  # fmt: skip
-    ids = []
+    ids = {item.case_id for item in without_contact}
     for pk, withdrawn_on, born_on, age_given, submitted_on, created_at, own in rows:
         if born_on is not None:
             adult_soon = born_on <= soon_to and (born_on >= soon_from or own)
@@ -618,10 +627,8 @@ def _may_carry_a_flag(*, day: date, open_cases: QuerySet[Case]) -> Q:
         else:
             adult_soon = False
         if withdrawn_on is not None or adult_soon:
-            ids.append(pk)
-    return Q(pk__in=ids) | Q(
-        pk__in=support_items_without_contact(case_ids=open_cases.values("pk"), on=day).values("case_id")
-    )
+            ids.add(pk)
+    return ids
 
 
 # The fields case_flags_for reads (the stage, the withdrawal of consent, the 18th birthday from the referral) and
@@ -645,13 +652,18 @@ def flagged_cases_of_panels(*, panel_ids: Iterable[int], on: date | None = None)
     national scale, of which a fifth are flagged)."""
     day = on or timezone.localdate()
     open_cases = Case.objects.filter(panel_id__in=list(panel_ids), stage__in=OPEN_STAGES)
+    # Read once, for the candidates and for the flags.
+    without_contact = list(
+        support_items_without_contact(case_ids=open_cases.values("pk"), on=day).only("case_id", "provider")
+    )
+    candidates = _may_carry_a_flag(day=day, open_cases=open_cases, without_contact=without_contact)
     cases = list(
-        open_cases.filter(_may_carry_a_flag(day=day, open_cases=open_cases))
+        Case.objects.filter(pk__in=sorted(candidates))
         .select_related("referral")
         # What the flags and the list read: a fifth of the columns (the rest, dates and times above all, took
         # longer to load than the flags to work out).
         .only(*FLAGGED_CASE_FIELDS)
         .order_by("opened_on", "id")
     )
-    flags = case_flags_for(cases=cases, on=day)
+    flags = case_flags_for(cases=cases, on=day, without_contact=without_contact)
     return [(case, flags[case.pk]) for case in cases if flags[case.pk]]
