@@ -572,10 +572,13 @@ def case_flags_for(
                     f"Consent withdrawn on {case.consent_withdrawn_on:%d %B %Y}: exit or exception decision needed",
                 )
             )
-    if without_contact is None:
-        without_contact = support_items_without_contact(case_ids=ids, on=day).only("case_id", "provider")
+    items: Iterable[SupportItem] = (
+        support_items_without_contact(case_ids=ids, on=day).only("case_id", "provider")
+        if without_contact is None
+        else without_contact
+    )
     open_ids = set(ids)
-    for item in without_contact:
+    for item in items:
         if item.case_id not in open_ids:
             continue
         last: date | None = getattr(item, "last_contact_on", None)  # annotated by the query
