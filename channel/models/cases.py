@@ -6,8 +6,8 @@ A case is opened when a referral is sent to a panel (channel.services.cases.case
 
 from __future__ import annotations
 
-from datetime import date
-from typing import TYPE_CHECKING
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Protocol
 
 from django.conf import settings
 from django.db import models
@@ -127,10 +127,23 @@ class Case(TimeStampedModel, Versioned):
         return eighteenth_birthday(self.referral)
 
 
-def eighteenth_birthday(referral: Referral) -> date | None:
+class AgeFacts(Protocol):
+    """What eighteenth_birthday reads of a referral: the referral itself, or its values read without it."""
+
+    @property
+    def date_of_birth(self) -> date | None: ...
+    @property
+    def age_given(self) -> int | None: ...
+    @property
+    def submitted_on(self) -> date | None: ...
+    @property
+    def created_at(self) -> datetime | None: ...
+
+
+def eighteenth_birthday(referral: Referral | AgeFacts) -> date | None:
     """The day the person turns 18, by the referrals app's one age rule (referrals.models.age_on: whole calendar
     years, 29 February a year older on 1 March): from the date of birth, else from the age given with the
-    referral; None when neither is known."""
+    referral (on the day it was made, or created when it has no such day); None when neither is known."""
     if referral.date_of_birth is not None:
         start, years = referral.date_of_birth, 18
     elif referral.age_given is not None:

@@ -4,11 +4,12 @@ capacity to consent; withdrawal stopping support; support delivered or flagged; 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from channel.models.cases import OPEN_STAGES, CapacityOutcome, Stage, SupportKind
 from channel.models.meetings import AgendaReason, Decision
@@ -24,6 +25,7 @@ from channel.services.support import (
     support_contact_record,
     support_item_add,
 )
+from referrals.models import Referral
 from tests.channel.factories import CaseFactory, MeetingFactory, adopted
 from tests.support.clock import TODAY, frozen
 
@@ -309,6 +311,12 @@ def test_the_chairs_flagged_cases_are_every_open_case_with_a_flag_on_any_day(pan
         panel=panel, referral__date_of_birth=None, referral__age_given=17,
         referral__submitted_on=TODAY + timedelta(days=20) - timedelta(days=365),
     )  # fmt: skip
+    undated = CaseFactory(  # the age given on a referral with no day it was made: counted from its creation
+        panel=panel, referral__date_of_birth=None, referral__age_given=17, referral__submitted_on=None
+    )
+    Referral.objects.filter(pk=undated.referral_id).update(
+        created_at=timezone.make_aware(datetime.combine(TODAY + timedelta(days=25) - timedelta(days=365), time(12)))
+    )
     withdrawn = adopted(CaseFactory(panel=panel))
     _supported(withdrawn, panel_chair, on=TODAY - timedelta(days=5))
     consent_record(case=withdrawn, giver="person", status="withdrawn", on=TODAY, recorded_by=panel_chair)
@@ -324,3 +332,5 @@ def test_the_chairs_flagged_cases_are_every_open_case_with_a_flag_on_any_day(pan
             expected = [(c.pk, [f.text for f in flags[c.pk]]) for c in every if flags[c.pk]]
             shown = [(c.pk, [f.text for f in fs]) for c, fs in flagged_cases_of_panels(panel_ids=[panel.pk])]
             assert shown == expected and len(expected) >= 3, day
+            if day == TODAY:
+                assert undated.pk in [pk for pk, _ in shown]
