@@ -31,7 +31,6 @@ from .filters import NoTrainingFilter, RefresherFilter, SessionFilter
 from .models import (
     Attendance,
     Attendee,
-    ContactLastPreventTraining,
     ContactPreventTraining,
     Course,
     SchoolFirstTraining,
@@ -119,9 +118,11 @@ def _overdue_dsl_contacts(*, on: date, lasts_answer: bool) -> QuerySet[Contact]:
     # refresher list reads the school's name and URN through the same join.
     current_dsls = Contact.objects.filter(open_on_q(on, prefix="school__"), role__in=DSL_CONTACT_ROLES, is_current=True)
     if lasts_answer:
-        # NOT EXISTS, an anti-join: a third faster at national scale than excluding over the outer join.
-        recent = ContactLastPreventTraining.objects.filter(contact_id=OuterRef("pk"), last_on__gte=two_years_before(on))
-        return current_dsls.exclude(Exists(recent))
+        # No stored last date, or one more than two years old: a test in the WHERE of the one outer join to the
+        # stored dates, which the refresher list reads the date through as well (at national scale 60 ms for the
+        # export's query, where NOT EXISTS beside that join read the stored dates twice in 80 to 95).
+        last = "latest_prevent_training"
+        return current_dsls.filter(Q(**{f"{last}__isnull": True}) | Q(**{f"{last}__last_on__lt": two_years_before(on)}))
     return current_dsls.exclude(_recent_prevent_training(on=on))
 
 
