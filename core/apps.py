@@ -10,12 +10,16 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from . import navigation
         from .locking import EditService, register_edit_service
         from .retention import AUDIT_RULE, register_retention_rule, retention_settings_update
         from .retention_models import RetentionSettings
+        from .timestamps import register_iso_timestamps
 
         register_navigation(navigation.nav_items)
+        connection_created.connect(register_iso_timestamps, dispatch_uid="core.timestamps")
         register_retention_rule(AUDIT_RULE)
         register_edit_service(
             EditService(
