@@ -121,8 +121,9 @@ def _overdue_dsl_contacts(*, on: date, lasts_answer: bool) -> QuerySet[Contact]:
         # No stored last date, or one more than two years old: a test in the WHERE of the one outer join to the
         # stored dates, which the refresher list reads the date through as well (at national scale 60 ms for the
         # export's query, where NOT EXISTS beside that join read the stored dates twice in 80 to 95).
-        last = "latest_prevent_training"
-        return current_dsls.filter(Q(**{f"{last}__isnull": True}) | Q(**{f"{last}__last_on__lt": two_years_before(on)}))
+        return current_dsls.filter(
+            Q(latest_prevent_training__isnull=True) | Q(latest_prevent_training__last_on__lt=two_years_before(on))
+        )
     return current_dsls.exclude(_recent_prevent_training(on=on))
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -22,6 +23,7 @@ from tests.training.factories import AttendanceFactory, AttendeeFactory, Session
 from training import figures
 from training.figures import WATCHED_TABLES, dashboard_figures, figures_changes_clear, figures_state, home_figures
 from training.models import FiguresChange, FiguresEpoch
+from training.tasks import figures_changes_clear_task
 
 pytestmark = pytest.mark.usefixtures("frozen_today")
 
@@ -102,6 +104,16 @@ def test_clearing_the_changes_starts_a_new_epoch() -> None:
     assert figures_state() == (epoch + 1, 0, 0)
     SchoolFactory()
     assert figures_state()[:2] == (epoch + 1, 1)
+
+
+@pytest.mark.django_db
+def test_the_nightly_task_is_scheduled_and_clears_the_changes() -> None:
+    entry = settings.CELERY_BEAT_SCHEDULE["training-figures-changes-clear"]
+    assert entry["task"] == "training.tasks.figures_changes_clear_task"
+    _training_world()
+    epoch, changes, _ = figures_state()
+    assert figures_changes_clear_task.delay().get() == changes > 0
+    assert figures_state() == (epoch + 1, 0, 0)
 
 
 @pytest.mark.django_db
