@@ -12,16 +12,19 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # core.locking defines a model base, so it is imported once the app registry is ready.
+        from core.csv_export import register_list_export
         from core.locking import EditService, register_edit_service
         from core.retention import register_retention_rule
 
-        from . import demo, home, navigation, receivers, retention  # noqa: F401  (receivers connects the audit receivers)
+        from . import demo, exports, home, navigation, receivers, retention  # noqa: F401  (receivers connects the audit receivers)
         from .admin_site import install
         from .models import User
         from .services import user_update
 
         install()
         register_retention_rule(retention.RULE)
+        for export in exports.LIST_EXPORTS:
+            register_list_export(export)
         register_edit_service(
             EditService(
                 model=User,

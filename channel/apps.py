@@ -12,10 +12,11 @@ class ChannelConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from core.csv_export import register_list_export
         from core.locking import register_edit_service
         from core.retention import register_anonymiser, register_retention_rule
 
-        from . import edits, home, navigation, retention
+        from . import edits, exports, home, navigation, retention
         from .demo import seeding as demo_seeding
         from .models.cases import Case
         from .models.panels import Panel
@@ -25,6 +26,8 @@ class ChannelConfig(AppConfig):
             register_edit_service(service)
         register_navigation(navigation.nav_items)
         register_demo("channel", seed=demo_seeding.seed, finish=demo_seeding.finish)
+        for export in exports.LIST_EXPORTS:
+            register_list_export(export)
         register_anonymiser(Case, retention.case_anonymise)
         register_anonymiser(Case, retention.case_attachments_delete)
         for rule in retention.RULES:

@@ -1,7 +1,8 @@
-"""CSV downloads of lists that are safe to open in a spreadsheet, and the one way a list page exports what its
-filters show: `export_list` checks the filters, writes the audit event (which filters were used, never their
-values, which may name a person) and reads the rows in the same transaction, and writes only the columns the
-view passes (each view leaves out those the role may not see)."""
+"""CSV downloads of lists that are safe to open in a spreadsheet. Each list's export is a `ListExport`, registered
+by its app; `export_csv` writes the audit event (which filters were used, never their values, which may name a
+person) and reads the rows in the same transaction, and writes only the columns the export chose for the person
+(each leaves out those the role may not see). core.downloads decides whether a download is made in the request
+or, for a long list, in the background."""
 
 from __future__ import annotations
 
@@ -13,13 +14,12 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from django.contrib import messages
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.db.models import Model, QuerySet
-from django.http import FileResponse, HttpResponseBase
-from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 
 from .audit import audit_record
@@ -27,7 +27,7 @@ from .lists import SortedFilterSet, filters_used
 
 if TYPE_CHECKING:
     import django_filters
-    from django.http import HttpRequest
+    from django.http import HttpRequest, QueryDict
 
 
 SPOOL_BYTES = 4 * 1024 * 1024
@@ -154,32 +154,82 @@ def _column(column: CsvColumn, at: list[int], fields: list[tuple[Any, ...]]) -> 
     return list(map(column.cell, *[fields[i] for i in at]))
 
 
-def export_list(
-    request: HttpRequest,
-    *,
-    filterset: django_filters.FilterSet,
-    columns: Sequence[CsvColumn],
-    name: str,
-    action: str,
-    list_url: str,
-    rows: QuerySet[Any] | None = None,
-    extra: Sequence[str] = (),
-) -> HttpResponseBase:
-    """The CSV of what the list's filters show (`rows`, by default `filterset.qs`), as `name-YYYYmmdd-HHMM.csv`.
+class ExportFiltersInvalid(Exception):  # noqa: N818 - a refusal with its message, not an error
+    """A list's own choices beyond its filter set (such as the dashboard's date) are not valid: the message says
+    what to correct, and the user is sent back to the list."""
 
-    Invalid filters send the user back to the list with a message. The audit event `action` records the number
-    of rows, the names of the filters used and the sort (and `extra`, such as the queue tab), in the transaction
-    that reads the rows. Every cell passes through csv_cell."""
-    if filterset.is_bound and not filterset.is_valid():
-        messages.error(request, "Correct the filters before downloading the list.")
-        return redirect(f"{list_url}?{request.GET.urlencode()}")
-    queryset = filterset.qs if rows is None else rows
-    used = filters_used(filterset)
+
+@dataclass(frozen=True)
+class ExportRows:
+    """What one person's export of a list holds: the list's filter set over what they may see, the columns they
+    may see (each view leaves out those the role may not), the rows (by default `filterset.qs`) and what else the
+    audit event notes (such as the queue's tab)."""
+
+    filterset: django_filters.FilterSet
+    columns: Sequence[CsvColumn]
+    rows: QuerySet[Any] | None = None
+    extra: Sequence[str] = ()
+
+    @property
+    def queryset(self) -> QuerySet[Any]:
+        return self.filterset.qs if self.rows is None else self.rows
+
+
+@dataclass(frozen=True)
+class ListExport:
+    """A list's CSV download. `rows_for(user, params)` is the only way its rows are chosen, for a download made
+    in the request and for one made in the background alike, so both apply the same scoping and refusals: it
+    raises Http404 for someone who may not download the list and ExportFiltersInvalid for choices to correct.
+    Each app registers its exports in its AppConfig.ready (register_list_export), so a worker finds them by key."""
+
+    key: str
+    title: str  # the list's page title: "Training sessions"
+    name: str  # the file's name before its date: "training-sessions"
+    action: str
+    list_url_name: str
+    rows_for: Callable[[Any, QueryDict], ExportRows]
+
+    @property
+    def list_url(self) -> str:
+        return reverse(self.list_url_name)
+
+
+_exports: dict[str, ListExport] = {}
+
+
+def register_list_export(export: ListExport) -> None:
+    known = _exports.setdefault(export.key, export)
+    if known is not export:
+        raise ImproperlyConfigured(f"two list exports are registered as {export.key!r}")
+
+
+def list_export_for(key: str) -> ListExport:
+    """The registered export; a key nothing registered (a download asked for before a release that renamed it)
+    raises LookupError."""
+    try:
+        return _exports[key]
+    except KeyError:
+        raise LookupError(f"no list export is registered as {key!r}") from None
+
+
+def list_exports() -> list[ListExport]:
+    return list(_exports.values())
+
+
+def export_csv(
+    export: ListExport, rows: ExportRows, *, actor: Any, request: HttpRequest | None, extra: Sequence[str] = ()
+) -> tuple[IO[bytes], int]:
+    """Writes the rows' CSV into a spooled file (rewound) and returns it with the number of rows. The audit event
+    `export.action` records that number, the names of the filters used and the sort (and the rows' `extra`, then
+    `extra`), in the transaction that reads the rows. Every cell passes through csv_cell."""
+    queryset = rows.queryset
+    columns = rows.columns
+    used = filters_used(rows.filterset)
     # Each field once, in one values_list; each column's cell from its fields' positions in that row.
     fields = list(dict.fromkeys(path for column in columns for path in column.paths))
     positions = [[fields.index(path) for path in column.paths] for column in columns]
     # Rows spill from memory to a temporary file past a few megabytes, so a large export does not fill memory.
-    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - handed to the response
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - handed to the caller
     spool.write(csv_lines([[column.header] for column in columns]).encode())
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -197,19 +247,21 @@ def export_list(
             cells = [_column(column, at, by_field) for column, at in zip(columns, positions, strict=True)]
             spool.write(csv_lines(cells).encode())
             count += len(chunk)
-        details = [f"{count} rows", f"filters: {', '.join(used) or 'none'}", *extra]
-        if isinstance(filterset, SortedFilterSet):
-            details.append(f"sort: {filterset.sort_state.value}")
+        details = [f"{count} rows", f"filters: {', '.join(used) or 'none'}", *rows.extra]
+        if isinstance(rows.filterset, SortedFilterSet):
+            details.append(f"sort: {rows.filterset.sort_state.value}")
         model: type[Model] = queryset.model
         audit_record(
-            actor=request.user,
-            action=action,
+            actor=actor,
+            action=export.action,
             object_type=model._meta.label_lower,
-            detail="; ".join(details),
+            detail="; ".join([*details, *extra]),
             request=request,
         )
     spool.seek(0)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return FileResponse(
-        spool, as_attachment=True, filename=f"{name}-{stamp}.csv", content_type="text/csv; charset=utf-8"
-    )
+    return spool, count
+
+
+def export_file_name(export: ListExport) -> str:
+    """`name-YYYYmmdd-HHMM.csv`, in the council's time."""
+    return f"{export.name}-{timezone.localtime().strftime('%Y%m%d-%H%M')}.csv"

@@ -188,5 +188,37 @@ class Attachment(models.Model):
         return f"Attachment {self.pk} ({self.kind}, {self.size} bytes)"
 
 
+class ListDownload(models.Model):
+    """A list's CSV made in the background, because the list was too long to make in the request
+    (`core.downloads`). Only the person who asked may see it or fetch it; it is deleted, file and all, after
+    DOWNLOAD_KEEP_HOURS. `params` is the list's query string, kept only to make the file: it may hold a search for
+    a person's name, so it is never shown or logged, and goes with the row."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Could not be made"
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    export = models.CharField(max_length=64, help_text="The list export's key (core.csv_export.ListExport).")
+    params = models.TextField(blank=True, help_text="The list's query string. Never shown or logged.")
+    title = models.CharField(max_length=120, help_text="What the list is, as its page names it.")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
+    requested_at = models.DateTimeField(default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rows = models.PositiveIntegerField(null=True, blank=True)
+    file_name = models.CharField(max_length=120, blank=True, help_text="The name the file is downloaded as.")
+    stored_name = models.CharField(max_length=255, blank=True, help_text="Its name in the file store.")
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=255, blank=True, help_text="Why it could not be made. Never row content.")
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["requested_by", "-requested_at"], name="core_download_by_user")]
+
+    def __str__(self) -> str:
+        return f"Download {self.pk} ({self.export}, {self.state})"
+
+
 # Models whose base (core.locking.Versioned) imports core.audit, which imports this module: defined last.
 from .retention_models import RetentionSettings  # noqa: E402, F401

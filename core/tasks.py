@@ -9,6 +9,7 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from . import outbox
+from .downloads import download_mark_failed, download_prepare, downloads_purge_expired
 from .housekeeping import housekeeping_run
 from .models import OutboxMessage
 from .retention import retention_nightly
@@ -40,6 +41,25 @@ def outbox_deliver_task(self, message_id: int) -> str | None:  # type: ignore[no
 def outbox_sweep_task() -> int:
     """Every minute (CELERY_BEAT_SCHEDULE): deliver every row that is due, whatever left it behind."""
     return outbox.outbox_sweep()
+
+
+@shared_task(acks_late=True, soft_time_limit=10 * 60, time_limit=12 * 60)
+def download_prepare_task(download_id: int) -> str:
+    """Makes a long list's CSV (core.downloads). A fault ends the download as failed, with a reason that names
+    no row: the person sees it on the download's page and may ask again."""
+    try:
+        download = download_prepare(download_id=download_id)
+    except Exception:  # noqa: BLE001 - any fault ends the download as failed; the log keeps the traceback
+        logger.exception("download %s failed", download_id)
+        download_mark_failed(download_id=download_id, error="The file could not be made. Download the list again.")
+        return "failed"
+    return download.state if download is not None else "skipped"
+
+
+@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
+def downloads_purge_task() -> int:
+    """Hourly (CELERY_BEAT_SCHEDULE): downloads past DOWNLOAD_KEEP_HOURS, files and all."""
+    return downloads_purge_expired()
 
 
 @shared_task(acks_late=True, soft_time_limit=55 * 60, time_limit=60 * 60)

@@ -6,12 +6,14 @@ import sys
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .csv_export import list_export_for
+from .downloads import download_fetch, download_get_for_user, expires_at, inline_rows
 from .registry import home_sections_for
 from .retention import retention_settings
 
@@ -25,6 +27,31 @@ RETRY_AFTER_SECONDS = 30
 def home(request: HttpRequest) -> HttpResponse:
     """Each role's own page of what needs it today; every app adds its sections through core.registry."""
     return render(request, "core/home.html", {"sections": home_sections_for(request.user)})
+
+
+@require_GET
+def download_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A long list's download being made in the background, then its link; only for the person who asked."""
+    download = download_get_for_user(user=request.user, pk=pk)
+    try:
+        list_url = list_export_for(download.export).list_url
+    except LookupError:  # asked for before a release that renamed the export: its task failed it, with the reason
+        list_url = reverse("core:home")
+    return render(
+        request,
+        "core/download.html",
+        {
+            "download": download,
+            "expires_at": expires_at(download),
+            "inline_rows": inline_rows(),
+            "list_url": f"{list_url}?{download.params}" if download.params else list_url,
+        },
+    )
+
+
+@require_GET
+def download_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+    return download_fetch(download=download_get_for_user(user=request.user, pk=pk), user=request.user, request=request)
 
 
 @login_not_required

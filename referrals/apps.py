@@ -12,10 +12,11 @@ class ReferralsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from core.csv_export import register_list_export
         from core.locking import register_edit_service
         from core.retention import register_anonymiser, register_retention_rule
 
-        from . import edits, home, navigation, retention, selectors
+        from . import edits, exports, home, navigation, retention, selectors
         from .demo import seeding as demo_seeding
         from .models import Referral
 
@@ -24,6 +25,8 @@ class ReferralsConfig(AppConfig):
             register_edit_service(service)
         register_navigation(navigation.nav_items)
         register_demo("referrals", seed=demo_seeding.seed)
+        for export in exports.LIST_EXPORTS:
+            register_list_export(export)
         register_anonymiser(Referral, retention.referral_anonymise)
         register_anonymiser(Referral, retention.referral_attachments_delete)
         for rule in retention.RULES:

@@ -12,13 +12,16 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # core.locking defines a model base, so it is imported once the app registry is ready.
+        from core.csv_export import register_list_export
         from core.locking import EditService, register_edit_service
 
-        from . import demo, home, models, navigation, services
+        from . import demo, exports, home, models, navigation, services
 
         register_home(home.home_sections)
         register_navigation(navigation.nav_items)
         register_demo("reports", seed=demo.seed)
+        for export in exports.LIST_EXPORTS:
+            register_list_export(export)
         register_edit_service(
             EditService(
                 model=models.ReportSchedule,

@@ -25,13 +25,13 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from accounts.permissions import Capability, has_capability, signed_in_user
-from core.csv_export import CsvColumn, choice_label, export_list, iso
+from core.downloads import export_list
 from core.forms import add_service_errors
 from core.idempotency import REUSED_MESSAGE
 from core.lists import filters_used
 from core.storage import stored_file_response
 
-from . import services
+from . import exports, services
 from .forms import ConfirmForm, MakeAgainForm, ReportRequestForm, RevisionForm, ScheduleEditForm, ScheduleForm
 from .leases import report_sweep_stale
 from .models import Report, ReportState
@@ -82,30 +82,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-REPORT_COLUMNS = [
-    CsvColumn("Report", "title"),
-    CsvColumn("Committee", "committee"),
-    CsvColumn("Period start", "period_start", iso),
-    CsvColumn("Period end", "period_end", iso),
-    CsvColumn("Classification", "classification", choice_label(Report, "classification")),
-    CsvColumn("Made", "created_at", iso),
-    CsvColumn("State", "state", choice_label(Report, "state")),
-]
-REQUESTED_BY = CsvColumn(
-    "Asked for by", ("requested_by_id", "requested_by__full_name"), lambda by, name: name if by else "The portal"
-)
-
-
 def report_export(request: HttpRequest) -> HttpResponseBase:
-    """The reports the list shows with these filters (their titles and dates, never their figures); who asked
-    for each only for those who may request reports, as on the page."""
-    _require_view(request)
-    filterset = report_list_for_page(user=request.user, params=request.GET)
-    may_request = has_capability(request.user, Capability.REPORTS_REQUEST)
-    return export_list(
-        request, filterset=filterset, columns=REPORT_COLUMNS + ([REQUESTED_BY] if may_request else []),
-        name="reports", action="reports.list_exported", list_url=reverse("reports:list"),
-    )  # fmt: skip
+    """The reports the list shows with these filters (their titles and dates, never their figures)."""
+    return export_list(request, exports.REPORTS)
 
 
 def report_request(request: HttpRequest) -> HttpResponse:

@@ -13,9 +13,10 @@ class SchoolsConfig(AppConfig):
 
     def ready(self) -> None:
         # core.locking holds an abstract model, so it is imported once the app registry is ready.
+        from core.csv_export import register_list_export
         from core.locking import EditService, register_edit_service
 
-        from . import demo, home, navigation
+        from . import demo, exports, home, navigation
         from .models import Contact, Institution, NetworkMeeting, School, Visit, VisitAction
         from .services.schools import contact_update, school_update
         from .services.visits import action_update, institution_update, meeting_update, visit_update
@@ -24,6 +25,8 @@ class SchoolsConfig(AppConfig):
         register_home(home.home_sections)
         register_navigation(navigation.nav_items)
         register_demo("schools", seed=demo.seed, finish=demo.finish)
+        for export in exports.LIST_EXPORTS:
+            register_list_export(export)
         register_scope_choices(SCHOOL, lambda: School.objects.currently_open())
 
         # How the generic two-saves test (tests/core/test_edit_services.py) drives each edit service: `text` goes

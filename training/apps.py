@@ -18,15 +18,18 @@ class TrainingConfig(AppConfig):
 
     def ready(self) -> None:
         # core.locking holds an abstract model, so it is imported once the app registry is ready.
+        from core.csv_export import register_list_export
         from core.locking import EditService, register_edit_service
 
-        from . import demo, home, navigation, selectors, services
+        from . import demo, exports, home, navigation, selectors, services
         from .models import Attendance, Course, Session
         from .views import imports  # noqa: F401  (its waiting uploads join the nightly sweep: core.uploads)
 
         register_home(home.home_sections)
         register_navigation(navigation.nav_items)
         register_demo("training", seed=demo.seed, finish=demo.finish)
+        for export in exports.LIST_EXPORTS:
+            register_list_export(export)
         register_training_facts(
             TrainingFacts(
                 contact_last_prevent_training=selectors.contact_last_prevent_training,

@@ -3,16 +3,14 @@ export is itself an audit event). There is no page that changes or deletes an ev
 
 from __future__ import annotations
 
-import json
-
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
-from django.urls import reverse
 
-from core.csv_export import CsvColumn, export_list, iso
+from core.downloads import export_list
 from core.pagination import keyset_page
 
+from .. import exports
 from ..permissions import Capability, capability_required
 from ..selectors import audit_event_filter_for
 
@@ -27,26 +25,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/audit_list.html", {"filter": filterset, "page": page, "events": page.object_list})
 
 
-AUDIT_COLUMNS = [
-    CsvColumn("occurred_at", "occurred_at", iso),
-    CsvColumn(
-        "actor_email", ("actor_id", "actor__email", "actor_email"), lambda by, email, kept: email if by else kept
-    ),
-    CsvColumn("actor_name", "actor__full_name"),
-    CsvColumn("ip_address", "ip_address"),
-    CsvColumn("action", "action"),
-    CsvColumn("object_type", "object_type"),
-    CsvColumn("object_id", "object_id"),
-    CsvColumn("changes", "changes", lambda changes: json.dumps(changes, sort_keys=True) if changes else ""),
-    CsvColumn("detail", "detail"),
-]
-
-
 @capability_required(Capability.AUDIT_VIEW)
 def audit_export(request: HttpRequest) -> HttpResponseBase:
     """The events the search shows, as CSV; the export is itself an event (which filters, never the terms)."""
-    filterset = audit_event_filter_for(user=request.user, filters=request.GET)
-    return export_list(
-        request, filterset=filterset, columns=AUDIT_COLUMNS, name="audit-events", action="audit.exported",
-        list_url=reverse("audit:list"),
-    )  # fmt: skip
+    return export_list(request, exports.AUDIT_EVENTS)

@@ -6,20 +6,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.csv_export import CsvColumn, export_list, iso
+from core.downloads import export_list
 from core.forms import add_service_errors
 from core.lists import filters_used
 
+from .. import exports
 from ..forms import ConfirmForm, EndRoleForm, InviteForm, MembershipForm, UserDetailsForm
 from ..models import User
 from ..permissions import (
@@ -30,7 +29,7 @@ from ..permissions import (
     is_sysadmin,
     signed_in_user,
 )
-from ..selectors import current_roles_of, membership_get_for_user, user_filter_for, user_get_for_user
+from ..selectors import membership_get_for_user, user_filter_for, user_get_for_user
 from ..services import (
     lockout_clear,
     membership_assign,
@@ -58,36 +57,11 @@ def user_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _status(is_active: bool, last_login: Any, has_authenticator: bool) -> str:
-    if not is_active:
-        return "Deactivated"
-    if not last_login:
-        return "Invited"
-    return "Active" if has_authenticator else "No authenticator"
-
-
-def _user_columns(roles: dict[int, str]) -> list[CsvColumn]:
-    """The columns, with each user's current roles as `current_roles_of` gave them (one query for the export)."""
-    return [
-        CsvColumn("Name", "full_name"),
-        CsvColumn("Email", "email"),
-        CsvColumn("Roles", "pk", lambda pk: roles.get(pk, "")),
-        CsvColumn("Last sign-in", "last_login", iso),
-        CsvColumn("Status", ("is_active", "last_login", "has_authenticator"), _status),
-    ]
-
-
 @capability_required(Capability.USERS_MANAGE)
 @require_GET
 def user_export(request: HttpRequest) -> HttpResponseBase:
     """The users the list shows with these filters, as CSV."""
-    filterset = user_filter_for(user=request.user, filters=request.GET)
-    valid = not filterset.is_bound or filterset.is_valid()  # export_list sends an invalid search back
-    roles = current_roles_of(users=filterset.qs) if valid else {}
-    return export_list(
-        request, filterset=filterset, columns=_user_columns(roles), name="users", action="accounts.users_exported",
-        list_url=reverse("accounts:user_list"),
-    )  # fmt: skip
+    return export_list(request, exports.USERS)
 
 
 @capability_required(Capability.USERS_MANAGE)

@@ -18,11 +18,12 @@ from accounts.models import Membership, User
 from accounts.permissions import Capability, capability_required, has_capability, signed_in_user
 from accounts.roles import Role
 from core.attachments import attachments_of, with_download_urls
-from core.csv_export import CsvColumn, choice_label, export_list, iso
+from core.downloads import export_list
 from core.forms import AttachmentForm, add_service_errors
 from core.lists import filters_used
 from core.pagination import ListPaginator
 
+from .. import exports
 from ..forms.cases import (
     AssessmentForm,
     CapacityForm,
@@ -38,7 +39,7 @@ from ..forms.cases import (
     SupportItemForm,
     SupportStartForm,
 )
-from ..models.cases import ADOPTED_STAGES, FINISHED_STAGES, OPEN_STAGES, PRE_PANEL_STAGES, Case, CaseEntry, Stage
+from ..models.cases import ADOPTED_STAGES, FINISHED_STAGES, OPEN_STAGES, PRE_PANEL_STAGES, CaseEntry, Stage
 from ..selectors import (
     assessment_comparison,
     can_edit_case,
@@ -79,31 +80,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _case_reference(referral_reference: str, pk: int) -> str:
-    """Case.reference from the values."""
-    return str(referral_reference or f"C{pk}")
-
-
-CASE_COLUMNS = [
-    CsvColumn("Case", ("referral__reference", "pk"), _case_reference),
-    CsvColumn("First name", "referral__first_name"),
-    CsvColumn("Last name", "referral__last_name"),
-    CsvColumn("Panel", "panel__name"),
-    CsvColumn("Stage", "stage", choice_label(Case, "stage")),
-    CsvColumn("Opened", "opened_on", iso),
-    CsvColumn("Case officer", "case_officer__full_name"),
-    CsvColumn("Next review due", "review_due_on", iso),
-]
-
-
 @capability_required(CASES)
 def case_export(request: HttpRequest) -> HttpResponseBase:
     """The cases the list shows with these filters, as CSV (everyone who may see the list may read them)."""
-    filterset = case_list_for_page(user=request.user, params=request.GET)
-    return export_list(
-        request, filterset=filterset, columns=CASE_COLUMNS, name="cases", action="channel.cases_exported",
-        list_url=reverse("channel:case_list"),
-    )  # fmt: skip
+    return export_list(request, exports.CASES)
 
 
 @capability_required(CASES)

@@ -270,6 +270,12 @@ OUTBOX_RETRY_SECONDS = env.int("OUTBOX_RETRY_SECONDS", default=60)
 OUTBOX_CLAIM_SECONDS = env.int("OUTBOX_CLAIM_SECONDS", default=5 * 60)  # a delivery still claimed after this died
 CELERY_BEAT_SCHEDULE["core-outbox-sweep"] = {"task": "core.tasks.outbox_sweep_task", "schedule": 60}
 
+# Downloads of lists (core/downloads.py): a list longer than EXPORT_INLINE_ROWS is made in the background and kept
+# DOWNLOAD_KEEP_HOURS for the person who asked; the hourly purge deletes it after that.
+EXPORT_INLINE_ROWS = env.int("EXPORT_INLINE_ROWS", default=10_000)
+DOWNLOAD_KEEP_HOURS = env.float("DOWNLOAD_KEEP_HOURS", default=24)
+CELERY_BEAT_SCHEDULE["core-downloads-purge"] = {"task": "core.tasks.downloads_purge_task", "schedule": 60 * 60}
+
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 # Reports (reports/leases.py): a running report's lease is three heartbeats long; the sweep puts back in the queue a
 # report whose lease expired (its worker died) or that stayed queued this long after its task was sent (lost).

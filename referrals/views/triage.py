@@ -10,20 +10,20 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import Capability, capability_required, has_capability, is_coordinator, signed_in_user
 from channel.models.cases import Case
 from core.attachments import attachments_of, with_download_urls
-from core.csv_export import CsvColumn, choice_label, export_list, iso
+from core.downloads import export_list
 from core.forms import AttachmentForm, add_service_errors
 from core.lists import filters_used
 from core.pagination import ListPaginator
 
+from .. import exports
 from ..forms.triage import AssignForm, DecisionForm, NoteForm, ScreeningForm, SendBackForm
-from ..models import Referral, ScreeningQuestion, decision_outcome
+from ..models import Referral, ScreeningQuestion
 from ..selectors import (
     referral_content_visible,
     referral_get_for_user,
@@ -74,46 +74,12 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-# Every role's columns: what the list shows everyone (status and outcome).
-STATUS_COLUMNS = [
-    CsvColumn("Reference", "reference"),
-    CsvColumn("Made", "submitted_on", iso),
-    CsvColumn("Status", "status", choice_label(Referral, "status")),
-    CsvColumn("Outcome", "decision", decision_outcome),
-]
-# And for those who triage, who may read the referral's content.
-CONTENT_COLUMNS = [
-    CsvColumn("Reference", "reference"),
-    CsvColumn("Made", "submitted_on", iso),
-    CsvColumn("First name", "first_name"),
-    CsvColumn("Last name", "last_name"),
-    CsvColumn("Age when referred", "age_at_referral"),
-    CsvColumn("School", "school__name"),
-    CsvColumn("Referrer", "referrer_name"),
-    CsvColumn("Referrer's organisation", "referrer_organisation"),
-    CsvColumn("Type of concern", "concern_type_label"),
-    CsvColumn("Team", "assigned_team__name"),
-    CsvColumn("Assigned to", "assigned_to__full_name"),
-    CsvColumn("Status", "status", choice_label(Referral, "status")),
-    CsvColumn("Outcome", "decision", decision_outcome),
-]
-
-
 @capability_required(Capability.REFERRAL_VIEW)
 @require_GET
 def referral_export(request: HttpRequest) -> HttpResponseBase:
     """The referrals the list shows with these filters (and tab), as CSV: the content columns only for those who
     triage."""
-    listing = referral_list_for_page(user=request.user, params=request.GET)
-    return export_list(
-        request,
-        filterset=listing.filter,
-        columns=CONTENT_COLUMNS if listing.triage else STATUS_COLUMNS,
-        name="referrals",
-        action="referrals.exported",
-        list_url=reverse("referrals:list"),
-        extra=[f"tab: {listing.tab}"] if listing.tab else [],
-    )
+    return export_list(request, exports.REFERRALS)
 
 
 @capability_required(Capability.REFERRAL_VIEW)

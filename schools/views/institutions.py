@@ -8,13 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 
 from accounts.permissions import Capability, capability_required, has_capability, signed_in_user
-from core.csv_export import CsvColumn, choice_label, export_list
+from core.downloads import export_list
 from core.forms import add_service_errors
 from core.lists import filters_used
 
+from .. import exports
 from ..forms.schools import InstitutionForm
 from ..models import Institution
 from ..selectors import institution_get_for_user, institution_list_for_page, institution_list_visible_to
@@ -40,21 +40,9 @@ def institution_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-INSTITUTION_COLUMNS = [
-    CsvColumn("Name", "name"),
-    CsvColumn("Type", "kind", choice_label(Institution, "kind")),
-    CsvColumn("Ward", "ward"),
-    CsvColumn("Postcode", "postcode"),
-]
-
-
 @capability_required(Capability.SCHOOLS_VIEW)
 def institution_export(request: HttpRequest) -> HttpResponseBase:
-    filterset = institution_list_for_page(user=request.user, params=request.GET)
-    return export_list(
-        request, filterset=filterset, columns=INSTITUTION_COLUMNS, name="institutions",
-        action="schools.institutions_exported", list_url=reverse("schools:institution_list"),
-    )  # fmt: skip
+    return export_list(request, exports.INSTITUTIONS)
 
 
 @capability_required(Capability.SCHOOLS_VIEW)

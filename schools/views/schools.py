@@ -15,14 +15,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.permissions import Capability, access_for, capability_required, has_capability, signed_in_user
-from core.csv_export import CsvColumn, choice_label, export_list, iso
+from core.downloads import export_list
 from core.forms import add_service_errors
 from core.lists import filters_used
 from core.locking import StaleEdit
 from core.pagination import ListPaginator
 
+from .. import exports
 from ..forms.schools import ChecklistForm, ContactForm, SchoolForm
-from ..models import NOT_OPEN_STATUSES, Phase, School, Status, SupportTier
+from ..models import NOT_OPEN_STATUSES, Phase, Status, SupportTier
 from ..selectors import (
     ALL_SCHOOLS_ROLES,
     SCHOOL_ROW_VALUES,
@@ -83,32 +84,9 @@ def school_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-_school_type_label = choice_label(School, "school_type")
-
-SCHOOL_COLUMNS = [
-    CsvColumn("URN", "urn"),
-    CsvColumn("Name", "name"),
-    CsvColumn("Phase", "phase", choice_label(School, "phase")),
-    CsvColumn("Type", ("type_name", "school_type"), lambda name, kind: name or _school_type_label(kind)),
-    CsvColumn("Status", "status", choice_label(School, "status")),
-    CsvColumn("Ward", "ward"),
-    CsvColumn("Postcode", "postcode"),
-    CsvColumn("Pupils", "pupils"),
-    CsvColumn("Support tier", "support_tier", choice_label(School, "support_tier")),
-    CsvColumn("RRSA level", "rrsa_level", choice_label(School, "rrsa_level")),
-    CsvColumn("Designated safeguarding lead", "dsl_name"),
-]
-
-
 @capability_required(Capability.SCHOOLS_VIEW)
 def school_export(request: HttpRequest) -> HttpResponseBase:
-    """The schools the list shows with these filters; the last visit only for roles that may see visits."""
-    filterset = school_list_for_page(user=request.user, filters=request.GET, today=timezone.localdate())
-    columns = SCHOOL_COLUMNS + ([CsvColumn("Last visit", "last_visit_on", iso)] if filterset.show_visits else [])
-    return export_list(
-        request, filterset=filterset, columns=columns, name="schools", action="schools.exported",
-        list_url=reverse("schools:list"),
-    )  # fmt: skip
+    return export_list(request, exports.SCHOOLS)
 
 
 @capability_required(Capability.SCHOOLS_VIEW)

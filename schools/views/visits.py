@@ -9,18 +9,18 @@ from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import Membership, User
 from accounts.permissions import Capability, capability_required, has_capability, signed_in_user
 from accounts.roles import Role
-from core.csv_export import CsvColumn, choice_label, export_list, iso
+from core.downloads import export_list
 from core.forms import add_service_errors
 from core.lists import filters_used
 from core.locking import STALE_MESSAGE, StaleEdit
 
+from .. import exports
 from ..filters import ActionFilter
 from ..forms.visits import ActionForm, MeetingForm, VisitForm
 from ..models import Contact, ContactRole, NetworkMeeting
@@ -252,23 +252,9 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     return render(request, "schools/meeting_list.html", {**context, "meetings": page.object_list})
 
 
-MEETING_COLUMNS = [
-    CsvColumn("Date", "held_on", iso),
-    CsvColumn("Meeting", "title"),
-    CsvColumn("Type", "kind", choice_label(NetworkMeeting, "kind")),
-    CsvColumn("Venue", "venue"),
-    CsvColumn("Organiser", "organiser__full_name"),
-    CsvColumn("DSLs who attended", "attendee_count"),
-]
-
-
 @capability_required(Capability.VISITS_EDIT)
 def meeting_export(request: HttpRequest) -> HttpResponseBase:
-    filterset = meeting_list_for_page(user=request.user, params=request.GET)
-    return export_list(
-        request, filterset=filterset, columns=MEETING_COLUMNS, name="network-meetings",
-        action="schools.meetings_exported", list_url=reverse("schools:meeting_list"),
-    )  # fmt: skip
+    return export_list(request, exports.MEETINGS)
 
 
 @capability_required(Capability.VISITS_EDIT)

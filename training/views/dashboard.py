@@ -2,50 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.permissions import Capability, access_for, capability_required, signed_in_user
-from core.csv_export import CsvColumn, choice_label, export_list
+from core.downloads import export_list
 from core.lists import filters_used
 from core.pagination import ListPaginator
-from schools.models import Contact, Phase, School
-from schools.selectors import school_ward_choices
+from schools.models import Contact, Phase
 
-from .. import selectors
+from .. import exports, selectors
 from ..charts import uptake_chart
 from ..figures import dashboard_figures
-from ..forms.dashboard import DashboardForm, academic_year_start
+from ..forms.dashboard import dashboard_choice
 
 NO_TRAINING_PER_PAGE = 50
 OVERDUE_PER_PAGE = 50
 
 
-def _dashboard_choice(request: HttpRequest, scope: Any) -> tuple[DashboardForm, date, date, str, str]:
-    """The dashboard's form and its choices: the "as at" date, the reach period's start, phase and ward."""
-    # Every school's wards for the council's roles (a skip scan of the ward index); a DSL sees no ward choice.
-    wards = school_ward_choices(schools=School.objects.all()) if scope.school_ids is None else []
-    form = DashboardForm(request.GET or None, wards=wards)
-    on, start, phase, ward = timezone.localdate(), None, "", ""
-    if form.is_valid():
-        on = form.cleaned_data["on"] or on
-        start = form.cleaned_data["start"]
-        phase = form.cleaned_data["phase"]
-        ward = form.cleaned_data["ward"]
-    return form, on, start or academic_year_start(on), phase, ward
-
-
 @capability_required(Capability.UPTAKE_VIEW)
 def dashboard(request: HttpRequest) -> HttpResponse:
     scope = selectors.dashboard_scope(user=request.user)
-    form, on, start, phase, ward = _dashboard_choice(request, scope)
+    form, on, start, phase, ward = dashboard_choice(request.GET, scope=scope)
     context: dict[str, Any] = {"form": form, "on": on, "start": start, "scope": scope}
     if scope.school_ids is not None:
         # A DSL: their own school's figures only.
@@ -84,33 +66,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "training/dashboard.html", context)
 
 
-NO_TRAINING_COLUMNS = [
-    CsvColumn("URN", "urn"),
-    CsvColumn("School", "name"),
-    CsvColumn("Phase", "phase", choice_label(School, "phase")),
-    CsvColumn("Ward", "ward"),
-]
-
-
 @capability_required(Capability.UPTAKE_VIEW)
 def no_training_export(request: HttpRequest) -> HttpResponseBase:
     """The dashboard's open schools with no Prevent training on its date, phase and ward. Not for a DSL."""
-    scope = selectors.dashboard_scope(user=request.user)
-    if scope.school_ids is not None:
-        raise Http404
-    form, on, _start, phase, ward = _dashboard_choice(request, scope)
-    if form.is_bound and not form.is_valid():
-        messages.error(request, "Correct the date, phase or ward before downloading the list.")
-        return redirect(f"{reverse('training:dashboard')}?{request.GET.urlencode()}")
-    none_filter = selectors.schools_without_training_for_page(
-        params=request.GET, on=on, phase=phase or None, ward=ward or None
-    )
-    chosen = [name for name, value in (form.cleaned_data if form.is_bound else {}).items() if value]
-    return export_list(
-        request, filterset=none_filter, columns=NO_TRAINING_COLUMNS, name="schools-without-prevent-training",
-        action="training.no_training_exported", list_url=reverse("training:dashboard"),
-        extra=[f"as at: {on.isoformat()}", f"choices: {', '.join(chosen) or 'none'}"],
-    )  # fmt: skip
+    return export_list(request, exports.NO_TRAINING)
 
 
 def _no_dsl_list(request: HttpRequest) -> None:
@@ -140,24 +99,9 @@ def refreshers(request: HttpRequest) -> HttpResponse:
     )
 
 
-REFRESHER_COLUMNS = [
-    CsvColumn("Name", "full_name"),
-    CsvColumn("Email", "email"),
-    CsvColumn("Role", "role", choice_label(Contact, "role")),
-    CsvColumn("School URN", "school__urn"),
-    CsvColumn("School", "school__name"),
-    CsvColumn("Last Prevent training", "last_prevent_training", lambda last: last or ""),
-]
-
-
 @capability_required(Capability.TRAINING_VIEW)
 def refreshers_export(request: HttpRequest) -> HttpResponseBase:
-    _no_dsl_list(request)
-    filterset = selectors.refreshers_for_page(params=request.GET, on=timezone.localdate())
-    return export_list(
-        request, filterset=filterset, columns=REFRESHER_COLUMNS, name="dsl-training-due",
-        action="training.refreshers_exported", list_url=reverse("training:refreshers"),
-    )  # fmt: skip
+    return export_list(request, exports.REFRESHERS)
 
 
 @capability_required(Capability.TRAINING_VIEW)

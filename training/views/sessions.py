@@ -12,22 +12,21 @@ from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import Capability, access_for, capability_required, signed_in_user
-from core.csv_export import CsvColumn, choice_label, export_list, iso
+from core.downloads import export_list
 from core.forms import add_service_errors
 from core.lists import filters_used
 from core.locking import StaleEdit, stale_edit_show_on_form
 from core.pagination import ListPaginator
 from schools.models import School
 
-from .. import elearning, selectors, services
+from .. import elearning, exports, selectors, services
 from ..forms.elearning import ElearningForm
 from ..forms.sessions import AttendanceCountsForm, AttendeeForm, CourseForm, FeedbackForm, SessionForm
-from ..models import Attendee, Course, Session
+from ..models import Attendee, Course
 
 PER_PAGE = 50
 ATTENDANCE_PER_PAGE = 100
@@ -49,30 +48,9 @@ def session_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _better_understanding(responses: int, better: int) -> str:
-    if not responses:
-        return ""
-    return f"{round(100 * better / responses)}% of {responses}"
-
-
-SESSION_COLUMNS = [
-    CsvColumn("Date", "held_on", iso),
-    CsvColumn("Course", "course__name"),
-    CsvColumn("Audience", "sector", choice_label(Session, "sector")),
-    CsvColumn("Where", ("delivery", "venue"), lambda delivery, venue: "Online" if delivery == "online" else venue),
-    CsvColumn("Schools and other bodies", "institutions"),
-    CsvColumn("People", "people"),
-    CsvColumn("Better understanding", ("responses", "better_understanding"), _better_understanding),
-]
-
-
 @capability_required(Capability.TRAINING_VIEW)
 def session_export(request: HttpRequest) -> HttpResponseBase:
-    filterset = selectors.session_list_for_page(user=request.user, params=request.GET)
-    return export_list(
-        request, filterset=filterset, columns=SESSION_COLUMNS, name="training-sessions",
-        action="training.sessions_exported", list_url=reverse("training:session_list"),
-    )  # fmt: skip
+    return export_list(request, exports.SESSIONS)
 
 
 @capability_required(Capability.TRAINING_VIEW)
