@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ("pages", "lists", "report", "throughput")
+PARTS = ("pages", "downloads", "lists", "report", "throughput")
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -57,6 +57,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--classifications", default="general,official-sensitive", help="reports to make: general, official-sensitive"
     )
+    parser.add_argument("--download-repeat", type=int, default=3, help="files made per background download")
     parser.add_argument("--report-repeat", type=int, default=3, help="reports made (medians are shown)")
     parser.add_argument("--json", dest="json_path", default="", help="also write the figures to this file")
     parser.add_argument("--markdown", default="", help="also write them as Markdown with the targets marked")
@@ -102,6 +103,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             roles=roles, repeat=args.repeat, timeout=args.timeout, on_row=lambda row: print_pages([row], header=False)
         )
         result["pages_s"] = round(time.perf_counter() - step, 1)
+    if "downloads" in parts:
+        step = time.perf_counter()
+        print(f"\n{'role':<13} {'download made in the background':<52} {'rows':>9} {'median s':>8} {'max s':>8}")
+        result["downloads"] = harness.measure_downloads(roles=roles, repeat=args.download_repeat)
+        result["downloads_s"] = round(time.perf_counter() - step, 1)
     if "lists" in parts:
         step = time.perf_counter()
         specs = harness.list_specs(**harness.search_terms())
@@ -244,12 +250,27 @@ def markdown(result: dict[str, Any]) -> str:
             "",
             "## Pages (in process, ms)",
             "",
-            "| role | page | median | p95 | queries |",
-            "|---|---|---|---|---|",
+            "A CSV export that answers 302 asked for its download to be made in the background (core.downloads).",
+            "",
+            "| role | page | status | median | p95 | queries |",
+            "|---|---|---|---|---|---|",
         ]
         lines += [
-            f"| {r['role']} | `{r['url']}` | {r['median_ms']} | {r.get('error') or r['p95_ms']} | {r['queries']} |"
+            f"| {r['role']} | `{r['url']}` | {r['status']} | {r['median_ms']} | {r.get('error') or r['p95_ms']} | "
+            f"{r['queries']} |"
             for r in pages
+        ]
+    if result.get("downloads"):
+        lines += [
+            "",
+            "## Downloads made in the background (the worker's task, in process)",
+            "",
+            "| role | export | rows | MB | median s | max s |",
+            "|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {r['role']} | `{r['url']}` | {r['rows']} | {r['size_mb']} | {r['median_s']} | {r['max_s']} |"
+            for r in result["downloads"]
         ]
     if result.get("lists"):
         lines += [
