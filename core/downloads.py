@@ -13,6 +13,7 @@ DOWNLOAD_KEEP_HOURS."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 from datetime import datetime, timedelta
@@ -23,7 +24,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404, HttpResponseBase, QueryDict
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -83,21 +84,28 @@ def export_list(request: HttpRequest, export: ListExport) -> HttpResponseBase:
 
 def download_request(*, user: AbstractBaseUser | Any, export: ListExport, params: str) -> ListDownload:
     """Records the download and starts making it, after commit, through the outbox. Asking again for the same
-    list with the same filters while it is being made (a second click on the link) gets the same download."""
-    with transaction.atomic():
-        waiting = (
-            ListDownload.objects.select_for_update()
-            .filter(requested_by_id=user.pk, export=export.key, params=params, state=State.QUEUED)
-            .first()
-        )
-        if waiting is not None:
-            return waiting
-        download = ListDownload.objects.create(
-            requested_by_id=user.pk, export=export.key, params=params, title=export.title
-        )
-        from .tasks import download_prepare_task  # core.tasks imports this module (as reports' services do)
+    list with the same filters while it is being made (a second click on the link) gets the same download: the
+    database holds one download being made per person, list and filters (a partial unique index), so even two
+    requests at once make one."""
+    digest = hashlib.sha256(params.encode()).hexdigest()
+    same = ListDownload.objects.filter(requested_by_id=user.pk, export=export.key, params_digest=digest)
+    waiting = same.filter(state=State.QUEUED).first()
+    if waiting is not None:
+        return waiting
+    from .tasks import download_prepare_task  # core.tasks imports this module (as reports' services do)
 
-        outbox_task(task=download_prepare_task, args=[download.pk])
+    try:
+        with transaction.atomic():
+            download = ListDownload.objects.create(
+                requested_by_id=user.pk, export=export.key, params=params, params_digest=digest, title=export.title
+            )
+            outbox_task(task=download_prepare_task, args=[download.pk])
+    except IntegrityError:
+        # Another request made it between the look and the insert (the index waited for its commit).
+        first = same.order_by("-requested_at", "-pk").first()
+        if first is None:
+            raise
+        return first
     return download
 
 

@@ -202,6 +202,7 @@ class ListDownload(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     export = models.CharField(max_length=64, help_text="The list export's key (core.csv_export.ListExport).")
     params = models.TextField(blank=True, help_text="The list's query string. Never shown or logged.")
+    params_digest = models.CharField(max_length=64, help_text="SHA-256 of `params`: one download being made per list.")
     title = models.CharField(max_length=120, help_text="What the list is, as its page names it.")
     state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
     requested_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -215,6 +216,14 @@ class ListDownload(models.Model):
     class Meta:
         ordering = ["-requested_at", "-id"]
         indexes = [models.Index(fields=["requested_by", "-requested_at"], name="core_download_by_user")]
+        # A second click on the link while the file is being made gets the first download (core.downloads).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requested_by", "export", "params_digest"],
+                condition=models.Q(state="queued"),
+                name="core_download_one_queued_per_list",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Download {self.pk} ({self.export}, {self.state})"

@@ -30,6 +30,6 @@ def build(world: World) -> None:
     )
     stored = default_storage.save("downloads/walk.csv", ContentFile(b"URN,Name\r\n"))
     world.download = ListDownload.objects.create(
-        requested_by=world.users[COORDINATOR], export="schools.schools", title="Schools",
+        requested_by=world.users[COORDINATOR], export="schools.schools", title="Schools", params_digest="walk",
         state=ListDownload.State.READY, rows=0, size=10, stored_name=stored, file_name="schools-walk.csv",
     )  # fmt: skip
