@@ -11,7 +11,9 @@ from accounts.permissions import access_for
 from accounts.roles import Role
 from core.registry import HomeSection
 
-from .selectors import actions_of, cases_due_queryset, flagged_cases_of_panels, next_meeting, reviews_due
+from .selectors import actions_of, cases_due_queryset, flag_counts, flagged_cases_of_panels, next_meeting, reviews_due
+
+FLAGGED_ON_HOME = 5
 
 
 def home_sections(*, user: Any) -> list[HomeSection]:
@@ -20,11 +22,15 @@ def home_sections(*, user: Any) -> list[HomeSection]:
     if access.chaired_panel_ids:
         meeting = next_meeting(panel_ids=access.chaired_panel_ids)
         due = cases_due_queryset(meeting=meeting) if meeting else None
+        flagged = flagged_cases_of_panels(panel_ids=access.chaired_panel_ids)
         context = {
             "meeting": meeting,
             "due": list(due[:10]) if due is not None else [],
             "due_count": due.count() if due is not None else 0,
-            "flagged": flagged_cases_of_panels(panel_ids=access.chaired_panel_ids),
+            # The counts by kind and the oldest few; the whole list has its own page (channel:case_attention).
+            "flagged": flagged[:FLAGGED_ON_HOME],
+            "flagged_total": len(flagged),
+            "flag_counts": [row for row in flag_counts(flagged) if row[2]],
         }
         sections.append(HomeSection("Your next panel meeting", "channel/home_chair.html", context, order=6))
     if access.member_panel_ids:

@@ -662,6 +662,36 @@ FLAGGED_CASE_FIELDS = (
 )
 
 
+def chaired_panels_of(*, user: User | AnonymousUser) -> dict[int, str]:
+    """The names of the panels the user chairs, by id: the cases that need attention are a chair's list (a 404
+    for anyone who chairs none)."""
+    panel_ids = access_for(user).chaired_panel_ids
+    if not panel_ids:
+        raise Http404
+    return dict(Panel.objects.filter(pk__in=panel_ids).order_by("name").values_list("pk", "name"))
+
+
+def flag_kinds() -> list[tuple[str, str]]:
+    """Each kind of flag case_flags_for gives, with its name in a list of counts, in the order a chair deals with
+    them (the notice days read from settings at the call)."""
+    return [
+        ("consent_withdrawn", "Consent withdrawn: exit or exception decision needed"),
+        ("adult_consent", "Turned 18: their own consent is needed"),
+        ("turns_18", f"Turns 18 within {settings.TURNS_18_NOTICE_DAYS} days"),
+        ("no_contact", f"Support with no contact for {settings.SUPPORT_NO_CONTACT_DAYS} days"),
+    ]
+
+
+def flag_counts(flagged: Sequence[tuple[Case, list[CaseFlag]]]) -> list[tuple[str, str, int]]:
+    """How many of the flagged cases carry each kind of flag (a case with two kinds counts in both): (key, name,
+    count) for every kind, none left out, so a chair sees which kinds have none."""
+    counts = {key: 0 for key, _ in flag_kinds()}
+    for _case, flags in flagged:
+        for key in {flag.key for flag in flags}:
+            counts[key] += 1
+    return [(key, name, counts[key]) for key, name in flag_kinds()]
+
+
 def flagged_cases_of_panels(*, panel_ids: Iterable[int], on: date | None = None) -> list[tuple[Case, list[CaseFlag]]]:
     """The open cases of these panels that carry a flag, oldest first (for the chair's home page). The flags are
     worked out only for the cases that may carry one (a chair's panel holds about a thousand open cases at

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import attachments, cases, meetings, transfers
+from .views import attachments, attention, cases, meetings, transfers
 
 app_name = "channel"
 
@@ -22,6 +22,7 @@ urlpatterns = [
     path("actions/<int:pk>/done/", meetings.action_done, name="action_done"),
     path("cases/", cases.case_list, name="case_list"),
     path("cases/export/", cases.case_export, name="case_export"),
+    path("cases/attention/", attention.case_attention, name="case_attention"),
     path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
     path("cases/<int:pk>/chronology/", cases.case_chronology_page, name="case_chronology"),
     path("cases/<int:pk>/attachments/new/", attachments.case_attachment_add, name="case_attachment_add"),

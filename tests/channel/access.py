@@ -104,6 +104,8 @@ ROWS = {
     "channel:action_done": Row(ok=MEETING_READERS, kwargs=lambda w: {"pk": w.action.pk}),
     "channel:case_list": Row(ok=CASE_READERS),
     "channel:case_export": Row(ok=CASE_READERS),
+    # A chair's own list: the cases of the panels they chair (a 404 for anyone who chairs none).
+    "channel:case_attention": Row(ok={CHAIR}),
     "channel:case_detail": Row(ok=CASE_READERS, kwargs=_case),
     "channel:case_chronology": Row(ok=CASE_READERS, kwargs=_case),
     "channel:case_edit": Row(ok=CASE_WRITERS, read_only={MEMBER, CSC}, kwargs=_case),

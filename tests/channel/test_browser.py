@@ -77,3 +77,21 @@ def test_chair_adopts_a_case_at_a_meeting_and_a_member_of_another_panel_cannot_o
     response = page.goto(f"{live_server.url}/panels/cases/{case.pk}/")
     assert response.status == 404
     assert Case.objects.get(pk=case.pk).referral.reference not in page.content()
+
+
+def test_a_chair_goes_from_the_home_page_counts_to_the_cases_that_need_attention(
+    page, live_server, sign_in, panel_chair, panel
+):
+    for _ in range(7):
+        case = CaseFactory(panel=panel)
+        Case.objects.filter(pk=case.pk).update(consent_withdrawn_on=timezone.localdate() - timezone.timedelta(days=2))
+    sign_in(page, panel_chair)
+    page.goto(f"{live_server.url}/")
+    expect(page.get_by_role("heading", name="Cases that need attention: 7")).to_be_visible()
+    expect(page.locator("#flagged-cases > li")).to_have_count(5)
+    page.get_by_role("link", name="Consent withdrawn: exit or exception decision needed: 7").click()
+    expect(page.get_by_role("heading", level=1, name="Cases that need attention")).to_be_visible()
+    expect(page.locator("#attention-cases tbody tr")).to_have_count(7)
+    page.get_by_role("link", name="All cases that need attention: 7").click()
+    page.locator("#attention-cases a").first.click()
+    expect(page.get_by_text("Consent withdrawn on").first).to_be_visible()

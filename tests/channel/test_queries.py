@@ -116,7 +116,18 @@ def test_the_chairs_flagged_cases_use_the_same_number_of_queries_at_two_sizes(cl
 
     flagged(3)
     client = client_for(panel_chair)
+    attention = reverse("channel:case_attention")
     assert_flat_queries(fetch=lambda: client.get(reverse("core:home")), grow=lambda: flagged(60))
-    page = client.get(reverse("core:home")).content.decode()
-    assert page.count("Consent withdrawn on") == 63
-    assert page.count("Turns 18 within") == 32
+    assert_flat_queries(fetch=lambda: client.get(attention), grow=lambda: flagged(60))
+    # 123 cases, every one with consent withdrawn, 62 of them turning 18 soon: the home page counts them and
+    # lists the oldest five; their own page lists them 50 at a time, and one kind at a time.
+    home = client.get(reverse("core:home")).content.decode()
+    assert "Cases that need attention: 123" in home and home.count("Consent withdrawn on") == 5
+    assert "Consent withdrawn: exit or exception decision needed: 123" in home
+    assert "Turns 18 within 30 days: 62" in home and "Turned 18: their own consent is needed" not in home
+    assert client.get(attention).content.decode().count("Consent withdrawn on") == 50
+    assert client.get(attention, {"page": 3}).content.decode().count("Consent withdrawn on") == 23
+    turning = client.get(attention, {"flag": "turns_18", "page": 2}).content.decode()
+    assert turning.count("<li>Turns 18 within 30 days (") == 12 and "Turns 18 within 30 days (62)</caption>" in turning
+    assert "Turned 18: their own consent is needed: none" in turning
+    assert client.get(attention, {"flag": "no-such-kind"}).content.decode().count("Consent withdrawn on") == 50
