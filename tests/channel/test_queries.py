@@ -128,6 +128,6 @@ def test_the_chairs_flagged_cases_use_the_same_number_of_queries_at_two_sizes(cl
     assert client.get(attention).content.decode().count("Consent withdrawn on") == 50
     assert client.get(attention, {"page": 3}).content.decode().count("Consent withdrawn on") == 23
     turning = client.get(attention, {"flag": "turns_18", "page": 2}).content.decode()
-    assert turning.count("<li>Turns 18 within 30 days (") == 12 and "Turns 18 within 30 days (62)</caption>" in turning
+    assert turning.count("<li>Turns 18 within 30 days (") == 12 and "Turns 18 within 30 days (62)</h2>" in turning
     assert "Turned 18: their own consent is needed: none" in turning
     assert client.get(attention, {"flag": "no-such-kind"}).content.decode().count("Consent withdrawn on") == 50
