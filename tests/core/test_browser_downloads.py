@@ -4,7 +4,6 @@ changes by itself from "being made" to the file's link (static script, aria-live
 from __future__ import annotations
 
 import os
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,6 @@ from playwright.sync_api import expect
 
 from core import downloads
 from core.models import ListDownload
-from tests.training.factories import AttendanceFactory
 
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("DOWNLOAD_SCREENSHOTS", "")
@@ -22,12 +20,6 @@ SHOTS = os.environ.get("DOWNLOAD_SCREENSHOTS", "")
 def _shot(page: Any, name: str) -> None:
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
-
-
-@pytest.fixture
-def three_sessions() -> None:
-    for day, venue in ((1, "Civic centre"), (2, "Library"), (3, "Town hall")):
-        AttendanceFactory(session__venue=venue, session__held_on=date(2025, 3, day))
 
 
 def test_a_long_list_is_downloaded_from_its_own_page(

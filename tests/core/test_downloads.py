@@ -4,7 +4,7 @@ as failed with a reason, and it is deleted after DOWNLOAD_KEEP_HOURS."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -17,18 +17,12 @@ from core import downloads
 from core.csv_export import list_export_for, list_exports
 from core.models import AuditEvent, ListDownload, OutboxMessage
 from core.tasks import download_prepare_task
+from tests.support.clock import from_today
 from tests.support.exports import csv_rows
-from tests.training.factories import AttendanceFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 State = ListDownload.State
-
-
-@pytest.fixture
-def three_sessions() -> None:
-    for day, venue in ((1, "Civic centre"), (2, "Library"), (3, "Town hall")):
-        AttendanceFactory(session__venue=venue, session__held_on=date(2025, 3, day))
 
 
 def test_every_export_view_is_registered_and_each_key_is_its_own() -> None:
@@ -124,7 +118,7 @@ def waiting(coordinator: Any, settings: Any, three_sessions: None) -> ListDownlo
 
 def test_access_ended_before_the_file_was_made_ends_it_as_failed(coordinator: Any, waiting: ListDownload) -> None:
     download = waiting
-    coordinator.memberships.update(ended_on=date(2026, 11, 1))
+    coordinator.memberships.update(ended_on=from_today(-1))  # access ended yesterday
     assert download_prepare_task(download.pk) == "failed"
     download.refresh_from_db()
     assert download.state == State.FAILED and download.error == "You may no longer download this list."
