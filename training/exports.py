@@ -91,12 +91,9 @@ REFRESHER_COLUMNS = [
 
 
 def _refreshers(user: Any, params: QueryDict) -> ExportRows:
-    """Across all schools, so not for a DSL (their own school's are on the school page)."""
-    if (
-        not has_capability(user, Capability.TRAINING_VIEW)
-        or selectors.dashboard_scope(user=user).school_ids is not None
-    ):
+    if not has_capability(user, Capability.TRAINING_VIEW):
         raise Http404
+    selectors.require_council_wide_lists(user=user)
     filterset = selectors.refreshers_for_page(params=params, on=timezone.localdate())
     return ExportRows(filterset, REFRESHER_COLUMNS)
 

@@ -419,6 +419,13 @@ def dashboard_scope(*, user: User | AnonymousUser) -> DashboardScope:
     return DashboardScope(school_ids=access.school_ids)
 
 
+def require_council_wide_lists(*, user: User | AnonymousUser) -> None:
+    """The training lists across all schools (DSLs due a refresher, schools with no training) are not for a DSL,
+    whose own school's are on the school page: a 404 for them, and for anyone without the dashboard."""
+    if dashboard_scope(user=user).school_ids is not None:
+        raise Http404
+
+
 def own_school_training(*, school_ids: Iterable[int], on: date) -> list[dict[str, Any]]:
     """For a DSL: each of their schools' courses with last date (one query)."""
     rows = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -72,16 +72,10 @@ def no_training_export(request: HttpRequest) -> HttpResponseBase:
     return export_list(request, exports.NO_TRAINING)
 
 
-def _no_dsl_list(request: HttpRequest) -> None:
-    """Across all schools, so not for a DSL (their own school's are on the school page)."""
-    if selectors.dashboard_scope(user=request.user).school_ids is not None:
-        raise Http404
-
-
 @capability_required(Capability.TRAINING_VIEW)
 def refreshers(request: HttpRequest) -> HttpResponse:
     """DSLs and deputies whose Prevent training is more than two years old, or who have none."""
-    _no_dsl_list(request)
+    selectors.require_council_wide_lists(user=request.user)
     today = timezone.localdate()
     filterset = selectors.refreshers_for_page(params=request.GET, on=today)
     page = Paginator(filterset.qs, OVERDUE_PER_PAGE).get_page(request.GET.get("page"))
